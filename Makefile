@@ -1,0 +1,26 @@
+# The two commands a newcomer needs are `make run` and `make test`.
+.PHONY: run demo test build release size lint clean
+
+run:        ## install what is missing, build (release) and start on embedded defaults
+	./scripts/run.sh
+
+demo:       ## like run, with one demo account per role and municipality
+	./scripts/run.sh --demo
+
+test:       ## every test: lints, unit, integration, browser
+	./scripts/test.sh
+
+build:      ## debug build of WASM bundle and server into target/
+	./scripts/setup.sh && ./scripts/build.sh debug
+
+release:    ## release build with wasm-opt
+	./scripts/setup.sh && ./scripts/build.sh release
+
+size:       ## release build, then print WASM/JS/CSS sizes (raw, gzip, brotli)
+	./scripts/setup.sh && ./scripts/build.sh release && ./scripts/bundle-size.sh
+
+lint:
+	cargo fmt --all -- --check && cargo clippy --workspace --exclude frontend --all-targets -- -D warnings
+
+clean:
+	cargo clean

@@ -1,0 +1,51 @@
+//! The audit log: who did what, when, in which municipality, from where.
+//! Entries are append-only (database triggers refuse UPDATE and DELETE) and
+//! hash-chained, so that `verify_chain` detects an edited or removed entry.
+
+pub mod page;
+pub mod server_fns;
+#[cfg(feature = "ssr")]
+pub mod storage;
+
+use serde::{Deserialize, Serialize};
+
+/// One entry as the audit page shows it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AuditEntryView {
+    pub id: i64,
+    /// Local time (Europe/Berlin), e.g. `25.11.2026 15:04:05`.
+    pub at: String,
+    pub actor_name: String,
+    pub municipality: Option<String>,
+    pub action: String,
+    pub action_label: String,
+    pub object: String,
+    pub details: String,
+    pub ip: Option<String>,
+}
+
+/// The result of re-computing the hash chain.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ChainReport {
+    pub entries_checked: u64,
+    /// Id of the first entry whose hash or link does not match.
+    pub first_broken_id: Option<i64>,
+}
+
+/// German labels for the recorded actions.
+pub fn action_label(action: &str) -> &'static str {
+    match action {
+        "login" => "Anmeldung",
+        "login_failed" => "Fehlgeschlagene Anmeldung",
+        "logout" => "Abmeldung",
+        "user_created" => "Benutzer angelegt",
+        "user_updated" => "Benutzer geändert",
+        "user_deactivated" => "Benutzer deaktiviert",
+        "user_reactivated" => "Benutzer reaktiviert",
+        "password_reset" => "Passwort zurückgesetzt",
+        "password_changed" => "Passwort geändert",
+        "system_bootstrap" => "Erstes Administratorkonto angelegt",
+        "demo_seeded" => "Demo-Konten angelegt",
+        _ => "Sonstige Aktion",
+    }
+}

@@ -1,0 +1,139 @@
+//! `/verwaltung/protokoll`: the audit log for administrators.
+
+use super::server_fns::{list_audit, VerifyAudit};
+use crate::shell::components::{ErrorNotice, PageHeading};
+use leptos::prelude::*;
+use leptos_router::hooks::use_query_map;
+
+const ACTIONS: [&str; 10] = [
+    "login",
+    "login_failed",
+    "logout",
+    "user_created",
+    "user_updated",
+    "user_deactivated",
+    "user_reactivated",
+    "password_reset",
+    "password_changed",
+    "system_bootstrap",
+];
+
+#[component]
+pub fn AuditPage() -> impl IntoView {
+    let query = use_query_map();
+    let action = move || query.read().get("aktion").filter(|a| !a.is_empty());
+    let entries = Resource::new(action, |action| list_audit(action, None));
+    let verify = ServerAction::<VerifyAudit>::new();
+    view! {
+        <PageHeading title="Protokoll"/>
+        <p class="lead">
+            "Jede Anmeldung und jede Änderung an Benutzerkonten wird hier unveränderlich festgehalten."
+        </p>
+        <form method="get" action="/verwaltung/protokoll" class="filter-bar">
+            <label for="audit-action">"Aktion"</label>
+            <select id="audit-action" name="aktion">
+                <option value="">"Alle Aktionen"</option>
+                {ACTIONS
+                    .into_iter()
+                    .map(|a| {
+                        view! {
+                            <option value=a selected=move || action().as_deref() == Some(a)>
+                                {super::action_label(a)}
+                            </option>
+                        }
+                    })
+                    .collect_view()}
+            </select>
+            <button type="submit" class="button secondary">"Filtern"</button>
+        </form>
+        <section aria-labelledby="chain-heading" class="panel">
+            <h2 id="chain-heading">"Unversehrtheit prüfen"</h2>
+            <p>"Prüft die Hash-Kette aller Einträge: Ein nachträglich geänderter oder gelöschter Eintrag fällt auf."</p>
+            <ActionForm action=verify>
+                <button type="submit" class="button secondary">"Protokoll prüfen"</button>
+            </ActionForm>
+            <div role="status" aria-live="polite">
+                {move || {
+                    verify
+                        .value()
+                        .get()
+                        .map(|result| match result {
+                            Ok(report) => {
+                                match report.first_broken_id {
+                                    None => {
+                                        view! {
+                                            <p class="notice success">
+                                                {format!(
+                                                    "In Ordnung: {} Einträge geprüft, die Kette ist lückenlos.",
+                                                    report.entries_checked,
+                                                )}
+                                            </p>
+                                        }
+                                            .into_any()
+                                    }
+                                    Some(id) => {
+                                        view! {
+                                            <p class="notice error">
+                                                {format!(
+                                                    "Achtung: Die Kette ist ab Eintrag {id} verletzt. Bitte informieren Sie sofort die Datenschutz- und IT-Verantwortlichen.",
+                                                )}
+                                            </p>
+                                        }
+                                            .into_any()
+                                    }
+                                }
+                            }
+                            Err(error) => view! { <ErrorNotice error/> }.into_any(),
+                        })
+                }}
+            </div>
+        </section>
+        <Transition fallback=|| view! { <p>"Protokoll wird geladen …"</p> }>
+            {move || Suspend::new(async move {
+                match entries.await {
+                    Ok(entries) if entries.is_empty() => {
+                        view! { <p>"Keine Einträge für diese Auswahl."</p> }.into_any()
+                    }
+                    Ok(entries) => {
+                        view! {
+                            <div class="table-wrap" tabindex="0" role="region" aria-label="Protokolleinträge">
+                                <table>
+                                    <caption class="visually-hidden">"Protokolleinträge, neueste zuerst"</caption>
+                                    <thead>
+                                        <tr>
+                                            <th scope="col">"Zeit"</th>
+                                            <th scope="col">"Wer"</th>
+                                            <th scope="col">"Gemeinde"</th>
+                                            <th scope="col">"Aktion"</th>
+                                            <th scope="col">"Objekt"</th>
+                                            <th scope="col">"Adresse"</th>
+                                        </tr>
+                                    </thead>
+                                    <tbody>
+                                        {entries
+                                            .into_iter()
+                                            .map(|entry| {
+                                                view! {
+                                                    <tr>
+                                                        <td>{entry.at}</td>
+                                                        <td>{entry.actor_name}</td>
+                                                        <td>{entry.municipality.unwrap_or_else(|| "–".into())}</td>
+                                                        <td title=entry.details>{entry.action_label}</td>
+                                                        <td>{entry.object}</td>
+                                                        <td>{entry.ip.unwrap_or_else(|| "–".into())}</td>
+                                                    </tr>
+                                                }
+                                            })
+                                            .collect_view()}
+                                    </tbody>
+                                </table>
+                            </div>
+                        }
+                            .into_any()
+                    }
+                    Err(error) => view! { <ErrorNotice error/> }.into_any(),
+                }
+            })}
+        </Transition>
+    }
+}

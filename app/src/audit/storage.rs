@@ -1,0 +1,344 @@
+//! Writing and checking the audit chain.
+
+use super::ChainReport;
+use sha2::{Digest, Sha256};
+use sqlx::{SqliteConnection, SqlitePool};
+
+/// The hash an empty log starts from.
+pub const GENESIS: &str = "0000000000000000000000000000000000000000000000000000000000000000";
+
+#[derive(Clone, Debug, Default)]
+pub struct NewEntry {
+    pub actor_user_id: Option<i64>,
+    pub actor_name: String,
+    pub municipality_id: Option<i64>,
+    pub action: &'static str,
+    pub object_type: &'static str,
+    pub object_id: Option<String>,
+    pub details: serde_json::Value,
+    pub ip: Option<String>,
+}
+
+#[derive(sqlx::FromRow)]
+struct StoredEntry {
+    id: i64,
+    at: i64,
+    actor_user_id: Option<i64>,
+    actor_name: String,
+    municipality_id: Option<i64>,
+    action: String,
+    object_type: String,
+    object_id: Option<String>,
+    details: String,
+    ip: Option<String>,
+    prev_hash: String,
+    hash: String,
+}
+
+/// Fields are length-prefixed so that no two different entries can produce
+/// the same input by shifting text between fields.
+#[allow(clippy::too_many_arguments)]
+fn entry_hash(
+    prev_hash: &str,
+    at: i64,
+    actor_user_id: Option<i64>,
+    actor_name: &str,
+    municipality_id: Option<i64>,
+    action: &str,
+    object_type: &str,
+    object_id: Option<&str>,
+    details: &str,
+    ip: Option<&str>,
+) -> String {
+    let mut hasher = Sha256::new();
+    let mut field = |value: &str| {
+        hasher.update((value.len() as u64).to_le_bytes());
+        hasher.update(value.as_bytes());
+    };
+    field(prev_hash);
+    field(&at.to_string());
+    field(&actor_user_id.map(|id| id.to_string()).unwrap_or_default());
+    field(actor_name);
+    field(&municipality_id.map(|id| id.to_string()).unwrap_or_default());
+    field(action);
+    field(object_type);
+    field(object_id.unwrap_or_default());
+    field(details);
+    field(ip.unwrap_or_default());
+    hex::encode(hasher.finalize())
+}
+
+/// Appends an entry. Call it inside a transaction begun with
+/// [`crate::db::begin_write`] so that chain links cannot interleave.
+pub async fn record(conn: &mut SqliteConnection, entry: NewEntry) -> Result<(), sqlx::Error> {
+    let prev_hash: String =
+        sqlx::query_scalar("SELECT hash FROM audit_log ORDER BY id DESC LIMIT 1")
+            .fetch_optional(&mut *conn)
+            .await?
+            .unwrap_or_else(|| GENESIS.to_string());
+    let at = chrono::Utc::now().timestamp();
+    let details = entry.details.to_string();
+    let hash = entry_hash(
+        &prev_hash,
+        at,
+        entry.actor_user_id,
+        &entry.actor_name,
+        entry.municipality_id,
+        entry.action,
+        entry.object_type,
+        entry.object_id.as_deref(),
+        &details,
+        entry.ip.as_deref(),
+    );
+    sqlx::query(
+        "INSERT INTO audit_log (at, actor_user_id, actor_name, municipality_id, action,
+                                object_type, object_id, details, ip, prev_hash, hash)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+    )
+    .bind(at)
+    .bind(entry.actor_user_id)
+    .bind(&entry.actor_name)
+    .bind(entry.municipality_id)
+    .bind(entry.action)
+    .bind(entry.object_type)
+    .bind(entry.object_id)
+    .bind(details)
+    .bind(entry.ip)
+    .bind(prev_hash)
+    .bind(hash)
+    .execute(&mut *conn)
+    .await?;
+    Ok(())
+}
+
+/// Records a single entry in its own write transaction.
+pub async fn record_alone(pool: &SqlitePool, entry: NewEntry) -> Result<(), sqlx::Error> {
+    let mut tx = crate::db::begin_write(pool).await?;
+    record(&mut tx, entry).await?;
+    tx.commit().await
+}
+
+/// Re-computes every hash and link, oldest first, in batches so that memory
+/// stays flat however long the log grows.
+pub async fn verify_chain(pool: &SqlitePool) -> Result<ChainReport, sqlx::Error> {
+    const BATCH: i64 = 2000;
+    let mut expected_prev = GENESIS.to_string();
+    let mut checked = 0u64;
+    let mut after_id = 0i64;
+    loop {
+        let rows = sqlx::query_as::<_, StoredEntry>(
+            "SELECT * FROM audit_log WHERE id > ? ORDER BY id LIMIT ?",
+        )
+        .bind(after_id)
+        .bind(BATCH)
+        .fetch_all(pool)
+        .await?;
+        let Some(last) = rows.last() else {
+            break;
+        };
+        after_id = last.id;
+        for row in rows {
+            checked += 1;
+            let recomputed = entry_hash(
+                &row.prev_hash,
+                row.at,
+                row.actor_user_id,
+                &row.actor_name,
+                row.municipality_id,
+                &row.action,
+                &row.object_type,
+                row.object_id.as_deref(),
+                &row.details,
+                row.ip.as_deref(),
+            );
+            if row.prev_hash != expected_prev || recomputed != row.hash {
+                return Ok(ChainReport {
+                    entries_checked: checked,
+                    first_broken_id: Some(row.id),
+                });
+            }
+            expected_prev = row.hash;
+        }
+    }
+    Ok(ChainReport {
+        entries_checked: checked,
+        first_broken_id: None,
+    })
+}
+
+/// One page of the log, newest first, optionally limited to a municipality.
+pub async fn list(
+    pool: &SqlitePool,
+    municipality_id: Option<i64>,
+    action: Option<&str>,
+    before_id: Option<i64>,
+    limit: i64,
+) -> Result<Vec<super::AuditEntryView>, sqlx::Error> {
+    #[derive(sqlx::FromRow)]
+    struct Row {
+        id: i64,
+        at: i64,
+        actor_name: String,
+        municipality: Option<String>,
+        action: String,
+        object_type: String,
+        object_id: Option<String>,
+        details: String,
+        ip: Option<String>,
+    }
+    let rows = sqlx::query_as::<_, Row>(
+        "SELECT a.id, a.at, a.actor_name, m.name AS municipality, a.action, a.object_type,
+                a.object_id, a.details, a.ip
+         FROM audit_log a LEFT JOIN municipalities m ON m.id = a.municipality_id
+         WHERE (?1 IS NULL OR a.municipality_id = ?1)
+           AND (?2 IS NULL OR a.action = ?2)
+           AND (?3 IS NULL OR a.id < ?3)
+         ORDER BY a.id DESC LIMIT ?4",
+    )
+    .bind(municipality_id)
+    .bind(action)
+    .bind(before_id)
+    .bind(limit)
+    .fetch_all(pool)
+    .await?;
+    Ok(rows
+        .into_iter()
+        .map(|row| super::AuditEntryView {
+            id: row.id,
+            at: format_local(row.at),
+            actor_name: row.actor_name,
+            municipality: row.municipality,
+            action_label: super::action_label(&row.action).to_string(),
+            action: row.action,
+            object: match row.object_id {
+                Some(id) => format!("{} {id}", row.object_type),
+                None => row.object_type,
+            },
+            details: row.details,
+            ip: row.ip,
+        })
+        .collect())
+}
+
+/// Unix seconds as German local time.
+pub fn format_local(unix_secs: i64) -> String {
+    use chrono::TimeZone;
+    match chrono_tz::Europe::Berlin.timestamp_opt(unix_secs, 0) {
+        chrono::LocalResult::Single(at) | chrono::LocalResult::Ambiguous(at, _) => {
+            at.format("%d.%m.%Y %H:%M:%S").to_string()
+        }
+        chrono::LocalResult::None => unix_secs.to_string(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    async fn pool() -> (tempfile::TempDir, SqlitePool) {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let url = format!("sqlite://{}/audit.db", dir.path().display());
+        let pool = crate::db::connect(&url).await.expect("connect");
+        crate::db::migrate(&pool).await.expect("migrate");
+        (dir, pool)
+    }
+
+    fn entry(action: &'static str) -> NewEntry {
+        NewEntry {
+            actor_name: "Test".into(),
+            municipality_id: Some(2),
+            action,
+            object_type: "user",
+            object_id: Some("1".into()),
+            details: serde_json::json!({"note": "x"}),
+            ..NewEntry::default()
+        }
+    }
+
+    #[tokio::test]
+    async fn chain_verifies_and_detects_edits_and_removals() {
+        let (_dir, pool) = pool().await;
+        for action in ["login", "user_created", "logout"] {
+            record_alone(&pool, entry(action)).await.expect("record");
+        }
+        let report = verify_chain(&pool).await.expect("verify");
+        assert_eq!(
+            report,
+            ChainReport {
+                entries_checked: 3,
+                first_broken_id: None
+            }
+        );
+
+        // The triggers stop ordinary edits...
+        assert!(
+            sqlx::query("UPDATE audit_log SET actor_name = 'X' WHERE id = 2")
+                .execute(&pool)
+                .await
+                .is_err()
+        );
+        assert!(sqlx::query("DELETE FROM audit_log WHERE id = 2")
+            .execute(&pool)
+            .await
+            .is_err());
+
+        // ...and someone who drops them is caught by the chain.
+        sqlx::query("DROP TRIGGER audit_log_no_update")
+            .execute(&pool)
+            .await
+            .expect("drop");
+        sqlx::query("UPDATE audit_log SET actor_name = 'Mallory' WHERE id = 2")
+            .execute(&pool)
+            .await
+            .expect("tamper");
+        let report = verify_chain(&pool).await.expect("verify");
+        assert_eq!(report.first_broken_id, Some(2));
+    }
+
+    #[tokio::test]
+    async fn removed_entry_breaks_the_link() {
+        let (_dir, pool) = pool().await;
+        for action in ["login", "user_created", "logout"] {
+            record_alone(&pool, entry(action)).await.expect("record");
+        }
+        sqlx::query("DROP TRIGGER audit_log_no_delete")
+            .execute(&pool)
+            .await
+            .expect("drop");
+        sqlx::query("DELETE FROM audit_log WHERE id = 2")
+            .execute(&pool)
+            .await
+            .expect("delete");
+        let report = verify_chain(&pool).await.expect("verify");
+        assert_eq!(report.first_broken_id, Some(3));
+    }
+
+    #[tokio::test]
+    async fn concurrent_writers_keep_one_chain() {
+        let (_dir, pool) = pool().await;
+        let mut tasks = Vec::new();
+        for _ in 0..20 {
+            let pool = pool.clone();
+            tasks.push(tokio::spawn(async move {
+                record_alone(&pool, entry("login")).await
+            }));
+        }
+        for task in tasks {
+            task.await.expect("join").expect("record");
+        }
+        let report = verify_chain(&pool).await.expect("verify");
+        assert_eq!(
+            report,
+            ChainReport {
+                entries_checked: 20,
+                first_broken_id: None
+            }
+        );
+    }
+
+    #[test]
+    fn local_time_is_berlin() {
+        // 2026-07-01 10:00:00 UTC is 12:00 in summer time.
+        assert_eq!(format_local(1_782_900_000), "01.07.2026 12:00:00");
+    }
+}

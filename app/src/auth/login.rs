@@ -1,0 +1,181 @@
+//! The login and logout flows, independent of HTTP: the server's form
+//! handlers only translate requests and cookies.
+
+use super::{password, session, throttle};
+use crate::audit::storage::{record, NewEntry};
+use crate::db::begin_write;
+use crate::state::AppState;
+
+#[derive(Debug, thiserror::Error, PartialEq, Eq)]
+pub enum LoginError {
+    /// Wrong user name or password, or a deactivated account: one message for
+    /// all, so that nobody can probe which accounts exist.
+    #[error("Benutzername oder Passwort ist nicht korrekt.")]
+    InvalidCredentials,
+    #[error("Zu viele fehlgeschlagene Anmeldeversuche. Bitte warten Sie {minutes} Minute(n) und versuchen Sie es dann erneut.")]
+    Throttled { minutes: i64 },
+    #[error("Die Anmeldung ist gerade nicht möglich. Bitte versuchen Sie es gleich noch einmal.")]
+    Internal,
+}
+
+impl From<sqlx::Error> for LoginError {
+    fn from(error: sqlx::Error) -> Self {
+        tracing::error!(%error, "database error during login");
+        LoginError::Internal
+    }
+}
+
+impl LoginError {
+    /// Short code for the login page's URL (`?fehler=`).
+    pub fn code(&self) -> &'static str {
+        match self {
+            LoginError::InvalidCredentials => "ungueltig",
+            LoginError::Throttled { .. } => "gesperrt",
+            LoginError::Internal => "intern",
+        }
+    }
+}
+
+#[derive(sqlx::FromRow)]
+struct Candidate {
+    id: i64,
+    password_hash: String,
+    active: bool,
+    municipality_id: i64,
+    display_name: String,
+}
+
+/// Checks the credentials, applies throttling and on success starts a new
+/// session (a fresh token every time: the session is rotated on login).
+/// Returns the session token for the cookie.
+pub async fn attempt(
+    state: &AppState,
+    username: &str,
+    password_given: &str,
+    address: Option<&str>,
+    user_agent: Option<&str>,
+) -> Result<String, LoginError> {
+    let pool = &state.pool;
+    let policy = state.settings.throttle;
+    let username = username.trim().to_lowercase();
+    let now = session::now();
+    if let Some(wait) = throttle::locked_for(pool, policy, &username, address, now).await? {
+        return Err(LoginError::Throttled {
+            minutes: (wait + 59) / 60,
+        });
+    }
+    let candidate = sqlx::query_as::<_, Candidate>(
+        "SELECT id, password_hash, active, municipality_id, display_name
+         FROM users WHERE username = ?",
+    )
+    .bind(&username)
+    .fetch_optional(pool)
+    .await?;
+
+    let verified = match &candidate {
+        Some(user) => {
+            let hash = user.password_hash.clone();
+            let given = password_given.to_string();
+            // argon2 is deliberately slow; keep it off the async workers.
+            tokio::task::spawn_blocking(move || password::verify(&given, &hash))
+                .await
+                .unwrap_or(false)
+        }
+        None => {
+            let given = password_given.to_string();
+            let _ =
+                tokio::task::spawn_blocking(move || password::verify_against_dummy(&given)).await;
+            false
+        }
+    };
+
+    let user = match candidate {
+        Some(user) if verified && user.active => user,
+        other => {
+            throttle::record_failure(pool, policy, &username, address, now).await?;
+            let mut tx = begin_write(pool).await?;
+            record(
+                &mut tx,
+                NewEntry {
+                    actor_user_id: other.as_ref().map(|u| u.id),
+                    actor_name: username.chars().take(100).collect(),
+                    municipality_id: other.as_ref().map(|u| u.municipality_id),
+                    action: "login_failed",
+                    object_type: "session",
+                    details: serde_json::json!({
+                        "reason": match &other {
+                            None => "unknown_user",
+                            Some(u) if !u.active => "inactive",
+                            Some(_) => "wrong_password",
+                        }
+                    }),
+                    ip: address.map(str::to_string),
+                    ..NewEntry::default()
+                },
+            )
+            .await?;
+            tx.commit().await?;
+            return Err(LoginError::InvalidCredentials);
+        }
+    };
+
+    throttle::clear_user(pool, &username).await?;
+    let mut tx = begin_write(pool).await?;
+    let token = session::create(
+        &mut *tx,
+        &state.settings.session_key,
+        user.id,
+        address,
+        user_agent,
+    )
+    .await?;
+    sqlx::query("UPDATE users SET last_login_at = ? WHERE id = ?")
+        .bind(now)
+        .bind(user.id)
+        .execute(&mut *tx)
+        .await?;
+    record(
+        &mut tx,
+        NewEntry {
+            actor_user_id: Some(user.id),
+            actor_name: user.display_name,
+            municipality_id: Some(user.municipality_id),
+            action: "login",
+            object_type: "session",
+            details: serde_json::json!({}),
+            ip: address.map(str::to_string),
+            ..NewEntry::default()
+        },
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(token)
+}
+
+/// Ends the session behind `token` (if any) and records the logout.
+pub async fn logout(
+    state: &AppState,
+    token: &str,
+    address: Option<&str>,
+) -> Result<(), sqlx::Error> {
+    let key = &state.settings.session_key;
+    let user = session::lookup(&state.pool, key, state.settings.session_policy, token).await?;
+    session::delete(&state.pool, key, token).await?;
+    if let Some(user) = user {
+        crate::audit::storage::record_alone(
+            &state.pool,
+            NewEntry {
+                actor_user_id: Some(user.id),
+                actor_name: user.display_name,
+                municipality_id: Some(user.municipality.id),
+                action: "logout",
+                object_type: "session",
+                details: serde_json::json!({}),
+                ip: address.map(str::to_string),
+                ..NewEntry::default()
+            },
+        )
+        .await?;
+    }
+    Ok(())
+}

@@ -1,0 +1,90 @@
+//! Server functions about the signed-in user.
+
+use super::SessionUser;
+use crate::error::AppError;
+use leptos::prelude::*;
+
+/// The signed-in user, or `None` on the login page.
+#[server(prefix = "/api", endpoint = "current_user")]
+pub async fn current_user() -> Result<Option<SessionUser>, AppError> {
+    Ok(super::current_user())
+}
+
+/// Changes the signed-in user's own password. Other sessions of the user end;
+/// the current one stays.
+#[server(prefix = "/api", endpoint = "change_password")]
+pub async fn change_password(
+    current: String,
+    new_password: String,
+    repeat: String,
+) -> Result<(), AppError> {
+    use crate::audit::storage::{record, NewEntry};
+    use crate::auth::password;
+    use crate::state::AppState;
+    crate::error::with_status(
+        async {
+            let user = super::require_user()?;
+            let state = AppState::from_context()?;
+            if new_password != repeat {
+                return Err(AppError::invalid(
+                    "Die beiden neuen Passwörter stimmen nicht überein.",
+                ));
+            }
+            password::check_new(&new_password, &user.username)?;
+            let stored: String = sqlx::query_scalar("SELECT password_hash FROM users WHERE id = ?")
+                .bind(user.id)
+                .fetch_one(&state.pool)
+                .await?;
+            let (ok, new_hash) = tokio::task::spawn_blocking(move || {
+                let ok = password::verify(&current, &stored);
+                (ok, ok.then(|| password::hash(&new_password)))
+            })
+            .await
+            .map_err(|_| AppError::Internal)?;
+            if !ok {
+                return Err(AppError::invalid("Das bisherige Passwort ist nicht korrekt."));
+            }
+            let new_hash = new_hash.ok_or(AppError::Internal)??;
+            let current_token_hash = current_session_token_hash(&state);
+            let mut tx = crate::db::begin_write(&state.pool).await?;
+            sqlx::query(
+                "UPDATE users SET password_hash = ?, must_change_password = 0, updated_at = ? WHERE id = ?",
+            )
+            .bind(new_hash)
+            .bind(super::session::now())
+            .bind(user.id)
+            .execute(&mut *tx)
+            .await?;
+            sqlx::query("DELETE FROM sessions WHERE user_id = ? AND token_hash IS NOT ?")
+                .bind(user.id)
+                .bind(current_token_hash)
+                .execute(&mut *tx)
+                .await?;
+            record(
+                &mut tx,
+                NewEntry {
+                    actor_user_id: Some(user.id),
+                    actor_name: user.display_name.clone(),
+                    municipality_id: Some(user.municipality.id),
+                    action: "password_changed",
+                    object_type: "user",
+                    object_id: Some(user.id.to_string()),
+                    details: serde_json::json!({}),
+                    ip: super::client_address(),
+                    ..NewEntry::default()
+                },
+            )
+            .await?;
+            tx.commit().await?;
+            Ok(())
+        }
+        .await,
+    )
+}
+
+#[cfg(feature = "ssr")]
+fn current_session_token_hash(state: &crate::state::AppState) -> Option<String> {
+    let parts = use_context::<axum::http::request::Parts>()?;
+    let token = parts.extensions.get::<super::SessionToken>()?;
+    Some(state.settings.session_key.token_hash(&token.0))
+}

@@ -1,0 +1,78 @@
+//! Aktenwerk's user interface and server functions, shared by the server
+//! (feature `ssr`) and the browser (feature `hydrate`).
+//!
+//! Features live in folders: `auth/` (login, sessions, roles), `users/` (user
+//! administration), `audit/` (the append-only audit log), `shell/` (layout,
+//! navigation, start and error pages). Server-only code sits behind
+//! `#[cfg(feature = "ssr")]` inside the feature it belongs to.
+
+pub mod audit;
+pub mod auth;
+pub mod error;
+pub mod municipalities;
+pub mod shell;
+pub mod users;
+
+#[cfg(feature = "ssr")]
+pub mod db;
+#[cfg(feature = "ssr")]
+pub mod state;
+
+use leptos::prelude::*;
+use leptos_meta::{provide_meta_context, MetaTags, Stylesheet, Title};
+use leptos_router::{
+    components::{Route, Router, Routes},
+    path,
+};
+
+/// The HTML document around the app, rendered on the server only.
+pub fn shell(options: LeptosOptions) -> impl IntoView {
+    #[cfg(feature = "ssr")]
+    shell::security::send_content_security_policy();
+    view! {
+        <!DOCTYPE html>
+        <html lang="de">
+            <head>
+                <meta charset="utf-8"/>
+                <meta name="viewport" content="width=device-width, initial-scale=1"/>
+                <meta name="color-scheme" content="light"/>
+                <link rel="icon" href="/favicon.svg" type="image/svg+xml"/>
+                <HydrationScripts options/>
+                <MetaTags/>
+            </head>
+            <body>
+                <App/>
+            </body>
+        </html>
+    }
+}
+
+/// The application: router and routes. Every page except the login page sits
+/// inside the [`shell::Layout`] with header, navigation and footer.
+#[component]
+pub fn App() -> impl IntoView {
+    provide_meta_context();
+    view! {
+        <Stylesheet id="aktenwerk-css" href="/pkg/aktenwerk.css"/>
+        <Title formatter=|text: String| {
+            if text.is_empty() { "Aktenwerk".to_string() } else { format!("{text} – Aktenwerk") }
+        }/>
+        <Router>
+            <Routes fallback=shell::pages::NotFoundPage>
+                <Route path=path!("/anmelden") view=auth::login_page::LoginPage/>
+                <Route path=path!("/barrierefreiheit") view=shell::pages::AccessibilityPage/>
+                <leptos_router::components::ParentRoute path=path!("") view=shell::layout::Layout>
+                    <Route path=path!("") view=shell::pages::HomePage/>
+                    <Route path=path!("/posteingang") view=shell::pages::PosteingangPage/>
+                    <Route path=path!("/aktenplan") view=shell::pages::AktenplanPage/>
+                    <Route path=path!("/suche") view=shell::pages::SuchePage/>
+                    <Route path=path!("/neuigkeiten") view=shell::pages::NeuigkeitenPage/>
+                    <Route path=path!("/schulung") view=shell::pages::SchulungPage/>
+                    <Route path=path!("/konto/passwort") view=auth::password_page::ChangePasswordPage/>
+                    <Route path=path!("/verwaltung") view=users::admin_page::UserAdminPage/>
+                    <Route path=path!("/verwaltung/protokoll") view=audit::page::AuditPage/>
+                </leptos_router::components::ParentRoute>
+            </Routes>
+        </Router>
+    }
+}

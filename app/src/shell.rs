@@ -1,0 +1,8 @@
+//! The frame around every page: header, navigation, footer, and the simple
+//! pages (start, 404, sections still being built).
+
+pub mod components;
+pub mod layout;
+pub mod pages;
+#[cfg(feature = "ssr")]
+pub mod security;

@@ -1,0 +1,155 @@
+//! The start page, the sections that later work fills, and the error pages.
+
+use crate::shell::components::PageHeading;
+use crate::shell::layout::use_current_user;
+use leptos::prelude::*;
+use leptos_meta::Title;
+
+#[component]
+pub fn HomePage() -> impl IntoView {
+    let user = use_current_user();
+    let greeting = user
+        .as_ref()
+        .map(|u| format!("Guten Tag, {}!", u.display_name))
+        .unwrap_or_else(|| "Guten Tag!".into());
+    let municipality = user.map(|u| u.municipality.name).unwrap_or_default();
+    view! {
+        <Title text="Start"/>
+        <h1>{greeting}</h1>
+        <p class="lead">
+            {format!("Willkommen im Aktenwerk der Gemeinde {municipality}. ")}
+            "Hier legen Sie Dokumente ab, finden Akten im gemeinsamen Aktenplan und bleiben über die Einführung auf dem Laufenden."
+        </p>
+        <ul class="card-grid">
+            <SectionCard href="/posteingang" title="Posteingang" text="Eingehende Post hochladen und in Akten ablegen."/>
+            <SectionCard href="/aktenplan" title="Aktenplan" text="Der gemeinsame Aktenplan der vier Gemeinden mit allen Akten."/>
+            <SectionCard href="/suche" title="Suche" text="Dokumente und Akten über den Volltext finden."/>
+            <SectionCard href="/neuigkeiten" title="Neuigkeiten" text="Mitteilungen und Dienstanweisungen des Projektteams."/>
+            <SectionCard href="/schulung" title="Schulung" text="Geführte Rundgänge, Übungsbereich und Schulungstermine."/>
+        </ul>
+    }
+}
+
+#[component]
+fn SectionCard(href: &'static str, title: &'static str, text: &'static str) -> impl IntoView {
+    view! {
+        <li class="card">
+            <h2><a href=href>{title}</a></h2>
+            <p>{text}</p>
+        </li>
+    }
+}
+
+/// A section whose feature is being built: says honestly what is coming and
+/// what to do until then.
+#[component]
+fn UnderConstruction(title: &'static str, planned: &'static str) -> impl IntoView {
+    view! {
+        <PageHeading title/>
+        <div class="notice info">
+            <p><strong>"Dieser Bereich wird gerade aufgebaut."</strong></p>
+            <p>{planned}</p>
+            <p>"Bis dahin arbeiten Sie bitte wie gewohnt weiter. Fragen beantwortet das Projektteam."</p>
+        </div>
+    }
+}
+
+#[component]
+pub fn PosteingangPage() -> impl IntoView {
+    view! {
+        <UnderConstruction
+            title="Posteingang"
+            planned="Geplant: Dokumente per Drag-and-drop oder Dateiauswahl hochladen, prüfen und in Akten ablegen."
+        />
+    }
+}
+
+#[component]
+pub fn AktenplanPage() -> impl IntoView {
+    view! {
+        <UnderConstruction
+            title="Aktenplan"
+            planned="Geplant: der gemeinsame Aktenplan als Baum mit Suche, Aufbewahrungsfristen und den Akten Ihrer Gemeinde."
+        />
+    }
+}
+
+#[component]
+pub fn SuchePage() -> impl IntoView {
+    view! {
+        <UnderConstruction
+            title="Suche"
+            planned="Geplant: Volltextsuche über alle Dokumente Ihrer Gemeinde, auch in eingescannten Schreiben."
+        />
+    }
+}
+
+#[component]
+pub fn NeuigkeitenPage() -> impl IntoView {
+    view! {
+        <UnderConstruction
+            title="Neuigkeiten"
+            planned="Geplant: Mitteilungen des Projektteams, Dienstanweisungen mit Kenntnisnahme und Leitfäden."
+        />
+    }
+}
+
+#[component]
+pub fn SchulungPage() -> impl IntoView {
+    view! {
+        <UnderConstruction
+            title="Schulung"
+            planned="Geplant: Übungsbereich, geführte Rundgänge durch Aktenwerk und die Anmeldung zu Schulungsterminen."
+        />
+    }
+}
+
+/// German 404 page; answers with status 404.
+#[component]
+pub fn NotFoundPage() -> impl IntoView {
+    #[cfg(feature = "ssr")]
+    if let Some(response) = use_context::<leptos_axum::ResponseOptions>() {
+        response.set_status(axum::http::StatusCode::NOT_FOUND);
+    }
+    view! {
+        <Title text="Seite nicht gefunden"/>
+        <a class="skip-link" href="#inhalt">"Zum Inhalt springen"</a>
+        <main id="inhalt" class="content standalone" tabindex="-1">
+            <h1>"Seite nicht gefunden"</h1>
+            <p>"Diese Adresse gibt es im Aktenwerk nicht. Vielleicht wurde der Link falsch abgetippt oder die Seite verschoben."</p>
+            <p><a href="/">"Zur Startseite"</a></p>
+        </main>
+    }
+}
+
+/// The accessibility statement public bodies must publish (BITV 2.0 § 7).
+#[component]
+pub fn AccessibilityPage() -> impl IntoView {
+    view! {
+        <Title text="Erklärung zur Barrierefreiheit"/>
+        <a class="skip-link" href="#inhalt">"Zum Inhalt springen"</a>
+        <main id="inhalt" class="content standalone" tabindex="-1">
+            <h1>"Erklärung zur Barrierefreiheit"</h1>
+            <p>
+                "Die Gemeinden Michelstadt, Erbach, Oberzent und Brombachtal sind bemüht, Aktenwerk im Einklang mit der "
+                "Barrierefreie-Informationstechnik-Verordnung (BITV 2.0) barrierefrei zugänglich zu machen."
+            </p>
+            <h2>"Stand der Vereinbarkeit"</h2>
+            <p>
+                "Aktenwerk wird gegen die Anforderungen der WCAG 2.1 auf Stufe AA entwickelt und automatisiert geprüft. "
+                "Alle Funktionen sind mit der Tastatur bedienbar; Seiten bleiben ohne JavaScript lesbar."
+            </p>
+            <h2>"Barriere melden"</h2>
+            <p>
+                "Wenn Ihnen Barrieren auffallen, wenden Sie sich bitte an das Projektteam in der Stadtverwaltung Michelstadt "
+                "oder an die IT-Administration Ihrer Gemeinde."
+            </p>
+            <h2>"Durchsetzungsverfahren"</h2>
+            <p>
+                "Erhalten Sie keine zufriedenstellende Antwort, können Sie sich an die Durchsetzungs- und Überwachungsstelle "
+                "für barrierefreie Informationstechnik des Landes Hessen wenden."
+            </p>
+            <p><a href="/">"Zur Startseite"</a></p>
+        </main>
+    }
+}

@@ -1,0 +1,31 @@
+//! What server functions get from context: the database pool and the settings
+//! they need. Built once at start by the server from its configuration.
+
+use crate::auth::{session::SessionKey, session::SessionPolicy, throttle::ThrottlePolicy};
+use sqlx::SqlitePool;
+use std::sync::Arc;
+
+#[derive(Clone, Debug)]
+pub struct AppState {
+    pub pool: SqlitePool,
+    pub settings: Arc<Settings>,
+}
+
+#[derive(Debug)]
+pub struct Settings {
+    pub session_key: SessionKey,
+    pub session_policy: SessionPolicy,
+    pub throttle: ThrottlePolicy,
+    /// Cookies get `Secure` (and the `__Host-` prefix) when served over TLS.
+    pub secure_cookies: bool,
+    pub max_upload_bytes: u64,
+}
+
+impl AppState {
+    pub fn from_context() -> Result<AppState, crate::error::AppError> {
+        leptos::prelude::use_context::<AppState>().ok_or_else(|| {
+            tracing::error!("AppState missing from context");
+            crate::error::AppError::Internal
+        })
+    }
+}

@@ -1,0 +1,193 @@
+//! SQL for user accounts.
+
+use super::{UserFields, UserSummary};
+use crate::auth::{session::now, Role};
+use crate::error::AppError;
+use sqlx::{Sqlite, SqliteConnection};
+
+#[derive(sqlx::FromRow)]
+struct Row {
+    id: i64,
+    username: String,
+    display_name: String,
+    email: Option<String>,
+    municipality_id: i64,
+    municipality_name: String,
+    role: String,
+    all_municipalities: bool,
+    active: bool,
+    must_change_password: bool,
+    last_login_at: Option<i64>,
+}
+
+impl Row {
+    fn into_summary(self) -> Option<UserSummary> {
+        let role = Role::parse(&self.role)?;
+        Some(UserSummary {
+            id: self.id,
+            username: self.username,
+            display_name: self.display_name,
+            email: self.email,
+            municipality_id: self.municipality_id,
+            municipality_name: self.municipality_name,
+            role,
+            all_municipalities: self.all_municipalities,
+            active: self.active,
+            must_change_password: self.must_change_password,
+            last_login: self.last_login_at.map(crate::audit::storage::format_local),
+        })
+    }
+}
+
+const SELECT: &str = "SELECT u.id, u.username, u.display_name, u.email, u.municipality_id,
+        m.name AS municipality_name, u.role, u.all_municipalities, u.active,
+        u.must_change_password, u.last_login_at
+    FROM users u JOIN municipalities m ON m.id = u.municipality_id";
+
+/// All accounts, or those of one municipality; sorted by municipality and name.
+pub async fn list<'e, E>(
+    executor: E,
+    municipality_id: Option<i64>,
+) -> Result<Vec<UserSummary>, sqlx::Error>
+where
+    E: sqlx::Executor<'e, Database = Sqlite>,
+{
+    let sql = format!(
+        "{SELECT} WHERE (?1 IS NULL OR u.municipality_id = ?1)
+         ORDER BY u.municipality_id, u.display_name COLLATE NOCASE"
+    );
+    let rows = sqlx::query_as::<_, Row>(&sql)
+        .bind(municipality_id)
+        .fetch_all(executor)
+        .await?;
+    Ok(rows.into_iter().filter_map(Row::into_summary).collect())
+}
+
+pub async fn get<'e, E>(executor: E, id: i64) -> Result<Option<UserSummary>, sqlx::Error>
+where
+    E: sqlx::Executor<'e, Database = Sqlite>,
+{
+    let sql = format!("{SELECT} WHERE u.id = ?");
+    let row = sqlx::query_as::<_, Row>(&sql)
+        .bind(id)
+        .fetch_optional(executor)
+        .await?;
+    Ok(row.and_then(Row::into_summary))
+}
+
+pub async fn username_exists(
+    conn: &mut SqliteConnection,
+    username: &str,
+) -> Result<bool, sqlx::Error> {
+    let found: Option<i64> = sqlx::query_scalar("SELECT id FROM users WHERE username = ?")
+        .bind(username)
+        .fetch_optional(conn)
+        .await?;
+    Ok(found.is_some())
+}
+
+/// Creates an account; a taken user name is a [`AppError::Conflict`].
+pub async fn insert(
+    conn: &mut SqliteConnection,
+    username: &str,
+    fields: &UserFields,
+    password_hash: &str,
+    must_change_password: bool,
+) -> Result<i64, AppError> {
+    let at = now();
+    let result = sqlx::query(
+        "INSERT INTO users (username, display_name, email, municipality_id, role, all_municipalities,
+                            password_hash, must_change_password, active, created_at, updated_at)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, 1, ?, ?)",
+    )
+    .bind(username)
+    .bind(&fields.display_name)
+    .bind(&fields.email)
+    .bind(fields.municipality_id)
+    .bind(fields.role.as_str())
+    .bind(fields.all_municipalities)
+    .bind(password_hash)
+    .bind(must_change_password)
+    .bind(at)
+    .bind(at)
+    .execute(conn)
+    .await;
+    match result {
+        Ok(done) => Ok(done.last_insert_rowid()),
+        Err(sqlx::Error::Database(error)) if error.is_unique_violation() => {
+            Err(AppError::Conflict(format!(
+                "Der Benutzername „{username}“ ist bereits vergeben."
+            )))
+        }
+        Err(sqlx::Error::Database(error)) if error.is_foreign_key_violation() => {
+            Err(AppError::invalid("Diese Gemeinde gibt es nicht."))
+        }
+        Err(error) => Err(error.into()),
+    }
+}
+
+pub async fn update(
+    conn: &mut SqliteConnection,
+    id: i64,
+    fields: &UserFields,
+) -> Result<(), AppError> {
+    let result = sqlx::query(
+        "UPDATE users SET display_name = ?, email = ?, municipality_id = ?, role = ?,
+                          all_municipalities = ?, updated_at = ?
+         WHERE id = ?",
+    )
+    .bind(&fields.display_name)
+    .bind(&fields.email)
+    .bind(fields.municipality_id)
+    .bind(fields.role.as_str())
+    .bind(fields.all_municipalities)
+    .bind(now())
+    .bind(id)
+    .execute(conn)
+    .await;
+    match result {
+        Ok(_) => Ok(()),
+        Err(sqlx::Error::Database(error)) if error.is_foreign_key_violation() => {
+            Err(AppError::invalid("Diese Gemeinde gibt es nicht."))
+        }
+        Err(error) => Err(error.into()),
+    }
+}
+
+pub async fn set_active(
+    conn: &mut SqliteConnection,
+    id: i64,
+    active: bool,
+) -> Result<(), sqlx::Error> {
+    sqlx::query("UPDATE users SET active = ?, updated_at = ? WHERE id = ?")
+        .bind(active)
+        .bind(now())
+        .bind(id)
+        .execute(conn)
+        .await?;
+    Ok(())
+}
+
+pub async fn set_password(
+    conn: &mut SqliteConnection,
+    id: i64,
+    password_hash: &str,
+    must_change_password: bool,
+) -> Result<(), sqlx::Error> {
+    sqlx::query(
+        "UPDATE users SET password_hash = ?, must_change_password = ?, updated_at = ? WHERE id = ?",
+    )
+    .bind(password_hash)
+    .bind(must_change_password)
+    .bind(now())
+    .bind(id)
+    .execute(conn)
+    .await?;
+    Ok(())
+}
+
+pub async fn count_administrators(conn: &mut SqliteConnection) -> Result<i64, sqlx::Error> {
+    sqlx::query_scalar("SELECT COUNT(*) FROM users WHERE role = 'administration' AND active = 1")
+        .fetch_one(conn)
+        .await
+}

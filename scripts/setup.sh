@@ -1,0 +1,40 @@
+#!/usr/bin/env bash
+# Installs what building and running Aktenwerk needs, skipping what is there:
+# the wasm32 target, the wasm-bindgen CLI matching Cargo.lock, and wasm-opt
+# (npm package binaryen). Pass --test to add what the tests need: Debian's
+# Chromium and the end2end npm packages.
+source "$(dirname "$0")/lib.sh"
+
+if ! rustup target list --installed | grep -q '^wasm32-unknown-unknown$'; then
+  say "Rust-Ziel wasm32-unknown-unknown installieren"
+  rustup target add wasm32-unknown-unknown
+fi
+
+want="$(wasm_bindgen_version)"
+have="$(wasm-bindgen --version 2>/dev/null | awk '{print $2}' || true)"
+if [ "$have" != "$want" ]; then
+  say "wasm-bindgen-cli $want bauen (einmalig, etwa 5 Minuten)"
+  # No --locked: one of its locked dependencies is no longer on crates.io.
+  cargo install wasm-bindgen-cli --version "$want" --force
+fi
+
+if ! command -v node >/dev/null || ! command -v npm >/dev/null; then
+  apt_install nodejs npm
+fi
+
+npm_ci() {
+  local dir="$1"
+  # Skip when node_modules matches the committed lockfile.
+  if [ -f "$dir/node_modules/.package-lock.json" ] && cmp -s <(grep -v '"lockfileVersion"' "$dir/package-lock.json" | tail -n +3) <(grep -v '"lockfileVersion"' "$dir/node_modules/.package-lock.json" | tail -n +3); then
+    return 0
+  fi
+  say "npm-Pakete in ${dir#$ROOT/} installieren"
+  (cd "$dir" && npm ci --no-audit --no-fund --loglevel=error)
+}
+
+npm_ci "$ROOT/tools"
+
+if [ "${1:-}" = "--test" ]; then
+  apt_install chromium chromium-driver fonts-dejavu-core curl
+  npm_ci "$ROOT/end2end"
+fi

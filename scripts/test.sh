@@ -1,0 +1,48 @@
+#!/usr/bin/env bash
+# Runs every test: formatting and lints, unit and integration tests (real
+# SQLite files, the real router), then browser tests in headless Chromium
+# against a freshly built server with its own empty data directory.
+source "$(dirname "$0")/lib.sh"
+cd "$ROOT"
+
+"$ROOT/scripts/setup.sh" --test
+
+say "Formatierung und Lints"
+cargo fmt --all -- --check
+cargo clippy --workspace --exclude frontend --all-targets -- -D warnings
+
+say "Unit- und Integrationstests"
+cargo test --workspace --exclude frontend
+
+"$ROOT/scripts/build.sh" debug
+
+port="${AKTENWERK_TEST_PORT:-3917}"
+data="$(mktemp -d)"
+log="$data/server.log"
+say "Testserver auf Port $port starten (Daten in $data)"
+AKTENWERK_LISTEN="127.0.0.1:$port" AKTENWERK_DATA_DIR="$data" AKTENWERK_DEMO=true \
+  AKTENWERK_SITE_ROOT="$ROOT/target/site" RUST_LOG="${RUST_LOG:-warn}" \
+  "$ROOT/target/debug/aktenwerk" >"$log" 2>&1 &
+server_pid=$!
+cleanup() {
+  kill "$server_pid" 2>/dev/null || true
+  wait "$server_pid" 2>/dev/null || true
+  rm -rf "$data"
+}
+trap cleanup EXIT
+
+for _ in $(seq 1 120); do
+  if curl -fsS "http://127.0.0.1:$port/healthz" >/dev/null 2>&1; then break; fi
+  if ! kill -0 "$server_pid" 2>/dev/null; then cat "$log" >&2; echo "Server beendet sich beim Start" >&2; exit 1; fi
+  sleep 0.5
+done
+curl -fsS "http://127.0.0.1:$port/healthz" >/dev/null || { cat "$log" >&2; exit 1; }
+
+say "Browsertests (headless Chromium)"
+status=0
+(cd end2end && AKTENWERK_URL="http://127.0.0.1:$port" node --test --test-concurrency=1 tests/) || status=$?
+if [ "$status" != 0 ]; then
+  echo "--- Serverprotokoll ---" >&2
+  tail -n 100 "$log" >&2
+fi
+exit "$status"

@@ -1,0 +1,11 @@
+//! HTTP concerns around the Leptos app: the layers every request passes
+//! (client address, CSRF origin check, session, security headers) and the
+//! few plain routes (login and logout forms, health check).
+
+pub mod client_address;
+pub mod cookies;
+pub mod csrf;
+pub mod health;
+pub mod login;
+pub mod security_headers;
+pub mod session;

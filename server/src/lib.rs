@@ -1,0 +1,172 @@
+//! The Aktenwerk server: configuration, start-up, the HTTP layers and the
+//! router that serves the Leptos app, its server functions and static files.
+
+pub mod config;
+pub mod http;
+pub mod startup;
+
+use app::state::AppState;
+use axum::routing::{get, post};
+use axum::Router;
+use config::Config;
+use leptos::prelude::*;
+use leptos_axum::{generate_route_list, LeptosRoutes};
+use std::time::Duration;
+use tower_http::catch_panic::CatchPanicLayer;
+use tower_http::limit::RequestBodyLimitLayer;
+use tower_http::trace::TraceLayer;
+
+/// Axum state: what Leptos needs and what our handlers need.
+#[derive(Clone, axum::extract::FromRef)]
+pub struct ServerState {
+    pub leptos_options: LeptosOptions,
+    pub app: AppState,
+}
+
+/// Largest request body outside uploads (forms, server functions).
+const FORM_BODY_LIMIT: usize = 1024 * 1024;
+
+/// Leptos options from the environment (cargo-leptos sets them) with our
+/// configuration's address and site root.
+pub fn leptos_options(config: &Config) -> LeptosOptions {
+    let mut options = get_configuration(None)
+        .map(|conf| conf.leptos_options)
+        .unwrap_or_else(|_| LeptosOptions::builder().output_name("aktenwerk").build());
+    options.site_addr = config.listen;
+    options.site_root = config.site_root.display().to_string().into();
+    options
+}
+
+/// The complete router with all layers.
+pub fn router(config: &Config, state: AppState) -> Router {
+    let leptos_options = leptos_options(config);
+    let routes = generate_route_list(app::App);
+    let context_state = state.clone();
+    let server_state = ServerState {
+        leptos_options: leptos_options.clone(),
+        app: state.clone(),
+    };
+    let expected_origin = http::csrf::ExpectedOrigin(config.public_url.clone());
+
+    Router::new()
+        .route("/anmelden", post(http::login::login))
+        .route("/abmelden", post(http::login::logout))
+        .route("/healthz", get(http::health::healthz))
+        .leptos_routes_with_context(
+            &server_state,
+            routes,
+            move || provide_context(context_state.clone()),
+            {
+                let options = leptos_options.clone();
+                move || app::shell(options.clone())
+            },
+        )
+        .fallback(leptos_axum::file_and_error_handler::<ServerState, _>(
+            app::shell,
+        ))
+        .with_state(server_state)
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            http::session::layer,
+        ))
+        .layer(axum::middleware::from_fn_with_state(
+            expected_origin,
+            http::csrf::layer,
+        ))
+        .layer(axum::middleware::from_fn_with_state(
+            http::client_address::TrustProxy(config.trust_proxy),
+            http::client_address::layer,
+        ))
+        .layer(RequestBodyLimitLayer::new(FORM_BODY_LIMIT))
+        .layer(axum::middleware::from_fn_with_state(
+            http::security_headers::Hsts(config.secure_cookies()),
+            http::security_headers::layer,
+        ))
+        .layer(CatchPanicLayer::new())
+        .layer(TraceLayer::new_for_http())
+}
+
+/// Starts the server and runs until SIGTERM or Ctrl-C, then finishes the
+/// requests in flight.
+pub async fn serve(config: Config) -> Result<(), Box<dyn std::error::Error>> {
+    let state = startup::prepare(&config).await?;
+    spawn_session_cleanup(state.clone());
+    let app = router(&config, state.clone());
+    let listener = tokio::net::TcpListener::bind(config.listen)
+        .await
+        .map_err(|error| {
+            format!(
+                "Adresse {} kann nicht belegt werden: {error}",
+                config.listen
+            )
+        })?;
+    tracing::info!(address = %config.listen, "Aktenwerk listening");
+    axum::serve(
+        listener,
+        app.into_make_service_with_connect_info::<std::net::SocketAddr>(),
+    )
+    .with_graceful_shutdown(shutdown_signal())
+    .await?;
+    state.pool.close().await;
+    tracing::info!("Aktenwerk stopped");
+    Ok(())
+}
+
+fn spawn_session_cleanup(state: AppState) {
+    tokio::spawn(async move {
+        let mut interval = tokio::time::interval(Duration::from_secs(600));
+        loop {
+            interval.tick().await;
+            match app::auth::session::purge_expired(&state.pool, state.settings.session_policy)
+                .await
+            {
+                Ok(0) => {}
+                Ok(removed) => tracing::info!(removed, "expired sessions removed"),
+                Err(error) => tracing::warn!(%error, "session cleanup failed"),
+            }
+        }
+    });
+}
+
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        if let Err(error) = tokio::signal::ctrl_c().await {
+            tracing::warn!(%error, "cannot listen for Ctrl-C");
+            std::future::pending::<()>().await;
+        }
+    };
+    #[cfg(unix)]
+    let terminate = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut signal) => {
+                signal.recv().await;
+            }
+            Err(error) => {
+                tracing::warn!(%error, "cannot listen for SIGTERM");
+                std::future::pending::<()>().await;
+            }
+        }
+    };
+    #[cfg(not(unix))]
+    let terminate = std::future::pending::<()>();
+    tokio::select! {
+        () = ctrl_c => {},
+        () = terminate => {},
+    }
+    tracing::info!("shutdown requested, finishing open requests");
+}
+
+/// Sets up logging: human-readable by default, JSON lines for log shippers.
+pub fn init_tracing(format: &config::LogFormat) {
+    use tracing_subscriber::EnvFilter;
+    let filter = EnvFilter::try_from_default_env()
+        .unwrap_or_else(|_| EnvFilter::new("info,tower_http=warn,sqlx=warn"));
+    let builder = tracing_subscriber::fmt().with_env_filter(filter);
+    let result = match format {
+        config::LogFormat::Text => builder.try_init(),
+        config::LogFormat::Json => builder.json().try_init(),
+    };
+    if let Err(error) = result {
+        eprintln!("logging already initialised: {error}");
+    }
+}

@@ -1,0 +1,76 @@
+//! `aktenwerk`: runs the server, or a maintenance command.
+
+use server::config::Config;
+use std::process::ExitCode;
+
+const USAGE: &str = "Aufruf: aktenwerk [BEFEHL]
+
+Befehle:
+  (keiner)       Server starten
+  verify-audit   Hash-Kette des Protokolls prüfen (Exit-Code 1 bei Verletzung)
+  help           Diese Hilfe
+
+Einstellungen kommen aus Umgebungsvariablen; siehe aktenwerk.env.example.";
+
+#[tokio::main]
+async fn main() -> ExitCode {
+    let config = match Config::from_env() {
+        Ok(config) => config,
+        Err(error) => {
+            eprintln!("{error}");
+            return ExitCode::from(2);
+        }
+    };
+    server::init_tracing(&config.log_format);
+    let command = std::env::args().nth(1);
+    match command.as_deref() {
+        None | Some("serve") => match server::serve(config).await {
+            Ok(()) => ExitCode::SUCCESS,
+            Err(error) => {
+                eprintln!("Aktenwerk konnte nicht starten: {error}");
+                ExitCode::FAILURE
+            }
+        },
+        Some("verify-audit") => verify_audit(&config).await,
+        Some("help" | "--help" | "-h") => {
+            println!("{USAGE}");
+            ExitCode::SUCCESS
+        }
+        Some(other) => {
+            eprintln!("Unbekannter Befehl „{other}“.\n\n{USAGE}");
+            ExitCode::from(2)
+        }
+    }
+}
+
+async fn verify_audit(config: &Config) -> ExitCode {
+    let pool = match app::db::connect(&config.database_url).await {
+        Ok(pool) => pool,
+        Err(error) => {
+            eprintln!("{error}");
+            return ExitCode::FAILURE;
+        }
+    };
+    match app::audit::storage::verify_chain(&pool).await {
+        Ok(report) => match report.first_broken_id {
+            None => {
+                println!(
+                    "Protokoll in Ordnung: {} Einträge, Kette lückenlos.",
+                    report.entries_checked
+                );
+                ExitCode::SUCCESS
+            }
+            Some(id) => {
+                println!(
+                    "PROTOKOLL VERLETZT ab Eintrag {id} ({} Einträge geprüft).",
+                    report.entries_checked
+                );
+                ExitCode::FAILURE
+            }
+        },
+        Err(error) => {
+            eprintln!("Prüfung fehlgeschlagen: {error}");
+            ExitCode::FAILURE
+        }
+    }
+}

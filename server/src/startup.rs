@@ -1,0 +1,133 @@
+//! Everything that happens once at start: directories, database, secret,
+//! first administrator, demo accounts.
+
+use crate::config::Config;
+use app::auth::session::{SessionKey, SessionPolicy};
+use app::auth::throttle::ThrottlePolicy;
+use app::state::{AppState, Settings};
+use app::users::bootstrap::{self, FirstAdmin};
+use std::path::Path;
+use std::sync::Arc;
+
+#[derive(Debug, thiserror::Error)]
+pub enum StartupError {
+    #[error("Verzeichnis {path} kann nicht angelegt werden: {source}")]
+    Directory {
+        path: String,
+        source: std::io::Error,
+    },
+    #[error("Sitzungsschlüssel {path} kann nicht gelesen oder geschrieben werden: {source}")]
+    Secret {
+        path: String,
+        source: std::io::Error,
+    },
+    #[error(transparent)]
+    Database(#[from] app::db::DbError),
+    #[error("Erstes Administratorkonto: {0}")]
+    Bootstrap(app::error::AppError),
+}
+
+fn create_dir(path: &Path) -> Result<(), StartupError> {
+    std::fs::create_dir_all(path).map_err(|source| StartupError::Directory {
+        path: path.display().to_string(),
+        source,
+    })
+}
+
+/// The configured secret, or one generated on first start and kept (owner
+/// read-only) in the data directory so sessions survive restarts.
+fn session_key(config: &Config) -> Result<SessionKey, StartupError> {
+    if let Some(secret) = &config.session_secret {
+        return Ok(SessionKey(secret.as_bytes().to_vec()));
+    }
+    let path = config.data_dir.join("session-secret");
+    let err = |source| StartupError::Secret {
+        path: path.display().to_string(),
+        source,
+    };
+    match std::fs::read_to_string(&path) {
+        Ok(secret) if secret.trim().len() >= 32 => {
+            return Ok(SessionKey(secret.trim().as_bytes().to_vec()))
+        }
+        Ok(_) => {}
+        Err(error) if error.kind() == std::io::ErrorKind::NotFound => {}
+        Err(error) => return Err(err(error)),
+    }
+    let secret = app::auth::session::new_token();
+    write_private(&path, &secret).map_err(err)?;
+    Ok(SessionKey(secret.into_bytes()))
+}
+
+fn write_private(path: &Path, content: &str) -> std::io::Result<()> {
+    use std::io::Write;
+    let mut options = std::fs::OpenOptions::new();
+    options.write(true).create(true).truncate(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        options.mode(0o600);
+    }
+    let mut file = options.open(path)?;
+    file.write_all(content.as_bytes())?;
+    file.sync_all()
+}
+
+/// Prepares storage and returns the state the app runs on.
+pub async fn prepare(config: &Config) -> Result<AppState, StartupError> {
+    create_dir(&config.data_dir)?;
+    create_dir(&config.blob_dir)?;
+    let pool = app::db::connect(&config.database_url).await?;
+    app::db::migrate(&pool).await?;
+    let settings = Settings {
+        session_key: session_key(config)?,
+        session_policy: SessionPolicy {
+            idle_timeout_secs: config.session_idle_minutes * 60,
+            absolute_timeout_secs: config.session_max_hours * 3600,
+        },
+        throttle: ThrottlePolicy::default(),
+        secure_cookies: config.secure_cookies(),
+        max_upload_bytes: config.max_upload_bytes,
+    };
+
+    let given = config
+        .admin_password
+        .as_deref()
+        .or(config.demo.then_some(bootstrap::DEMO_PASSWORD));
+    match bootstrap::ensure_first_admin(&pool, given)
+        .await
+        .map_err(StartupError::Bootstrap)?
+    {
+        FirstAdmin::Exists => {}
+        FirstAdmin::CreatedWithGivenPassword => {
+            tracing::info!(
+                username = bootstrap::FIRST_ADMIN,
+                "first administrator created with the configured password"
+            );
+        }
+        FirstAdmin::CreatedWithGeneratedPassword(password) => {
+            // Shown exactly once, on the console of the person installing.
+            eprintln!(
+                "\n==============================================================\n\
+                 Aktenwerk: erstes Administratorkonto angelegt\n  \
+                 Benutzername: {}\n  Einmal-Passwort: {password}\n\
+                 Bitte notieren; es wird nicht erneut angezeigt und muss bei der\n\
+                 ersten Anmeldung geändert werden.\n\
+                 ==============================================================\n",
+                bootstrap::FIRST_ADMIN
+            );
+        }
+    }
+    if config.demo {
+        let created = bootstrap::seed_demo(&pool)
+            .await
+            .map_err(StartupError::Bootstrap)?;
+        tracing::warn!(
+            created,
+            "DEMO MODE: demo accounts with a published password are active"
+        );
+    }
+    Ok(AppState {
+        pool,
+        settings: Arc::new(settings),
+    })
+}
