@@ -10,6 +10,7 @@ use leptos::server_fn::{
 use serde::{Deserialize, Serialize};
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, thiserror::Error)]
+#[serde(into = "WireError", from = "WireError")]
 pub enum AppError {
     #[error(
         "Ihre Sitzung ist abgelaufen oder Sie sind nicht angemeldet. Bitte melden Sie sich an."
@@ -32,6 +33,53 @@ pub enum AppError {
     /// The browser could not reach the server or understand its answer.
     #[error("Der Server ist gerade nicht erreichbar. Bitte prüfen Sie die Netzwerkverbindung und versuchen Sie es erneut.")]
     Communication,
+}
+
+/// How an [`AppError`] travels: a stable code for programs, the German
+/// message for people, and the variant's payload.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+struct WireError {
+    code: String,
+    message: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    detail: Option<String>,
+}
+
+impl From<AppError> for WireError {
+    fn from(error: AppError) -> Self {
+        let message = error.to_string();
+        let (code, detail) = match error {
+            AppError::NotLoggedIn => ("not_logged_in", None),
+            AppError::Forbidden => ("forbidden", None),
+            AppError::NotFound(what) => ("not_found", Some(what)),
+            AppError::Invalid(text) => ("invalid", Some(text)),
+            AppError::Conflict(text) => ("conflict", Some(text)),
+            AppError::TooManyRequests(text) => ("too_many_requests", Some(text)),
+            AppError::Internal => ("internal", None),
+            AppError::Communication => ("communication", None),
+        };
+        WireError {
+            code: code.to_string(),
+            message,
+            detail,
+        }
+    }
+}
+
+impl From<WireError> for AppError {
+    fn from(wire: WireError) -> Self {
+        let detail = wire.detail.unwrap_or(wire.message);
+        match wire.code.as_str() {
+            "not_logged_in" => AppError::NotLoggedIn,
+            "forbidden" => AppError::Forbidden,
+            "not_found" => AppError::NotFound(detail),
+            "invalid" => AppError::Invalid(detail),
+            "conflict" => AppError::Conflict(detail),
+            "too_many_requests" => AppError::TooManyRequests(detail),
+            "communication" => AppError::Communication,
+            _ => AppError::Internal,
+        }
+    }
 }
 
 impl AppError {
@@ -110,6 +158,23 @@ mod tests {
         assert!(AppError::NotFound("Die Akte".into())
             .to_string()
             .starts_with("Die Akte wurde nicht gefunden"));
+    }
+
+    #[test]
+    fn wire_form_has_code_and_german_message_and_round_trips() {
+        for error in [
+            AppError::Forbidden,
+            AppError::NotFound("Die Akte".into()),
+            AppError::invalid("Bitte einen Namen angeben."),
+            AppError::Internal,
+        ] {
+            let json = serde_json::to_value(&error).expect("serialize");
+            assert_eq!(json["message"], error.to_string());
+            let back: AppError = serde_json::from_value(json).expect("deserialize");
+            assert_eq!(back, error);
+        }
+        let json = serde_json::to_value(AppError::Forbidden).expect("serialize");
+        assert_eq!(json["code"], "forbidden");
     }
 
     #[test]

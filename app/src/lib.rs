@@ -21,8 +21,8 @@ pub mod state;
 use leptos::prelude::*;
 use leptos_meta::{provide_meta_context, MetaTags, Stylesheet, Title};
 use leptos_router::{
-    components::{Route, Router, Routes},
-    path,
+    components::{ParentRoute, Route, Router, Routes},
+    path, SsrMode,
 };
 
 /// The HTML document around the app, rendered on the server only.
@@ -48,7 +48,11 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
 }
 
 /// The application: router and routes. Every page except the login page sits
-/// inside the [`shell::Layout`] with header, navigation and footer.
+/// inside the [`shell::layout::Layout`] with header, navigation and footer.
+///
+/// Pages render in `SsrMode::Async`: the server waits for their data and
+/// sends complete HTML, so every page is readable without JavaScript (the
+/// default out-of-order streaming needs a script to place late content).
 #[component]
 pub fn App() -> impl IntoView {
     provide_meta_context();
@@ -59,19 +63,19 @@ pub fn App() -> impl IntoView {
         }/>
         <Router>
             <Routes fallback=shell::pages::NotFoundPage>
-                <Route path=path!("/anmelden") view=auth::login_page::LoginPage/>
-                <Route path=path!("/barrierefreiheit") view=shell::pages::AccessibilityPage/>
-                <leptos_router::components::ParentRoute path=path!("") view=shell::layout::Layout>
-                    <Route path=path!("") view=shell::pages::HomePage/>
-                    <Route path=path!("/posteingang") view=shell::pages::PosteingangPage/>
-                    <Route path=path!("/aktenplan") view=shell::pages::AktenplanPage/>
-                    <Route path=path!("/suche") view=shell::pages::SuchePage/>
-                    <Route path=path!("/neuigkeiten") view=shell::pages::NeuigkeitenPage/>
-                    <Route path=path!("/schulung") view=shell::pages::SchulungPage/>
-                    <Route path=path!("/konto/passwort") view=auth::password_page::ChangePasswordPage/>
-                    <Route path=path!("/verwaltung") view=users::admin_page::UserAdminPage/>
-                    <Route path=path!("/verwaltung/protokoll") view=audit::page::AuditPage/>
-                </leptos_router::components::ParentRoute>
+                <Route ssr=SsrMode::Async path=path!("/anmelden") view=auth::login_page::LoginPage/>
+                <Route ssr=SsrMode::Async path=path!("/barrierefreiheit") view=shell::pages::AccessibilityPage/>
+                <ParentRoute ssr=SsrMode::Async path=path!("") view=shell::layout::Layout>
+                    <Route ssr=SsrMode::Async path=path!("") view=shell::pages::HomePage/>
+                    <Route ssr=SsrMode::Async path=path!("/posteingang") view=shell::pages::PosteingangPage/>
+                    <Route ssr=SsrMode::Async path=path!("/aktenplan") view=shell::pages::AktenplanPage/>
+                    <Route ssr=SsrMode::Async path=path!("/suche") view=shell::pages::SuchePage/>
+                    <Route ssr=SsrMode::Async path=path!("/neuigkeiten") view=shell::pages::NeuigkeitenPage/>
+                    <Route ssr=SsrMode::Async path=path!("/schulung") view=shell::pages::SchulungPage/>
+                    <Route ssr=SsrMode::Async path=path!("/konto/passwort") view=auth::password_page::ChangePasswordPage/>
+                    <Route ssr=SsrMode::Async path=path!("/verwaltung") view=users::admin_page::UserAdminPage/>
+                    <Route ssr=SsrMode::Async path=path!("/verwaltung/protokoll") view=audit::page::AuditPage/>
+                </ParentRoute>
             </Routes>
         </Router>
     }

@@ -144,7 +144,7 @@ pub async fn attempt(
             object_type: "session",
             details: serde_json::json!({}),
             ip: address.map(str::to_string),
-            ..NewEntry::default()
+            object_id: None,
         },
     )
     .await?;
@@ -172,7 +172,7 @@ pub async fn logout(
                 object_type: "session",
                 details: serde_json::json!({}),
                 ip: address.map(str::to_string),
-                ..NewEntry::default()
+                object_id: None,
             },
         )
         .await?;

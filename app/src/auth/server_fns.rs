@@ -71,7 +71,6 @@ pub async fn change_password(
                     object_id: Some(user.id.to_string()),
                     details: serde_json::json!({}),
                     ip: super::client_address(),
-                    ..NewEntry::default()
                 },
             )
             .await?;

@@ -67,9 +67,10 @@ fn Header(user: SessionUser) -> impl IntoView {
     view! {
         <header class="site-header">
             <div class="header-bar">
-                <a href="/" class="brand" aria-label="Aktenwerk, zur Startseite">
+                <a href="/" class="brand">
                     <span class="brand-mark" aria-hidden="true">"A"</span>
                     <span class="brand-name">"Aktenwerk"</span>
+                    <span class="visually-hidden">" – zur Startseite"</span>
                 </a>
                 <p class="municipality" data-tour="gemeinde">
                     <span class="visually-hidden">"Gemeinde: "</span>

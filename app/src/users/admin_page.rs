@@ -164,7 +164,7 @@ fn UserRow(
     };
     let name = user.display_name.clone();
     let edit_label = format!("{name} bearbeiten");
-    let reset_label = format!("Passwort von {name} zurücksetzen");
+    let reset_label = format!("Passwort zurücksetzen für {name}");
     view! {
         <tr class:inactive=!user.active>
             <td>{user.display_name.clone()}</td>

@@ -1,0 +1,71 @@
+// Shared helpers for the browser tests: Debian's Chromium through
+// playwright-core, demo accounts, and an axe-core accessibility scan.
+import { chromium } from 'playwright-core';
+import { createRequire } from 'node:module';
+import assert from 'node:assert/strict';
+
+const require = createRequire(import.meta.url);
+
+export const BASE = process.env.AKTENWERK_URL ?? 'http://127.0.0.1:3917';
+export const DEMO_PASSWORD = 'Aktenwerk-Demo-2026';
+
+export async function launch() {
+  return chromium.launch({
+    executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
+    headless: true,
+    args: [
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-quic',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+      '--no-first-run',
+    ],
+  });
+}
+
+/** A fresh browser context (own cookies). `bypassCSP` lets axe be injected. */
+export async function newPage(browser, options = {}) {
+  const context = await browser.newContext({ locale: 'de-DE', bypassCSP: true, ...options });
+  const page = await context.newPage();
+  page.setDefaultTimeout(15000);
+  return page;
+}
+
+export async function login(page, username, password = DEMO_PASSWORD) {
+  await page.goto(`${BASE}/anmelden`);
+  await page.getByLabel('Benutzername').fill(username);
+  await page.getByLabel('Passwort', { exact: true }).fill(password);
+  await page.getByRole('button', { name: 'Anmelden' }).click();
+  await page.waitForLoadState('load');
+}
+
+/**
+ * Clicks until the hydrated control reacts: before the WASM has loaded a
+ * click does nothing, so this also proves hydration happened.
+ */
+export async function clickUntil(page, locator, attribute, expected, timeoutMs = 20000) {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    await locator.click();
+    if ((await locator.getAttribute(attribute)) === expected) return;
+    await page.waitForTimeout(250);
+  }
+  assert.fail(`control did not react (${attribute} never became ${expected}); did hydration fail?`);
+}
+
+/** Runs axe-core (WCAG 2.1 A/AA) and fails on serious or critical findings. */
+export async function assertAccessible(page, label) {
+  await page.addScriptTag({ path: require.resolve('axe-core/axe.min.js') });
+  const result = await page.evaluate(async () =>
+    // eslint-disable-next-line no-undef
+    axe.run(document, { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'] } }),
+  );
+  const bad = result.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
+  const report = bad
+    .map((v) => `${v.impact}: ${v.id} – ${v.help}\n  ${v.nodes.map((n) => n.target.join(' ')).join('\n  ')}`)
+    .join('\n');
+  assert.equal(bad.length, 0, `accessibility violations on ${label}:\n${report}`);
+  assert.ok(result.passes.length > 5, `axe ran only ${result.passes.length} checks on ${label}`);
+}

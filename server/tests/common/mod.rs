@@ -1,0 +1,143 @@
+//! A real server router on a fresh SQLite file in a temporary directory,
+//! driven through `tower::ServiceExt::oneshot`.
+#![allow(dead_code)]
+
+use axum::body::Body;
+use axum::http::{header, Request, StatusCode};
+use axum::Router;
+use http_body_util::BodyExt;
+use server::config::Config;
+use tower::ServiceExt;
+
+pub const DEMO_PASSWORD: &str = app::users::bootstrap::DEMO_PASSWORD;
+pub const ORIGIN: &str = "http://aktenwerk.test";
+
+pub struct TestApp {
+    pub router: Router,
+    pub state: app::state::AppState,
+    pub dir: tempfile::TempDir,
+}
+
+pub struct Reply {
+    pub status: StatusCode,
+    pub headers: axum::http::HeaderMap,
+    pub body: String,
+}
+
+impl Reply {
+    pub fn location(&self) -> &str {
+        self.headers
+            .get(header::LOCATION)
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or("")
+    }
+
+    pub fn json(&self) -> serde_json::Value {
+        serde_json::from_str(&self.body).unwrap_or(serde_json::Value::Null)
+    }
+}
+
+impl TestApp {
+    /// A server in demo mode (one account per role and municipality).
+    pub async fn demo() -> TestApp {
+        TestApp::with(&[("AKTENWERK_DEMO", "true")]).await
+    }
+
+    pub async fn with(settings: &[(&str, &str)]) -> TestApp {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let mut vars = vec![(
+            "AKTENWERK_DATA_DIR".to_string(),
+            dir.path().display().to_string(),
+        )];
+        vars.extend(settings.iter().map(|(k, v)| (k.to_string(), v.to_string())));
+        let config = Config::from_vars(vars).expect("config");
+        let state = server::startup::prepare(&config).await.expect("startup");
+        let router = server::router(&config, state.clone());
+        TestApp { router, state, dir }
+    }
+
+    pub async fn send(&self, request: Request<Body>) -> Reply {
+        let response = self
+            .router
+            .clone()
+            .oneshot(request)
+            .await
+            .expect("infallible");
+        let status = response.status();
+        let headers = response.headers().clone();
+        let bytes = response
+            .into_body()
+            .collect()
+            .await
+            .expect("body")
+            .to_bytes();
+        Reply {
+            status,
+            headers,
+            body: String::from_utf8_lossy(&bytes).into_owned(),
+        }
+    }
+
+    pub async fn get(&self, path: &str, cookie: Option<&str>) -> Reply {
+        let mut builder = Request::get(path).header(header::HOST, "aktenwerk.test");
+        if let Some(cookie) = cookie {
+            builder = builder.header(header::COOKIE, cookie);
+        }
+        self.send(builder.body(Body::empty()).expect("request"))
+            .await
+    }
+
+    /// A same-origin form post, as a browser would send it.
+    pub async fn post_form(&self, path: &str, cookie: Option<&str>, form: &str) -> Reply {
+        let mut builder = Request::post(path)
+            .header(header::HOST, "aktenwerk.test")
+            .header(header::ORIGIN, ORIGIN)
+            .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded");
+        if let Some(cookie) = cookie {
+            builder = builder.header(header::COOKIE, cookie);
+        }
+        self.send(builder.body(Body::from(form.to_string())).expect("request"))
+            .await
+    }
+
+    /// Logs in through the real form handler; returns the `Cookie` header value.
+    pub async fn login(&self, username: &str, password: &str) -> Option<String> {
+        let reply = self
+            .post_form(
+                "/anmelden",
+                None,
+                &format!("benutzername={username}&passwort={password}"),
+            )
+            .await;
+        let set_cookie = reply.headers.get(header::SET_COOKIE)?.to_str().ok()?;
+        let pair = set_cookie.split(';').next()?.to_string();
+        (!pair.ends_with('=')).then_some(pair)
+    }
+
+    pub async fn login_demo(&self, username: &str) -> String {
+        self.login(username, DEMO_PASSWORD)
+            .await
+            .unwrap_or_else(|| panic!("demo login {username} failed"))
+    }
+
+    /// Calls a server function with form-encoded arguments.
+    pub async fn call(&self, cookie: &str, function: &str, form: &str) -> Reply {
+        self.post_form(&format!("/api/{function}"), Some(cookie), form)
+            .await
+    }
+
+    pub async fn user_id(&self, username: &str) -> i64 {
+        sqlx::query_scalar("SELECT id FROM users WHERE username = ?")
+            .bind(username)
+            .fetch_one(&self.state.pool)
+            .await
+            .expect("user exists")
+    }
+
+    pub async fn count(&self, sql: &str) -> i64 {
+        sqlx::query_scalar(sql)
+            .fetch_one(&self.state.pool)
+            .await
+            .expect("count")
+    }
+}
