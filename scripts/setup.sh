@@ -35,6 +35,6 @@ npm_ci() {
 npm_ci "$ROOT/tools"
 
 if [ "${1:-}" = "--test" ]; then
-  apt_install chromium chromium-driver fonts-dejavu-core curl
+  apt_install chromium chromium-driver fonts-dejavu-core curl brotli
   npm_ci "$ROOT/end2end"
 fi

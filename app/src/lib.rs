@@ -6,6 +6,8 @@
 //! navigation, start and error pages). Server-only code sits behind
 //! `#[cfg(feature = "ssr")]` inside the feature it belongs to.
 
+pub mod akten;
+pub mod aktenplan;
 pub mod audit;
 pub mod auth;
 pub mod error;

@@ -5,6 +5,7 @@
 pub mod client_address;
 pub mod cookies;
 pub mod csrf;
+pub mod error_page;
 pub mod health;
 pub mod login;
 pub mod security_headers;

@@ -82,7 +82,7 @@ pub fn router(config: &Config, state: AppState) -> Router {
             http::security_headers::Hsts(config.secure_cookies()),
             http::security_headers::layer,
         ))
-        .layer(CatchPanicLayer::new())
+        .layer(CatchPanicLayer::custom(http::error_page::panic_response))
         .layer(TraceLayer::new_for_http())
 }
 

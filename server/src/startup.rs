@@ -23,7 +23,7 @@ pub enum StartupError {
     },
     #[error(transparent)]
     Database(#[from] app::db::DbError),
-    #[error("Erstes Administratorkonto: {0}")]
+    #[error("Erstbefüllung (Administratorkonto, Aktenplan): {0}")]
     Bootstrap(app::error::AppError),
 }
 
@@ -116,6 +116,15 @@ pub async fn prepare(config: &Config) -> Result<AppState, StartupError> {
                 bootstrap::FIRST_ADMIN
             );
         }
+    }
+    if let Some(positions) = app::aktenplan::storage::seed_if_empty(&pool)
+        .await
+        .map_err(StartupError::Bootstrap)?
+    {
+        tracing::info!(
+            positions,
+            "shared Aktenplan loaded from the shipped seed plan"
+        );
     }
     if config.demo {
         let created = bootstrap::seed_demo(&pool)
