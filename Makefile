@@ -20,7 +20,8 @@ size:       ## release build, then print WASM/JS/CSS sizes (raw, gzip, brotli)
 	./scripts/setup.sh && ./scripts/build.sh release && ./scripts/bundle-size.sh
 
 lint:
-	cargo fmt --all -- --check && cargo clippy --workspace --exclude frontend --all-targets -- -D warnings
+	cargo fmt --all -- --check && cargo clippy --workspace --exclude frontend --all-targets -- -D warnings \
+	  && cargo clippy -p frontend --target wasm32-unknown-unknown -- -D warnings
 
 clean:
 	cargo clean

@@ -10,6 +10,8 @@ cd "$ROOT"
 say "Formatierung und Lints"
 cargo fmt --all -- --check
 cargo clippy --workspace --exclude frontend --all-targets -- -D warnings
+# The browser-only code (feature `hydrate`) is linted for its own target.
+cargo clippy -p frontend --target wasm32-unknown-unknown -- -D warnings
 
 say "Unit- und Integrationstests"
 cargo test --workspace --exclude frontend

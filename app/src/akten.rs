@@ -1,6 +1,22 @@
 //! Akten: the case files each municipality opens under a plan position.
 
+pub mod page;
+pub mod server_fns;
+#[cfg(feature = "ssr")]
+pub mod storage;
+
 use serde::{Deserialize, Serialize};
+
+/// An Akte in lists.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AkteSummary {
+    pub id: i64,
+    pub aktenzeichen: String,
+    pub title: String,
+    pub status: AkteStatus,
+    pub opened_on: String,
+    pub responsible: String,
+}
 
 /// Open, or closed ("zdA", zu den Akten).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -31,6 +47,49 @@ impl AkteStatus {
             AkteStatus::Closed => "geschlossen (zdA)",
         }
     }
+}
+
+/// Staff, project team and administration open Akten for their own
+/// municipality; trainees only in the practice area.
+pub fn may_open_akten(user: &crate::auth::SessionUser) -> bool {
+    user.role != crate::auth::Role::Schulung
+}
+
+/// Akten are formed from the third level down (e.g. `621`, `621.1`); main
+/// groups and groups only structure the plan.
+pub const MIN_AKTE_LEVEL: usize = 3;
+
+/// Checks the fields of a new Akte; returns title, responsible and date.
+pub fn validate_new(
+    title: &str,
+    responsible: &str,
+    opened_on: &str,
+) -> Result<(String, String, chrono::NaiveDate), crate::error::AppError> {
+    use crate::error::AppError;
+    let title = title.trim();
+    if title.is_empty() || title.chars().count() > 300 {
+        return Err(AppError::invalid(
+            "Bitte geben Sie der Akte einen Titel (höchstens 300 Zeichen).",
+        ));
+    }
+    let responsible = responsible.trim();
+    if responsible.is_empty() || responsible.chars().count() > 200 {
+        return Err(AppError::invalid(
+            "Bitte nennen Sie die zuständige Person oder Stelle (höchstens 200 Zeichen).",
+        ));
+    }
+    if title
+        .chars()
+        .chain(responsible.chars())
+        .any(char::is_control)
+    {
+        return Err(AppError::invalid(
+            "Titel und Zuständigkeit dürfen keine Steuerzeichen enthalten.",
+        ));
+    }
+    let date = chrono::NaiveDate::parse_from_str(opened_on.trim(), "%Y-%m-%d")
+        .map_err(|_| AppError::invalid("Das Datum der Anlage ist ungültig (Format JJJJ-MM-TT)."))?;
+    Ok((title.to_string(), responsible.to_string(), date))
 }
 
 /// The Aktenzeichen: municipality code, plan code and the running number

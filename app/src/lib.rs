@@ -70,7 +70,9 @@ pub fn App() -> impl IntoView {
                 <ParentRoute ssr=SsrMode::Async path=path!("") view=shell::layout::Layout>
                     <Route ssr=SsrMode::Async path=path!("") view=shell::pages::HomePage/>
                     <Route ssr=SsrMode::Async path=path!("/posteingang") view=shell::pages::PosteingangPage/>
-                    <Route ssr=SsrMode::Async path=path!("/aktenplan") view=shell::pages::AktenplanPage/>
+                    <Route ssr=SsrMode::Async path=path!("/aktenplan") view=aktenplan::explorer::ExplorerPage/>
+                    <Route ssr=SsrMode::Async path=path!("/aktenplan/:code") view=aktenplan::explorer::ExplorerPage/>
+                    <Route ssr=SsrMode::Async path=path!("/akten/:id") view=akten::page::AktePage/>
                     <Route ssr=SsrMode::Async path=path!("/suche") view=shell::pages::SuchePage/>
                     <Route ssr=SsrMode::Async path=path!("/neuigkeiten") view=shell::pages::NeuigkeitenPage/>
                     <Route ssr=SsrMode::Async path=path!("/schulung") view=shell::pages::SchulungPage/>

@@ -9,6 +9,8 @@ use std::sync::Arc;
 pub struct AppState {
     pub pool: SqlitePool,
     pub settings: Arc<Settings>,
+    /// The Aktenplan in memory for the explorer and its search.
+    pub plan: crate::aktenplan::cache::PlanCache,
 }
 
 #[derive(Debug)]

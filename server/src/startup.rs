@@ -135,8 +135,15 @@ pub async fn prepare(config: &Config) -> Result<AppState, StartupError> {
             "DEMO MODE: demo accounts with a published password are active"
         );
     }
+    let plan = app::aktenplan::cache::PlanCache::default();
+    let positions = plan
+        .reload(&pool)
+        .await
+        .map_err(|error| StartupError::Database(app::db::DbError::Open(error)))?;
+    tracing::info!(positions, "Aktenplan in memory");
     Ok(AppState {
         pool,
         settings: Arc::new(settings),
+        plan,
     })
 }

@@ -194,7 +194,7 @@ mod tests {
 
     #[test]
     fn sort_key_orders_like_the_plan() {
-        let mut codes = vec![k("01"), k("000.1"), k("0"), k("000"), k("00"), k("1")];
+        let mut codes = [k("01"), k("000.1"), k("0"), k("000"), k("00"), k("1")];
         codes.sort_by_key(Kennzeichen::sort_key);
         let sorted: Vec<&str> = codes.iter().map(Kennzeichen::as_str).collect();
         assert_eq!(sorted, ["0", "00", "000", "000.1", "01", "1"]);

@@ -1,0 +1,171 @@
+//! SQL for Akten. Every read is limited to what the user's municipality may
+//! see: its own Akten and those explicitly shared with it.
+
+use super::{aktenzeichen, AkteStatus, AkteSummary};
+use crate::audit::storage::{record, NewEntry};
+use crate::error::AppError;
+use sqlx::SqlitePool;
+use std::collections::HashMap;
+
+/// The SQL condition "Akte `a` is visible to municipality ?N".
+macro_rules! visible {
+    ($n:literal) => {
+        concat!(
+            "(a.municipality_id = ?", $n,
+            " OR EXISTS (SELECT 1 FROM akten_shares s WHERE s.akte_id = a.id AND s.municipality_id = ?", $n, "))"
+        )
+    };
+}
+
+#[derive(sqlx::FromRow)]
+struct Row {
+    id: i64,
+    aktenzeichen: String,
+    title: String,
+    status: String,
+    opened_on: String,
+    responsible: String,
+}
+
+impl Row {
+    fn into_summary(self) -> AkteSummary {
+        AkteSummary {
+            id: self.id,
+            aktenzeichen: self.aktenzeichen,
+            title: self.title,
+            status: AkteStatus::parse(&self.status).unwrap_or(AkteStatus::Open),
+            opened_on: self.opened_on,
+            responsible: self.responsible,
+        }
+    }
+}
+
+/// Number of visible Akten per position.
+pub async fn counts_by_position(
+    pool: &SqlitePool,
+    municipality_id: i64,
+) -> Result<HashMap<i64, i64>, sqlx::Error> {
+    let rows: Vec<(i64, i64)> = sqlx::query_as(concat!(
+        "SELECT a.position_id, COUNT(*) FROM akten a WHERE ",
+        visible!(1),
+        " GROUP BY a.position_id"
+    ))
+    .bind(municipality_id)
+    .fetch_all(pool)
+    .await?;
+    Ok(rows.into_iter().collect())
+}
+
+pub async fn list_for_position(
+    pool: &SqlitePool,
+    position_id: i64,
+    municipality_id: i64,
+) -> Result<Vec<AkteSummary>, sqlx::Error> {
+    let rows = sqlx::query_as::<_, Row>(concat!(
+        "SELECT a.id, a.aktenzeichen, a.title, a.status, a.opened_on, a.responsible
+         FROM akten a WHERE a.position_id = ?2 AND ",
+        visible!(1),
+        " ORDER BY a.running_number DESC LIMIT 200"
+    ))
+    .bind(municipality_id)
+    .bind(position_id)
+    .fetch_all(pool)
+    .await?;
+    Ok(rows.into_iter().map(Row::into_summary).collect())
+}
+
+/// The Akte, if the municipality may see it. Unknown and foreign ids look
+/// the same, so ids cannot be probed.
+pub async fn get_visible(
+    pool: &SqlitePool,
+    id: i64,
+    municipality_id: i64,
+) -> Result<Option<(AkteSummary, i64)>, sqlx::Error> {
+    #[derive(sqlx::FromRow)]
+    struct Full {
+        #[sqlx(flatten)]
+        row: Row,
+        position_id: i64,
+    }
+    let found = sqlx::query_as::<_, Full>(concat!(
+        "SELECT a.id, a.aktenzeichen, a.title, a.status, a.opened_on, a.responsible, a.position_id
+         FROM akten a WHERE a.id = ?2 AND ",
+        visible!(1)
+    ))
+    .bind(municipality_id)
+    .bind(id)
+    .fetch_optional(pool)
+    .await?;
+    Ok(found.map(|full| (full.row.into_summary(), full.position_id)))
+}
+
+/// What is needed to open an Akte.
+pub struct NewAkte<'a> {
+    pub municipality_id: i64,
+    pub municipality_code: &'a str,
+    pub position_id: i64,
+    pub position_code: &'a str,
+    pub title: &'a str,
+    pub responsible: &'a str,
+    pub opened_on: &'a str,
+    pub user_id: i64,
+    pub user_name: &'a str,
+    pub ip: Option<String>,
+}
+
+/// Opens an Akte with the next running number of its position and
+/// municipality. The write lock is taken first, so concurrent openings get
+/// distinct numbers; numbers are never reused.
+pub async fn create(pool: &SqlitePool, new: NewAkte<'_>) -> Result<AkteSummary, AppError> {
+    let mut tx = crate::db::begin_write(pool).await?;
+    let number: i64 = sqlx::query_scalar(
+        "INSERT INTO akten_counters (municipality_id, position_id, last_number) VALUES (?, ?, 1)
+         ON CONFLICT (municipality_id, position_id) DO UPDATE SET last_number = last_number + 1
+         RETURNING last_number",
+    )
+    .bind(new.municipality_id)
+    .bind(new.position_id)
+    .fetch_one(&mut *tx)
+    .await?;
+    let reference = aktenzeichen(new.municipality_code, new.position_code, number);
+    let id = sqlx::query(
+        "INSERT INTO akten (municipality_id, position_id, running_number, aktenzeichen, title,
+                            opened_on, responsible, status, created_by, created_at)
+         VALUES (?, ?, ?, ?, ?, ?, ?, 'open', ?, ?)",
+    )
+    .bind(new.municipality_id)
+    .bind(new.position_id)
+    .bind(number)
+    .bind(&reference)
+    .bind(new.title)
+    .bind(new.opened_on)
+    .bind(new.responsible)
+    .bind(new.user_id)
+    .bind(crate::auth::session::now())
+    .execute(&mut *tx)
+    .await?
+    .last_insert_rowid();
+    record(
+        &mut tx,
+        NewEntry {
+            actor_user_id: Some(new.user_id),
+            actor_name: new.user_name.to_string(),
+            municipality_id: Some(new.municipality_id),
+            action: "akte_opened",
+            object_type: "akte",
+            object_id: Some(id.to_string()),
+            details: serde_json::json!({ "aktenzeichen": reference, "title": new.title }),
+            ip: new.ip,
+        },
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(AkteSummary {
+        id,
+        aktenzeichen: reference,
+        title: new.title.to_string(),
+        status: AkteStatus::Open,
+        opened_on: new.opened_on.to_string(),
+        responsible: new.responsible.to_string(),
+    })
+}

@@ -1,0 +1,124 @@
+// The Aktenplan explorer: keyboard-only tree navigation, search-as-you-type,
+// opening an Akte, and an accessibility scan.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { BASE, launch, newPage, login, assertAccessible } from './helpers.js';
+
+let browser;
+before(async () => {
+  browser = await launch();
+});
+after(async () => {
+  await browser?.close();
+});
+
+/** The accessible name of the focused element and its role. */
+async function focused(page) {
+  return page.evaluate(() => {
+    const el = document.activeElement;
+    return {
+      role: el?.getAttribute('role'),
+      text: el?.querySelector('.tree-title')?.textContent ?? el?.textContent?.trim(),
+      expanded: el?.getAttribute('aria-expanded'),
+      level: el?.getAttribute('aria-level'),
+    };
+  });
+}
+
+/** Waits until the tree reacts to keys (the WASM has hydrated it). */
+async function waitForHydratedTree(page) {
+  const tree = page.getByRole('tree', { name: 'Aktenplan' });
+  await tree.waitFor();
+  const first = page.getByRole('treeitem').first();
+  await first.focus();
+  const deadline = Date.now() + 20000;
+  while (Date.now() < deadline) {
+    await page.keyboard.press('ArrowDown');
+    if ((await focused(page)).text !== 'Allgemeine Verwaltung') return;
+    await page.waitForTimeout(250);
+  }
+  assert.fail('tree never reacted to the keyboard');
+}
+
+test('the tree is usable with the keyboard alone', async () => {
+  const page = await newPage(browser);
+  await login(page, 'sachbearbeitung.mic');
+  await page.goto(`${BASE}/aktenplan`);
+  await waitForHydratedTree(page);
+  assert.equal((await focused(page)).text, 'Öffentliche Sicherheit und Ordnung');
+
+  await page.keyboard.press('Home');
+  assert.equal((await focused(page)).text, 'Allgemeine Verwaltung');
+  await page.keyboard.press('End');
+  assert.equal((await focused(page)).text, 'Finanzen und Steuern');
+  // Type-ahead jumps to the next title starting with the letter.
+  await page.keyboard.press('b');
+  let now = await focused(page);
+  assert.equal(now.text, 'Bau- und Vermessungswesen');
+  assert.equal(now.expanded, 'false');
+
+  await page.keyboard.press('ArrowRight');
+  await page.waitForFunction(() => document.activeElement?.getAttribute('aria-expanded') === 'true');
+  await page.locator('[role=group] [role=treeitem]').first().waitFor();
+  await page.keyboard.press('ArrowRight');
+  now = await focused(page);
+  assert.equal(now.level, '2', 'moved into the first child');
+  await page.keyboard.press('ArrowLeft');
+  now = await focused(page);
+  assert.equal(now.text, 'Bau- und Vermessungswesen', 'back to the parent');
+  await page.keyboard.press('ArrowLeft');
+  assert.equal((await focused(page)).expanded, 'false', 'collapsed');
+
+  await page.keyboard.press('Enter');
+  await page.waitForURL(`${BASE}/aktenplan/6`);
+  await page.getByRole('heading', { level: 2, name: '6 Bau- und Vermessungswesen' }).waitFor();
+  await page.context().close();
+});
+
+test('search for Bauantrag, open the hit, open an Akte under it', async () => {
+  const page = await newPage(browser);
+  await login(page, 'sachbearbeitung.bro');
+  await page.goto(`${BASE}/aktenplan`);
+  await page.getByRole('tree', { name: 'Aktenplan' }).waitFor();
+  const search = page.getByLabel('Im Aktenplan suchen');
+  await search.fill('Bauantrag');
+  const hits = page.getByRole('list', { name: 'Treffer im Aktenplan' });
+  const first = hits.getByRole('link').first();
+  await first.waitFor();
+  assert.match(await first.innerText(), /621\.1\s+Bauanträge und Baugenehmigungen/);
+  assert.ok((await first.locator('mark').count()) > 0, 'the match is highlighted');
+  assert.match(page.url(), /suche=Bauantrag/, 'the query is in the URL');
+
+  await first.click();
+  await page.waitForURL(/\/aktenplan\/621\.1\?suche=Bauantrag/);
+  await page.getByRole('heading', { level: 2, name: '621.1 Bauanträge und Baugenehmigungen' }).waitFor();
+  const selected = page.locator('[role=treeitem][aria-selected=true]');
+  assert.match(await selected.innerText(), /Bauanträge und Baugenehmigungen/);
+  const crumbs = page.getByRole('navigation', { name: 'Pfad im Aktenplan' });
+  assert.match(await crumbs.innerText(), /6 Bau- und Vermessungswesen/);
+
+  // A reload shows the same view: it lives in the URL.
+  await page.reload();
+  await page.getByRole('heading', { level: 2, name: '621.1 Bauanträge und Baugenehmigungen' }).waitFor();
+  assert.equal(await page.getByLabel('Im Aktenplan suchen').inputValue(), 'Bauantrag');
+
+  await page.getByText('Neue Akte anlegen').click();
+  await page.getByLabel('Titel der Akte').fill('Neubau Einfamilienhaus, Am Bach 3');
+  await page.getByRole('button', { name: 'Akte anlegen' }).click();
+  const created = page.getByRole('link', { name: /^BRO 621\.1-\d{4}$/ }).first();
+  await created.waitFor();
+  await page.getByRole('cell', { name: 'Neubau Einfamilienhaus, Am Bach 3' }).first().waitFor();
+  await created.click();
+  await page.getByRole('heading', { level: 1, name: 'Neubau Einfamilienhaus, Am Bach 3' }).waitFor();
+  await page.context().close();
+});
+
+test('the explorer has no serious accessibility violations', async () => {
+  const page = await newPage(browser);
+  await login(page, 'projekt.obz');
+  await page.goto(`${BASE}/aktenplan/621.1?suche=Bau`);
+  await page.getByRole('heading', { level: 2, name: /^621\.1 / }).waitFor();
+  await page.waitForLoadState('networkidle');
+  await assertAccessible(page, 'Aktenplan explorer');
+  await page.context().close();
+});

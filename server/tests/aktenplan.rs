@@ -1,0 +1,238 @@
+//! The Aktenplan explorer and Akten through their server functions.
+
+mod common;
+
+use axum::http::StatusCode;
+use common::TestApp;
+
+#[tokio::test]
+async fn the_seed_plan_is_loaded_and_the_explorer_opens_to_a_position() {
+    let app = TestApp::demo().await;
+    let cookie = app.login_demo("sachbearbeitung.erb").await;
+    let reply = app.call(&cookie, "load_explorer", "").await;
+    assert_eq!(reply.status, StatusCode::OK, "{}", reply.body);
+    let roots = reply.json()["roots"]
+        .as_array()
+        .cloned()
+        .unwrap_or_default();
+    let codes: Vec<&str> = roots.iter().filter_map(|r| r["code"].as_str()).collect();
+    assert_eq!(codes, ["0", "1", "2", "3", "4", "5", "6", "7", "8", "9"]);
+
+    let reply = app.call(&cookie, "load_explorer", "code=621.1").await;
+    let data = reply.json();
+    assert_eq!(data["selected"]["code"], "621.1");
+    let path: Vec<&str> = data["selected"]["path"]
+        .as_array()
+        .map(|p| p.iter().filter_map(|c| c["code"].as_str()).collect())
+        .unwrap_or_default();
+    assert_eq!(path, ["6", "62", "621", "621.1"]);
+    // The branch down to the selection is delivered open.
+    let six = data["roots"]
+        .as_array()
+        .and_then(|r| r.iter().find(|n| n["code"] == "6"))
+        .cloned();
+    assert!(six.is_some_and(|n| n["children"].is_array()));
+
+    let reply = app.call(&cookie, "load_explorer", "code=999.9").await;
+    assert_eq!(reply.json()["moved_from"], "999.9");
+}
+
+#[tokio::test]
+async fn search_finds_bauantrag_and_folds_german_spellings() {
+    let app = TestApp::demo().await;
+    let cookie = app.login_demo("projekt.mic").await;
+    let reply = app.call(&cookie, "search_plan", "query=Bauantrag").await;
+    let hits = reply.json().as_array().cloned().unwrap_or_default();
+    assert_eq!(hits[0]["code"], "621.1", "{}", reply.body);
+    assert!(hits[0]["title"]
+        .as_array()
+        .is_some_and(|segments| segments.iter().any(|s| s["highlight"] == true)));
+    let reply = app
+        .call(&cookie, "search_plan", "query=strassenausbau")
+        .await;
+    let hits = reply.json().as_array().cloned().unwrap_or_default();
+    assert!(hits.iter().any(|h| h["title"].as_array().is_some_and(|s| s
+        .iter()
+        .any(|seg| seg["text"].as_str().is_some_and(|t| t.contains("Straßen"))))));
+    let reply = app
+        .call(
+            &cookie,
+            "search_plan",
+            &format!("query={}", "x".repeat(300)),
+        )
+        .await;
+    assert_eq!(reply.status, StatusCode::UNPROCESSABLE_ENTITY);
+}
+
+async fn position_id(app: &TestApp, code: &str) -> i64 {
+    sqlx::query_scalar("SELECT id FROM plan_positions WHERE code = ? AND active = 1")
+        .bind(code)
+        .fetch_one(&app.state.pool)
+        .await
+        .expect("position")
+}
+
+#[tokio::test]
+async fn akten_get_running_numbers_per_position_and_municipality() {
+    let app = TestApp::demo().await;
+    let erbach = app.login_demo("sachbearbeitung.erb").await;
+    let michelstadt = app.login_demo("sachbearbeitung.mic").await;
+    let position = position_id(&app, "621.1").await;
+    let form = |title: &str| {
+        format!("position_id={position}&title={title}&responsible=Bauamt&opened_on=2026-11-25")
+    };
+    let first = app
+        .call(&erbach, "create_akte", &form("Neubau EFH Hauptstraße 1"))
+        .await;
+    assert_eq!(first.status, StatusCode::OK, "{}", first.body);
+    assert_eq!(first.json()["aktenzeichen"], "ERB 621.1-0001");
+    let second = app
+        .call(&erbach, "create_akte", &form("Garage Lindenweg 4"))
+        .await;
+    assert_eq!(second.json()["aktenzeichen"], "ERB 621.1-0002");
+    let other = app
+        .call(&michelstadt, "create_akte", &form("Anbau Schulstraße 9"))
+        .await;
+    assert_eq!(other.json()["aktenzeichen"], "MIC 621.1-0001");
+
+    // Counts and lists show only the own municipality's Akten.
+    let reply = app.call(&erbach, "load_explorer", "code=621.1").await;
+    let akten = reply.json()["selected"]["akten"]
+        .as_array()
+        .cloned()
+        .unwrap_or_default();
+    assert_eq!(akten.len(), 2);
+    assert!(akten.iter().all(|a| a["aktenzeichen"]
+        .as_str()
+        .is_some_and(|z| z.starts_with("ERB"))));
+
+    // Bad input: German message, nothing written.
+    let before = app.count("SELECT COUNT(*) FROM akten").await;
+    let reply = app
+        .call(
+            &erbach,
+            "create_akte",
+            &format!("position_id={position}&title=&responsible=x&opened_on=2026-11-25"),
+        )
+        .await;
+    assert_eq!(reply.status, StatusCode::UNPROCESSABLE_ENTITY);
+    let reply = app
+        .call(
+            &erbach,
+            "create_akte",
+            &format!("position_id={position}&title=X&responsible=x&opened_on=25.11.2026"),
+        )
+        .await;
+    assert!(reply.body.contains("Datum"));
+    let reply = app
+        .call(
+            &erbach,
+            "create_akte",
+            "position_id=999999&title=X&responsible=x&opened_on=2026-11-25",
+        )
+        .await;
+    assert_eq!(reply.status, StatusCode::NOT_FOUND);
+    assert_eq!(app.count("SELECT COUNT(*) FROM akten").await, before);
+    assert_eq!(
+        app.count("SELECT COUNT(*) FROM audit_log WHERE action = 'akte_opened'")
+            .await,
+        3
+    );
+}
+
+#[tokio::test]
+async fn concurrent_openings_never_share_a_number() {
+    let app = std::sync::Arc::new(TestApp::demo().await);
+    let cookie = app.login_demo("sachbearbeitung.obz").await;
+    let position = position_id(&app, "621.1").await;
+    let mut tasks = Vec::new();
+    for i in 0..20 {
+        let app = app.clone();
+        let cookie = cookie.clone();
+        tasks.push(tokio::spawn(async move {
+            app.call(
+                &cookie,
+                "create_akte",
+                &format!(
+                    "position_id={position}&title=Akte {i}&responsible=Bauamt&opened_on=2026-11-25"
+                ),
+            )
+            .await
+        }));
+    }
+    let mut references = std::collections::HashSet::new();
+    for task in tasks {
+        let reply = task.await.expect("join");
+        assert_eq!(reply.status, StatusCode::OK, "{}", reply.body);
+        references.insert(
+            reply.json()["aktenzeichen"]
+                .as_str()
+                .unwrap_or_default()
+                .to_string(),
+        );
+    }
+    assert_eq!(references.len(), 20);
+    assert!(references.contains("OBZ 621.1-0001") && references.contains("OBZ 621.1-0020"));
+}
+
+#[tokio::test]
+async fn another_municipality_cannot_open_an_akte_by_guessing_its_id() {
+    let app = TestApp::demo().await;
+    let michelstadt = app.login_demo("sachbearbeitung.mic").await;
+    let erbach = app.login_demo("sachbearbeitung.erb").await;
+    let position = position_id(&app, "621.1").await;
+    let reply = app
+        .call(
+            &michelstadt,
+            "create_akte",
+            &format!(
+                "position_id={position}&title=Vertraulich&responsible=Bauamt&opened_on=2026-11-25"
+            ),
+        )
+        .await;
+    let id = reply.json()["id"].as_i64().expect("id");
+
+    let own = app
+        .call(&michelstadt, "get_akte", &format!("id={id}"))
+        .await;
+    assert_eq!(own.status, StatusCode::OK);
+    let foreign = app.call(&erbach, "get_akte", &format!("id={id}")).await;
+    let unknown = app.call(&erbach, "get_akte", "id=987654").await;
+    assert_eq!(foreign.status, StatusCode::NOT_FOUND);
+    assert_eq!(
+        foreign.body, unknown.body,
+        "foreign and unknown look the same"
+    );
+    let page = app.get(&format!("/akten/{id}"), Some(&erbach)).await;
+    assert!(!page.body.contains("Vertraulich"));
+    assert!(page.body.contains("Die Akte wurde nicht gefunden."));
+
+    let reply = app.call(&erbach, "load_explorer", "code=621.1").await;
+    assert_eq!(
+        reply.json()["selected"]["akten"].as_array().map(Vec::len),
+        Some(0)
+    );
+    let tree = app
+        .call(&erbach, "plan_children", &format!("parent_id={position}"))
+        .await;
+    assert_eq!(tree.status, StatusCode::OK);
+}
+
+#[tokio::test]
+async fn trainees_do_not_reach_the_real_plan() {
+    let app = TestApp::demo().await;
+    let trainee = app.login_demo("schulung.mic").await;
+    for (function, form) in [
+        ("load_explorer", ""),
+        ("search_plan", "query=Bau"),
+        ("plan_children", "parent_id=1"),
+        ("get_akte", "id=1"),
+        (
+            "create_akte",
+            "position_id=1&title=X&responsible=Y&opened_on=2026-11-25",
+        ),
+    ] {
+        let reply = app.call(&trainee, function, form).await;
+        assert_eq!(reply.status, StatusCode::FORBIDDEN, "{function}");
+    }
+}
