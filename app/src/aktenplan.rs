@@ -2,8 +2,10 @@
 //! Akte is filed under a plan position; its Aktenzeichen starts with the
 //! position's code.
 
+pub mod abstimmung;
 #[cfg(feature = "ssr")]
 pub mod cache;
+pub mod changes;
 pub mod code;
 #[cfg(feature = "ssr")]
 pub mod csv_format;
@@ -90,7 +92,9 @@ pub struct PositionDetail {
 pub struct ExplorerData {
     pub roots: Vec<TreeNode>,
     pub selected: Option<PositionDetail>,
-    /// Set when the requested code no longer exists in this form.
+    /// The requested code when it no longer exists as such: with a
+    /// selection, the position now carries another code; without, the code
+    /// is unknown.
     pub moved_from: Option<String>,
 }
 

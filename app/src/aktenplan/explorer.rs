@@ -73,6 +73,11 @@ pub fn ExplorerPage() -> impl IntoView {
             "Der gemeinsame Aktenplan von Michelstadt, Erbach, Oberzent und Brombachtal. "
             "Wählen Sie eine Position, um zu sehen, was dorthin gehört und welche Akten Ihre Gemeinde dort führt."
         </p>
+        <p class="page-links">
+            <a href="/aktenplan/abstimmung">"Änderungen vorschlagen und abstimmen"</a>
+            " · "
+            <a href="/aktenplan/versionen">"Versionen und Änderungsprotokoll"</a>
+        </p>
         <div class="explorer">
             <div class="explorer-nav">
                 <PlanSearch code=Signal::derive(move || code().unwrap_or_default()) text=search_text hits/>
@@ -93,7 +98,13 @@ pub fn ExplorerPage() -> impl IntoView {
                     {move || Suspend::new(async move {
                         match data.await {
                             Ok(data) => match (data.selected, data.moved_from) {
-                                (Some(detail), _) => view! { <Detail detail create/> }.into_any(),
+                                (Some(detail), Some(old)) => view! {
+                                    <p class="notice info" role="status">
+                                        {format!("Die Position {old} hat inzwischen das Kennzeichen {}.", detail.code)}
+                                    </p>
+                                    <Detail detail create/>
+                                }.into_any(),
+                                (Some(detail), None) => view! { <Detail detail create/> }.into_any(),
                                 (None, Some(code)) => view! {
                                     <div class="notice error" role="alert">
                                         <p>{format!("Die Position „{code}“ gibt es im aktuellen Aktenplan nicht.")}</p>
@@ -547,6 +558,11 @@ fn Detail(detail: PositionDetail, create: ServerAction<CreateAkte>) -> impl Into
                 <dt>"Archivwert"</dt>
                 <dd>{format!("{} – {}", detail.appraisal, detail.appraisal_label)}</dd>
             </dl>
+            <p>
+                <a href=format!("/aktenplan/abstimmung?position={}", detail.code)>
+                    "Änderung an dieser Position vorschlagen"
+                </a>
+            </p>
         </section>
         <section class="panel" aria-labelledby="akten-heading">
             <h2 id="akten-heading">{format!("Akten Ihrer Gemeinde ({akten_count})")}</h2>

@@ -152,8 +152,15 @@ pub async fn load_explorer(code: Option<String>) -> Result<ExplorerData, AppErro
                 Some(code) => match index.by_code(code.trim()) {
                     Some(position) => Some(position),
                     None => {
+                        // An old code from before a move still leads to
+                        // its position.
                         moved_from = Some(code.to_string());
-                        None
+                        match super::abstimmung::storage::resolve_old_code(&state.pool, code.trim())
+                            .await?
+                        {
+                            Some(id) => index.get(id),
+                            None => None,
+                        }
                     }
                 },
             };

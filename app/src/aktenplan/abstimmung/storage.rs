@@ -1,0 +1,567 @@
+//! SQL for proposals, comments and releases, and publishing a release.
+
+use super::{CommentView, ProposalStatus, ProposalView, ReleaseView};
+use crate::aktenplan::changes::{apply, Change, PlanEntry};
+use crate::aktenplan::code::Kennzeichen;
+use crate::aktenplan::index::PlanIndex;
+use crate::aktenplan::retention::{Retention, RetentionTrigger};
+use crate::audit::storage::{format_local, record, NewEntry};
+use crate::auth::SessionUser;
+use crate::error::AppError;
+use sqlx::SqlitePool;
+use std::collections::HashMap;
+
+/// A German one-liner for a change, with the position's current code.
+pub fn describe(change: &Change, index: &PlanIndex) -> String {
+    let name = |id: i64| {
+        index
+            .get(id)
+            .map(|p| format!("{} {}", p.record.code, p.record.title))
+            .unwrap_or_else(|| format!("Position Nr. {id}"))
+    };
+    match change {
+        Change::New { code, title, .. } => format!("Neue Position {code} „{title}“"),
+        Change::Rename { position_id, title } => {
+            format!("{} umbenennen in „{title}“", name(*position_id))
+        }
+        Change::Describe { position_id, .. } => format!(
+            "Beschreibung und Stichwörter von {} ändern",
+            name(*position_id)
+        ),
+        Change::Move {
+            position_id,
+            new_code,
+        } => format!("{} verschieben nach {new_code}", name(*position_id)),
+        Change::Retention {
+            position_id,
+            retention,
+            appraisal,
+            ..
+        } => format!(
+            "Aufbewahrung von {} ändern: {}, Archivwert {}",
+            name(*position_id),
+            retention.label(),
+            appraisal.letter()
+        ),
+        Change::Deactivate { position_id } => format!("{} deaktivieren", name(*position_id)),
+    }
+}
+
+pub async fn insert_proposal(
+    pool: &SqlitePool,
+    user: &SessionUser,
+    change: &Change,
+    justification: &str,
+    summary: &str,
+) -> Result<i64, AppError> {
+    let payload = serde_json::to_string(change).map_err(|_| AppError::Internal)?;
+    let mut tx = crate::db::begin_write(pool).await?;
+    // Mistakes (a taken code, a missing parent) show up for the proposer
+    // now, not only when the project team decides.
+    let plan = plan_entries(&mut tx).await?;
+    apply(&plan, std::slice::from_ref(change))
+        .map_err(|e| AppError::invalid(format!("Der Vorschlag passt nicht zum Aktenplan: {e}")))?;
+    let id = sqlx::query(
+        "INSERT INTO plan_proposals (kind, position_id, payload, justification, status, proposed_by, proposed_at)
+         VALUES (?, ?, ?, ?, 'open', ?, ?)",
+    )
+    .bind(change.kind())
+    .bind(change.position_id())
+    .bind(payload)
+    .bind(justification)
+    .bind(user.id)
+    .bind(crate::auth::session::now())
+    .execute(&mut *tx)
+    .await?
+    .last_insert_rowid();
+    record(
+        &mut tx,
+        NewEntry {
+            actor_user_id: Some(user.id),
+            actor_name: user.display_name.clone(),
+            municipality_id: Some(user.municipality.id),
+            action: "plan_change_proposed",
+            object_type: "plan_proposal",
+            object_id: Some(id.to_string()),
+            details: serde_json::json!({ "summary": summary }),
+            ip: crate::auth::client_address(),
+        },
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(id)
+}
+
+#[derive(sqlx::FromRow)]
+struct ProposalRow {
+    id: i64,
+    payload: String,
+    justification: String,
+    status: String,
+    proposed_by: String,
+    proposed_at: i64,
+    decided_by: Option<String>,
+    decision_note: Option<String>,
+    release_version: Option<i64>,
+}
+
+/// All proposals, open ones first, newest first within a status.
+pub async fn list(pool: &SqlitePool, index: &PlanIndex) -> Result<Vec<ProposalView>, sqlx::Error> {
+    let rows = sqlx::query_as::<_, ProposalRow>(
+        "SELECT p.id, p.payload, p.justification, p.status, u.display_name AS proposed_by, p.proposed_at,
+                d.display_name AS decided_by, p.decision_note, r.version AS release_version
+         FROM plan_proposals p
+         JOIN users u ON u.id = p.proposed_by
+         LEFT JOIN users d ON d.id = p.decided_by
+         LEFT JOIN plan_releases r ON r.id = p.release_id
+         ORDER BY CASE p.status WHEN 'open' THEN 0 WHEN 'approved' THEN 1 ELSE 2 END, p.id DESC
+         LIMIT 300",
+    )
+    .fetch_all(pool)
+    .await?;
+    let comments: Vec<(i64, String, i64, String)> = sqlx::query_as(
+        "SELECT c.proposal_id, u.display_name, c.at, c.text
+         FROM plan_proposal_comments c JOIN users u ON u.id = c.author_id
+         ORDER BY c.id",
+    )
+    .fetch_all(pool)
+    .await?;
+    let mut by_proposal: HashMap<i64, Vec<CommentView>> = HashMap::new();
+    for (proposal_id, author, at, text) in comments {
+        by_proposal
+            .entry(proposal_id)
+            .or_default()
+            .push(CommentView {
+                author,
+                at: format_local(at),
+                text,
+            });
+    }
+    Ok(rows
+        .into_iter()
+        .map(|row| {
+            let summary = serde_json::from_str::<Change>(&row.payload)
+                .map(|change| describe(&change, index))
+                .unwrap_or_else(|_| "Änderung".to_string());
+            ProposalView {
+                id: row.id,
+                summary,
+                justification: row.justification,
+                status: ProposalStatus::parse(&row.status).unwrap_or(ProposalStatus::Open),
+                proposed_by: row.proposed_by,
+                proposed_at: format_local(row.proposed_at),
+                decided_by: row.decided_by,
+                decision_note: row.decision_note,
+                release_version: row.release_version,
+                comments: by_proposal.remove(&row.id).unwrap_or_default(),
+            }
+        })
+        .collect())
+}
+
+pub async fn add_comment(
+    pool: &SqlitePool,
+    user: &SessionUser,
+    proposal_id: i64,
+    text: &str,
+) -> Result<(), AppError> {
+    let mut tx = crate::db::begin_write(pool).await?;
+    let exists: Option<i64> = sqlx::query_scalar("SELECT id FROM plan_proposals WHERE id = ?")
+        .bind(proposal_id)
+        .fetch_optional(&mut *tx)
+        .await?;
+    if exists.is_none() {
+        return Err(AppError::NotFound("Der Änderungsvorschlag".into()));
+    }
+    sqlx::query(
+        "INSERT INTO plan_proposal_comments (proposal_id, author_id, at, text) VALUES (?, ?, ?, ?)",
+    )
+    .bind(proposal_id)
+    .bind(user.id)
+    .bind(crate::auth::session::now())
+    .bind(text)
+    .execute(&mut *tx)
+    .await?;
+    record(
+        &mut tx,
+        NewEntry {
+            actor_user_id: Some(user.id),
+            actor_name: user.display_name.clone(),
+            municipality_id: Some(user.municipality.id),
+            action: "plan_change_commented",
+            object_type: "plan_proposal",
+            object_id: Some(proposal_id.to_string()),
+            details: serde_json::json!({ "text": text }),
+            ip: crate::auth::client_address(),
+        },
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+/// Approves or rejects an open proposal. Approval first checks that the
+/// change still applies on top of everything already approved.
+pub async fn decide(
+    pool: &SqlitePool,
+    user: &SessionUser,
+    proposal_id: i64,
+    approve: bool,
+    note: &str,
+) -> Result<(), AppError> {
+    let mut tx = crate::db::begin_write(pool).await?;
+    let status: Option<String> =
+        sqlx::query_scalar("SELECT status FROM plan_proposals WHERE id = ?")
+            .bind(proposal_id)
+            .fetch_optional(&mut *tx)
+            .await?;
+    match status.as_deref() {
+        None => return Err(AppError::NotFound("Der Änderungsvorschlag".into())),
+        Some("open") => {}
+        Some(_) => {
+            return Err(AppError::Conflict(
+                "Über diesen Vorschlag wurde bereits entschieden.".into(),
+            ))
+        }
+    }
+    if approve {
+        let mut changes = approved_changes(&mut tx).await?;
+        let payload: String = sqlx::query_scalar("SELECT payload FROM plan_proposals WHERE id = ?")
+            .bind(proposal_id)
+            .fetch_one(&mut *tx)
+            .await?;
+        changes.push((proposal_id, parse_change(&payload)?));
+        let plan = plan_entries(&mut tx).await?;
+        let only: Vec<Change> = changes.into_iter().map(|(_, c)| c).collect();
+        apply(&plan, &only).map_err(|e| {
+            AppError::invalid(format!(
+                "Der Vorschlag passt nicht (mehr) zum Aktenplan: {e}"
+            ))
+        })?;
+    }
+    sqlx::query(
+        "UPDATE plan_proposals SET status = ?, decided_by = ?, decided_at = ?, decision_note = ? WHERE id = ?",
+    )
+    .bind(if approve { "approved" } else { "rejected" })
+    .bind(user.id)
+    .bind(crate::auth::session::now())
+    .bind(note)
+    .bind(proposal_id)
+    .execute(&mut *tx)
+    .await?;
+    record(
+        &mut tx,
+        NewEntry {
+            actor_user_id: Some(user.id),
+            actor_name: user.display_name.clone(),
+            municipality_id: Some(user.municipality.id),
+            action: if approve {
+                "plan_change_approved"
+            } else {
+                "plan_change_rejected"
+            },
+            object_type: "plan_proposal",
+            object_id: Some(proposal_id.to_string()),
+            details: serde_json::json!({ "note": note }),
+            ip: crate::auth::client_address(),
+        },
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+fn parse_change(payload: &str) -> Result<Change, AppError> {
+    serde_json::from_str(payload).map_err(|error| {
+        tracing::error!(%error, "stored plan change cannot be read");
+        AppError::Internal
+    })
+}
+
+async fn approved_changes(
+    conn: &mut sqlx::SqliteConnection,
+) -> Result<Vec<(i64, Change)>, AppError> {
+    let rows: Vec<(i64, String)> = sqlx::query_as(
+        "SELECT id, payload FROM plan_proposals WHERE status = 'approved' ORDER BY decided_at, id",
+    )
+    .fetch_all(&mut *conn)
+    .await?;
+    rows.into_iter()
+        .map(|(id, payload)| Ok((id, parse_change(&payload)?)))
+        .collect()
+}
+
+async fn plan_entries(conn: &mut sqlx::SqliteConnection) -> Result<Vec<PlanEntry>, AppError> {
+    #[derive(sqlx::FromRow)]
+    struct Row {
+        id: i64,
+        code: String,
+        title: String,
+        description: String,
+        keywords: String,
+        retention_years: Option<i64>,
+        retention_trigger: String,
+        appraisal: String,
+        active: bool,
+        open_akten: i64,
+    }
+    let rows = sqlx::query_as::<_, Row>(
+        "SELECT p.id, p.code, p.title, p.description, p.keywords, p.retention_years, p.retention_trigger,
+                p.appraisal, p.active,
+                (SELECT COUNT(*) FROM akten a WHERE a.position_id = p.id AND a.status = 'open') AS open_akten
+         FROM plan_positions p",
+    )
+    .fetch_all(&mut *conn)
+    .await?;
+    rows.into_iter()
+        .map(|row| {
+            Ok(PlanEntry {
+                id: row.id,
+                code: Kennzeichen::parse(&row.code).map_err(|_| AppError::Internal)?,
+                title: row.title,
+                description: row.description,
+                keywords: crate::aktenplan::split_keywords(&row.keywords),
+                retention: match row.retention_years {
+                    None => Retention::Permanent,
+                    Some(y) => Retention::Years(u16::try_from(y).map_err(|_| AppError::Internal)?),
+                },
+                trigger: RetentionTrigger::parse(&row.retention_trigger)
+                    .map_err(|_| AppError::Internal)?,
+                appraisal: crate::aktenplan::retention::Archivwert::parse(&row.appraisal)
+                    .map_err(|_| AppError::Internal)?,
+                active: row.active,
+                open_akten: row.open_akten,
+            })
+        })
+        .collect()
+}
+
+fn to_record(entry: &PlanEntry) -> crate::aktenplan::PositionRecord {
+    crate::aktenplan::PositionRecord {
+        code: entry.code.clone(),
+        title: entry.title.clone(),
+        description: entry.description.clone(),
+        keywords: entry.keywords.clone(),
+        retention: entry.retention,
+        trigger: entry.trigger,
+        appraisal: entry.appraisal,
+        active: entry.active,
+    }
+}
+
+/// Publishes all approved proposals together as the next plan version.
+/// Returns the new version number.
+pub async fn publish(
+    pool: &SqlitePool,
+    user: &SessionUser,
+    title: &str,
+    notes: &str,
+) -> Result<i64, AppError> {
+    let mut tx = crate::db::begin_write(pool).await?;
+    let approved = approved_changes(&mut tx).await?;
+    if approved.is_empty() {
+        return Err(AppError::invalid(
+            "Es gibt keine angenommenen Änderungen, die veröffentlicht werden könnten.",
+        ));
+    }
+    let plan = plan_entries(&mut tx).await?;
+    let changes: Vec<Change> = approved.iter().map(|(_, c)| c.clone()).collect();
+    let applied = apply(&plan, &changes).map_err(|e| {
+        AppError::invalid(format!(
+            "Die angenommenen Änderungen passen nicht zusammen: {e}"
+        ))
+    })?;
+    let now = crate::auth::session::now();
+    let version: i64 =
+        sqlx::query_scalar("SELECT COALESCE(MAX(version), 0) + 1 FROM plan_releases")
+            .fetch_one(&mut *tx)
+            .await?;
+    let release_id = sqlx::query(
+        "INSERT INTO plan_releases (version, title, notes, published_at, published_by) VALUES (?, ?, ?, ?, ?)",
+    )
+    .bind(version)
+    .bind(title)
+    .bind(notes)
+    .bind(now)
+    .bind(user.id)
+    .execute(&mut *tx)
+    .await?
+    .last_insert_rowid();
+
+    // Final codes → ids, to give every touched position the right parent.
+    let before: HashMap<i64, PlanEntry> = plan.iter().map(|e| (e.id, e.clone())).collect();
+    let mut code_to_id: HashMap<Kennzeichen, i64> = HashMap::new();
+    for entry in plan.iter() {
+        let current = applied.updated.get(&entry.id).unwrap_or(entry);
+        if current.active || !code_to_id.contains_key(&current.code) {
+            code_to_id.insert(current.code.clone(), entry.id);
+        }
+    }
+    for entry in &applied.created {
+        let parent_id = entry
+            .code
+            .parent()
+            .and_then(|p| code_to_id.get(&p).copied());
+        let id =
+            crate::aktenplan::storage::insert(&mut tx, parent_id, &to_record(entry), now).await?;
+        code_to_id.insert(entry.code.clone(), id);
+        change_row(&mut tx, release_id, id, "new", None, Some(entry)).await?;
+    }
+    for (id, entry) in &applied.updated {
+        let parent_id = entry
+            .code
+            .parent()
+            .and_then(|p| code_to_id.get(&p).copied());
+        sqlx::query(
+            "UPDATE plan_positions SET parent_id = ?, code = ?, sort_key = ?, title = ?, description = ?,
+                    keywords = ?, retention_years = ?, retention_trigger = ?, appraisal = ?, active = ?,
+                    updated_at = ?
+             WHERE id = ?",
+        )
+        .bind(parent_id)
+        .bind(entry.code.as_str())
+        .bind(entry.code.sort_key())
+        .bind(&entry.title)
+        .bind(&entry.description)
+        .bind(entry.keywords.join(", "))
+        .bind(match entry.retention {
+            Retention::Years(y) => Some(i64::from(y)),
+            Retention::Permanent => None,
+        })
+        .bind(match entry.trigger {
+            RetentionTrigger::Aktenschluss => "aktenschluss",
+            RetentionTrigger::Jahresende => "jahresende",
+        })
+        .bind(entry.appraisal.letter())
+        .bind(entry.active)
+        .bind(now)
+        .bind(id)
+        .execute(&mut *tx)
+        .await?;
+        change_row(
+            &mut tx,
+            release_id,
+            *id,
+            "update",
+            before.get(id),
+            Some(entry),
+        )
+        .await?;
+    }
+    for (id, old, new) in &applied.code_history {
+        sqlx::query(
+            "INSERT INTO plan_code_history (position_id, old_code, new_code, release_id, at) VALUES (?, ?, ?, ?, ?)",
+        )
+        .bind(id)
+        .bind(old.as_str())
+        .bind(new.as_str())
+        .bind(release_id)
+        .bind(now)
+        .execute(&mut *tx)
+        .await?;
+    }
+    for line in &applied.changelog {
+        sqlx::query(
+            "INSERT INTO plan_release_changes (release_id, kind, after) VALUES (?, 'changelog', ?)",
+        )
+        .bind(release_id)
+        .bind(line)
+        .execute(&mut *tx)
+        .await?;
+    }
+    for (proposal_id, _) in &approved {
+        sqlx::query("UPDATE plan_proposals SET status = 'published', release_id = ? WHERE id = ?")
+            .bind(release_id)
+            .bind(proposal_id)
+            .execute(&mut *tx)
+            .await?;
+    }
+    record(
+        &mut tx,
+        NewEntry {
+            actor_user_id: Some(user.id),
+            actor_name: user.display_name.clone(),
+            municipality_id: Some(user.municipality.id),
+            action: "plan_published",
+            object_type: "aktenplan",
+            object_id: Some(version.to_string()),
+            details: serde_json::json!({ "title": title, "changes": applied.changelog }),
+            ip: crate::auth::client_address(),
+        },
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(version)
+}
+
+async fn change_row(
+    conn: &mut sqlx::SqliteConnection,
+    release_id: i64,
+    position_id: i64,
+    kind: &str,
+    before: Option<&PlanEntry>,
+    after: Option<&PlanEntry>,
+) -> Result<(), sqlx::Error> {
+    let snapshot = |e: &PlanEntry| {
+        serde_json::json!({
+            "code": e.code.as_str(), "title": e.title, "active": e.active,
+            "retention": e.retention.to_field(), "appraisal": e.appraisal.letter(),
+        })
+        .to_string()
+    };
+    sqlx::query(
+        "INSERT INTO plan_release_changes (release_id, position_id, kind, before, after) VALUES (?, ?, ?, ?, ?)",
+    )
+    .bind(release_id)
+    .bind(position_id)
+    .bind(kind)
+    .bind(before.map(snapshot))
+    .bind(after.map(snapshot))
+    .execute(conn)
+    .await?;
+    Ok(())
+}
+
+/// Published versions, newest first, with their changelog.
+pub async fn releases(pool: &SqlitePool) -> Result<Vec<ReleaseView>, sqlx::Error> {
+    let rows: Vec<(i64, i64, String, String, i64, Option<String>)> = sqlx::query_as(
+        "SELECT r.id, r.version, r.title, r.notes, r.published_at, u.display_name
+         FROM plan_releases r LEFT JOIN users u ON u.id = r.published_by
+         ORDER BY r.version DESC",
+    )
+    .fetch_all(pool)
+    .await?;
+    let lines: Vec<(i64, String)> = sqlx::query_as(
+        "SELECT release_id, after FROM plan_release_changes WHERE kind = 'changelog' ORDER BY id",
+    )
+    .fetch_all(pool)
+    .await?;
+    let mut by_release: HashMap<i64, Vec<String>> = HashMap::new();
+    for (release_id, line) in lines {
+        by_release.entry(release_id).or_default().push(line);
+    }
+    Ok(rows
+        .into_iter()
+        .map(|(id, version, title, notes, at, by)| ReleaseView {
+            version,
+            title,
+            notes,
+            published_at: format_local(at),
+            published_by: by,
+            changes: by_release.remove(&id).unwrap_or_default(),
+        })
+        .collect())
+}
+
+/// The current code of a position that used to have `old_code`.
+pub async fn resolve_old_code(
+    pool: &SqlitePool,
+    old_code: &str,
+) -> Result<Option<i64>, sqlx::Error> {
+    sqlx::query_scalar(
+        "SELECT position_id FROM plan_code_history WHERE old_code = ? ORDER BY id DESC LIMIT 1",
+    )
+    .bind(old_code)
+    .fetch_optional(pool)
+    .await
+}
