@@ -68,13 +68,16 @@ fn retention_value(retention: Retention) -> Option<i64> {
 }
 
 /// Every position (active or not) in plan order.
-pub async fn all(pool: &SqlitePool) -> Result<Vec<StoredPosition>, sqlx::Error> {
+pub async fn all<'e, E>(executor: E) -> Result<Vec<StoredPosition>, sqlx::Error>
+where
+    E: sqlx::Executor<'e, Database = sqlx::Sqlite>,
+{
     let rows = sqlx::query_as::<_, Row>(
         "SELECT id, parent_id, code, title, description, keywords, retention_years,
                 retention_trigger, appraisal, active
          FROM plan_positions ORDER BY sort_key, active DESC, id",
     )
-    .fetch_all(pool)
+    .fetch_all(executor)
     .await?;
     Ok(rows.into_iter().filter_map(Row::into_stored).collect())
 }

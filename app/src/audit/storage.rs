@@ -19,6 +19,29 @@ pub struct NewEntry {
     pub ip: Option<String>,
 }
 
+impl NewEntry {
+    /// An entry for something the signed-in `user` did in this request
+    /// (their municipality, and the client address from the request).
+    pub fn by(
+        user: &crate::auth::SessionUser,
+        action: &'static str,
+        object_type: &'static str,
+        object_id: impl ToString,
+        details: serde_json::Value,
+    ) -> NewEntry {
+        NewEntry {
+            actor_user_id: Some(user.id),
+            actor_name: user.display_name.clone(),
+            municipality_id: Some(user.municipality.id),
+            action,
+            object_type,
+            object_id: Some(object_id.to_string()),
+            details,
+            ip: crate::auth::client_address(),
+        }
+    }
+}
+
 #[derive(sqlx::FromRow)]
 struct StoredEntry {
     id: i64,

@@ -62,16 +62,7 @@ pub async fn change_password(
                 .await?;
             record(
                 &mut tx,
-                NewEntry {
-                    actor_user_id: Some(user.id),
-                    actor_name: user.display_name.clone(),
-                    municipality_id: Some(user.municipality.id),
-                    action: "password_changed",
-                    object_type: "user",
-                    object_id: Some(user.id.to_string()),
-                    details: serde_json::json!({}),
-                    ip: super::client_address(),
-                },
+                NewEntry::by(&user, "password_changed", "user", user.id, serde_json::json!({})),
             )
             .await?;
             tx.commit().await?;

@@ -43,15 +43,10 @@ mod ssr {
         municipality_id: i64,
         details: serde_json::Value,
     ) -> NewEntry {
+        // Recorded under the account's municipality, not the admin's.
         NewEntry {
-            actor_user_id: Some(admin.id),
-            actor_name: admin.display_name.clone(),
             municipality_id: Some(municipality_id),
-            action,
-            object_type: "user",
-            object_id: Some(target_id.to_string()),
-            details,
-            ip: crate::auth::client_address(),
+            ..NewEntry::by(admin, action, "user", target_id, details)
         }
     }
 

@@ -76,16 +76,13 @@ pub async fn insert_proposal(
     .last_insert_rowid();
     record(
         &mut tx,
-        NewEntry {
-            actor_user_id: Some(user.id),
-            actor_name: user.display_name.clone(),
-            municipality_id: Some(user.municipality.id),
-            action: "plan_change_proposed",
-            object_type: "plan_proposal",
-            object_id: Some(id.to_string()),
-            details: serde_json::json!({ "summary": summary }),
-            ip: crate::auth::client_address(),
-        },
+        NewEntry::by(
+            user,
+            "plan_change_proposed",
+            "plan_proposal",
+            id,
+            serde_json::json!({ "summary": summary }),
+        ),
     )
     .await?;
     tx.commit().await?;
@@ -184,16 +181,13 @@ pub async fn add_comment(
     .await?;
     record(
         &mut tx,
-        NewEntry {
-            actor_user_id: Some(user.id),
-            actor_name: user.display_name.clone(),
-            municipality_id: Some(user.municipality.id),
-            action: "plan_change_commented",
-            object_type: "plan_proposal",
-            object_id: Some(proposal_id.to_string()),
-            details: serde_json::json!({ "text": text }),
-            ip: crate::auth::client_address(),
-        },
+        NewEntry::by(
+            user,
+            "plan_change_commented",
+            "plan_proposal",
+            proposal_id,
+            serde_json::json!({ "text": text }),
+        ),
     )
     .await?;
     tx.commit().await?;
@@ -251,20 +245,17 @@ pub async fn decide(
     .await?;
     record(
         &mut tx,
-        NewEntry {
-            actor_user_id: Some(user.id),
-            actor_name: user.display_name.clone(),
-            municipality_id: Some(user.municipality.id),
-            action: if approve {
+        NewEntry::by(
+            user,
+            if approve {
                 "plan_change_approved"
             } else {
                 "plan_change_rejected"
             },
-            object_type: "plan_proposal",
-            object_id: Some(proposal_id.to_string()),
-            details: serde_json::json!({ "note": note }),
-            ip: crate::auth::client_address(),
-        },
+            "plan_proposal",
+            proposal_id,
+            serde_json::json!({ "note": note }),
+        ),
     )
     .await?;
     tx.commit().await?;
@@ -292,48 +283,29 @@ async fn approved_changes(
 }
 
 async fn plan_entries(conn: &mut sqlx::SqliteConnection) -> Result<Vec<PlanEntry>, AppError> {
-    #[derive(sqlx::FromRow)]
-    struct Row {
-        id: i64,
-        code: String,
-        title: String,
-        description: String,
-        keywords: String,
-        retention_years: Option<i64>,
-        retention_trigger: String,
-        appraisal: String,
-        active: bool,
-        open_akten: i64,
-    }
-    let rows = sqlx::query_as::<_, Row>(
-        "SELECT p.id, p.code, p.title, p.description, p.keywords, p.retention_years, p.retention_trigger,
-                p.appraisal, p.active,
-                (SELECT COUNT(*) FROM akten a WHERE a.position_id = p.id AND a.status = 'open') AS open_akten
-         FROM plan_positions p",
+    let open: HashMap<i64, i64> = sqlx::query_as::<_, (i64, i64)>(
+        "SELECT position_id, COUNT(*) FROM akten WHERE status = 'open' GROUP BY position_id",
     )
     .fetch_all(&mut *conn)
-    .await?;
-    rows.into_iter()
-        .map(|row| {
-            Ok(PlanEntry {
-                id: row.id,
-                code: Kennzeichen::parse(&row.code).map_err(|_| AppError::Internal)?,
-                title: row.title,
-                description: row.description,
-                keywords: crate::aktenplan::split_keywords(&row.keywords),
-                retention: match row.retention_years {
-                    None => Retention::Permanent,
-                    Some(y) => Retention::Years(u16::try_from(y).map_err(|_| AppError::Internal)?),
-                },
-                trigger: RetentionTrigger::parse(&row.retention_trigger)
-                    .map_err(|_| AppError::Internal)?,
-                appraisal: crate::aktenplan::retention::Archivwert::parse(&row.appraisal)
-                    .map_err(|_| AppError::Internal)?,
-                active: row.active,
-                open_akten: row.open_akten,
-            })
+    .await?
+    .into_iter()
+    .collect();
+    let positions = crate::aktenplan::storage::all(&mut *conn).await?;
+    Ok(positions
+        .into_iter()
+        .map(|p| PlanEntry {
+            id: p.id,
+            open_akten: open.get(&p.id).copied().unwrap_or(0),
+            code: p.record.code,
+            title: p.record.title,
+            description: p.record.description,
+            keywords: p.record.keywords,
+            retention: p.record.retention,
+            trigger: p.record.trigger,
+            appraisal: p.record.appraisal,
+            active: p.record.active,
         })
-        .collect()
+        .collect())
 }
 
 fn to_record(entry: &PlanEntry) -> crate::aktenplan::PositionRecord {
@@ -478,16 +450,13 @@ pub async fn publish(
     }
     record(
         &mut tx,
-        NewEntry {
-            actor_user_id: Some(user.id),
-            actor_name: user.display_name.clone(),
-            municipality_id: Some(user.municipality.id),
-            action: "plan_published",
-            object_type: "aktenplan",
-            object_id: Some(version.to_string()),
-            details: serde_json::json!({ "title": title, "changes": applied.changelog }),
-            ip: crate::auth::client_address(),
-        },
+        NewEntry::by(
+            user,
+            "plan_published",
+            "aktenplan",
+            version,
+            serde_json::json!({ "title": title, "changes": applied.changelog }),
+        ),
     )
     .await?;
     tx.commit().await?;
