@@ -18,6 +18,24 @@ pub struct AkteSummary {
     pub responsible: String,
 }
 
+/// Everything the Akte page shows.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AkteDetail {
+    pub akte: AkteSummary,
+    pub path: Vec<crate::aktenplan::Crumb>,
+    pub owner: String,
+    pub closed_on: Option<String>,
+    /// First day the Akte may go; `None` while open or when kept for ever.
+    pub retention_until: Option<String>,
+    pub retention: String,
+    pub shared_with: Vec<crate::municipalities::Municipality>,
+    /// Only the owning municipality closes and shares.
+    pub is_owner: bool,
+    /// Municipalities it could still be shared with.
+    pub share_candidates: Vec<crate::municipalities::Municipality>,
+    pub today: String,
+}
+
 /// Open, or closed ("zdA", zu den Akten).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub enum AkteStatus {

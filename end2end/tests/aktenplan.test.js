@@ -110,6 +110,12 @@ test('search for Bauantrag, open the hit, open an Akte under it', async () => {
   await page.getByRole('cell', { name: 'Neubau Einfamilienhaus, Am Bach 3' }).first().waitFor();
   await created.click();
   await page.getByRole('heading', { level: 1, name: 'Neubau Einfamilienhaus, Am Bach 3' }).waitFor();
+
+  // Closing (zdA) starts the 30-year retention of 621.1.
+  await page.getByLabel('Geschlossen am').fill('2026-11-25');
+  await page.getByRole('button', { name: 'Akte schließen' }).click();
+  await page.getByText('Die Akte ist geschlossen. Aufbewahrung bis 2056-11-26.').waitFor();
+  await page.getByText('geschlossen (zdA)').waitFor();
   await page.context().close();
 });
 

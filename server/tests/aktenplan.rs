@@ -236,3 +236,151 @@ async fn trainees_do_not_reach_the_real_plan() {
         assert_eq!(reply.status, StatusCode::FORBIDDEN, "{function}");
     }
 }
+
+#[tokio::test]
+async fn closing_starts_the_retention_period_and_only_the_owner_closes() {
+    let app = TestApp::demo().await;
+    let erbach = app.login_demo("sachbearbeitung.erb").await;
+    let michelstadt = app.login_demo("sachbearbeitung.mic").await;
+    let position = position_id(&app, "621.1").await; // 30 Jahre ab Aktenschluss
+    let reply = app
+        .call(
+            &erbach,
+            "create_akte",
+            &format!(
+                "position_id={position}&title=Scheune&responsible=Bauamt&opened_on=2026-03-01"
+            ),
+        )
+        .await;
+    let id = reply.json()["id"].as_i64().expect("id");
+
+    let reply = app
+        .call(
+            &michelstadt,
+            "close_akte",
+            &format!("id={id}&closed_on=2026-11-25"),
+        )
+        .await;
+    assert_eq!(
+        reply.status,
+        StatusCode::NOT_FOUND,
+        "another municipality cannot close it"
+    );
+    let reply = app
+        .call(
+            &erbach,
+            "close_akte",
+            &format!("id={id}&closed_on=2026-02-01"),
+        )
+        .await;
+    assert_eq!(
+        reply.status,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "not before it was opened"
+    );
+
+    let reply = app
+        .call(
+            &erbach,
+            "close_akte",
+            &format!("id={id}&closed_on=2026-11-25"),
+        )
+        .await;
+    assert_eq!(reply.status, StatusCode::OK, "{}", reply.body);
+    assert_eq!(reply.json(), "2056-11-26");
+    let detail = app
+        .call(&erbach, "get_akte", &format!("id={id}"))
+        .await
+        .json();
+    assert_eq!(detail["akte"]["status"], "Closed");
+    assert_eq!(detail["retention_until"], "2056-11-26");
+    let reply = app
+        .call(
+            &erbach,
+            "close_akte",
+            &format!("id={id}&closed_on=2026-11-26"),
+        )
+        .await;
+    assert_eq!(reply.status, StatusCode::CONFLICT);
+}
+
+#[tokio::test]
+async fn a_shared_akte_is_visible_to_the_named_municipality_only() {
+    let app = TestApp::demo().await;
+    let michelstadt = app.login_demo("sachbearbeitung.mic").await;
+    let erbach = app.login_demo("sachbearbeitung.erb").await;
+    let oberzent = app.login_demo("sachbearbeitung.obz").await;
+    let position = position_id(&app, "621.1").await;
+    let reply = app
+        .call(
+            &michelstadt,
+            "create_akte",
+            &format!("position_id={position}&title=Gemeinsamer+Bauhof&responsible=Bauamt&opened_on=2026-11-25"),
+        )
+        .await;
+    let id = reply.json()["id"].as_i64().expect("id");
+    assert_eq!(
+        app.call(&erbach, "get_akte", &format!("id={id}"))
+            .await
+            .status,
+        StatusCode::NOT_FOUND
+    );
+
+    let reply = app
+        .call(
+            &michelstadt,
+            "share_akte",
+            &format!("id={id}&municipality_id=2&shared=true"),
+        )
+        .await;
+    assert_eq!(reply.status, StatusCode::OK, "{}", reply.body);
+    let shared = app.call(&erbach, "get_akte", &format!("id={id}")).await;
+    assert_eq!(shared.status, StatusCode::OK);
+    assert_eq!(shared.json()["is_owner"], false);
+    assert_eq!(
+        app.call(&oberzent, "get_akte", &format!("id={id}"))
+            .await
+            .status,
+        StatusCode::NOT_FOUND
+    );
+    let explorer = app.call(&erbach, "load_explorer", "code=621.1").await;
+    assert_eq!(
+        explorer.json()["selected"]["akten"]
+            .as_array()
+            .map(Vec::len),
+        Some(1)
+    );
+
+    // Erbach may see it but neither close nor re-share it.
+    let reply = app
+        .call(
+            &erbach,
+            "close_akte",
+            &format!("id={id}&closed_on=2026-11-25"),
+        )
+        .await;
+    assert_eq!(reply.status, StatusCode::CONFLICT);
+    let reply = app
+        .call(
+            &erbach,
+            "share_akte",
+            &format!("id={id}&municipality_id=3&shared=true"),
+        )
+        .await;
+    assert_eq!(reply.status, StatusCode::NOT_FOUND);
+
+    let reply = app
+        .call(
+            &michelstadt,
+            "share_akte",
+            &format!("id={id}&municipality_id=2&shared=false"),
+        )
+        .await;
+    assert_eq!(reply.status, StatusCode::OK);
+    assert_eq!(
+        app.call(&erbach, "get_akte", &format!("id={id}"))
+            .await
+            .status,
+        StatusCode::NOT_FOUND
+    );
+}

@@ -99,6 +99,152 @@ pub async fn get_visible(
     Ok(found.map(|full| (full.row.into_summary(), full.position_id)))
 }
 
+/// Owner, closing data and shares of a visible Akte.
+pub struct AkteRecord {
+    pub municipality_id: i64,
+    pub owner: String,
+    pub closed_on: Option<String>,
+    pub retention_until: Option<String>,
+    pub shared_with: Vec<crate::municipalities::Municipality>,
+}
+
+pub async fn record_of(pool: &SqlitePool, id: i64) -> Result<AkteRecord, sqlx::Error> {
+    let (municipality_id, owner, closed_on, retention_until): (
+        i64,
+        String,
+        Option<String>,
+        Option<String>,
+    ) = sqlx::query_as(
+        "SELECT a.municipality_id, m.name, a.closed_on, a.retention_until
+             FROM akten a JOIN municipalities m ON m.id = a.municipality_id WHERE a.id = ?",
+    )
+    .bind(id)
+    .fetch_one(pool)
+    .await?;
+    let shared_with = sqlx::query_as::<_, crate::municipalities::Municipality>(
+        "SELECT m.id, m.code, m.name FROM akten_shares s JOIN municipalities m ON m.id = s.municipality_id
+         WHERE s.akte_id = ? ORDER BY m.id",
+    )
+    .bind(id)
+    .fetch_all(pool)
+    .await?;
+    Ok(AkteRecord {
+        municipality_id,
+        owner,
+        closed_on,
+        retention_until,
+        shared_with,
+    })
+}
+
+/// Closes an open Akte (zdA) of the user's own municipality and stores the
+/// date its retention ends.
+pub async fn close(
+    pool: &SqlitePool,
+    user: &crate::auth::SessionUser,
+    id: i64,
+    closed_on: &str,
+    retention_until: Option<&str>,
+) -> Result<(), AppError> {
+    let mut tx = crate::db::begin_write(pool).await?;
+    let done = sqlx::query(
+        "UPDATE akten SET status = 'closed', closed_on = ?, retention_until = ?
+         WHERE id = ? AND municipality_id = ? AND status = 'open'",
+    )
+    .bind(closed_on)
+    .bind(retention_until)
+    .bind(id)
+    .bind(user.municipality.id)
+    .execute(&mut *tx)
+    .await?;
+    if done.rows_affected() == 0 {
+        return Err(AppError::Conflict(
+            "Die Akte ist bereits geschlossen oder gehört nicht Ihrer Gemeinde.".into(),
+        ));
+    }
+    record(
+        &mut tx,
+        NewEntry::by(
+            user,
+            "akte_closed",
+            "akte",
+            id,
+            serde_json::json!({ "closed_on": closed_on, "retention_until": retention_until }),
+        ),
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+/// Shares an Akte of the user's municipality with another municipality
+/// (inter-municipal cooperation), or ends the sharing.
+pub async fn set_share(
+    pool: &SqlitePool,
+    user: &crate::auth::SessionUser,
+    id: i64,
+    municipality_id: i64,
+    shared: bool,
+) -> Result<(), AppError> {
+    if municipality_id == user.municipality.id {
+        return Err(AppError::invalid(
+            "Die eigene Gemeinde sieht ihre Akten ohnehin.",
+        ));
+    }
+    let mut tx = crate::db::begin_write(pool).await?;
+    let owned: Option<i64> =
+        sqlx::query_scalar("SELECT id FROM akten WHERE id = ? AND municipality_id = ?")
+            .bind(id)
+            .bind(user.municipality.id)
+            .fetch_optional(&mut *tx)
+            .await?;
+    if owned.is_none() {
+        return Err(AppError::NotFound("Die Akte".into()));
+    }
+    let result = if shared {
+        sqlx::query(
+            "INSERT OR IGNORE INTO akten_shares (akte_id, municipality_id, shared_by, shared_at) VALUES (?, ?, ?, ?)",
+        )
+        .bind(id)
+        .bind(municipality_id)
+        .bind(user.id)
+        .bind(crate::auth::session::now())
+        .execute(&mut *tx)
+        .await
+    } else {
+        sqlx::query("DELETE FROM akten_shares WHERE akte_id = ? AND municipality_id = ?")
+            .bind(id)
+            .bind(municipality_id)
+            .execute(&mut *tx)
+            .await
+    };
+    match result {
+        Err(sqlx::Error::Database(error)) if error.is_foreign_key_violation() => {
+            return Err(AppError::invalid("Diese Gemeinde gibt es nicht."));
+        }
+        other => {
+            other?;
+        }
+    }
+    record(
+        &mut tx,
+        NewEntry::by(
+            user,
+            if shared {
+                "akte_shared"
+            } else {
+                "akte_unshared"
+            },
+            "akte",
+            id,
+            serde_json::json!({ "municipality_id": municipality_id }),
+        ),
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(())
+}
+
 /// What is needed to open an Akte.
 pub struct NewAkte<'a> {
     pub municipality_id: i64,
