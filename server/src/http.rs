@@ -2,6 +2,7 @@
 //! (client address, CSRF origin check, session, security headers) and the
 //! few plain routes (login and logout forms, health check).
 
+pub mod aktenplan_csv;
 pub mod client_address;
 pub mod cookies;
 pub mod csrf;

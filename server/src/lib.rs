@@ -52,6 +52,7 @@ pub fn router(config: &Config, state: AppState) -> Router {
         .route("/anmelden", post(http::login::login))
         .route("/abmelden", post(http::login::logout))
         .route("/healthz", get(http::health::healthz))
+        .route("/export/aktenplan.csv", get(http::aktenplan_csv::export))
         .leptos_routes_with_context(
             &server_state,
             routes,

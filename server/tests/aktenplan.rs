@@ -384,3 +384,38 @@ async fn a_shared_akte_is_visible_to_the_named_municipality_only() {
         StatusCode::NOT_FOUND
     );
 }
+
+#[tokio::test]
+async fn the_csv_export_reproduces_the_seed_plan_and_needs_a_login() {
+    let app = TestApp::demo().await;
+    assert_eq!(
+        app.get("/export/aktenplan.csv", None).await.status,
+        StatusCode::UNAUTHORIZED
+    );
+    let trainee = app.login_demo("schulung.bro").await;
+    assert_eq!(
+        app.get("/export/aktenplan.csv", Some(&trainee))
+            .await
+            .status,
+        StatusCode::FORBIDDEN
+    );
+    let staff = app.login_demo("sachbearbeitung.bro").await;
+    let reply = app.get("/export/aktenplan.csv", Some(&staff)).await;
+    assert_eq!(reply.status, StatusCode::OK);
+    assert_eq!(
+        reply
+            .headers
+            .get("content-type")
+            .and_then(|v| v.to_str().ok()),
+        Some("text/csv; charset=utf-8")
+    );
+    assert!(reply
+        .headers
+        .get("content-disposition")
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.starts_with("attachment")));
+    assert_eq!(reply.body, app::aktenplan::storage::SEED_CSV);
+    // And it reads back as the same plan.
+    let records = app::aktenplan::csv_format::parse(&reply.body).expect("valid CSV");
+    assert_eq!(records.len(), 354);
+}

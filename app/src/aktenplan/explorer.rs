@@ -77,6 +77,8 @@ pub fn ExplorerPage() -> impl IntoView {
             <a href="/aktenplan/abstimmung">"Änderungen vorschlagen und abstimmen"</a>
             " · "
             <a href="/aktenplan/versionen">"Versionen und Änderungsprotokoll"</a>
+            " · "
+            <a href="/export/aktenplan.csv" download="aktenplan.csv" rel="external">"Als CSV herunterladen"</a>
         </p>
         <div class="explorer">
             <div class="explorer-nav">
