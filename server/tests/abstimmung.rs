@@ -165,20 +165,8 @@ async fn staff_propose_project_team_decides_and_publishes_a_version() {
 async fn a_position_with_open_akten_cannot_be_deactivated() {
     let app = TestApp::demo().await;
     let staff = app.login_demo("sachbearbeitung.obz").await;
-    let position: i64 = sqlx::query_scalar("SELECT id FROM plan_positions WHERE code = '621.2'")
-        .fetch_one(&app.state.pool)
-        .await
-        .expect("position");
-    let reply = app
-        .call(
-            &staff,
-            "create_akte",
-            &format!(
-                "position_id={position}&title=Freistellung&responsible=Bauamt&opened_on=2026-11-25"
-            ),
-        )
+    app.open_akte(&staff, "621.2", "Freistellung", "2026-11-25")
         .await;
-    assert_eq!(reply.status, StatusCode::OK);
     let before = app.count("SELECT COUNT(*) FROM plan_proposals").await;
     let reply = app
         .call(

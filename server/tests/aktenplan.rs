@@ -180,17 +180,9 @@ async fn another_municipality_cannot_open_an_akte_by_guessing_its_id() {
     let app = TestApp::demo().await;
     let michelstadt = app.login_demo("sachbearbeitung.mic").await;
     let erbach = app.login_demo("sachbearbeitung.erb").await;
-    let position = position_id(&app, "621.1").await;
-    let reply = app
-        .call(
-            &michelstadt,
-            "create_akte",
-            &format!(
-                "position_id={position}&title=Vertraulich&responsible=Bauamt&opened_on=2026-11-25"
-            ),
-        )
+    let id = app
+        .open_akte(&michelstadt, "621.1", "Vertraulich", "2026-11-25")
         .await;
-    let id = reply.json()["id"].as_i64().expect("id");
 
     let own = app
         .call(&michelstadt, "get_akte", &format!("id={id}"))
@@ -213,7 +205,11 @@ async fn another_municipality_cannot_open_an_akte_by_guessing_its_id() {
         Some(0)
     );
     let tree = app
-        .call(&erbach, "plan_children", &format!("parent_id={position}"))
+        .call(
+            &erbach,
+            "plan_children",
+            &format!("parent_id={}", position_id(&app, "621").await),
+        )
         .await;
     assert_eq!(tree.status, StatusCode::OK);
 }
@@ -242,17 +238,9 @@ async fn closing_starts_the_retention_period_and_only_the_owner_closes() {
     let app = TestApp::demo().await;
     let erbach = app.login_demo("sachbearbeitung.erb").await;
     let michelstadt = app.login_demo("sachbearbeitung.mic").await;
-    let position = position_id(&app, "621.1").await; // 30 Jahre ab Aktenschluss
-    let reply = app
-        .call(
-            &erbach,
-            "create_akte",
-            &format!(
-                "position_id={position}&title=Scheune&responsible=Bauamt&opened_on=2026-03-01"
-            ),
-        )
+    let id = app
+        .open_akte(&erbach, "621.1", "Scheune", "2026-03-01")
         .await;
-    let id = reply.json()["id"].as_i64().expect("id");
 
     let reply = app
         .call(
@@ -310,15 +298,9 @@ async fn a_shared_akte_is_visible_to_the_named_municipality_only() {
     let michelstadt = app.login_demo("sachbearbeitung.mic").await;
     let erbach = app.login_demo("sachbearbeitung.erb").await;
     let oberzent = app.login_demo("sachbearbeitung.obz").await;
-    let position = position_id(&app, "621.1").await;
-    let reply = app
-        .call(
-            &michelstadt,
-            "create_akte",
-            &format!("position_id={position}&title=Gemeinsamer+Bauhof&responsible=Bauamt&opened_on=2026-11-25"),
-        )
+    let id = app
+        .open_akte(&michelstadt, "621.1", "Gemeinsamer+Bauhof", "2026-11-25")
         .await;
-    let id = reply.json()["id"].as_i64().expect("id");
     assert_eq!(
         app.call(&erbach, "get_akte", &format!("id={id}"))
             .await

@@ -9,6 +9,7 @@
 
 use super::code::Kennzeichen;
 use super::retention::{Archivwert, Retention, RetentionTrigger};
+use super::PositionRecord;
 use serde::{Deserialize, Serialize};
 use std::collections::{BTreeMap, HashMap, HashSet};
 
@@ -75,18 +76,12 @@ impl Change {
     }
 }
 
-/// A position as the rules see it.
+/// A position as the rules see it: its record plus what the rules need to
+/// know about its content.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct PlanEntry {
     pub id: i64,
-    pub code: Kennzeichen,
-    pub title: String,
-    pub description: String,
-    pub keywords: Vec<String>,
-    pub retention: Retention,
-    pub trigger: RetentionTrigger,
-    pub appraisal: Archivwert,
-    pub active: bool,
+    pub record: PositionRecord,
     /// Open Akten of all municipalities directly under this position.
     pub open_akten: i64,
 }
@@ -149,12 +144,14 @@ pub fn apply(plan: &[PlanEntry], changes: &[Change]) -> Result<Applied, ChangeEr
         |state: &HashMap<i64, PlanEntry>, code: &Kennzeichen, except: &HashSet<i64>| {
             state
                 .values()
-                .any(|e| e.active && &e.code == code && !except.contains(&e.id))
+                .any(|e| e.record.active && &e.record.code == code && !except.contains(&e.id))
         };
     let active_parent_exists =
         |state: &HashMap<i64, PlanEntry>, code: &Kennzeichen| match code.parent() {
             None => true,
-            Some(parent) => state.values().any(|e| e.active && e.code == parent),
+            Some(parent) => state
+                .values()
+                .any(|e| e.record.active && e.record.code == parent),
         };
 
     for change in changes {
@@ -182,14 +179,16 @@ pub fn apply(plan: &[PlanEntry], changes: &[Change]) -> Result<Applied, ChangeEr
                     next_temp_id,
                     PlanEntry {
                         id: next_temp_id,
-                        code: code.clone(),
-                        title,
-                        description: description.trim().to_string(),
-                        keywords: keywords.clone(),
-                        retention: *retention,
-                        trigger: *trigger,
-                        appraisal: *appraisal,
-                        active: true,
+                        record: PositionRecord {
+                            code: code.clone(),
+                            title,
+                            description: description.trim().to_string(),
+                            keywords: keywords.clone(),
+                            retention: *retention,
+                            trigger: *trigger,
+                            appraisal: *appraisal,
+                            active: true,
+                        },
                         open_akten: 0,
                     },
                 );
@@ -202,9 +201,9 @@ pub fn apply(plan: &[PlanEntry], changes: &[Change]) -> Result<Applied, ChangeEr
                     .ok_or(ChangeError::UnknownPosition(*position_id))?;
                 changelog.push(format!(
                     "Umbenannt: {} „{}“ → „{title}“",
-                    entry.code, entry.title
+                    entry.record.code, entry.record.title
                 ));
-                entry.title = title;
+                entry.record.title = title;
             }
             Change::Describe {
                 position_id,
@@ -214,9 +213,12 @@ pub fn apply(plan: &[PlanEntry], changes: &[Change]) -> Result<Applied, ChangeEr
                 let entry = state
                     .get_mut(position_id)
                     .ok_or(ChangeError::UnknownPosition(*position_id))?;
-                entry.description = description.trim().to_string();
-                entry.keywords = keywords.clone();
-                changelog.push(format!("Neue Beschreibung: {} {}", entry.code, entry.title));
+                entry.record.description = description.trim().to_string();
+                entry.record.keywords = keywords.clone();
+                changelog.push(format!(
+                    "Neue Beschreibung: {} {}",
+                    entry.record.code, entry.record.title
+                ));
             }
             Change::Retention {
                 position_id,
@@ -229,39 +231,42 @@ pub fn apply(plan: &[PlanEntry], changes: &[Change]) -> Result<Applied, ChangeEr
                     .ok_or(ChangeError::UnknownPosition(*position_id))?;
                 changelog.push(format!(
                     "Aufbewahrung: {} {}: {} ({}) → {} ({}), Archivwert {} → {}",
-                    entry.code,
-                    entry.title,
-                    entry.retention.label(),
-                    entry.trigger.to_field(),
+                    entry.record.code,
+                    entry.record.title,
+                    entry.record.retention.label(),
+                    entry.record.trigger.to_field(),
                     retention.label(),
                     trigger.to_field(),
-                    entry.appraisal.letter(),
+                    entry.record.appraisal.letter(),
                     appraisal.letter()
                 ));
-                entry.retention = *retention;
-                entry.trigger = *trigger;
-                entry.appraisal = *appraisal;
+                entry.record.retention = *retention;
+                entry.record.trigger = *trigger;
+                entry.record.appraisal = *appraisal;
             }
             Change::Deactivate { position_id } => {
                 let entry = state
                     .get(position_id)
                     .ok_or(ChangeError::UnknownPosition(*position_id))?;
-                if !entry.active {
-                    return Err(ChangeError::AlreadyInactive(entry.code.to_string()));
+                if !entry.record.active {
+                    return Err(ChangeError::AlreadyInactive(entry.record.code.to_string()));
                 }
                 if entry.open_akten > 0 {
                     return Err(ChangeError::HoldsOpenAkten(
-                        entry.code.to_string(),
+                        entry.record.code.to_string(),
                         entry.open_akten,
                     ));
                 }
-                let code = entry.code.clone();
-                if state.values().any(|e| e.active && e.code.is_below(&code)) {
+                let code = entry.record.code.clone();
+                if state
+                    .values()
+                    .any(|e| e.record.active && e.record.code.is_below(&code))
+                {
                     return Err(ChangeError::HasActiveChildren(code.to_string()));
                 }
-                changelog.push(format!("Deaktiviert: {code} {}", entry.title));
+                changelog.push(format!("Deaktiviert: {code} {}", entry.record.title));
                 if let Some(entry) = state.get_mut(position_id) {
-                    entry.active = false;
+                    entry.record.active = false;
                 }
             }
             Change::Move {
@@ -271,7 +276,7 @@ pub fn apply(plan: &[PlanEntry], changes: &[Change]) -> Result<Applied, ChangeEr
                 let entry = state
                     .get(position_id)
                     .ok_or(ChangeError::UnknownPosition(*position_id))?;
-                let old_code = entry.code.clone();
+                let old_code = entry.record.code.clone();
                 if old_code.level() == 1 {
                     return Err(ChangeError::MoveMainGroup(old_code.to_string()));
                 }
@@ -285,8 +290,8 @@ pub fn apply(plan: &[PlanEntry], changes: &[Change]) -> Result<Applied, ChangeEr
                 // inactive positions included, so codes and parents agree.
                 let moving: Vec<(i64, Kennzeichen, bool)> = state
                     .values()
-                    .filter(|e| e.id == *position_id || e.code.is_below(&old_code))
-                    .map(|e| (e.id, e.code.clone(), e.active))
+                    .filter(|e| e.id == *position_id || e.record.code.is_below(&old_code))
+                    .map(|e| (e.id, e.record.code.clone(), e.record.active))
                     .collect();
                 let moving_ids: HashSet<i64> = moving.iter().map(|(id, ..)| *id).collect();
                 let mut renamed = Vec::new();
@@ -312,7 +317,7 @@ pub fn apply(plan: &[PlanEntry], changes: &[Change]) -> Result<Applied, ChangeEr
                 }
                 changelog.push(format!(
                     "Verschoben: {old_code} {} → {new_code}{}",
-                    entry.title,
+                    entry.record.title,
                     if renamed.len() > 1 {
                         format!(" (mit {} Unterpositionen)", renamed.len() - 1)
                     } else {
@@ -321,7 +326,7 @@ pub fn apply(plan: &[PlanEntry], changes: &[Change]) -> Result<Applied, ChangeEr
                 ));
                 for (id, old, new) in renamed {
                     if let Some(e) = state.get_mut(&id) {
-                        e.code = new.clone();
+                        e.record.code = new.clone();
                     }
                     if id > 0 {
                         code_history.push((id, old, new));
@@ -343,7 +348,7 @@ pub fn apply(plan: &[PlanEntry], changes: &[Change]) -> Result<Applied, ChangeEr
             applied.updated.insert(id, entry);
         }
     }
-    applied.created.sort_by_key(|e| e.code.sort_key());
+    applied.created.sort_by_key(|e| e.record.code.sort_key());
     Ok(applied)
 }
 
@@ -358,14 +363,16 @@ mod tests {
     fn entry(id: i64, code: &str, title: &str, open_akten: i64) -> PlanEntry {
         PlanEntry {
             id,
-            code: k(code),
-            title: title.into(),
-            description: String::new(),
-            keywords: Vec::new(),
-            retention: Retention::Years(10),
-            trigger: RetentionTrigger::Aktenschluss,
-            appraisal: Archivwert::Bewerten,
-            active: true,
+            record: PositionRecord {
+                code: k(code),
+                title: title.into(),
+                description: String::new(),
+                keywords: Vec::new(),
+                retention: Retention::Years(10),
+                trigger: RetentionTrigger::Aktenschluss,
+                appraisal: Archivwert::Bewerten,
+                active: true,
+            },
             open_akten,
         }
     }
@@ -395,7 +402,7 @@ mod tests {
         let codes: BTreeMap<i64, &str> = applied
             .updated
             .iter()
-            .map(|(id, e)| (*id, e.code.as_str()))
+            .map(|(id, e)| (*id, e.record.code.as_str()))
             .collect();
         assert_eq!(
             codes,
@@ -463,7 +470,7 @@ mod tests {
             Err(ChangeError::HasActiveChildren(_))
         ));
         let applied = apply(&plan, &[Change::Deactivate { position_id: 5 }]).expect("empty leaf");
-        assert!(!applied.updated[&5].active);
+        assert!(!applied.updated[&5].record.active);
         // After the Akten's position moves away, the old parent can go.
         let applied = apply(
             &plan,
@@ -477,8 +484,8 @@ mod tests {
             ],
         )
         .expect("move then deactivate");
-        assert!(!applied.updated[&3].active);
-        assert_eq!(applied.updated[&4].code, k("631.1"));
+        assert!(!applied.updated[&3].record.active);
+        assert_eq!(applied.updated[&4].record.code, k("631.1"));
     }
 
     #[test]
@@ -493,7 +500,11 @@ mod tests {
             appraisal: Archivwert::Vernichten,
         };
         let applied = apply(&plan(), &[new("621.3"), new("621.31")]).expect("new");
-        let codes: Vec<&str> = applied.created.iter().map(|e| e.code.as_str()).collect();
+        let codes: Vec<&str> = applied
+            .created
+            .iter()
+            .map(|e| e.record.code.as_str())
+            .collect();
         assert_eq!(codes, ["621.3", "621.31"]);
         assert_eq!(
             apply(&plan(), &[new("621.1")]),
@@ -556,8 +567,8 @@ mod tests {
             ],
         )
         .expect("apply");
-        assert_eq!(applied.updated[&7].title, "Allgemeine Bauverwaltung");
-        assert_eq!(applied.updated[&7].retention, Retention::Permanent);
+        assert_eq!(applied.updated[&7].record.title, "Allgemeine Bauverwaltung");
+        assert_eq!(applied.updated[&7].record.retention, Retention::Permanent);
         assert!(applied.changelog[0].starts_with("Umbenannt: 631"));
         assert!(applied.changelog[1].contains("10 Jahre"));
     }

@@ -126,6 +126,27 @@ impl TestApp {
             .await
     }
 
+    /// Opens an Akte under the active position `code`; returns its id.
+    pub async fn open_akte(&self, cookie: &str, code: &str, title: &str, opened_on: &str) -> i64 {
+        let position: i64 =
+            sqlx::query_scalar("SELECT id FROM plan_positions WHERE code = ? AND active = 1")
+                .bind(code)
+                .fetch_one(&self.state.pool)
+                .await
+                .expect("position");
+        let reply = self
+            .call(
+                cookie,
+                "create_akte",
+                &format!(
+                    "position_id={position}&title={title}&responsible=Bauamt&opened_on={opened_on}"
+                ),
+            )
+            .await;
+        assert_eq!(reply.status, StatusCode::OK, "{}", reply.body);
+        reply.json()["id"].as_i64().expect("id")
+    }
+
     pub async fn user_id(&self, username: &str) -> i64 {
         sqlx::query_scalar("SELECT id FROM users WHERE username = ?")
             .bind(username)

@@ -296,29 +296,9 @@ async fn plan_entries(conn: &mut sqlx::SqliteConnection) -> Result<Vec<PlanEntry
         .map(|p| PlanEntry {
             id: p.id,
             open_akten: open.get(&p.id).copied().unwrap_or(0),
-            code: p.record.code,
-            title: p.record.title,
-            description: p.record.description,
-            keywords: p.record.keywords,
-            retention: p.record.retention,
-            trigger: p.record.trigger,
-            appraisal: p.record.appraisal,
-            active: p.record.active,
+            record: p.record,
         })
         .collect())
-}
-
-fn to_record(entry: &PlanEntry) -> crate::aktenplan::PositionRecord {
-    crate::aktenplan::PositionRecord {
-        code: entry.code.clone(),
-        title: entry.title.clone(),
-        description: entry.description.clone(),
-        keywords: entry.keywords.clone(),
-        retention: entry.retention,
-        trigger: entry.trigger,
-        appraisal: entry.appraisal,
-        active: entry.active,
-    }
 }
 
 /// Publishes all approved proposals together as the next plan version.
@@ -365,22 +345,23 @@ pub async fn publish(
     let mut code_to_id: HashMap<Kennzeichen, i64> = HashMap::new();
     for entry in plan.iter() {
         let current = applied.updated.get(&entry.id).unwrap_or(entry);
-        if current.active || !code_to_id.contains_key(&current.code) {
-            code_to_id.insert(current.code.clone(), entry.id);
+        if current.record.active || !code_to_id.contains_key(&current.record.code) {
+            code_to_id.insert(current.record.code.clone(), entry.id);
         }
     }
     for entry in &applied.created {
         let parent_id = entry
+            .record
             .code
             .parent()
             .and_then(|p| code_to_id.get(&p).copied());
-        let id =
-            crate::aktenplan::storage::insert(&mut tx, parent_id, &to_record(entry), now).await?;
-        code_to_id.insert(entry.code.clone(), id);
+        let id = crate::aktenplan::storage::insert(&mut tx, parent_id, &entry.record, now).await?;
+        code_to_id.insert(entry.record.code.clone(), id);
         change_row(&mut tx, release_id, id, "new", None, Some(entry)).await?;
     }
     for (id, entry) in &applied.updated {
         let parent_id = entry
+            .record
             .code
             .parent()
             .and_then(|p| code_to_id.get(&p).copied());
@@ -391,21 +372,21 @@ pub async fn publish(
              WHERE id = ?",
         )
         .bind(parent_id)
-        .bind(entry.code.as_str())
-        .bind(entry.code.sort_key())
-        .bind(&entry.title)
-        .bind(&entry.description)
-        .bind(entry.keywords.join(", "))
-        .bind(match entry.retention {
+        .bind(entry.record.code.as_str())
+        .bind(entry.record.code.sort_key())
+        .bind(&entry.record.title)
+        .bind(&entry.record.description)
+        .bind(entry.record.keywords.join(", "))
+        .bind(match entry.record.retention {
             Retention::Years(y) => Some(i64::from(y)),
             Retention::Permanent => None,
         })
-        .bind(match entry.trigger {
+        .bind(match entry.record.trigger {
             RetentionTrigger::Aktenschluss => "aktenschluss",
             RetentionTrigger::Jahresende => "jahresende",
         })
-        .bind(entry.appraisal.letter())
-        .bind(entry.active)
+        .bind(entry.record.appraisal.letter())
+        .bind(entry.record.active)
         .bind(now)
         .bind(id)
         .execute(&mut *tx)
@@ -473,8 +454,8 @@ async fn change_row(
 ) -> Result<(), sqlx::Error> {
     let snapshot = |e: &PlanEntry| {
         serde_json::json!({
-            "code": e.code.as_str(), "title": e.title, "active": e.active,
-            "retention": e.retention.to_field(), "appraisal": e.appraisal.letter(),
+            "code": e.record.code.as_str(), "title": e.record.title, "active": e.record.active,
+            "retention": e.record.retention.to_field(), "appraisal": e.record.appraisal.letter(),
         })
         .to_string()
     };
