@@ -9,6 +9,8 @@ pub mod changes;
 pub mod code;
 #[cfg(feature = "ssr")]
 pub mod csv_format;
+pub mod csv_import;
+pub mod csv_import_page;
 pub mod explorer;
 #[cfg(feature = "ssr")]
 pub mod index;

@@ -73,6 +73,7 @@ pub fn App() -> impl IntoView {
                     <Route ssr=SsrMode::Async path=path!("/aktenplan") view=aktenplan::explorer::ExplorerPage/>
                     <Route ssr=SsrMode::Async path=path!("/aktenplan/abstimmung") view=aktenplan::abstimmung::page::AbstimmungPage/>
                     <Route ssr=SsrMode::Async path=path!("/aktenplan/versionen") view=aktenplan::abstimmung::page::ReleasesPage/>
+                    <Route ssr=SsrMode::Async path=path!("/aktenplan/import") view=aktenplan::csv_import_page::CsvImportPage/>
                     <Route ssr=SsrMode::Async path=path!("/aktenplan/:code") view=aktenplan::explorer::ExplorerPage/>
                     <Route ssr=SsrMode::Async path=path!("/akten/:id") view=akten::page::AktePage/>
                     <Route ssr=SsrMode::Async path=path!("/suche") view=shell::pages::SuchePage/>

@@ -401,3 +401,152 @@ async fn the_csv_export_reproduces_the_seed_plan_and_needs_a_login() {
     let records = app::aktenplan::csv_format::parse(&reply.body).expect("valid CSV");
     assert_eq!(records.len(), 354);
 }
+
+/// Form-encodes an import request.
+fn import_form(csv: &str, title: &str, publish: bool) -> String {
+    serde_urlencoded::to_string([
+        ("csv", csv),
+        ("title", title),
+        ("publish", if publish { "true" } else { "false" }),
+    ])
+    .expect("encode")
+}
+
+async fn plan_fingerprint(app: &TestApp) -> (i64, i64, String) {
+    let positions = app.count("SELECT COUNT(*) FROM plan_positions").await;
+    let releases = app.count("SELECT COUNT(*) FROM plan_releases").await;
+    let records: Vec<_> = app::aktenplan::storage::all(&app.state.pool)
+        .await
+        .expect("plan")
+        .into_iter()
+        .map(|p| p.record)
+        .collect();
+    (
+        positions,
+        releases,
+        app::aktenplan::csv_format::write(&records),
+    )
+}
+
+#[tokio::test]
+async fn a_malformed_csv_is_rejected_with_line_numbers_and_changes_nothing() {
+    let app = TestApp::demo().await;
+    let team = app.login_demo("projekt.mic").await;
+    let before = plan_fingerprint(&app).await;
+
+    // A valid change (line 3) next to broken lines must not slip through.
+    let mut lines: Vec<String> = app::aktenplan::storage::SEED_CSV
+        .lines()
+        .map(str::to_string)
+        .collect();
+    lines[2] = lines[2].replacen("und Gebiet", "und Gemeindegebiet", 1);
+    lines[5] = format!("0X1;{}", lines[5].split_once(';').map_or("", |(_, r)| r));
+    lines[9] = format!(
+        "{};vielleicht",
+        lines[9].rsplit_once(';').map_or("", |(l, _)| l)
+    );
+    lines.push("999.1;Ohne Eltern;;;10;Aktenschluss;V;ja".into());
+    let csv = lines.join("\n");
+
+    for publish in [false, true] {
+        let reply = app
+            .call(
+                &team,
+                "import_plan_csv",
+                &import_form(&csv, "Kaputt", publish),
+            )
+            .await;
+        assert_eq!(
+            reply.status,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "{}",
+            reply.body
+        );
+        let message = reply.json()["message"].as_str().unwrap_or("").to_string();
+        assert!(message.contains("nicht übernommen"), "{message}");
+        assert!(message.contains("Zeile 6:"), "{message}");
+        assert!(message.contains("Zeile 10:"), "{message}");
+        assert!(
+            message.contains(&format!("Zeile {}:", lines.len())),
+            "{message}"
+        );
+        assert!(!message.contains("Zeile 3:"), "{message}");
+    }
+    assert_eq!(plan_fingerprint(&app).await, before);
+}
+
+#[tokio::test]
+async fn an_edited_csv_is_previewed_then_published_as_a_new_version() {
+    let app = TestApp::demo().await;
+    let team = app.login_demo("projekt.mic").await;
+    let staff = app.login_demo("sachbearbeitung.mic").await;
+    let seed = app::aktenplan::storage::SEED_CSV;
+
+    // Unchanged: nothing to publish.
+    let reply = app
+        .call(&team, "import_plan_csv", &import_form(seed, "", false))
+        .await;
+    assert_eq!(reply.status, StatusCode::OK, "{}", reply.body);
+    assert_eq!(reply.json()["changelog"], serde_json::json!([]));
+
+    let mut records = app::aktenplan::csv_format::parse(seed).expect("seed");
+    let bauantraege = records
+        .iter()
+        .position(|r| r.code.as_str() == "621.1")
+        .expect("621.1");
+    records[bauantraege].title = "Bauanträge und Bauvoranfragen".into();
+    let mut new = records[bauantraege].clone();
+    new.code = app::aktenplan::code::Kennzeichen::parse("621.9").expect("code");
+    new.title = "Digitale Bauanträge".into();
+    let after_621 = records
+        .iter()
+        .rposition(|r| r.code.as_str().starts_with("621."))
+        .expect("621.x");
+    records.insert(after_621 + 1, new);
+    let csv = app::aktenplan::csv_format::write(&records);
+
+    let reply = app
+        .call(&staff, "import_plan_csv", &import_form(&csv, "V2", true))
+        .await;
+    assert_eq!(reply.status, StatusCode::FORBIDDEN);
+
+    let before = plan_fingerprint(&app).await;
+    let reply = app
+        .call(&team, "import_plan_csv", &import_form(&csv, "", false))
+        .await;
+    assert_eq!(reply.status, StatusCode::OK, "{}", reply.body);
+    assert_eq!(reply.json()["changelog"].as_array().map(Vec::len), Some(2));
+    assert_eq!(reply.json()["version"], serde_json::Value::Null);
+    assert_eq!(
+        plan_fingerprint(&app).await,
+        before,
+        "a check changes nothing"
+    );
+
+    let reply = app
+        .call(
+            &team,
+            "import_plan_csv",
+            &import_form(&csv, "Aktenplan 2027", true),
+        )
+        .await;
+    assert_eq!(reply.status, StatusCode::OK, "{}", reply.body);
+    assert_eq!(reply.json()["version"], 2);
+    let reply = app.call(&staff, "list_releases", "").await;
+    let newest = &reply.json()[0];
+    assert_eq!(newest["title"], "Aktenplan 2027");
+    assert!(newest["changes"]
+        .as_array()
+        .is_some_and(|c| c.iter().any(|l| l
+            .as_str()
+            .is_some_and(|l| l.contains("Digitale Bauanträge")))));
+    // The explorer's search sees the new version at once.
+    let reply = app.call(&staff, "search_plan", "query=Digitale").await;
+    assert!(reply.body.contains("621.9"), "{}", reply.body);
+    // Exported again, the plan is exactly the file that was imported.
+    let export = app.get("/export/aktenplan.csv", Some(&staff)).await;
+    assert!(
+        export.body == csv,
+        "the export differs from the imported file"
+    );
+}

@@ -352,6 +352,86 @@ pub fn apply(plan: &[PlanEntry], changes: &[Change]) -> Result<Applied, ChangeEr
     Ok(applied)
 }
 
+/// The changes that turn `plan` into the plan a CSV file describes.
+///
+/// Positions are matched by their active code, so an import can rename,
+/// re-describe, re-appraise, add and deactivate, but not move (a CSV has no
+/// stable ids; moves go through proposals). An active position missing from
+/// the file is deactivated: the file is the whole plan, as the export writes
+/// it. Deactivations come last and children first, so `apply` sees a plan in
+/// which their sub-positions are already gone.
+pub fn from_import(plan: &[PlanEntry], records: &[PositionRecord]) -> Vec<Change> {
+    let active: HashMap<&Kennzeichen, &PlanEntry> = plan
+        .iter()
+        .filter(|e| e.record.active)
+        .map(|e| (&e.record.code, e))
+        .collect();
+    let mut listed: HashSet<&Kennzeichen> = HashSet::new();
+    let mut created = Vec::new();
+    let mut updated = Vec::new();
+    let mut deactivated: Vec<&PlanEntry> = Vec::new();
+    for record in records {
+        listed.insert(&record.code);
+        let Some(current) = active.get(&record.code) else {
+            if record.active {
+                created.push(Change::New {
+                    code: record.code.clone(),
+                    title: record.title.clone(),
+                    description: record.description.clone(),
+                    keywords: record.keywords.clone(),
+                    retention: record.retention,
+                    trigger: record.trigger,
+                    appraisal: record.appraisal,
+                });
+            }
+            continue;
+        };
+        if !record.active {
+            deactivated.push(current);
+            continue;
+        }
+        let was = &current.record;
+        let position_id = current.id;
+        if was.title != record.title {
+            updated.push(Change::Rename {
+                position_id,
+                title: record.title.clone(),
+            });
+        }
+        if was.description != record.description || was.keywords != record.keywords {
+            updated.push(Change::Describe {
+                position_id,
+                description: record.description.clone(),
+                keywords: record.keywords.clone(),
+            });
+        }
+        if (was.retention, was.trigger, was.appraisal)
+            != (record.retention, record.trigger, record.appraisal)
+        {
+            updated.push(Change::Retention {
+                position_id,
+                retention: record.retention,
+                trigger: record.trigger,
+                appraisal: record.appraisal,
+            });
+        }
+    }
+    deactivated.extend(
+        plan.iter()
+            .filter(|e| e.record.active && !listed.contains(&e.record.code)),
+    );
+    deactivated.sort_by_key(|e| std::cmp::Reverse(e.record.code.level()));
+    created
+        .into_iter()
+        .chain(updated)
+        .chain(
+            deactivated
+                .into_iter()
+                .map(|e| Change::Deactivate { position_id: e.id }),
+        )
+        .collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -571,5 +651,54 @@ mod tests {
         assert_eq!(applied.updated[&7].record.retention, Retention::Permanent);
         assert!(applied.changelog[0].starts_with("Umbenannt: 631"));
         assert!(applied.changelog[1].contains("10 Jahre"));
+    }
+
+    fn records(plan: &[PlanEntry]) -> Vec<PositionRecord> {
+        plan.iter().map(|e| e.record.clone()).collect()
+    }
+
+    #[test]
+    fn importing_the_current_plan_changes_nothing() {
+        let plan = plan();
+        assert_eq!(from_import(&plan, &records(&plan)), Vec::new());
+    }
+
+    #[test]
+    fn import_adds_renames_reappraises_and_deactivates_children_first() {
+        let plan = plan();
+        let mut file = records(&plan);
+        file[1].title = "Bauaufsicht und Denkmalschutz".into();
+        file[2].retention = Retention::Years(30);
+        file.retain(|r| !r.code.as_str().starts_with("63"));
+        let mut new = file[4].clone();
+        new.code = k("621.3");
+        new.title = "Abbruchanzeigen".into();
+        file.push(new);
+
+        let changes = from_import(&plan, &file);
+        assert_eq!(
+            changes.iter().map(Change::kind).collect::<Vec<_>>(),
+            ["new", "rename", "retention", "deactivate", "deactivate"]
+        );
+        assert_eq!(
+            changes[3].position_id(),
+            Some(7),
+            "631 before its parent 63"
+        );
+        let applied = apply(&plan, &changes).expect("applies");
+        assert_eq!(applied.created.len(), 1);
+        assert!(!applied.updated[&6].record.active);
+    }
+
+    #[test]
+    fn import_cannot_drop_a_position_holding_open_akten() {
+        let plan = plan();
+        let mut file = records(&plan);
+        file.retain(|r| r.code.as_str() != "621.1");
+        let changes = from_import(&plan, &file);
+        assert!(matches!(
+            apply(&plan, &changes),
+            Err(ChangeError::HoldsOpenAkten(code, 5)) if code == "621.1"
+        ));
     }
 }

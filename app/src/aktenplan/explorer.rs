@@ -79,6 +79,8 @@ pub fn ExplorerPage() -> impl IntoView {
             <a href="/aktenplan/versionen">"Versionen und Änderungsprotokoll"</a>
             " · "
             <a href="/export/aktenplan.csv" download="aktenplan.csv" rel="external">"Als CSV herunterladen"</a>
+            " · "
+            <a href="/aktenplan/import">"CSV übernehmen"</a>
         </p>
         <div class="explorer">
             <div class="explorer-nav">

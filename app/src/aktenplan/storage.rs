@@ -88,6 +88,28 @@ pub async fn count(pool: &SqlitePool) -> Result<i64, sqlx::Error> {
         .await
 }
 
+type PositionQuery<'q> = sqlx::query::Query<'q, sqlx::Sqlite, sqlx::sqlite::SqliteArguments<'q>>;
+
+/// Binds the columns `parent_id` to `active`, in table order, which
+/// inserts and updates share.
+fn bind_position<'q>(
+    query: PositionQuery<'q>,
+    parent_id: Option<i64>,
+    record: &'q PositionRecord,
+) -> PositionQuery<'q> {
+    query
+        .bind(parent_id)
+        .bind(record.code.as_str())
+        .bind(record.code.sort_key())
+        .bind(&record.title)
+        .bind(&record.description)
+        .bind(record.keywords.join(", "))
+        .bind(retention_value(record.retention))
+        .bind(trigger_value(record.trigger))
+        .bind(record.appraisal.letter())
+        .bind(record.active)
+}
+
 /// Inserts one position; the parent must already exist.
 pub async fn insert(
     conn: &mut SqliteConnection,
@@ -95,27 +117,40 @@ pub async fn insert(
     record: &PositionRecord,
     now: i64,
 ) -> Result<i64, sqlx::Error> {
-    let done = sqlx::query(
+    let query = sqlx::query(
         "INSERT INTO plan_positions (parent_id, code, sort_key, title, description, keywords,
                                      retention_years, retention_trigger, appraisal, active,
                                      created_at, updated_at)
          VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-    )
-    .bind(parent_id)
-    .bind(record.code.as_str())
-    .bind(record.code.sort_key())
-    .bind(&record.title)
-    .bind(&record.description)
-    .bind(record.keywords.join(", "))
-    .bind(retention_value(record.retention))
-    .bind(trigger_value(record.trigger))
-    .bind(record.appraisal.letter())
-    .bind(record.active)
-    .bind(now)
-    .bind(now)
-    .execute(conn)
-    .await?;
+    );
+    let done = bind_position(query, parent_id, record)
+        .bind(now)
+        .bind(now)
+        .execute(conn)
+        .await?;
     Ok(done.last_insert_rowid())
+}
+
+/// Writes a position's new state (after a published change).
+pub async fn update(
+    conn: &mut SqliteConnection,
+    id: i64,
+    parent_id: Option<i64>,
+    record: &PositionRecord,
+    now: i64,
+) -> Result<(), sqlx::Error> {
+    let query = sqlx::query(
+        "UPDATE plan_positions SET parent_id = ?, code = ?, sort_key = ?, title = ?, description = ?,
+                keywords = ?, retention_years = ?, retention_trigger = ?, appraisal = ?, active = ?,
+                updated_at = ?
+         WHERE id = ?",
+    );
+    bind_position(query, parent_id, record)
+        .bind(now)
+        .bind(id)
+        .execute(conn)
+        .await?;
+    Ok(())
 }
 
 /// Loads a whole plan into an empty database as version 1.

@@ -1,14 +1,14 @@
 //! SQL for proposals, comments and releases, and publishing a release.
 
 use super::{CommentView, ProposalStatus, ProposalView, ReleaseView};
-use crate::aktenplan::changes::{apply, Change, PlanEntry};
+use crate::aktenplan::changes::{apply, Applied, Change, PlanEntry};
 use crate::aktenplan::code::Kennzeichen;
+use crate::aktenplan::csv_import::ImportReport;
 use crate::aktenplan::index::PlanIndex;
-use crate::aktenplan::retention::{Retention, RetentionTrigger};
 use crate::audit::storage::{format_local, record, NewEntry};
 use crate::auth::SessionUser;
 use crate::error::AppError;
-use sqlx::SqlitePool;
+use sqlx::{SqliteConnection, SqlitePool};
 use std::collections::HashMap;
 
 /// A German one-liner for a change, with the position's current code.
@@ -323,6 +323,82 @@ pub async fn publish(
             "Die angenommenen Änderungen passen nicht zusammen: {e}"
         ))
     })?;
+    let release = Release {
+        user,
+        title,
+        notes,
+        action: "plan_published",
+    };
+    let (version, release_id) = write_release(&mut tx, &release, &plan, &applied).await?;
+    for (proposal_id, _) in &approved {
+        sqlx::query("UPDATE plan_proposals SET status = 'published', release_id = ? WHERE id = ?")
+            .bind(release_id)
+            .bind(proposal_id)
+            .execute(&mut *tx)
+            .await?;
+    }
+    tx.commit().await?;
+    Ok(version)
+}
+
+/// Compares a CSV plan with the current plan and, unless `dry_run`,
+/// publishes the differences as the next version. The checks run inside the
+/// write transaction, so what was previewed is what gets published.
+pub async fn import_csv(
+    pool: &SqlitePool,
+    user: &SessionUser,
+    records: &[crate::aktenplan::PositionRecord],
+    title: &str,
+    dry_run: bool,
+) -> Result<ImportReport, AppError> {
+    let mut tx = crate::db::begin_write(pool).await?;
+    let plan = plan_entries(&mut tx).await?;
+    let changes = crate::aktenplan::changes::from_import(&plan, records);
+    let applied = apply(&plan, &changes).map_err(|e| {
+        AppError::invalid(format!(
+            "Die Datei lässt sich nicht übernehmen, es wurde nichts geändert: {e}"
+        ))
+    })?;
+    if dry_run || applied.changelog.is_empty() {
+        return Ok(ImportReport {
+            changelog: applied.changelog,
+            version: None,
+        });
+    }
+    let notes = format!(
+        "Aus einer CSV-Datei übernommen ({} Änderungen).",
+        applied.changelog.len()
+    );
+    let release = Release {
+        user,
+        title,
+        notes: &notes,
+        action: "plan_csv_imported",
+    };
+    let (version, _) = write_release(&mut tx, &release, &plan, &applied).await?;
+    tx.commit().await?;
+    Ok(ImportReport {
+        changelog: applied.changelog,
+        version: Some(version),
+    })
+}
+
+struct Release<'a> {
+    user: &'a SessionUser,
+    title: &'a str,
+    notes: &'a str,
+    /// The audit action.
+    action: &'static str,
+}
+
+/// Writes applied changes as the next release: positions, code history,
+/// changelog and the audit entry. Returns (version, release row id).
+async fn write_release(
+    tx: &mut SqliteConnection,
+    release: &Release<'_>,
+    plan: &[PlanEntry],
+    applied: &Applied,
+) -> Result<(i64, i64), AppError> {
     let now = crate::auth::session::now();
     let version: i64 =
         sqlx::query_scalar("SELECT COALESCE(MAX(version), 0) + 1 FROM plan_releases")
@@ -332,10 +408,10 @@ pub async fn publish(
         "INSERT INTO plan_releases (version, title, notes, published_at, published_by) VALUES (?, ?, ?, ?, ?)",
     )
     .bind(version)
-    .bind(title)
-    .bind(notes)
+    .bind(release.title)
+    .bind(release.notes)
     .bind(now)
-    .bind(user.id)
+    .bind(release.user.id)
     .execute(&mut *tx)
     .await?
     .last_insert_rowid();
@@ -355,9 +431,9 @@ pub async fn publish(
             .code
             .parent()
             .and_then(|p| code_to_id.get(&p).copied());
-        let id = crate::aktenplan::storage::insert(&mut tx, parent_id, &entry.record, now).await?;
+        let id = crate::aktenplan::storage::insert(&mut *tx, parent_id, &entry.record, now).await?;
         code_to_id.insert(entry.record.code.clone(), id);
-        change_row(&mut tx, release_id, id, "new", None, Some(entry)).await?;
+        change_row(&mut *tx, release_id, id, "new", None, Some(entry)).await?;
     }
     for (id, entry) in &applied.updated {
         let parent_id = entry
@@ -365,34 +441,9 @@ pub async fn publish(
             .code
             .parent()
             .and_then(|p| code_to_id.get(&p).copied());
-        sqlx::query(
-            "UPDATE plan_positions SET parent_id = ?, code = ?, sort_key = ?, title = ?, description = ?,
-                    keywords = ?, retention_years = ?, retention_trigger = ?, appraisal = ?, active = ?,
-                    updated_at = ?
-             WHERE id = ?",
-        )
-        .bind(parent_id)
-        .bind(entry.record.code.as_str())
-        .bind(entry.record.code.sort_key())
-        .bind(&entry.record.title)
-        .bind(&entry.record.description)
-        .bind(entry.record.keywords.join(", "))
-        .bind(match entry.record.retention {
-            Retention::Years(y) => Some(i64::from(y)),
-            Retention::Permanent => None,
-        })
-        .bind(match entry.record.trigger {
-            RetentionTrigger::Aktenschluss => "aktenschluss",
-            RetentionTrigger::Jahresende => "jahresende",
-        })
-        .bind(entry.record.appraisal.letter())
-        .bind(entry.record.active)
-        .bind(now)
-        .bind(id)
-        .execute(&mut *tx)
-        .await?;
+        crate::aktenplan::storage::update(&mut *tx, *id, parent_id, &entry.record, now).await?;
         change_row(
-            &mut tx,
+            &mut *tx,
             release_id,
             *id,
             "update",
@@ -422,26 +473,18 @@ pub async fn publish(
         .execute(&mut *tx)
         .await?;
     }
-    for (proposal_id, _) in &approved {
-        sqlx::query("UPDATE plan_proposals SET status = 'published', release_id = ? WHERE id = ?")
-            .bind(release_id)
-            .bind(proposal_id)
-            .execute(&mut *tx)
-            .await?;
-    }
     record(
-        &mut tx,
+        &mut *tx,
         NewEntry::by(
-            user,
-            "plan_published",
+            release.user,
+            release.action,
             "aktenplan",
             version,
-            serde_json::json!({ "title": title, "changes": applied.changelog }),
+            serde_json::json!({ "title": release.title, "changes": applied.changelog }),
         ),
     )
     .await?;
-    tx.commit().await?;
-    Ok(version)
+    Ok((version, release_id))
 }
 
 async fn change_row(
