@@ -10,6 +10,7 @@ pub mod akten;
 pub mod aktenplan;
 pub mod audit;
 pub mod auth;
+pub mod documents;
 pub mod error;
 pub mod municipalities;
 pub mod shell;
@@ -69,7 +70,9 @@ pub fn App() -> impl IntoView {
                 <Route ssr=SsrMode::Async path=path!("/barrierefreiheit") view=shell::pages::AccessibilityPage/>
                 <ParentRoute ssr=SsrMode::Async path=path!("") view=shell::layout::Layout>
                     <Route ssr=SsrMode::Async path=path!("") view=shell::pages::HomePage/>
-                    <Route ssr=SsrMode::Async path=path!("/posteingang") view=shell::pages::PosteingangPage/>
+                    <Route ssr=SsrMode::Async path=path!("/posteingang") view=documents::inbox_page::PosteingangPage/>
+                    <Route ssr=SsrMode::Async path=path!("/dokumente/:id") view=documents::document_page::DocumentPage/>
+                    <Route ssr=SsrMode::Async path=path!("/papierkorb") view=documents::trash_page::TrashPage/>
                     <Route ssr=SsrMode::Async path=path!("/aktenplan") view=aktenplan::explorer::ExplorerPage/>
                     <Route ssr=SsrMode::Async path=path!("/aktenplan/abstimmung") view=aktenplan::abstimmung::page::AbstimmungPage/>
                     <Route ssr=SsrMode::Async path=path!("/aktenplan/versionen") view=aktenplan::abstimmung::page::ReleasesPage/>

@@ -11,6 +11,8 @@ pub struct AppState {
     pub settings: Arc<Settings>,
     /// The Aktenplan in memory for the explorer and its search.
     pub plan: crate::aktenplan::cache::PlanCache,
+    /// Where document content lives.
+    pub blobs: crate::documents::blobs::BlobStore,
 }
 
 #[derive(Debug)]

@@ -6,6 +6,7 @@ pub mod aktenplan_csv;
 pub mod client_address;
 pub mod cookies;
 pub mod csrf;
+pub mod documents;
 pub mod error_page;
 pub mod health;
 pub mod login;

@@ -49,11 +49,14 @@ pub fn router(config: &Config, state: AppState) -> Router {
     };
     let expected_origin = http::csrf::ExpectedOrigin(config.public_url.clone());
 
-    Router::new()
+    // Forms and server functions get a small body limit; uploads stream
+    // and enforce the configured file size themselves.
+    let pages = Router::new()
         .route("/anmelden", post(http::login::login))
         .route("/abmelden", post(http::login::logout))
         .route("/healthz", get(http::health::healthz))
         .route("/export/aktenplan.csv", get(http::aktenplan_csv::export))
+        .route("/dokumente/{id}/datei", get(http::documents::download))
         .leptos_routes_with_context(
             &server_state,
             routes,
@@ -67,6 +70,13 @@ pub fn router(config: &Config, state: AppState) -> Router {
             app::shell,
         ))
         .with_state(server_state)
+        .layer(RequestBodyLimitLayer::new(FORM_BODY_LIMIT));
+    let uploads = Router::new()
+        .route("/dokumente/hochladen", post(http::documents::upload))
+        .with_state(state.clone());
+
+    pages
+        .merge(uploads)
         .layer(axum::middleware::from_fn_with_state(
             state.clone(),
             http::session::layer,
@@ -79,7 +89,6 @@ pub fn router(config: &Config, state: AppState) -> Router {
             http::client_address::TrustProxy(config.trust_proxy),
             http::client_address::layer,
         ))
-        .layer(RequestBodyLimitLayer::new(FORM_BODY_LIMIT))
         .layer(axum::middleware::from_fn_with_state(
             http::security_headers::Hsts(config.secure_cookies()),
             http::security_headers::layer,

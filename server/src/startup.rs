@@ -25,6 +25,11 @@ pub enum StartupError {
     Database(#[from] app::db::DbError),
     #[error("Erstbefüllung (Administratorkonto, Aktenplan): {0}")]
     Bootstrap(app::error::AppError),
+    #[error("Dokumentablage {path} kann nicht aufgeräumt werden: {source}")]
+    Blobs {
+        path: String,
+        source: app::documents::blobs::BlobError,
+    },
 }
 
 fn create_dir(path: &Path) -> Result<(), StartupError> {
@@ -141,9 +146,41 @@ pub async fn prepare(config: &Config) -> Result<AppState, StartupError> {
         .await
         .map_err(|error| StartupError::Database(app::db::DbError::Open(error)))?;
     tracing::info!(positions, "Aktenplan in memory");
+    let blobs = recover_blobs(config, &pool).await?;
     Ok(AppState {
         pool,
         settings: Arc::new(settings),
         plan,
+        blobs,
     })
+}
+
+/// Removes what interrupted uploads left behind; runs before the first
+/// request, when no upload can be in flight.
+async fn recover_blobs(
+    config: &Config,
+    pool: &sqlx::SqlitePool,
+) -> Result<app::documents::blobs::BlobStore, StartupError> {
+    let blobs = app::documents::blobs::BlobStore::new(&config.blob_dir);
+    let recovery = blobs
+        .recover(pool)
+        .await
+        .map_err(|source| StartupError::Blobs {
+            path: config.blob_dir.display().to_string(),
+            source,
+        })?;
+    if recovery.temp_files_removed + recovery.orphans_removed > 0 {
+        tracing::info!(
+            temp_files = recovery.temp_files_removed,
+            orphans = recovery.orphans_removed,
+            "removed leftovers of interrupted uploads"
+        );
+    }
+    if !recovery.missing.is_empty() {
+        tracing::error!(
+            missing = ?recovery.missing,
+            "document files are missing from the blob store; restore them from the backup"
+        );
+    }
+    Ok(blobs)
 }

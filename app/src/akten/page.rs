@@ -3,6 +3,7 @@
 
 use super::server_fns::{get_akte, CloseAkte, ShareAkte};
 use super::{AkteDetail, AkteStatus};
+use crate::documents::akte_section::AkteDocuments;
 use crate::shell::components::ErrorNotice;
 use leptos::prelude::*;
 use leptos_meta::Title;
@@ -93,6 +94,7 @@ fn Akte(
             })}
             <dt>"Freigegeben für"</dt><dd>{shared}</dd>
         </dl>
+        <AkteDocuments akte_id=id open/>
         {(detail.is_owner && open).then(|| view! {
             <section class="panel" aria-labelledby="close-heading">
                 <h2 id="close-heading">"Akte schließen (zdA)"</h2>

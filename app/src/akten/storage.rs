@@ -74,6 +74,42 @@ pub async fn list_for_position(
     Ok(rows.into_iter().map(Row::into_summary).collect())
 }
 
+/// Open Akten of the municipality (or shared with it) whose Aktenzeichen
+/// or title contains `query`, for filing documents.
+pub async fn find_open(
+    pool: &SqlitePool,
+    municipality_id: i64,
+    query: &str,
+    limit: i64,
+) -> Result<Vec<crate::documents::AkteRef>, sqlx::Error> {
+    let pattern = format!(
+        "%{}%",
+        query
+            .replace('\\', "\\\\")
+            .replace('%', "\\%")
+            .replace('_', "\\_")
+    );
+    let rows: Vec<(i64, String, String)> = sqlx::query_as(concat!(
+        "SELECT a.id, a.aktenzeichen, a.title FROM akten a
+         WHERE a.status = 'open' AND (a.aktenzeichen LIKE ?2 ESCAPE '\\' OR a.title LIKE ?2 ESCAPE '\\') AND ",
+        visible!(1),
+        " ORDER BY a.created_at DESC LIMIT ?3"
+    ))
+    .bind(municipality_id)
+    .bind(pattern)
+    .bind(limit)
+    .fetch_all(pool)
+    .await?;
+    Ok(rows
+        .into_iter()
+        .map(|(id, aktenzeichen, title)| crate::documents::AkteRef {
+            id,
+            aktenzeichen,
+            title,
+        })
+        .collect())
+}
+
 /// The Akte, if the municipality may see it. Unknown and foreign ids look
 /// the same, so ids cannot be probed.
 pub async fn get_visible(

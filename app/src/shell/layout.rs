@@ -111,6 +111,7 @@ fn Header(user: SessionUser) -> impl IntoView {
                     <li><A href="/suche">"Suche"</A></li>
                     <li><A href="/neuigkeiten">"Neuigkeiten"</A></li>
                     <li><A href="/schulung">"Schulung"</A></li>
+                    <li><A href="/papierkorb">"Papierkorb"</A></li>
                     {show_admin.then(|| view! { <li><A href="/verwaltung">"Verwaltung"</A></li> })}
                 </ul>
             </nav>

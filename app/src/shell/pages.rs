@@ -55,26 +55,6 @@ fn UnderConstruction(title: &'static str, planned: &'static str) -> impl IntoVie
 }
 
 #[component]
-pub fn PosteingangPage() -> impl IntoView {
-    view! {
-        <UnderConstruction
-            title="Posteingang"
-            planned="Geplant: Dokumente per Drag-and-drop oder Dateiauswahl hochladen, prüfen und in Akten ablegen."
-        />
-    }
-}
-
-#[component]
-pub fn AktenplanPage() -> impl IntoView {
-    view! {
-        <UnderConstruction
-            title="Aktenplan"
-            planned="Geplant: der gemeinsame Aktenplan als Baum mit Suche, Aufbewahrungsfristen und den Akten Ihrer Gemeinde."
-        />
-    }
-}
-
-#[component]
 pub fn SuchePage() -> impl IntoView {
     view! {
         <UnderConstruction

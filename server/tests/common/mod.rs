@@ -2,6 +2,8 @@
 //! driven through `tower::ServiceExt::oneshot`.
 #![allow(dead_code)]
 
+pub mod samples;
+
 use axum::body::Body;
 use axum::http::{header, Request, StatusCode};
 use axum::Router;
@@ -22,6 +24,7 @@ pub struct Reply {
     pub status: StatusCode,
     pub headers: axum::http::HeaderMap,
     pub body: String,
+    pub bytes: Vec<u8>,
 }
 
 impl Reply {
@@ -75,6 +78,7 @@ impl TestApp {
             status,
             headers,
             body: String::from_utf8_lossy(&bytes).into_owned(),
+            bytes: bytes.to_vec(),
         }
     }
 
@@ -118,6 +122,47 @@ impl TestApp {
         self.login(username, DEMO_PASSWORD)
             .await
             .unwrap_or_else(|| panic!("demo login {username} failed"))
+    }
+
+    /// Uploads `bytes` as file `name`; `extra` is appended to the query
+    /// (e.g. `&akte=3` or `&dokument=5`).
+    pub async fn upload(&self, cookie: &str, name: &str, extra: &str, bytes: &[u8]) -> Reply {
+        let query = serde_urlencoded::to_string([("name", name)]).expect("encode");
+        let request = Request::post(format!("/dokumente/hochladen?{query}{extra}"))
+            .header(header::HOST, "aktenwerk.test")
+            .header(header::ORIGIN, ORIGIN)
+            .header(header::COOKIE, cookie)
+            .header(header::CONTENT_LENGTH, bytes.len())
+            .body(Body::from(bytes.to_vec()))
+            .expect("request");
+        self.send(request).await
+    }
+
+    /// Uploads into the Posteingang and returns the new document's id.
+    pub async fn upload_ok(&self, cookie: &str, name: &str, bytes: &[u8]) -> i64 {
+        let reply = self.upload(cookie, name, "", bytes).await;
+        assert_eq!(reply.status, StatusCode::CREATED, "{name}: {}", reply.body);
+        reply.json()["id"].as_i64().expect("id")
+    }
+
+    /// Every file in the blob store (temporary files included).
+    pub fn blob_files(&self) -> Vec<std::path::PathBuf> {
+        fn walk(dir: &std::path::Path, out: &mut Vec<std::path::PathBuf>) {
+            let Ok(entries) = std::fs::read_dir(dir) else {
+                return;
+            };
+            for entry in entries.flatten() {
+                let path = entry.path();
+                if path.is_dir() {
+                    walk(&path, out);
+                } else {
+                    out.push(path);
+                }
+            }
+        }
+        let mut files = Vec::new();
+        walk(&self.dir.path().join("blobs"), &mut files);
+        files
     }
 
     /// Calls a server function with form-encoded arguments.

@@ -1,0 +1,60 @@
+//! The documents of one Akte, on the Akte's page: drop files onto it to
+//! file them straight in.
+
+use super::list::{AktePicker, BulkBar, DocumentTable};
+use super::server_fns::{akte_documents, BulkDocuments};
+use super::upload::{UploadTarget, Uploader};
+use crate::error::AppError;
+use crate::shell::components::ErrorNotice;
+use leptos::prelude::*;
+use std::collections::BTreeSet;
+
+#[component]
+pub fn AkteDocuments(akte_id: i64, open: bool) -> impl IntoView {
+    let uploaded = RwSignal::new(0u32);
+    let bulk = ServerAction::<BulkDocuments>::new();
+    let selected = RwSignal::new(BTreeSet::<i64>::new());
+    let documents = Resource::new(
+        move || (uploaded.get(), bulk.version().get()),
+        move |_| akte_documents(akte_id),
+    );
+    let list = move || {
+        Suspend::new(async move {
+            match documents.await {
+                Ok(documents) => view! {
+                    <DocumentTable documents selected show_akte=false/>
+                    <BulkBar selected action=bulk/>
+                    <details class="move-documents">
+                        <summary>"Ausgewählte Dokumente in eine andere Akte umlegen"</summary>
+                        <AktePicker selected action=bulk heading="Umlegen in"/>
+                    </details>
+                }
+                .into_any(),
+                Err(AppError::Forbidden) => view! {
+                    <p class="notice">"Die Dokumente einer Akte sehen die Sachbearbeiterinnen und Sachbearbeiter der Gemeinde."</p>
+                }
+                .into_any(),
+                Err(error) => view! { <ErrorNotice error/> }.into_any(),
+            }
+        })
+    };
+    view! {
+        <section class="akte-documents" aria-labelledby="akte-docs-heading">
+            <h2 id="akte-docs-heading">"Dokumente"</h2>
+            {if open {
+                view! {
+                    <Uploader target=UploadTarget::Akte(akte_id) on_uploaded=move |()| uploaded.update(|n| *n += 1)>
+                        <Transition fallback=|| view! { <p>"Dokumente werden geladen …"</p> }>{list}</Transition>
+                    </Uploader>
+                }
+                .into_any()
+            } else {
+                view! {
+                    <p class="field-hint">"Die Akte ist geschlossen; es kann nichts mehr abgelegt werden."</p>
+                    <Transition fallback=|| view! { <p>"Dokumente werden geladen …"</p> }>{list}</Transition>
+                }
+                .into_any()
+            }}
+        </section>
+    }
+}

@@ -1,0 +1,554 @@
+//! Document files over plain HTTP, because both directions stream:
+//!
+//! - `POST /dokumente/hochladen?name=…[&akte=…|&dokument=…]`: the body is
+//!   the file. It is hashed while it is written to a temporary file, its
+//!   type is decided from its content, and only after the file sits at its
+//!   content address and the rows are committed does the answer say 201.
+//! - `GET /dokumente/{id}/datei[?version=N][&ansicht=1]`: the file,
+//!   re-hashed while it streams; a file that no longer matches its hash is
+//!   cut off rather than delivered changed.
+//!
+//! Answers are JSON (`UploadAnswer`, `UploadRefusal`) with German messages.
+
+use app::auth::{ClientAddress, SessionUser};
+use app::documents::blobs::{BlobError, PendingBlob, Step};
+use app::documents::filename::{self, Disposition};
+use app::documents::filetype::{self, FileKind, ZipLimits};
+use app::documents::storage::{self as docs, Access, StoredFile};
+use app::documents::{UploadAnswer, UploadRefusal};
+use app::state::AppState;
+use axum::body::Body;
+use axum::extract::{Path, Query, State};
+use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
+use axum::response::{IntoResponse, Response};
+use axum::{Extension, Json};
+use http_body_util::BodyExt;
+use serde::Deserialize;
+use sha2::{Digest, Sha256};
+use tokio::io::AsyncReadExt;
+
+fn refuse(status: StatusCode, code: &str, message: impl Into<String>) -> Response {
+    (
+        status,
+        Json(UploadRefusal {
+            code: code.into(),
+            message: message.into(),
+            existing_id: None,
+        }),
+    )
+        .into_response()
+}
+
+fn internal() -> Response {
+    refuse(
+        StatusCode::INTERNAL_SERVER_ERROR,
+        "internal",
+        "Die Datei konnte nicht gespeichert werden. Es wurde nichts abgelegt; bitte versuchen Sie es erneut.",
+    )
+}
+
+fn not_found(what: &str) -> Response {
+    refuse(
+        StatusCode::NOT_FOUND,
+        "not_found",
+        format!("{what} wurde nicht gefunden."),
+    )
+}
+
+/// The signed-in clerk, or the refusal to send.
+fn clerk(user: Option<Extension<SessionUser>>) -> Result<SessionUser, Box<Response>> {
+    let Some(Extension(user)) = user else {
+        return Err(Box::new(refuse(
+            StatusCode::UNAUTHORIZED,
+            "not_logged_in",
+            "Ihre Sitzung ist abgelaufen. Bitte melden Sie sich erneut an; die Datei wurde nicht gespeichert.",
+        )));
+    };
+    if !app::documents::may_handle_documents(&user) {
+        return Err(Box::new(refuse(
+            StatusCode::FORBIDDEN,
+            "forbidden",
+            "Dafür fehlt Ihnen die Berechtigung.",
+        )));
+    }
+    Ok(user)
+}
+
+#[derive(Debug, Deserialize)]
+pub struct UploadQuery {
+    name: Option<String>,
+    /// File straight into this Akte.
+    akte: Option<i64>,
+    /// A new version of this document.
+    dokument: Option<i64>,
+}
+
+pub async fn upload(
+    State(state): State<AppState>,
+    user: Option<Extension<SessionUser>>,
+    address: Option<Extension<ClientAddress>>,
+    query: Result<Query<UploadQuery>, axum::extract::rejection::QueryRejection>,
+    headers: HeaderMap,
+    body: Body,
+) -> Response {
+    let user = match clerk(user) {
+        Ok(user) => user,
+        Err(response) => return *response,
+    };
+    let Ok(Query(query)) = query else {
+        return refuse(
+            StatusCode::BAD_REQUEST,
+            "invalid",
+            "Die Anfrage ist unvollständig: Dateiname, Akte oder Dokument sind ungültig.",
+        );
+    };
+    let name = filename::clean_file_name(query.name.as_deref().unwrap_or_default());
+    let ip = address.map(|Extension(a)| a.0);
+    let target = match check_target(&state, &user, &query).await {
+        Ok(target) => target,
+        Err(response) => return response,
+    };
+    let limit = state.settings.max_upload_bytes;
+    let too_large = || {
+        refuse(
+            StatusCode::PAYLOAD_TOO_LARGE,
+            "too_large",
+            format!(
+                "„{name}“ ist größer als die erlaubten {} MB und wurde nicht gespeichert.",
+                limit / (1024 * 1024)
+            ),
+        )
+    };
+    let declared = headers
+        .get(header::CONTENT_LENGTH)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.parse::<u64>().ok());
+    if declared.is_some_and(|length| length > limit) {
+        return too_large();
+    }
+
+    let pending = match receive(&state, body, limit).await {
+        Ok(pending) => pending,
+        Err(Received::TooLarge) => return too_large(),
+        Err(Received::Empty) => {
+            return refuse(
+                StatusCode::UNPROCESSABLE_ENTITY,
+                "empty",
+                format!("„{name}“ ist leer und wurde nicht gespeichert."),
+            )
+        }
+        Err(Received::Interrupted) => {
+            return refuse(
+                StatusCode::BAD_REQUEST,
+                "interrupted",
+                format!("Die Übertragung von „{name}“ brach ab. Es wurde nichts gespeichert; bitte erneut hochladen."),
+            )
+        }
+        Err(Received::Failed(error)) => {
+            tracing::error!(%error, "upload could not be written");
+            return internal();
+        }
+    };
+
+    let kind = match inspect(&pending, &name).await {
+        Ok(kind) => kind,
+        Err(message) => {
+            pending.discard().await;
+            return refuse(StatusCode::UNSUPPORTED_MEDIA_TYPE, "type_refused", message);
+        }
+    };
+    // A cheap early answer; `store` checks again inside its transaction,
+    // where concurrent uploads of the same content are serialised.
+    if !matches!(target, Target::NewVersion(_)) {
+        match docs::find_duplicate(&state.pool, user.municipality.id, &pending.sha256).await {
+            Ok(Some((existing_id, title))) => {
+                pending.discard().await;
+                return duplicate(&name, existing_id, &title);
+            }
+            Ok(None) => {}
+            Err(error) => {
+                tracing::error!(%error, "duplicate check failed");
+                pending.discard().await;
+                return internal();
+            }
+        }
+    }
+
+    match store(&state, &user, ip, target, &name, kind, pending).await {
+        Ok(answer) => (StatusCode::CREATED, Json(answer)).into_response(),
+        Err(StoreError::Gone) => not_found("Das Dokument"),
+        Err(StoreError::Duplicate(existing_id, title)) => duplicate(&name, existing_id, &title),
+        Err(StoreError::Blob(BlobError::Injected(step))) => {
+            tracing::warn!(?step, "upload stopped by an injected failure");
+            internal()
+        }
+        Err(error) => {
+            tracing::error!(%error, "upload could not be stored");
+            internal()
+        }
+    }
+}
+
+/// Where the upload goes.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Target {
+    Inbox,
+    Akte(i64),
+    NewVersion(i64),
+}
+
+async fn check_target(
+    state: &AppState,
+    user: &SessionUser,
+    query: &UploadQuery,
+) -> Result<Target, Response> {
+    let municipality = user.municipality.id;
+    match (query.akte, query.dokument) {
+        (Some(_), Some(_)) => Err(refuse(
+            StatusCode::BAD_REQUEST,
+            "invalid",
+            "Bitte entweder eine Akte oder ein Dokument angeben, nicht beides.",
+        )),
+        (None, None) => Ok(Target::Inbox),
+        (Some(akte_id), None) => {
+            match app::akten::storage::get_visible(&state.pool, akte_id, municipality).await {
+                Ok(Some((akte, _))) if akte.status == app::akten::AkteStatus::Open => {
+                    Ok(Target::Akte(akte_id))
+                }
+                Ok(Some(_)) => Err(refuse(
+                    StatusCode::CONFLICT,
+                    "akte_closed",
+                    "Die Akte ist geschlossen (zdA). In geschlossene Akten kann nichts mehr abgelegt werden.",
+                )),
+                Ok(None) => Err(not_found("Die Akte")),
+                Err(error) => {
+                    tracing::error!(%error, "akte lookup failed");
+                    Err(internal())
+                }
+            }
+        }
+        (None, Some(document_id)) => {
+            match docs::access(&state.pool, document_id, municipality).await {
+                Ok(Some(Access::Owner)) => Ok(Target::NewVersion(document_id)),
+                Ok(Some(Access::Shared)) => Err(refuse(
+                    StatusCode::FORBIDDEN,
+                    "forbidden",
+                    "Dieses Dokument gehört einer anderen Gemeinde; neue Versionen legt nur sie an.",
+                )),
+                Ok(None) => Err(not_found("Das Dokument")),
+                Err(error) => {
+                    tracing::error!(%error, "document lookup failed");
+                    Err(internal())
+                }
+            }
+        }
+    }
+}
+
+enum Received {
+    TooLarge,
+    Empty,
+    Interrupted,
+    Failed(BlobError),
+}
+
+/// Streams the body to a temporary file; memory stays at one frame plus
+/// the write buffer, whatever the file size.
+async fn receive(state: &AppState, body: Body, limit: u64) -> Result<PendingBlob, Received> {
+    let mut writer = state.blobs.create(limit).await.map_err(Received::Failed)?;
+    let mut body = body;
+    while let Some(frame) = body.frame().await {
+        let Ok(frame) = frame else {
+            return Err(Received::Interrupted);
+        };
+        if let Ok(data) = frame.into_data() {
+            match writer.write(&data).await {
+                Ok(()) => {}
+                Err(BlobError::TooLarge) => return Err(Received::TooLarge),
+                Err(error) => return Err(Received::Failed(error)),
+            }
+        }
+    }
+    if writer.size() == 0 {
+        return Err(Received::Empty);
+    }
+    writer.finish().await.map_err(Received::Failed)
+}
+
+/// Decides the type from the content, off the async threads (zip
+/// directories and whole text files are read).
+async fn inspect(pending: &PendingBlob, name: &str) -> Result<FileKind, String> {
+    let path = pending.temp_path().to_path_buf();
+    let name = name.to_string();
+    match tokio::task::spawn_blocking(move || {
+        filetype::inspect(&path, &name, &ZipLimits::default())
+    })
+    .await
+    {
+        Ok(Ok(kind)) => Ok(kind),
+        Ok(Err(error)) => Err(error.to_string()),
+        Err(error) => {
+            tracing::error!(%error, "file type check panicked");
+            Err("Die Datei konnte nicht geprüft werden und wurde nicht gespeichert.".into())
+        }
+    }
+}
+
+/// Content the municipality already holds; only its own documents are
+/// ever named, so nothing reveals what other municipalities store.
+fn duplicate(name: &str, existing_id: i64, title: &str) -> Response {
+    (
+        StatusCode::CONFLICT,
+        Json(UploadRefusal {
+            code: "duplicate".into(),
+            message: format!(
+                "„{name}“ ist bereits als „{title}“ abgelegt. Die Datei wurde kein zweites Mal gespeichert."
+            ),
+            existing_id: Some(existing_id),
+        }),
+    )
+        .into_response()
+}
+
+#[derive(Debug, thiserror::Error)]
+enum StoreError {
+    #[error("duplicate of document {0}")]
+    Duplicate(i64, String),
+    #[error(transparent)]
+    Blob(#[from] BlobError),
+    #[error(transparent)]
+    Database(#[from] sqlx::Error),
+    #[error("document vanished")]
+    Gone,
+}
+
+async fn store(
+    state: &AppState,
+    user: &SessionUser,
+    ip: Option<String>,
+    target: Target,
+    name: &str,
+    kind: FileKind,
+    pending: PendingBlob,
+) -> Result<UploadAnswer, StoreError> {
+    let sha256 = pending.sha256.clone();
+    let size = pending.size;
+    let _shared = state.blobs.upload_guard().await;
+    state.blobs.commit(pending).await?;
+    let file = StoredFile {
+        sha256: &sha256,
+        size,
+        kind,
+        file_name: name,
+    };
+    let mut tx = app::db::begin_write(&state.pool).await?;
+    let answer = match target {
+        Target::Inbox | Target::Akte(_) => {
+            if let Some((existing_id, title)) =
+                docs::find_duplicate(&mut *tx, user.municipality.id, &sha256).await?
+            {
+                return Err(StoreError::Duplicate(existing_id, title));
+            }
+            let title = filename::title_from_file_name(name);
+            let akte_id = match target {
+                Target::Akte(id) => Some(id),
+                _ => None,
+            };
+            let id = docs::create(
+                &mut tx,
+                docs::NewDocument {
+                    user,
+                    ip,
+                    akte_id,
+                    title: &title,
+                    file,
+                },
+            )
+            .await?;
+            UploadAnswer {
+                id,
+                title,
+                version: 1,
+            }
+        }
+        Target::NewVersion(id) => {
+            // Checked before the upload; checked again inside the
+            // transaction, since it may have been trashed meanwhile.
+            if docs::access(&mut *tx, id, user.municipality.id).await? != Some(Access::Owner) {
+                return Err(StoreError::Gone);
+            }
+            let version = docs::add_version(&mut tx, user, ip, id, file).await?;
+            let title: String = sqlx::query_scalar("SELECT title FROM documents WHERE id = ?")
+                .bind(id)
+                .fetch_one(&mut *tx)
+                .await?;
+            UploadAnswer { id, title, version }
+        }
+    };
+    tx.commit().await?;
+    state.blobs.checkpoint(Step::Committed)?;
+    Ok(answer)
+}
+
+#[derive(Debug, Deserialize)]
+pub struct DownloadQuery {
+    version: Option<i64>,
+    /// Shown in the browser instead of saved (PDFs and images only).
+    ansicht: Option<u8>,
+}
+
+pub async fn download(
+    State(state): State<AppState>,
+    user: Option<Extension<SessionUser>>,
+    address: Option<Extension<ClientAddress>>,
+    Path(document_id): Path<i64>,
+    query: Result<Query<DownloadQuery>, axum::extract::rejection::QueryRejection>,
+) -> Response {
+    let user = match clerk(user) {
+        Ok(user) => user,
+        Err(response) => return *response,
+    };
+    let Ok(Query(query)) = query else {
+        return refuse(
+            StatusCode::BAD_REQUEST,
+            "invalid",
+            "Die angefragte Version ist ungültig.",
+        );
+    };
+    let file = match docs::version_file(
+        &state.pool,
+        document_id,
+        query.version,
+        user.municipality.id,
+    )
+    .await
+    {
+        Ok(Some(file)) => file,
+        Ok(None) => return not_found("Das Dokument"),
+        Err(error) => {
+            tracing::error!(%error, "version lookup failed");
+            return internal();
+        }
+    };
+    let inline = query.ansicht == Some(1) && file.kind.is_some_and(|k| k.is_inline_previewable());
+    let blob = match state.blobs.open(&file.sha256).await {
+        Ok(blob) => blob,
+        Err(error) => {
+            tracing::error!(%error, sha = %file.sha256, "document file missing");
+            return refuse(
+                StatusCode::INTERNAL_SERVER_ERROR,
+                "missing",
+                "Die Datei fehlt im Speicher. Die IT ist informiert; bitte wenden Sie sich an sie.",
+            );
+        }
+    };
+    let action = if inline {
+        "document_viewed"
+    } else {
+        "document_downloaded"
+    };
+    if let Err(error) = docs::record_access(
+        &state.pool,
+        &user,
+        address.map(|Extension(a)| a.0),
+        action,
+        document_id,
+        query.version,
+    )
+    .await
+    {
+        // Access that cannot be audited does not happen.
+        tracing::error!(%error, "audit entry for a download failed");
+        return internal();
+    }
+
+    let content_type = match (inline, file.kind) {
+        (true, Some(kind)) => kind.mime(),
+        _ => "application/octet-stream",
+    };
+    let disposition = filename::content_disposition(
+        if inline {
+            Disposition::Inline
+        } else {
+            Disposition::Attachment
+        },
+        &file.file_name,
+    );
+    let mut response = Response::new(Body::from_stream(verified_stream(blob, file.sha256)));
+    let headers = response.headers_mut();
+    let mut set = |name: header::HeaderName, value: &str| {
+        if let Ok(value) = HeaderValue::from_str(value) {
+            headers.insert(name, value);
+        }
+    };
+    set(header::CONTENT_TYPE, content_type);
+    set(header::CONTENT_LENGTH, &file.size.to_string());
+    set(header::CONTENT_DISPOSITION, &disposition);
+    set(header::X_CONTENT_TYPE_OPTIONS, "nosniff");
+    set(header::CACHE_CONTROL, "private, no-store");
+    if inline {
+        // Shown inside the document page, nothing else: no scripts, no
+        // requests of its own.
+        set(
+            header::CONTENT_SECURITY_POLICY,
+            "default-src 'none'; img-src 'self'; style-src 'unsafe-inline'; frame-ancestors 'self'",
+        );
+        set(header::X_FRAME_OPTIONS, "SAMEORIGIN");
+    } else {
+        set(
+            header::CONTENT_SECURITY_POLICY,
+            "default-src 'none'; sandbox",
+        );
+    }
+    response
+}
+
+const DOWNLOAD_CHUNK: usize = 64 * 1024;
+
+/// The file's bytes, hashed on the way out. The last chunk is held back
+/// until the hash is checked, so a file that no longer matches is never
+/// delivered whole: the client sees a failed download instead.
+fn verified_stream(
+    file: tokio::fs::File,
+    expected: String,
+) -> impl futures_util::Stream<Item = Result<Vec<u8>, std::io::Error>> {
+    struct Reading {
+        file: tokio::fs::File,
+        hasher: Sha256,
+        expected: String,
+        held: Option<Vec<u8>>,
+    }
+    let start = Reading {
+        file,
+        hasher: Sha256::new(),
+        expected,
+        held: None,
+    };
+    futures_util::stream::unfold(Some(start), |state| async move {
+        let mut reading = state?;
+        loop {
+            let mut buffer = vec![0; DOWNLOAD_CHUNK];
+            match reading.file.read(&mut buffer).await {
+                Ok(0) => {
+                    let actual = hex::encode(reading.hasher.finalize_reset());
+                    if actual != reading.expected {
+                        tracing::error!(expected = %reading.expected, %actual, "document file changed on disk; download cut off");
+                        return Some((
+                            Err(std::io::Error::other("stored file does not match its hash")),
+                            None,
+                        ));
+                    }
+                    return reading.held.take().map(|last| (Ok(last), None));
+                }
+                Ok(read) => {
+                    buffer.truncate(read);
+                    reading.hasher.update(&buffer);
+                    if let Some(previous) = reading.held.replace(buffer) {
+                        return Some((Ok(previous), Some(reading)));
+                    }
+                }
+                Err(error) => return Some((Err(error), None)),
+            }
+        }
+    })
+}
