@@ -1,5 +1,5 @@
 # The two commands a newcomer needs are `make run` and `make test`.
-.PHONY: run demo test build release size lint clean
+.PHONY: run demo test build release size lint clean bench-aktenplan
 
 run:        ## install what is missing, build (release) and start on embedded defaults
 	./scripts/run.sh
@@ -25,3 +25,6 @@ lint:
 
 clean:
 	cargo clean
+
+bench-aktenplan: ## release build, then time the explorer on a 10,000-position plan against baselines
+	./scripts/bench-aktenplan.sh
