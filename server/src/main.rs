@@ -8,6 +8,7 @@ const USAGE: &str = "Aufruf: aktenwerk [BEFEHL]
 Befehle:
   (keiner)       Server starten
   verify-audit   Hash-Kette des Protokolls prüfen (Exit-Code 1 bei Verletzung)
+  verify         Jede Dokumentdatei neu prüfen (Exit-Code 1 bei fehlenden/veränderten)
   help           Diese Hilfe
 
 Einstellungen kommen aus Umgebungsvariablen; siehe aktenwerk.env.example.";
@@ -32,6 +33,7 @@ async fn main() -> ExitCode {
             }
         },
         Some("verify-audit") => verify_audit(&config).await,
+        Some("verify") => verify_store(&config).await,
         Some("help" | "--help" | "-h") => {
             println!("{USAGE}");
             ExitCode::SUCCESS
@@ -68,6 +70,41 @@ async fn verify_audit(config: &Config) -> ExitCode {
                 ExitCode::FAILURE
             }
         },
+        Err(error) => {
+            eprintln!("Prüfung fehlgeschlagen: {error}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+async fn verify_store(config: &Config) -> ExitCode {
+    let pool = match app::db::connect(&config.database_url).await {
+        Ok(pool) => pool,
+        Err(error) => {
+            eprintln!("{error}");
+            return ExitCode::FAILURE;
+        }
+    };
+    let store = app::documents::blobs::BlobStore::new(&config.blob_dir);
+    match store.verify_all(&pool).await {
+        Ok(report) if report.problems.is_empty() => {
+            println!(
+                "Dokumentablage in Ordnung: {} Dateien geprüft, alle unverändert.",
+                report.checked
+            );
+            ExitCode::SUCCESS
+        }
+        Ok(report) => {
+            println!(
+                "DOKUMENTABLAGE BESCHÄDIGT: {} von {} Dateien fehlen oder wurden verändert:",
+                report.problems.len(),
+                report.checked
+            );
+            for problem in &report.problems {
+                println!("  {}", problem.describe());
+            }
+            ExitCode::FAILURE
+        }
         Err(error) => {
             eprintln!("Prüfung fehlgeschlagen: {error}");
             ExitCode::FAILURE

@@ -503,6 +503,17 @@ async fn a_changed_blob_is_found_by_verify_and_never_delivered() {
         report.problems.as_slice(),
         [app::documents::blobs::BlobProblem::Changed { .. }]
     ));
+    // The admin page says the same, and only administrators may ask.
+    let admin = clerk(&app, "admin.mic").await;
+    let reply = app.call(&admin, "verify_store", "").await;
+    assert_eq!(reply.json()["checked"], 1, "{}", reply.body);
+    assert!(reply.json()["problems"][0]
+        .as_str()
+        .is_some_and(|p| p.contains("verändert")));
+    assert_eq!(
+        app.call(&cookie, "verify_store", "").await.status,
+        StatusCode::FORBIDDEN
+    );
     // The download breaks off instead of handing out the forged bytes.
     use http_body_util::BodyExt;
     use tower::ServiceExt;

@@ -3,7 +3,7 @@
 
 use super::server_fns::{get_akte, CloseAkte, ShareAkte};
 use super::{AkteDetail, AkteStatus};
-use crate::documents::akte_section::AkteDocuments;
+use crate::documents::akte_section::{AkteDocuments, AkteDocumentsState};
 use crate::shell::components::ErrorNotice;
 use leptos::prelude::*;
 use leptos_meta::Title;
@@ -32,6 +32,12 @@ pub fn AktePage() -> impl IntoView {
             }
         },
     );
+    let documents = AkteDocumentsState::new(move || {
+        params
+            .read()
+            .get("id")
+            .and_then(|id| id.parse::<i64>().ok())
+    });
     view! {
         <div role="status" aria-live="polite">
             {move || close.value().get().map(|r| match r {
@@ -44,7 +50,7 @@ pub fn AktePage() -> impl IntoView {
         <Transition fallback=|| view! { <p>"Akte wird geladen …"</p> }>
             {move || Suspend::new(async move {
                 match akte.await {
-                    Ok(detail) => view! { <Akte detail close share/> }.into_any(),
+                    Ok(detail) => view! { <Akte detail close share documents/> }.into_any(),
                     Err(error) => view! { <h1>"Akte"</h1><ErrorNotice error/> }.into_any(),
                 }
             })}
@@ -57,6 +63,7 @@ fn Akte(
     detail: AkteDetail,
     close: ServerAction<CloseAkte>,
     share: ServerAction<ShareAkte>,
+    documents: AkteDocumentsState,
 ) -> impl IntoView {
     let akte = detail.akte.clone();
     let position = detail.path.last().cloned();
@@ -94,7 +101,7 @@ fn Akte(
             })}
             <dt>"Freigegeben für"</dt><dd>{shared}</dd>
         </dl>
-        <AkteDocuments akte_id=id open/>
+        <AkteDocuments akte_id=id open state=documents/>
         {(detail.is_owner && open).then(|| view! {
             <section class="panel" aria-labelledby="close-heading">
                 <h2 id="close-heading">"Akte schließen (zdA)"</h2>

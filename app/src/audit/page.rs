@@ -5,7 +5,7 @@ use crate::shell::components::{ErrorNotice, PageHeading};
 use leptos::prelude::*;
 use leptos_router::hooks::use_query_map;
 
-const ACTIONS: [&str; 10] = [
+const ACTIONS: [&str; 25] = [
     "login",
     "login_failed",
     "logout",
@@ -16,6 +16,21 @@ const ACTIONS: [&str; 10] = [
     "password_reset",
     "password_changed",
     "system_bootstrap",
+    "document_uploaded",
+    "document_version_added",
+    "document_version_restored",
+    "document_viewed",
+    "document_downloaded",
+    "document_metadata_changed",
+    "document_filed",
+    "document_tagged",
+    "document_trashed",
+    "document_restored",
+    "trash_emptied",
+    "blobs_verified",
+    "akte_opened",
+    "plan_published",
+    "plan_csv_imported",
 ];
 
 #[component]
@@ -27,7 +42,7 @@ pub fn AuditPage() -> impl IntoView {
     view! {
         <PageHeading title="Protokoll"/>
         <p class="lead">
-            "Jede Anmeldung und jede Änderung an Benutzerkonten wird hier unveränderlich festgehalten."
+            "Jede Anmeldung, jede Änderung an Benutzerkonten und jeder Zugriff auf Dokumente wird hier unveränderlich festgehalten."
         </p>
         <form method="get" action="/verwaltung/protokoll" class="filter-bar">
             <label for="audit-action">"Aktion"</label>
@@ -88,6 +103,7 @@ pub fn AuditPage() -> impl IntoView {
                 }}
             </div>
         </section>
+        <StoreCheckPanel/>
         <Transition fallback=|| view! { <p>"Protokoll wird geladen …"</p> }>
             {move || Suspend::new(async move {
                 match entries.await {
@@ -135,5 +151,34 @@ pub fn AuditPage() -> impl IntoView {
                 }
             })}
         </Transition>
+    }
+}
+
+/// Re-hashes every document file: missing or changed files show up here.
+#[component]
+fn StoreCheckPanel() -> impl IntoView {
+    let check = ServerAction::<crate::documents::server_fns::VerifyStore>::new();
+    view! {
+        <section aria-labelledby="store-heading" class="panel">
+            <h2 id="store-heading">"Dokumentablage prüfen"</h2>
+            <p>"Berechnet für jede gespeicherte Datei die Prüfsumme neu: Fehlende oder veränderte Dateien fallen auf."</p>
+            <ActionForm action=check>
+                <button type="submit" class="button secondary">"Ablage prüfen"</button>
+            </ActionForm>
+            <div role="status" aria-live="polite">
+                {move || check.value().get().map(|result| match result {
+                    Ok(report) if report.problems.is_empty() => view! {
+                        <p class="notice success">{format!("In Ordnung: {} Dateien geprüft, alle unverändert.", report.checked)}</p>
+                    }.into_any(),
+                    Ok(report) => view! {
+                        <div class="notice error">
+                            <p>{format!("Achtung: {} von {} Dateien fehlen oder wurden verändert. Bitte aus der Sicherung wiederherstellen.", report.problems.len(), report.checked)}</p>
+                            <ul>{report.problems.into_iter().map(|p| view! { <li>{p}</li> }).collect_view()}</ul>
+                        </div>
+                    }.into_any(),
+                    Err(error) => view! { <ErrorNotice error/> }.into_any(),
+                })}
+            </div>
+        </section>
     }
 }

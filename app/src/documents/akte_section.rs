@@ -4,20 +4,51 @@
 use super::list::{AktePicker, BulkBar, DocumentTable};
 use super::server_fns::{akte_documents, BulkDocuments};
 use super::upload::{UploadTarget, Uploader};
+use super::DocumentSummary;
 use crate::error::AppError;
 use crate::shell::components::ErrorNotice;
 use leptos::prelude::*;
 use std::collections::BTreeSet;
 
+/// What the section needs from its page. The resource must be created at
+/// the top of the page, outside its loading boundary, or hydration breaks.
+#[derive(Clone, Copy)]
+pub struct AkteDocumentsState {
+    pub documents: Resource<Result<Vec<DocumentSummary>, AppError>>,
+    pub uploaded: RwSignal<u32>,
+    pub bulk: ServerAction<BulkDocuments>,
+}
+
+impl AkteDocumentsState {
+    /// `akte_id` is read reactively (the page's route parameter).
+    pub fn new(akte_id: impl Fn() -> Option<i64> + Send + Sync + 'static) -> AkteDocumentsState {
+        let uploaded = RwSignal::new(0u32);
+        let bulk = ServerAction::<BulkDocuments>::new();
+        let documents = Resource::new(
+            move || (akte_id(), uploaded.get(), bulk.version().get()),
+            |(id, ..)| async move {
+                match id {
+                    Some(id) => akte_documents(id).await,
+                    None => Err(AppError::NotFound("Die Akte".into())),
+                }
+            },
+        );
+        AkteDocumentsState {
+            documents,
+            uploaded,
+            bulk,
+        }
+    }
+}
+
 #[component]
-pub fn AkteDocuments(akte_id: i64, open: bool) -> impl IntoView {
-    let uploaded = RwSignal::new(0u32);
-    let bulk = ServerAction::<BulkDocuments>::new();
+pub fn AkteDocuments(akte_id: i64, open: bool, state: AkteDocumentsState) -> impl IntoView {
+    let AkteDocumentsState {
+        documents,
+        uploaded,
+        bulk,
+    } = state;
     let selected = RwSignal::new(BTreeSet::<i64>::new());
-    let documents = Resource::new(
-        move || (uploaded.get(), bulk.version().get()),
-        move |_| akte_documents(akte_id),
-    );
     let list = move || {
         Suspend::new(async move {
             match documents.await {
@@ -43,7 +74,7 @@ pub fn AkteDocuments(akte_id: i64, open: bool) -> impl IntoView {
             <h2 id="akte-docs-heading">"Dokumente"</h2>
             {if open {
                 view! {
-                    <Uploader target=UploadTarget::Akte(akte_id) on_uploaded=move |()| uploaded.update(|n| *n += 1)>
+                    <Uploader target=UploadTarget::Akte(akte_id) on_uploaded=move |_| uploaded.update(|n| *n += 1)>
                         <Transition fallback=|| view! { <p>"Dokumente werden geladen …"</p> }>{list}</Transition>
                     </Uploader>
                 }

@@ -300,6 +300,18 @@ impl BlobStore {
     }
 }
 
+impl BlobProblem {
+    /// One German line for the report.
+    pub fn describe(&self) -> String {
+        match self {
+            BlobProblem::Missing { sha256 } => format!("Datei {sha256} fehlt."),
+            BlobProblem::Changed { sha256, actual } => {
+                format!("Datei {sha256} wurde verändert (Inhalt ergibt jetzt {actual}).")
+            }
+        }
+    }
+}
+
 /// The result of re-hashing the whole store.
 #[derive(Debug, Default, PartialEq, Eq)]
 pub struct VerifyReport {

@@ -23,7 +23,9 @@ pub fn DocumentPage() -> impl IntoView {
     let save = ServerAction::<SaveDocument>::new();
     let bulk = ServerAction::<BulkDocuments>::new();
     let restore = ServerAction::<RestoreDocumentVersion>::new();
-    let uploaded = RwSignal::new(0u32);
+    // The newest uploaded version: the page reloads the document, and the
+    // notice (outside the reloaded part) says what happened.
+    let uploaded = RwSignal::new(0i64);
     let document = Resource::new(
         move || {
             (
@@ -43,6 +45,9 @@ pub fn DocumentPage() -> impl IntoView {
     );
     view! {
         <div role="status" aria-live="polite">
+            {move || (uploaded.get() > 0).then(|| view! {
+                <p class="notice success">{format!("Version {} ist hochgeladen.", uploaded.get())}</p>
+            })}
             {move || save.value().get().map(|r| match r {
                 Ok(()) => view! { <p class="notice success">"Die Angaben sind gespeichert."</p> }.into_any(),
                 Err(error) => view! { <ErrorNotice error/> }.into_any(),
@@ -87,7 +92,7 @@ fn Document(
     save: ServerAction<SaveDocument>,
     bulk: ServerAction<BulkDocuments>,
     restore: ServerAction<RestoreDocumentVersion>,
-    uploaded: RwSignal<u32>,
+    uploaded: RwSignal<i64>,
 ) -> impl IntoView {
     let d = detail.summary.clone();
     let id = d.id;
@@ -166,7 +171,7 @@ fn Document(
                 </tbody>
             </table>
             {may_edit.then(|| view! {
-                <Uploader target=UploadTarget::Version(id) on_uploaded=move |()| uploaded.update(|n| *n += 1)>
+                <Uploader target=UploadTarget::Version(id) on_uploaded=move |version| uploaded.set(version)>
                     ""
                 </Uploader>
             })}

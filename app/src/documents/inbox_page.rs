@@ -28,7 +28,7 @@ pub fn PosteingangPage() -> impl IntoView {
         <p class="lead">
             "Alles, was neu hereinkommt, landet zuerst hier. Prüfen Sie Titel und Dokumentart und legen Sie die Dokumente in die passende Akte."
         </p>
-        <Uploader target=UploadTarget::Inbox on_uploaded=move |()| uploaded.update(|n| *n += 1)>
+        <Uploader target=UploadTarget::Inbox on_uploaded=move |_| uploaded.update(|n| *n += 1)>
             <div class="inbox-layout">
                 <section class="inbox-documents" aria-labelledby="inbox-heading">
                     <h2 id="inbox-heading">"Noch nicht abgelegt"</h2>

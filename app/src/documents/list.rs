@@ -200,7 +200,22 @@ pub fn AktePicker(
     #[prop(default = "In Akte ablegen")] heading: &'static str,
 ) -> impl IntoView {
     let (query, set_query) = signal(String::new());
-    let hits = Resource::new(move || query.get(), find_akten_for_filing);
+    // Searched from the browser only: the picker sits inside pages that
+    // are themselves still loading on the server, and hits need no SSR.
+    let hits = RwSignal::new(None::<Result<Vec<AkteRef>, crate::error::AppError>>);
+    let asked = StoredValue::new(0u64);
+    Effect::new(move |_| {
+        let text = query.get();
+        let ticket = asked.get_value() + 1;
+        asked.set_value(ticket);
+        leptos::task::spawn_local(async move {
+            let found = find_akten_for_filing(text).await;
+            // Typing fast sends several searches; only the last one counts.
+            if asked.get_value() == ticket {
+                hits.set(Some(found));
+            }
+        });
+    });
     let file = move |akte: &AkteRef, ids: Vec<i64>| {
         if ids.is_empty() {
             return;
@@ -218,11 +233,11 @@ pub fn AktePicker(
             <label for="picker-query">"Akte suchen (Aktenzeichen oder Titel)"</label>
             <input id="picker-query" type="search" autocomplete="off" prop:value=query
                 on:input=move |ev| set_query.set(event_target_value(&ev))/>
-            <Transition fallback=|| view! { <p>"Akten werden gesucht …"</p> }>
-                {move || Suspend::new(async move {
-                    match hits.await {
-                        Ok(hits) if hits.is_empty() => view! { <p class="empty">"Keine offene Akte gefunden."</p> }.into_any(),
-                        Ok(hits) => view! {
+            {move || {
+                    match hits.get() {
+                        None => view! { <p>"Akten werden gesucht …"</p> }.into_any(),
+                        Some(Ok(hits)) if hits.is_empty() => view! { <p class="empty">"Keine offene Akte gefunden."</p> }.into_any(),
+                        Some(Ok(hits)) => view! {
                             <ul class="akte-targets">
                                 {hits.into_iter().map(|akte| {
                                     let on_click = akte.clone();
@@ -250,10 +265,9 @@ pub fn AktePicker(
                                 }).collect_view()}
                             </ul>
                         }.into_any(),
-                        Err(error) => view! { <ErrorNotice error/> }.into_any(),
+                        Some(Err(error)) => view! { <ErrorNotice error/> }.into_any(),
                     }
-                })}
-            </Transition>
+            }}
         </section>
     }
 }

@@ -6,6 +6,14 @@ use crate::error::AppError;
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
 
+/// The result of re-hashing the document store, for the admin page.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct StoreCheck {
+    pub checked: usize,
+    /// One German line per missing or changed file.
+    pub problems: Vec<String>,
+}
+
 /// One entry of the trash list.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct TrashEntry {
@@ -233,6 +241,46 @@ pub async fn empty_trash() -> Result<usize, AppError> {
                 }
             }
             Ok(count)
+        }
+        .await,
+    )
+}
+
+/// Re-hashes every stored file and reports missing or changed ones.
+/// Administration only; the check itself is audited.
+#[server(prefix = "/api", endpoint = "verify_store")]
+pub async fn verify_store() -> Result<StoreCheck, AppError> {
+    crate::error::with_status(
+        async {
+            let user = crate::auth::require_user()?;
+            if !crate::auth::permissions::can_administer_users(&user) {
+                return Err(AppError::Forbidden);
+            }
+            let state = crate::state::AppState::from_context()?;
+            let report = state.blobs.verify_all(&state.pool).await.map_err(|error| {
+                tracing::error!(%error, "store verification failed");
+                AppError::Internal
+            })?;
+            let problems: Vec<String> = report
+                .problems
+                .iter()
+                .map(super::blobs::BlobProblem::describe)
+                .collect();
+            crate::audit::storage::record_alone(
+                &state.pool,
+                crate::audit::storage::NewEntry::by(
+                    &user,
+                    "blobs_verified",
+                    "blobs",
+                    "alle",
+                    serde_json::json!({ "checked": report.checked, "problems": problems }),
+                ),
+            )
+            .await?;
+            Ok(StoreCheck {
+                checked: report.checked,
+                problems,
+            })
         }
         .await,
     )

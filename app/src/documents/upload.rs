@@ -98,14 +98,28 @@ fn format_size(bytes: f64) -> String {
 #[component]
 pub fn Uploader(
     target: UploadTarget,
-    /// Called after each successful upload (to reload lists).
+    /// Called with the stored version's number after each successful
+    /// upload (to reload lists).
     #[prop(into)]
-    on_uploaded: Callback<()>,
+    on_uploaded: Callback<i64>,
     children: Children,
 ) -> impl IntoView {
-    let limit = Resource::new(|| (), |_| super::server_fns::upload_limit_mb());
+    // Asked for in the browser only, so the server's first render and the
+    // hydrated one agree (the hint gains its number a moment later).
+    let limit = RwSignal::new(None::<u64>);
+    Effect::new(move |_| {
+        leptos::task::spawn_local(async move {
+            if let Ok(mb) = super::server_fns::upload_limit_mb().await {
+                limit.set(Some(mb));
+            }
+        });
+    });
     let items = RwSignal::new(Vec::<UploadItem>::new());
     let dragging = RwSignal::new(false);
+    // Effects run only in the browser: marks the zone as ready for drops
+    // (browser tests wait for it).
+    let ready = RwSignal::new(false);
+    Effect::new(move |_| ready.set(true));
     let queue = Queue::new(target, items, on_uploaded);
     let single = matches!(target, UploadTarget::Version(_));
 
@@ -156,6 +170,7 @@ pub fn Uploader(
         <div
             class="upload-zone"
             class:dragging=move || dragging.get()
+            data-ready=move || ready.get().then_some("true")
             on:dragover=move |ev: leptos::ev::DragEvent| {
                 if carries_files(&ev) { ev.prevent_default(); dragging.set(true); }
             }
@@ -174,11 +189,7 @@ pub fn Uploader(
                         "Ziehen Sie Dateien oder ganze Ordner auf diese Seite oder wählen Sie sie aus."
                     }}
                     " "
-                    <Transition fallback=move || view! { <span class="field-hint">{hint(None)}</span> }>
-                        {move || Suspend::new(async move {
-                            view! { <span class="field-hint">{hint(limit.await.ok())}</span> }
-                        })}
-                    </Transition>
+                    <span class="field-hint">{move || hint(limit.get())}</span>
                 </p>
                 <div class="button-row">
                     <label class="button primary file-button">
@@ -289,7 +300,7 @@ fn carries_files(ev: &leptos::ev::DragEvent) -> bool {
 struct Queue {
     target: UploadTarget,
     items: RwSignal<Vec<UploadItem>>,
-    on_uploaded: Callback<()>,
+    on_uploaded: Callback<i64>,
     #[cfg(feature = "hydrate")]
     files: StoredValue<std::collections::HashMap<u32, web_sys::File>, LocalStorage>,
     #[cfg(feature = "hydrate")]
@@ -303,7 +314,7 @@ impl Queue {
     fn new(
         target: UploadTarget,
         items: RwSignal<Vec<UploadItem>>,
-        on_uploaded: Callback<()>,
+        on_uploaded: Callback<i64>,
     ) -> Queue {
         Queue {
             target,
@@ -323,7 +334,7 @@ impl Queue {
     fn new(
         target: UploadTarget,
         items: RwSignal<Vec<UploadItem>>,
-        on_uploaded: Callback<()>,
+        on_uploaded: Callback<i64>,
     ) -> Queue {
         Queue {
             target,
@@ -432,11 +443,14 @@ impl Queue {
                 let status = xhr.status().unwrap_or(0);
                 let body = xhr.response_text().ok().flatten().unwrap_or_default();
                 let result = answer_status(status, &body);
-                let done = matches!(result, UploadStatus::Done { .. });
+                let done = match result {
+                    UploadStatus::Done { version, .. } => Some(version),
+                    _ => None,
+                };
                 queue.set_status(key, result);
                 queue.forget(key);
-                if done {
-                    queue.on_uploaded.run(());
+                if let Some(version) = done {
+                    queue.on_uploaded.run(version);
                 }
                 queue.pump();
             })

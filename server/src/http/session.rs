@@ -22,12 +22,32 @@ fn is_page_request(method: &Method, path: &str) -> bool {
     if path.starts_with("/api/") || path.starts_with("/pkg/") || path == "/healthz" {
         return false;
     }
-    // Files from `public/` (favicon.svg, robots.txt …) have an extension.
-    !path
-        .rsplit('/')
-        .next()
-        .is_some_and(|last| last.contains('.'))
+    // Files from `public/` (favicon.svg, robots.txt …). Plan codes such as
+    // `/aktenplan/621.1` contain dots too, so only asset extensions count.
+    let last = path.rsplit('/').next().unwrap_or_default();
+    !last
+        .rsplit_once('.')
+        .is_some_and(|(_, ext)| ASSET_EXTENSIONS.contains(&ext.to_ascii_lowercase().as_str()))
 }
+
+/// Static files and file routes (`/export/aktenplan.csv`) that answer
+/// 401 themselves instead of redirecting to the login page.
+const ASSET_EXTENSIONS: [&str; 14] = [
+    "css",
+    "js",
+    "wasm",
+    "svg",
+    "ico",
+    "png",
+    "jpg",
+    "txt",
+    "json",
+    "webmanifest",
+    "woff",
+    "woff2",
+    "map",
+    "csv",
+];
 
 /// `/anmelden?weiter=…` for coming back after login.
 fn login_redirect(path_and_query: &str, expired: bool) -> String {
@@ -136,6 +156,10 @@ mod tests {
         assert!(!is_page_request(&Method::GET, "/api/current_user"));
         assert!(!is_page_request(&Method::GET, "/favicon.svg"));
         assert!(!is_page_request(&Method::GET, "/healthz"));
+        assert!(!is_page_request(&Method::GET, "/robots.txt"));
+        // Deep links to plan positions are pages, and need a login.
+        assert!(is_page_request(&Method::GET, "/aktenplan/621.1"));
+        assert!(is_page_request(&Method::GET, "/aktenplan/022.3"));
     }
 
     #[test]
