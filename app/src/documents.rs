@@ -19,6 +19,8 @@ pub mod list;
 pub mod server_fns;
 #[cfg(feature = "ssr")]
 pub mod storage;
+#[cfg(feature = "ssr")]
+pub mod thumbnail;
 pub mod trash_page;
 pub mod upload;
 

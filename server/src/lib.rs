@@ -57,6 +57,10 @@ pub fn router(config: &Config, state: AppState) -> Router {
         .route("/healthz", get(http::health::healthz))
         .route("/export/aktenplan.csv", get(http::aktenplan_csv::export))
         .route("/dokumente/{id}/datei", get(http::documents::download))
+        .route(
+            "/dokumente/{id}/vorschaubild",
+            get(http::documents::thumbnail),
+        )
         .leptos_routes_with_context(
             &server_state,
             routes,

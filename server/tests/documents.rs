@@ -578,3 +578,71 @@ async fn trash_is_restorable_and_only_the_administration_empties_it() {
         .await;
     assert_eq!(reply.status, StatusCode::OK);
 }
+
+fn encoded(width: u32, height: u32, format: image::ImageFormat) -> Vec<u8> {
+    let picture = image::RgbImage::from_fn(width, height, |x, y| {
+        image::Rgb([(x % 256) as u8, (y % 256) as u8, 90])
+    });
+    let mut out = std::io::Cursor::new(Vec::new());
+    picture.write_to(&mut out, format).expect("encode");
+    out.into_inner()
+}
+
+#[tokio::test]
+async fn image_previews_are_small_cached_and_only_for_those_who_may_see() {
+    let app = TestApp::demo().await;
+    let mic = clerk(&app, "sachbearbeitung.mic").await;
+    let photo = app
+        .upload_ok(
+            &mic,
+            "Ortstermin.png",
+            &encoded(2000, 1000, image::ImageFormat::Png),
+        )
+        .await;
+    let scan = app
+        .upload_ok(
+            &mic,
+            "Scan.tif",
+            &encoded(800, 1200, image::ImageFormat::Tiff),
+        )
+        .await;
+    let pdf = app
+        .upload_ok(&mic, "Brief.pdf", &samples::pdf("Brief"))
+        .await;
+
+    for (id, expected) in [(photo, (480, 240)), (scan, (320, 480))] {
+        let reply = app
+            .get(&format!("/dokumente/{id}/vorschaubild"), Some(&mic))
+            .await;
+        assert_eq!(reply.status, StatusCode::OK, "{}", reply.body);
+        assert_eq!(reply.headers[header::CONTENT_TYPE], "image/png");
+        let preview = image::load_from_memory(&reply.bytes).expect("png");
+        assert_eq!((preview.width(), preview.height()), expected);
+    }
+    // Made once, then served from the cache.
+    assert_eq!(
+        app.blob_files()
+            .iter()
+            .filter(|p| p.extension().is_some_and(|e| e == "png"))
+            .count(),
+        2
+    );
+    let reply = app
+        .get(&format!("/dokumente/{pdf}/vorschaubild"), Some(&mic))
+        .await;
+    assert_eq!(reply.status, StatusCode::UNPROCESSABLE_ENTITY);
+
+    let erb = clerk(&app, "sachbearbeitung.erb").await;
+    let reply = app
+        .get(&format!("/dokumente/{photo}/vorschaubild"), Some(&erb))
+        .await;
+    assert_eq!(reply.status, StatusCode::NOT_FOUND);
+    // Previews are no orphans for the start-up recovery.
+    let recovery = app
+        .state
+        .blobs
+        .recover(&app.state.pool)
+        .await
+        .expect("recover");
+    assert_eq!(recovery.orphans_removed, 0);
+}

@@ -87,6 +87,8 @@ pub enum BlobProblem {
 }
 
 const WRITE_BUFFER: usize = 64 * 1024;
+/// Cached previews: derived data, rebuilt on demand, never verified.
+const THUMBNAILS: &str = "thumbs";
 const READ_CHUNK: usize = 64 * 1024;
 
 impl BlobStore {
@@ -186,6 +188,29 @@ impl BlobStore {
         Ok(target)
     }
 
+    /// Where the preview picture of an image blob is cached.
+    pub fn thumbnail_path(&self, sha256: &str) -> PathBuf {
+        self.root
+            .join(THUMBNAILS)
+            .join(sha256.get(0..2).unwrap_or("__"))
+            .join(format!("{sha256}.png"))
+    }
+
+    /// Caches a preview picture; written aside and renamed, so a reader
+    /// never sees half a file.
+    pub async fn store_thumbnail(&self, sha256: &str, bytes: &[u8]) -> std::io::Result<()> {
+        let target = self.thumbnail_path(sha256);
+        if let Some(dir) = target.parent() {
+            tokio::fs::create_dir_all(dir).await?;
+        }
+        let temp = self
+            .temp_dir()
+            .join(format!("{:032x}.thumb", rand::random::<u128>()));
+        tokio::fs::create_dir_all(self.temp_dir()).await?;
+        tokio::fs::write(&temp, bytes).await?;
+        tokio::fs::rename(&temp, &target).await
+    }
+
     /// Opens a stored blob for reading.
     pub async fn open(&self, sha256: &str) -> std::io::Result<tokio::fs::File> {
         tokio::fs::File::open(self.path_of(sha256)).await
@@ -234,7 +259,10 @@ impl BlobStore {
         }
         let mut level1 = tokio::fs::read_dir(&self.root).await?;
         while let Some(a) = level1.next_entry().await? {
-            if a.file_name() == "tmp" || !a.file_type().await?.is_dir() {
+            if a.file_name() == "tmp"
+                || a.file_name() == THUMBNAILS
+                || !a.file_type().await?.is_dir()
+            {
                 continue;
             }
             let mut level2 = tokio::fs::read_dir(a.path()).await?;

@@ -192,9 +192,14 @@ fn preview(id: i64, title: &str, v: VersionView) -> AnyView {
     let download = view! {
         <p><a class="button primary" href=file_url(id, v.number, false) rel="external" download="">"Herunterladen"</a></p>
     };
-    if v.is_image && v.previewable {
+    if v.is_image {
+        // A server-made preview (TIFF scans included); the full picture
+        // only when asked for and only where the browser can show it.
         view! {
-            <img class="preview-image" src=file_url(id, v.number, true) alt=format!("Vorschau: {title}")/>
+            <img class="preview-image" src=format!("/dokumente/{id}/vorschaubild?version={}", v.number) alt=format!("Vorschau: {title}")/>
+            {v.previewable.then(|| view! {
+                <p><a href=file_url(id, v.number, true) rel="external" target="_blank">"In voller Größe öffnen"</a></p>
+            })}
             {download}
         }
         .into_any()

@@ -239,6 +239,8 @@ pub async fn empty_trash() -> Result<usize, AppError> {
                 if let Err(error) = tokio::fs::remove_file(state.blobs.path_of(&sha)).await {
                     tracing::warn!(%error, %sha, "blob of an emptied document could not be removed");
                 }
+                // Previews exist only for images; a missing one is normal.
+                let _ = tokio::fs::remove_file(state.blobs.thumbnail_path(&sha)).await;
             }
             Ok(count)
         }

@@ -15,6 +15,7 @@ use app::documents::blobs::{BlobError, PendingBlob, Step};
 use app::documents::filename::{self, Disposition};
 use app::documents::filetype::{self, FileKind, ZipLimits};
 use app::documents::storage::{self as docs, Access, StoredFile};
+use app::documents::thumbnail::ThumbnailError;
 use app::documents::{UploadAnswer, UploadRefusal};
 use app::state::AppState;
 use axum::body::Body;
@@ -501,6 +502,113 @@ pub async fn download(
         );
     }
     response
+}
+
+/// `GET /dokumente/{id}/vorschaubild[?version=N]`: a small PNG of an image
+/// document, made once and cached beside the blobs.
+pub async fn thumbnail(
+    State(state): State<AppState>,
+    user: Option<Extension<SessionUser>>,
+    address: Option<Extension<ClientAddress>>,
+    Path(document_id): Path<i64>,
+    query: Result<Query<DownloadQuery>, axum::extract::rejection::QueryRejection>,
+) -> Response {
+    let user = match clerk(user) {
+        Ok(user) => user,
+        Err(response) => return *response,
+    };
+    let Ok(Query(query)) = query else {
+        return refuse(
+            StatusCode::BAD_REQUEST,
+            "invalid",
+            "Die angefragte Version ist ungültig.",
+        );
+    };
+    let file = match docs::version_file(
+        &state.pool,
+        document_id,
+        query.version,
+        user.municipality.id,
+    )
+    .await
+    {
+        Ok(Some(file)) => file,
+        Ok(None) => return not_found("Das Dokument"),
+        Err(error) => {
+            tracing::error!(%error, "version lookup failed");
+            return internal();
+        }
+    };
+    let Some(kind) = file.kind.filter(|k| k.is_image()) else {
+        return refuse(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "no_thumbnail",
+            ThumbnailError::NotAnImage.to_string(),
+        );
+    };
+    let cached = state.blobs.thumbnail_path(&file.sha256);
+    let bytes = match tokio::fs::read(&cached).await {
+        Ok(bytes) => bytes,
+        Err(_) => {
+            let source = state.blobs.path_of(&file.sha256);
+            let made = tokio::task::spawn_blocking(move || {
+                app::documents::thumbnail::render(
+                    &source,
+                    kind,
+                    app::documents::thumbnail::MAX_PIXELS,
+                )
+            })
+            .await;
+            match made {
+                Ok(Ok(bytes)) => {
+                    if let Err(error) = state.blobs.store_thumbnail(&file.sha256, &bytes).await {
+                        tracing::warn!(%error, "preview could not be cached");
+                    }
+                    bytes
+                }
+                Ok(Err(error)) => {
+                    if let ThumbnailError::Unreadable(detail) = &error {
+                        tracing::warn!(%detail, document_id, "preview failed");
+                    }
+                    return refuse(
+                        StatusCode::UNPROCESSABLE_ENTITY,
+                        "no_thumbnail",
+                        error.to_string(),
+                    );
+                }
+                Err(error) => {
+                    tracing::error!(%error, "preview task failed");
+                    return internal();
+                }
+            }
+        }
+    };
+    if let Err(error) = docs::record_access(
+        &state.pool,
+        &user,
+        address.map(|Extension(a)| a.0),
+        "document_viewed",
+        document_id,
+        query.version,
+    )
+    .await
+    {
+        tracing::error!(%error, "audit entry for a preview failed");
+        return internal();
+    }
+    (
+        [
+            (header::CONTENT_TYPE, "image/png"),
+            (header::CACHE_CONTROL, "private, no-store"),
+            (header::X_CONTENT_TYPE_OPTIONS, "nosniff"),
+            (
+                header::CONTENT_SECURITY_POLICY,
+                "default-src 'none'; sandbox",
+            ),
+        ],
+        bytes,
+    )
+        .into_response()
 }
 
 const DOWNLOAD_CHUNK: usize = 64 * 1024;
