@@ -646,3 +646,88 @@ async fn image_previews_are_small_cached_and_only_for_those_who_may_see() {
         .expect("recover");
     assert_eq!(recovery.orphans_removed, 0);
 }
+
+fn maintenance(app: &TestApp, command: &str) -> (bool, String) {
+    let output = std::process::Command::new(env!("CARGO_BIN_EXE_aktenwerk"))
+        .arg(command)
+        .env_clear()
+        .env("AKTENWERK_DATA_DIR", app.dir.path())
+        .output()
+        .expect("run aktenwerk");
+    (
+        output.status.success(),
+        String::from_utf8_lossy(&output.stdout).into_owned(),
+    )
+}
+
+#[tokio::test]
+async fn the_maintenance_commands_find_an_edited_audit_entry_and_a_changed_file() {
+    let app = TestApp::demo().await;
+    let cookie = clerk(&app, "sachbearbeitung.obz").await;
+    let id = app
+        .upload_ok(&cookie, "Satzung.pdf", &samples::pdf("Satzung"))
+        .await;
+    app.get(&format!("/dokumente/{id}/datei"), Some(&cookie))
+        .await;
+
+    let (ok, out) = maintenance(&app, "verify");
+    assert!(ok, "{out}");
+    assert!(out.contains("1 Dateien geprüft"), "{out}");
+    let (ok, out) = maintenance(&app, "verify-audit");
+    assert!(ok, "{out}");
+
+    // Someone with database access rewrites who uploaded the document.
+    for sql in [
+        "DROP TRIGGER audit_log_no_update",
+        "UPDATE audit_log SET actor_name = 'Niemand' WHERE action = 'document_uploaded'",
+    ] {
+        sqlx::query(sql)
+            .execute(&app.state.pool)
+            .await
+            .expect("tamper");
+    }
+    let (ok, out) = maintenance(&app, "verify-audit");
+    assert!(!ok, "{out}");
+    assert!(out.contains("PROTOKOLL VERLETZT"), "{out}");
+
+    let file = app
+        .blob_files()
+        .into_iter()
+        .find(|p| p.extension().is_none())
+        .expect("blob");
+    std::fs::write(&file, b"%PDF-1.4 anders").expect("tamper");
+    let (ok, out) = maintenance(&app, "verify");
+    assert!(!ok, "{out}");
+    assert!(out.contains("verändert"), "{out}");
+}
+
+#[tokio::test]
+async fn the_owner_sees_who_did_what_with_a_document() {
+    let app = TestApp::demo().await;
+    let mic = clerk(&app, "sachbearbeitung.mic").await;
+    let id = app
+        .upload_ok(&mic, "Vermerk.pdf", &samples::pdf("Vermerk"))
+        .await;
+    app.get(&format!("/dokumente/{id}/datei"), Some(&mic)).await;
+    let history = app
+        .call(&mic, "document_history", &format!("id={id}"))
+        .await
+        .json();
+    let what: Vec<&str> = history
+        .as_array()
+        .map(|h| h.iter().filter_map(|e| e["what"].as_str()).collect())
+        .unwrap_or_default();
+    assert_eq!(what, ["Dokument heruntergeladen", "Dokument hochgeladen"]);
+    let erb = clerk(&app, "sachbearbeitung.erb").await;
+    let reply = app
+        .call(&erb, "document_history", &format!("id={id}"))
+        .await;
+    assert_eq!(reply.status, StatusCode::NOT_FOUND);
+    // Administrators filter the full log by document.
+    let admin = clerk(&app, "admin.mic").await;
+    let log = app
+        .call(&admin, "list_audit", &format!("document={id}"))
+        .await
+        .json();
+    assert_eq!(log.as_array().map(Vec::len), Some(2), "{log}");
+}

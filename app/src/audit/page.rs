@@ -37,7 +37,16 @@ const ACTIONS: [&str; 25] = [
 pub fn AuditPage() -> impl IntoView {
     let query = use_query_map();
     let action = move || query.read().get("aktion").filter(|a| !a.is_empty());
-    let entries = Resource::new(action, |action| list_audit(action, None));
+    let document = move || {
+        query
+            .read()
+            .get("dokument")
+            .and_then(|d| d.trim().parse::<i64>().ok())
+    };
+    let entries = Resource::new(
+        move || (action(), document()),
+        |(action, document)| list_audit(action, document, None),
+    );
     let verify = ServerAction::<VerifyAudit>::new();
     view! {
         <PageHeading title="Protokoll"/>
@@ -59,6 +68,9 @@ pub fn AuditPage() -> impl IntoView {
                     })
                     .collect_view()}
             </select>
+            <label for="audit-document">"Dokument-Nr."</label>
+            <input id="audit-document" name="dokument" type="text" inputmode="numeric" size="8"
+                value=move || document().map(|d| d.to_string()).unwrap_or_default()/>
             <button type="submit" class="button secondary">"Filtern"</button>
         </form>
         <section aria-labelledby="chain-heading" class="panel">

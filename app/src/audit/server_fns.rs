@@ -8,6 +8,7 @@ use leptos::prelude::*;
 #[server(prefix = "/api", endpoint = "list_audit")]
 pub async fn list_audit(
     action: Option<String>,
+    document: Option<i64>,
     before_id: Option<i64>,
 ) -> Result<Vec<AuditEntryView>, AppError> {
     use crate::{auth::permissions, state::AppState};
@@ -20,7 +21,14 @@ pub async fn list_audit(
             let state = AppState::from_context()?;
             let scope = (!user.all_municipalities).then_some(user.municipality.id);
             let action = action.filter(|a| !a.is_empty());
-            Ok(super::storage::list(&state.pool, scope, action.as_deref(), before_id, 100).await?)
+            let document = document.map(|id| id.to_string());
+            let filter = super::storage::Filter {
+                municipality_id: scope,
+                action: action.as_deref(),
+                object: document.as_deref().map(|id| ("document", id)),
+                before_id,
+            };
+            Ok(super::storage::list(&state.pool, filter, 100).await?)
         }
         .await,
     )

@@ -190,11 +190,19 @@ pub async fn verify_chain(pool: &SqlitePool) -> Result<ChainReport, sqlx::Error>
 }
 
 /// One page of the log, newest first, optionally limited to a municipality.
+/// What the audit list is narrowed to.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct Filter<'a> {
+    pub municipality_id: Option<i64>,
+    pub action: Option<&'a str>,
+    /// `(object_type, object_id)`, e.g. `("document", "42")`.
+    pub object: Option<(&'a str, &'a str)>,
+    pub before_id: Option<i64>,
+}
+
 pub async fn list(
     pool: &SqlitePool,
-    municipality_id: Option<i64>,
-    action: Option<&str>,
-    before_id: Option<i64>,
+    filter: Filter<'_>,
     limit: i64,
 ) -> Result<Vec<super::AuditEntryView>, sqlx::Error> {
     #[derive(sqlx::FromRow)]
@@ -216,12 +224,15 @@ pub async fn list(
          WHERE (?1 IS NULL OR a.municipality_id = ?1)
            AND (?2 IS NULL OR a.action = ?2)
            AND (?3 IS NULL OR a.id < ?3)
+           AND (?5 IS NULL OR (a.object_type = ?5 AND a.object_id = ?6))
          ORDER BY a.id DESC LIMIT ?4",
     )
-    .bind(municipality_id)
-    .bind(action)
-    .bind(before_id)
+    .bind(filter.municipality_id)
+    .bind(filter.action)
+    .bind(filter.before_id)
     .bind(limit)
+    .bind(filter.object.map(|(kind, _)| kind))
+    .bind(filter.object.map(|(_, id)| id))
     .fetch_all(pool)
     .await?;
     Ok(rows

@@ -2,7 +2,10 @@
 //! versions (upload, restore) and trash.
 
 use super::list::{german_date, AktePicker};
-use super::server_fns::{get_document, BulkDocuments, RestoreDocumentVersion, SaveDocument};
+use super::server_fns::{
+    document_history, get_document, BulkDocuments, HistoryEntry, RestoreDocumentVersion,
+    SaveDocument,
+};
 use super::upload::{UploadTarget, Uploader};
 use super::{DocType, DocumentDetail, VersionView};
 use crate::shell::components::ErrorNotice;
@@ -43,6 +46,24 @@ pub fn DocumentPage() -> impl IntoView {
             }
         },
     );
+    // Created here, outside the loading boundary below (see AkteDocuments).
+    let history = Resource::new(
+        move || {
+            (
+                id(),
+                save.version().get(),
+                bulk.version().get(),
+                restore.version().get(),
+                uploaded.get(),
+            )
+        },
+        |(id, ..)| async move {
+            match id {
+                Some(id) => document_history(id).await,
+                None => Ok(Vec::new()),
+            }
+        },
+    );
     view! {
         <div role="status" aria-live="polite">
             {move || (uploaded.get() > 0).then(|| view! {
@@ -66,6 +87,7 @@ pub fn DocumentPage() -> impl IntoView {
                 match document.await {
                     Ok(detail) => view! {
                         <Document detail save bulk restore uploaded/>
+                        <History history/>
                     }.into_any(),
                     Err(error) => view! {
                         <Title text="Dokument"/>
@@ -263,5 +285,30 @@ fn MetadataView(detail: DocumentDetail) -> impl IntoView {
                 <dt>"Notiz"</dt><dd>{if detail.notes.is_empty() { "–".to_string() } else { detail.notes }}</dd>
             </dl>
         </section>
+    }
+}
+
+#[component]
+fn History(history: Resource<Result<Vec<HistoryEntry>, crate::error::AppError>>) -> impl IntoView {
+    view! {
+        <Suspense fallback=|| ()>
+            {move || Suspend::new(async move {
+                // Only the owning municipality sees the history.
+                history.await.ok().filter(|h| !h.is_empty()).map(|entries| view! {
+                    <section aria-labelledby="history-heading">
+                        <h2 id="history-heading">"Verlauf"</h2>
+                        <table class="versions">
+                            <caption class="visually-hidden">"Wer hat wann was getan, neueste zuerst"</caption>
+                            <thead><tr><th scope="col">"Zeitpunkt"</th><th scope="col">"Person"</th><th scope="col">"Aktion"</th></tr></thead>
+                            <tbody>
+                                {entries.into_iter().map(|e| view! {
+                                    <tr><td>{e.at}</td><td>{e.who}</td><td>{e.what}</td></tr>
+                                }).collect_view()}
+                            </tbody>
+                        </table>
+                    </section>
+                })
+            })}
+        </Suspense>
     }
 }

@@ -287,3 +287,42 @@ pub async fn verify_store() -> Result<StoreCheck, AppError> {
         .await,
     )
 }
+
+/// One step in a document's history, for the document page.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct HistoryEntry {
+    pub at: String,
+    pub who: String,
+    pub what: String,
+}
+
+/// Who did what with a document, newest first (the owning municipality
+/// only; addresses stay in the administrators' log).
+#[server(prefix = "/api", endpoint = "document_history")]
+pub async fn document_history(id: i64) -> Result<Vec<HistoryEntry>, AppError> {
+    crate::error::with_status(
+        async {
+            let (user, state) = ssr::clerk()?;
+            if super::storage::access(&state.pool, id, user.municipality.id).await?
+                != Some(super::storage::Access::Owner)
+            {
+                return Err(ssr::not_found());
+            }
+            let id = id.to_string();
+            let filter = crate::audit::storage::Filter {
+                object: Some(("document", id.as_str())),
+                ..Default::default()
+            };
+            Ok(crate::audit::storage::list(&state.pool, filter, 200)
+                .await?
+                .into_iter()
+                .map(|e| HistoryEntry {
+                    at: e.at,
+                    who: e.actor_name,
+                    what: e.action_label,
+                })
+                .collect())
+        }
+        .await,
+    )
+}
