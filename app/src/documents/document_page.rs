@@ -29,16 +29,18 @@ pub fn DocumentPage() -> impl IntoView {
     // The newest uploaded version: the page reloads the document, and the
     // notice (outside the reloaded part) says what happened.
     let uploaded = RwSignal::new(0i64);
+    // Every change on the page reloads the document and its history.
+    let changes = move || {
+        (
+            id(),
+            save.version().get(),
+            bulk.version().get(),
+            restore.version().get(),
+            uploaded.get(),
+        )
+    };
     let document = Resource::new(
-        move || {
-            (
-                id(),
-                save.version().get(),
-                bulk.version().get(),
-                restore.version().get(),
-                uploaded.get(),
-            )
-        },
+        changes,
         |(id, ..)| async move {
             match id {
                 Some(id) => get_document(id).await,
@@ -48,15 +50,7 @@ pub fn DocumentPage() -> impl IntoView {
     );
     // Created here, outside the loading boundary below (see AkteDocuments).
     let history = Resource::new(
-        move || {
-            (
-                id(),
-                save.version().get(),
-                bulk.version().get(),
-                restore.version().get(),
-                uploaded.get(),
-            )
-        },
+        changes,
         |(id, ..)| async move {
             match id {
                 Some(id) => document_history(id).await,
