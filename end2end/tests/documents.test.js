@@ -33,6 +33,15 @@ function variant(pdf, label) {
   return Buffer.concat([pdf, Buffer.from(`% ${label} ${Date.now()} ${Math.random()}\n`)]);
 }
 
+/** Presses Tab until `locator` has the focus, as a keyboard user would. */
+async function tabTo(page, locator, what) {
+  for (let i = 0; i < 80; i++) {
+    if (await locator.evaluate((el) => el === document.activeElement).catch(() => false)) return;
+    await page.keyboard.press('Tab');
+  }
+  assert.fail(`${what} is not reachable with the Tab key`);
+}
+
 async function readyZone(page) {
   await page.locator('.upload-zone[data-ready="true"]').first().waitFor();
 }
@@ -110,7 +119,7 @@ test('drop a PDF, file it by drag-and-drop, preview, download, new version, rest
 
 test('the keyboard alone uploads, selects and files a document', async () => {
   const pdf = variant(await readFile(PDF_PATH), 'tastatur');
-  const page = await newPage(browser);
+  const page = await newPage(browser, { acceptDownloads: true });
   await login(page, 'sachbearbeitung.erb');
   const akte = await openAkte(page, `Tastaturakte ${Date.now().toString(36)}`);
   await page.goto(`${BASE}/posteingang`);
@@ -118,19 +127,16 @@ test('the keyboard alone uploads, selects and files a document', async () => {
 
   // Tab to the file picker and open it with the space bar.
   const picker = page.locator('.upload-panel input[type=file][multiple]');
-  for (let i = 0; i < 40 && !(await picker.evaluate((el) => el === document.activeElement)); i++) {
-    await page.keyboard.press('Tab');
-  }
-  assert.ok(await picker.evaluate((el) => el === document.activeElement), 'file picker not reachable by Tab');
+  await tabTo(page, picker, 'the file picker');
   const [chooser] = await Promise.all([page.waitForEvent('filechooser'), page.keyboard.press('Space')]);
   await chooser.setFiles({ name: 'Tastatur-Eingang.pdf', mimeType: 'application/pdf', buffer: pdf });
   await page.getByText('Fertig: 1 von 1 Dateien hochgeladen.').waitFor();
 
   const box = page.getByRole('checkbox', { name: 'Tastatur-Eingang auswählen' });
-  await box.focus();
+  await tabTo(page, box, 'the row checkbox');
   await page.keyboard.press('Space');
   assert.ok(await box.isChecked());
-  await page.getByLabel('Akte suchen (Aktenzeichen oder Titel)').focus();
+  await tabTo(page, page.getByLabel('Akte suchen (Aktenzeichen oder Titel)'), 'the Akte search');
   await page.keyboard.type(akte.aktenzeichen);
   const fileButton = page.getByRole('button', { name: `Ausgewählte ablegen in ${akte.aktenzeichen}` });
   await fileButton.waitFor();
@@ -138,8 +144,30 @@ test('the keyboard alone uploads, selects and files a document', async () => {
   assert.ok(await fileButton.evaluate((el) => el === document.activeElement), 'picker hit not next in tab order');
   await page.keyboard.press('Enter');
   await page.getByText('Erledigt: 1 Dokument(e) geändert.').waitFor();
+
+  // In the Akte: open the document, download it, add a version, restore.
   await page.goto(`${BASE}/akten/${akte.id}`);
-  await page.getByRole('link', { name: 'Tastatur-Eingang' }).waitFor();
+  const link = page.getByRole('link', { name: 'Tastatur-Eingang' });
+  await tabTo(page, link, 'the document link');
+  await page.keyboard.press('Enter');
+  await page.getByRole('heading', { level: 1, name: 'Tastatur-Eingang' }).waitFor();
+  await readyZone(page);
+  const download = page.locator('.document-preview').getByRole('link', { name: 'Herunterladen' });
+  await tabTo(page, download, 'the download link');
+  const [file] = await Promise.all([page.waitForEvent('download'), page.keyboard.press('Enter')]);
+  assert.deepEqual(await readFile(await file.path()), pdf);
+
+  const versionPicker = page.locator('.upload-panel input[type=file]');
+  await tabTo(page, versionPicker, 'the version picker');
+  const second = variant(pdf, 'tastatur v2');
+  const [versionChooser] = await Promise.all([page.waitForEvent('filechooser'), page.keyboard.press('Space')]);
+  await versionChooser.setFiles({ name: 'Tastatur-v2.pdf', mimeType: 'application/pdf', buffer: second });
+  await page.getByText('Version 2 ist hochgeladen.').waitFor();
+  const restore = page.getByRole('button', { name: 'Wiederherstellen (Version 1)' });
+  await restore.waitFor();
+  await tabTo(page, restore, 'the restore button');
+  await page.keyboard.press('Enter');
+  await page.getByText('Die Fassung ist als Version 3 wiederhergestellt.').waitFor();
   await page.context().close();
 });
 
