@@ -39,25 +39,19 @@ pub fn DocumentPage() -> impl IntoView {
             uploaded.get(),
         )
     };
-    let document = Resource::new(
-        changes,
-        |(id, ..)| async move {
-            match id {
-                Some(id) => get_document(id).await,
-                None => Err(crate::error::AppError::NotFound("Das Dokument".into())),
-            }
-        },
-    );
+    let document = Resource::new(changes, |(id, ..)| async move {
+        match id {
+            Some(id) => get_document(id).await,
+            None => Err(crate::error::AppError::NotFound("Das Dokument".into())),
+        }
+    });
     // Created here, outside the loading boundary below (see AkteDocuments).
-    let history = Resource::new(
-        changes,
-        |(id, ..)| async move {
-            match id {
-                Some(id) => document_history(id).await,
-                None => Ok(Vec::new()),
-            }
-        },
-    );
+    let history = Resource::new(changes, |(id, ..)| async move {
+        match id {
+            Some(id) => document_history(id).await,
+            None => Ok(Vec::new()),
+        }
+    });
     view! {
         <div role="status" aria-live="polite">
             {move || (uploaded.get() > 0).then(|| view! {
