@@ -737,32 +737,60 @@ async fn bulk_actions_tag_and_retype_all_or_nothing() {
     let app = TestApp::demo().await;
     let mic = clerk(&app, "sachbearbeitung.mic").await;
     let erb = clerk(&app, "sachbearbeitung.erb").await;
-    let a = app.upload_ok(&mic, "Rechnung-1.pdf", &samples::pdf("R1")).await;
-    let b = app.upload_ok(&mic, "Rechnung-2.pdf", &samples::pdf("R2")).await;
-    let foreign = app.upload_ok(&erb, "Fremd.pdf", &samples::pdf("Fremd")).await;
+    let a = app
+        .upload_ok(&mic, "Rechnung-1.pdf", &samples::pdf("R1"))
+        .await;
+    let b = app
+        .upload_ok(&mic, "Rechnung-2.pdf", &samples::pdf("R2"))
+        .await;
+    let foreign = app
+        .upload_ok(&erb, "Fremd.pdf", &samples::pdf("Fremd"))
+        .await;
 
     let reply = app
-        .call(&mic, "bulk_documents", &format!("ids[0]={a}&ids[1]={b}&action=tag&value=Haushalt 2027"))
+        .call(
+            &mic,
+            "bulk_documents",
+            &format!("ids[0]={a}&ids[1]={b}&action=tag&value=Haushalt 2027"),
+        )
         .await;
     assert_eq!(reply.body, "2", "{}", reply.body);
     let reply = app
-        .call(&mic, "bulk_documents", &format!("ids[0]={a}&ids[1]={b}&action=type&value=rechnung"))
+        .call(
+            &mic,
+            "bulk_documents",
+            &format!("ids[0]={a}&ids[1]={b}&action=type&value=rechnung"),
+        )
         .await;
     assert_eq!(reply.body, "2");
     for id in [a, b] {
-        let doc = app.call(&mic, "get_document", &format!("id={id}")).await.json();
+        let doc = app
+            .call(&mic, "get_document", &format!("id={id}"))
+            .await
+            .json();
         assert_eq!(doc["summary"]["doc_type"], "Rechnung");
         assert_eq!(doc["summary"]["tags"], serde_json::json!(["Haushalt 2027"]));
     }
     // One foreign id in the set: nothing changes at all.
     let reply = app
-        .call(&mic, "bulk_documents", &format!("ids[0]={a}&ids[1]={foreign}&action=type&value=vertrag"))
+        .call(
+            &mic,
+            "bulk_documents",
+            &format!("ids[0]={a}&ids[1]={foreign}&action=type&value=vertrag"),
+        )
         .await;
     assert_eq!(reply.status, StatusCode::NOT_FOUND);
-    let doc = app.call(&mic, "get_document", &format!("id={a}")).await.json();
+    let doc = app
+        .call(&mic, "get_document", &format!("id={a}"))
+        .await
+        .json();
     assert_eq!(doc["summary"]["doc_type"], "Rechnung");
     let reply = app
-        .call(&mic, "bulk_documents", &format!("ids[0]={a}&action=type&value=brief"))
+        .call(
+            &mic,
+            "bulk_documents",
+            &format!("ids[0]={a}&action=type&value=brief"),
+        )
         .await;
     assert_eq!(reply.status, StatusCode::UNPROCESSABLE_ENTITY);
 }
