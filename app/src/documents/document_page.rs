@@ -131,6 +131,7 @@ fn Document(
                 })}
             </div>
         })}
+        {view! {
         <div class="document-layout">
             <section class="document-preview" aria-labelledby="preview-heading">
                 <h2 id="preview-heading">"Vorschau"</h2>
@@ -147,6 +148,8 @@ fn Document(
                 })}
             </div>
         </div>
+        }.into_any()}
+        {view! {
         <section aria-labelledby="versions-heading">
             <h2 id="versions-heading">"Versionen"</h2>
             <table class="versions">
@@ -186,6 +189,7 @@ fn Document(
                 </Uploader>
             })}
         </section>
+        }.into_any()}
     }
 }
 
