@@ -1,5 +1,5 @@
 # The two commands a newcomer needs are `make run` and `make test`.
-.PHONY: run demo test build release size lint clean bench-aktenplan
+.PHONY: run demo test build release size lint clean bench-aktenplan bench-upload
 
 run:        ## install what is missing, build (release) and start on embedded defaults
 	./scripts/run.sh
@@ -28,3 +28,6 @@ clean:
 
 bench-aktenplan: ## release build, then time the explorer on a 10,000-position plan against baselines
 	./scripts/bench-aktenplan.sh
+
+bench-upload: ## release build, then time 1 GiB of uploads against cat | sha256sum, and 20 concurrent clients
+	./scripts/bench-upload.sh
