@@ -180,6 +180,9 @@ fn PlanSearch(
                     autocomplete="off"
                     placeholder="z. B. Bauantrag, 621, Hundesteuer"
                     aria-describedby="plan-search-count"
+                    // The attribute for the server's HTML (readable before
+                    // and without hydration), the property for live typing.
+                    value=text.get_untracked()
                     prop:value=move || text.get()
                     on:input=on_input
                 />
