@@ -398,25 +398,24 @@ pub struct DownloadQuery {
     ansicht: Option<u8>,
 }
 
-pub async fn download(
-    State(state): State<AppState>,
+/// The signed-in clerk, the query and the requested version's file, if
+/// the clerk's municipality may read the document; shared by downloads and
+/// previews so both check exactly the same.
+async fn readable_version(
+    state: &AppState,
     user: Option<Extension<SessionUser>>,
-    address: Option<Extension<ClientAddress>>,
-    Path(document_id): Path<i64>,
+    document_id: i64,
     query: Result<Query<DownloadQuery>, axum::extract::rejection::QueryRejection>,
-) -> Response {
-    let user = match clerk(user) {
-        Ok(user) => user,
-        Err(response) => return *response,
-    };
+) -> Result<(SessionUser, DownloadQuery, docs::VersionFile), Box<Response>> {
+    let user = clerk(user)?;
     let Ok(Query(query)) = query else {
-        return refuse(
+        return Err(Box::new(refuse(
             StatusCode::BAD_REQUEST,
             "invalid",
             "Die angefragte Version ist ungültig.",
-        );
+        )));
     };
-    let file = match docs::version_file(
+    match docs::version_file(
         &state.pool,
         document_id,
         query.version,
@@ -424,12 +423,25 @@ pub async fn download(
     )
     .await
     {
-        Ok(Some(file)) => file,
-        Ok(None) => return not_found("Das Dokument"),
+        Ok(Some(file)) => Ok((user, query, file)),
+        Ok(None) => Err(Box::new(not_found("Das Dokument"))),
         Err(error) => {
             tracing::error!(%error, "version lookup failed");
-            return internal();
+            Err(Box::new(internal()))
         }
+    }
+}
+
+pub async fn download(
+    State(state): State<AppState>,
+    user: Option<Extension<SessionUser>>,
+    address: Option<Extension<ClientAddress>>,
+    Path(document_id): Path<i64>,
+    query: Result<Query<DownloadQuery>, axum::extract::rejection::QueryRejection>,
+) -> Response {
+    let (user, query, file) = match readable_version(&state, user, document_id, query).await {
+        Ok(found) => found,
+        Err(response) => return *response,
     };
     let inline = query.ansicht == Some(1) && file.kind.is_some_and(|k| k.is_inline_previewable());
     let blob = match state.blobs.open(&file.sha256).await {
@@ -513,31 +525,9 @@ pub async fn thumbnail(
     Path(document_id): Path<i64>,
     query: Result<Query<DownloadQuery>, axum::extract::rejection::QueryRejection>,
 ) -> Response {
-    let user = match clerk(user) {
-        Ok(user) => user,
+    let (user, query, file) = match readable_version(&state, user, document_id, query).await {
+        Ok(found) => found,
         Err(response) => return *response,
-    };
-    let Ok(Query(query)) = query else {
-        return refuse(
-            StatusCode::BAD_REQUEST,
-            "invalid",
-            "Die angefragte Version ist ungültig.",
-        );
-    };
-    let file = match docs::version_file(
-        &state.pool,
-        document_id,
-        query.version,
-        user.municipality.id,
-    )
-    .await
-    {
-        Ok(Some(file)) => file,
-        Ok(None) => return not_found("Das Dokument"),
-        Err(error) => {
-            tracing::error!(%error, "version lookup failed");
-            return internal();
-        }
     };
     let Some(kind) = file.kind.filter(|k| k.is_image()) else {
         return refuse(
