@@ -13,6 +13,7 @@ pub mod auth;
 pub mod documents;
 pub mod error;
 pub mod municipalities;
+pub mod search;
 pub mod shell;
 pub mod users;
 

@@ -1,0 +1,1 @@
+//! The tantivy index behind [`crate::search`]. Being written (issue 5).
