@@ -37,6 +37,12 @@ BEGIN
     INSERT INTO search_outbox (document_id) VALUES (NEW.id);
 END;
 
+-- Emptying the trash deletes rows for good; the index must forget them too.
+CREATE TRIGGER search_documents_delete AFTER DELETE ON documents
+BEGIN
+    INSERT INTO search_outbox (document_id) VALUES (OLD.id);
+END;
+
 CREATE TRIGGER search_tags_insert AFTER INSERT ON document_tags
 BEGIN
     INSERT INTO search_outbox (document_id) VALUES (NEW.document_id);

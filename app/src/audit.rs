@@ -58,6 +58,8 @@ pub fn action_label(action: &str) -> &'static str {
         "document_restored" => "Dokument aus dem Papierkorb geholt",
         "trash_emptied" => "Papierkorb geleert",
         "blobs_verified" => "Dokumentablage geprüft",
+        "jobs_retried" => "Fehlgeschlagene Texterkennungen neu gestartet",
+        "document_reprocess" => "Texterkennung neu gestartet",
         "akte_opened" => "Akte angelegt",
         "akte_closed" => "Akte geschlossen",
         "akte_shared" => "Akte freigegeben",

@@ -13,6 +13,7 @@ pub mod auth;
 pub mod documents;
 pub mod error;
 pub mod municipalities;
+pub mod processing;
 pub mod search;
 pub mod shell;
 pub mod users;
@@ -80,12 +81,13 @@ pub fn App() -> impl IntoView {
                     <Route ssr=SsrMode::Async path=path!("/aktenplan/import") view=aktenplan::csv_import_page::CsvImportPage/>
                     <Route ssr=SsrMode::Async path=path!("/aktenplan/:code") view=aktenplan::explorer::ExplorerPage/>
                     <Route ssr=SsrMode::Async path=path!("/akten/:id") view=akten::page::AktePage/>
-                    <Route ssr=SsrMode::Async path=path!("/suche") view=shell::pages::SuchePage/>
+                    <Route ssr=SsrMode::Async path=path!("/suche") view=search::page::SearchPage/>
                     <Route ssr=SsrMode::Async path=path!("/neuigkeiten") view=shell::pages::NeuigkeitenPage/>
                     <Route ssr=SsrMode::Async path=path!("/schulung") view=shell::pages::SchulungPage/>
                     <Route ssr=SsrMode::Async path=path!("/konto/passwort") view=auth::password_page::ChangePasswordPage/>
                     <Route ssr=SsrMode::Async path=path!("/verwaltung") view=users::admin_page::UserAdminPage/>
                     <Route ssr=SsrMode::Async path=path!("/verwaltung/protokoll") view=audit::page::AuditPage/>
+                    <Route ssr=SsrMode::Async path=path!("/verwaltung/verarbeitung") view=processing::queue_page::QueuePage/>
                 </ParentRoute>
             </Routes>
         </Router>

@@ -8,8 +8,13 @@
 //! counts, facets, snippets and suggestions all come from that one restricted
 //! query, so none of them can mention a document the viewer may not open.
 
+pub mod header_field;
 #[cfg(feature = "ssr")]
 pub mod index;
+pub mod page;
+pub mod server_fns;
+#[cfg(feature = "ssr")]
+pub mod sync;
 
 use serde::{Deserialize, Serialize};
 
@@ -124,4 +129,264 @@ pub struct Suggestion {
     pub document_id: i64,
     pub title: String,
     pub aktenzeichen: Option<String>,
+}
+
+/// URL keys of `/suche`, German like the rest of the address bar.
+mod keys {
+    pub const Q: &str = "q";
+    pub const SORT: &str = "sortierung";
+    pub const PAGE: &str = "seite";
+    pub const MAIN_GROUP: &str = "gruppe";
+    pub const DOC_TYPE: &str = "art";
+    pub const YEAR: &str = "jahr";
+    pub const AKTE_STATUS: &str = "status";
+    pub const MUNICIPALITY: &str = "gemeinde";
+    pub const AKTE: &str = "akte";
+    pub const PLAN: &str = "plan";
+}
+
+impl SearchParams {
+    /// Reads the parameters from a URL query (unknown or malformed values
+    /// are ignored rather than refused: a hand-edited URL still searches).
+    pub fn from_query(get: impl Fn(&str) -> Option<String>) -> SearchParams {
+        let text = |key: &str| {
+            get(key)
+                .map(|v| v.trim().to_string())
+                .filter(|v| !v.is_empty())
+        };
+        SearchParams {
+            q: text(keys::Q).unwrap_or_default(),
+            sort: text(keys::SORT)
+                .map(|s| Sort::parse(&s))
+                .unwrap_or_default(),
+            page: text(keys::PAGE)
+                .and_then(|p| p.parse().ok())
+                .unwrap_or(1)
+                .max(1),
+            main_group: text(keys::MAIN_GROUP),
+            doc_type: text(keys::DOC_TYPE),
+            year: text(keys::YEAR).and_then(|y| y.parse().ok()),
+            akte_status: text(keys::AKTE_STATUS),
+            municipality: text(keys::MUNICIPALITY),
+            akte: text(keys::AKTE).and_then(|a| a.parse().ok()),
+            plan: text(keys::PLAN),
+        }
+    }
+
+    /// The URL query for these parameters (without `?`); defaults are left out.
+    pub fn to_query_string(&self) -> String {
+        let mut pairs: Vec<(&str, String)> = Vec::new();
+        if !self.q.is_empty() {
+            pairs.push((keys::Q, self.q.clone()));
+        }
+        if self.sort != Sort::Relevance {
+            pairs.push((keys::SORT, self.sort.as_str().into()));
+        }
+        let optional = [
+            (keys::MAIN_GROUP, self.main_group.clone()),
+            (keys::DOC_TYPE, self.doc_type.clone()),
+            (keys::YEAR, self.year.map(|y| y.to_string())),
+            (keys::AKTE_STATUS, self.akte_status.clone()),
+            (keys::MUNICIPALITY, self.municipality.clone()),
+            (keys::AKTE, self.akte.map(|a| a.to_string())),
+            (keys::PLAN, self.plan.clone()),
+        ];
+        pairs.extend(optional.into_iter().filter_map(|(k, v)| v.map(|v| (k, v))));
+        if self.page > 1 {
+            pairs.push((keys::PAGE, self.page.to_string()));
+        }
+        pairs
+            .into_iter()
+            .map(|(k, v)| format!("{k}={}", encode(&v)))
+            .collect::<Vec<_>>()
+            .join("&")
+    }
+
+    /// The `/suche` address for these parameters.
+    pub fn href(&self) -> String {
+        let query = self.to_query_string();
+        if query.is_empty() {
+            "/suche".into()
+        } else {
+            format!("/suche?{query}")
+        }
+    }
+
+    /// Whether anything narrows the search besides the words.
+    pub fn has_filters(&self) -> bool {
+        self.main_group.is_some()
+            || self.doc_type.is_some()
+            || self.year.is_some()
+            || self.akte_status.is_some()
+            || self.municipality.is_some()
+            || self.akte.is_some()
+            || self.plan.is_some()
+    }
+}
+
+/// Percent-encodes a query value (letters, digits and `-._~` stay).
+pub(crate) fn encode(value: &str) -> String {
+    let mut out = String::with_capacity(value.len());
+    for byte in value.bytes() {
+        match byte {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'.' | b'_' | b'~' => {
+                out.push(byte as char)
+            }
+            b' ' => out.push('+'),
+            _ => out.push_str(&format!("%{byte:02X}")),
+        }
+    }
+    out
+}
+
+/// Lower case with umlauts and ß folded, the way the index compares words.
+pub fn fold(word: &str) -> String {
+    let mut out = String::with_capacity(word.len());
+    for c in word.chars().flat_map(char::to_lowercase) {
+        match c {
+            'ä' => out.push('a'),
+            'ö' => out.push('o'),
+            'ü' => out.push('u'),
+            'ß' => out.push_str("ss"),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+/// The words of a query reduced to what a matching word starts with: folded,
+/// with a common German ending removed ("Bauanträge" → "bauantrag").
+pub fn marking_stems(query: &str) -> Vec<String> {
+    let mut stems: Vec<String> = query
+        .split(|c: char| !c.is_alphanumeric())
+        .filter(|w| w.chars().count() >= 3)
+        .map(|w| {
+            let folded = fold(w);
+            for ending in ["en", "er", "es", "e", "n", "s"] {
+                if folded.chars().count() > ending.len() + 4 {
+                    if let Some(stem) = folded.strip_suffix(ending) {
+                        return stem.to_string();
+                    }
+                }
+            }
+            folded
+        })
+        .collect();
+    stems.sort();
+    stems.dedup();
+    stems
+}
+
+/// Splits `text` into fragments, marking every word that starts with one of
+/// the `stems` (see [`marking_stems`]).
+pub fn mark_words(text: &str, stems: &[String]) -> Vec<Fragment> {
+    let mut out: Vec<Fragment> = Vec::new();
+    let mut push = |piece: &str, marked: bool| match out.last_mut() {
+        Some(last) if last.marked == marked => last.text.push_str(piece),
+        _ => out.push(Fragment {
+            text: piece.to_string(),
+            marked,
+        }),
+    };
+    let mut rest = text;
+    while !rest.is_empty() {
+        let start = rest.find(char::is_alphanumeric).unwrap_or(rest.len());
+        push(&rest[..start], false);
+        rest = &rest[start..];
+        let end = rest
+            .find(|c: char| !c.is_alphanumeric())
+            .unwrap_or(rest.len());
+        if end > 0 {
+            let word = &rest[..end];
+            let folded = fold(word);
+            let hit = stems.iter().any(|s| folded.starts_with(s.as_str()));
+            push(word, hit);
+        }
+        rest = &rest[end..];
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn params_round_trip_through_the_url() {
+        let params = SearchParams {
+            q: "Bauantrag Musterstraße".into(),
+            sort: Sort::Newest,
+            page: 3,
+            doc_type: Some("rechnung".into()),
+            year: Some(2025),
+            plan: Some("621".into()),
+            ..SearchParams::default()
+        };
+        let query = params.to_query_string();
+        assert_eq!(
+            query,
+            "q=Bauantrag+Musterstra%C3%9Fe&sortierung=neueste&art=rechnung&jahr=2025&plan=621&seite=3"
+        );
+        let pairs: Vec<(String, String)> = query
+            .split('&')
+            .map(|pair| {
+                let (k, v) = pair.split_once('=').unwrap_or((pair, ""));
+                let v = v.replace('+', " ");
+                let bytes: Vec<u8> = {
+                    let mut out = Vec::new();
+                    let raw = v.as_bytes();
+                    let mut i = 0;
+                    while i < raw.len() {
+                        if raw[i] == b'%' && i + 2 < raw.len() + 1 {
+                            let hex = std::str::from_utf8(&raw[i + 1..i + 3]).unwrap_or("00");
+                            out.push(u8::from_str_radix(hex, 16).unwrap_or(0));
+                            i += 3;
+                        } else {
+                            out.push(raw[i]);
+                            i += 1;
+                        }
+                    }
+                    out
+                };
+                (k.to_string(), String::from_utf8_lossy(&bytes).into_owned())
+            })
+            .collect();
+        let back = SearchParams::from_query(|key| {
+            pairs.iter().find(|(k, _)| k == key).map(|(_, v)| v.clone())
+        });
+        assert_eq!(back, params);
+        assert_eq!(SearchParams::default().href(), "/suche");
+    }
+
+    #[test]
+    fn malformed_url_values_fall_back_to_defaults() {
+        let params = SearchParams::from_query(|key| match key {
+            "seite" => Some("-4".into()),
+            "jahr" => Some("zwanzig".into()),
+            "sortierung" => Some("quatsch".into()),
+            _ => None,
+        });
+        assert_eq!(params.page, 1);
+        assert_eq!(params.year, None);
+        assert_eq!(params.sort, Sort::Relevance);
+    }
+
+    #[test]
+    fn marking_follows_german_folding_and_endings() {
+        let stems = marking_stems("Bauanträge Strasse");
+        let marked: Vec<String> = mark_words(
+            "Der Bauantrag für die Musterstraße 5 liegt vor. Straßenbau folgt.",
+            &stems,
+        )
+        .into_iter()
+        .filter(|f| f.marked)
+        .map(|f| f.text)
+        .collect();
+        assert_eq!(marked, vec!["Bauantrag", "Straßenbau"]);
+        let all: String = mark_words("a – b", &stems)
+            .into_iter()
+            .map(|f| f.text)
+            .collect();
+        assert_eq!(all, "a – b");
+    }
 }

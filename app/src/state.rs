@@ -13,6 +13,19 @@ pub struct AppState {
     pub plan: crate::aktenplan::cache::PlanCache,
     /// Where document content lives.
     pub blobs: crate::documents::blobs::BlobStore,
+    /// The full-text index (rebuilt from the database when needed).
+    pub search: crate::search::index::SearchIndex,
+    /// Nudges for the background workers, so new work starts at once.
+    pub wake: Wakeups,
+}
+
+/// Background workers poll on their own; these wake them early.
+#[derive(Clone, Debug, Default)]
+pub struct Wakeups {
+    /// A job was queued (upload, reprocess, retry).
+    pub jobs: Arc<tokio::sync::Notify>,
+    /// Text or metadata changed: the index has work in the outbox.
+    pub index: Arc<tokio::sync::Notify>,
 }
 
 #[derive(Debug)]

@@ -35,6 +35,12 @@ pub struct Config {
     /// Where the built JS, WASM and CSS are served from.
     pub site_root: PathBuf,
     pub log_format: LogFormat,
+    /// Where the full-text index lives (rebuilt from the database if lost).
+    pub index_dir: PathBuf,
+    /// Text extraction and OCR jobs run at once (default: one per core).
+    pub workers: usize,
+    /// Longest time one file may take to extract or OCR.
+    pub extract_timeout_secs: u64,
 }
 
 impl std::fmt::Debug for Config {
@@ -60,6 +66,9 @@ impl std::fmt::Debug for Config {
             .field("trust_proxy", &self.trust_proxy)
             .field("site_root", &self.site_root)
             .field("log_format", &self.log_format)
+            .field("index_dir", &self.index_dir)
+            .field("workers", &self.workers)
+            .field("extract_timeout_secs", &self.extract_timeout_secs)
             .finish()
     }
 }
@@ -189,6 +198,24 @@ impl Config {
                 ))
             }
         };
+        let index_dir = get("AKTENWERK_INDEX_DIR")
+            .map(PathBuf::from)
+            .unwrap_or_else(|| data_dir.join("search"));
+        let cores = std::thread::available_parallelism().map_or(2, usize::from);
+        let workers = parse_number(
+            &get("AKTENWERK_WORKERS"),
+            "AKTENWERK_WORKERS",
+            i64::try_from(cores).unwrap_or(2),
+            1,
+            64,
+        )?;
+        let extract_timeout_secs = parse_number(
+            &get("AKTENWERK_EXTRACT_TIMEOUT_SECS"),
+            "AKTENWERK_EXTRACT_TIMEOUT_SECS",
+            600,
+            5,
+            24 * 3600,
+        )?;
         Ok(Config {
             listen,
             data_dir,
@@ -204,6 +231,9 @@ impl Config {
             trust_proxy,
             site_root,
             log_format,
+            index_dir,
+            workers: usize::try_from(workers).unwrap_or(1),
+            extract_timeout_secs: u64::try_from(extract_timeout_secs).unwrap_or(600),
         })
     }
 

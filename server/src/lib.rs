@@ -1,6 +1,7 @@
 //! The Aktenwerk server: configuration, start-up, the HTTP layers and the
 //! router that serves the Leptos app, its server functions and static files.
 
+pub mod background;
 pub mod config;
 pub mod http;
 pub mod startup;
@@ -106,6 +107,9 @@ pub fn router(config: &Config, state: AppState) -> Router {
 pub async fn serve(config: Config) -> Result<(), Box<dyn std::error::Error>> {
     let state = startup::prepare(&config).await?;
     spawn_session_cleanup(state.clone());
+    let extractor = background::Extractor::this_binary(config.extract_timeout_secs)
+        .map_err(|error| format!("Programmdatei nicht auffindbar: {error}"))?;
+    background::start(&state, extractor, config.workers);
     let app = router(&config, state.clone());
     let listener = tokio::net::TcpListener::bind(config.listen)
         .await

@@ -25,6 +25,11 @@ pub enum StartupError {
     Database(#[from] app::db::DbError),
     #[error("Erstbefüllung (Administratorkonto, Aktenplan): {0}")]
     Bootstrap(app::error::AppError),
+    #[error("Suchindex {path} kann nicht geöffnet werden: {source}")]
+    Index {
+        path: String,
+        source: app::search::index::IndexError,
+    },
     #[error("Dokumentablage {path} kann nicht aufgeräumt werden: {source}")]
     Blobs {
         path: String,
@@ -147,12 +152,51 @@ pub async fn prepare(config: &Config) -> Result<AppState, StartupError> {
         .map_err(|error| StartupError::Database(app::db::DbError::Open(error)))?;
     tracing::info!(positions, "Aktenplan in memory");
     let blobs = recover_blobs(config, &pool).await?;
+    let search = open_index(config, &pool).await?;
+    let requeued = app::processing::storage::requeue_interrupted(&pool)
+        .await
+        .map_err(|error| StartupError::Database(app::db::DbError::Open(error)))?;
+    if requeued > 0 {
+        tracing::info!(
+            jobs = requeued,
+            "text extraction interrupted by the last stop continues"
+        );
+    }
     Ok(AppState {
         pool,
         settings: Arc::new(settings),
         plan,
         blobs,
+        search,
+        wake: app::state::Wakeups::default(),
     })
+}
+
+/// Opens the full-text index. A missing or damaged index starts empty and
+/// every document is queued, so the indexer refills it from the database.
+async fn open_index(
+    config: &Config,
+    pool: &sqlx::SqlitePool,
+) -> Result<app::search::index::SearchIndex, StartupError> {
+    use app::search::index::{Opened, SearchIndex};
+    create_dir(&config.index_dir)?;
+    let (index, opened) =
+        SearchIndex::open(&config.index_dir).map_err(|source| StartupError::Index {
+            path: config.index_dir.display().to_string(),
+            source,
+        })?;
+    let reason = match opened {
+        Opened::Existing => return Ok(index),
+        Opened::Created => "new index".to_string(),
+        Opened::Recreated { reason } => reason,
+    };
+    let queued = app::search::sync::queue_all(pool)
+        .await
+        .map_err(|error| StartupError::Database(app::db::DbError::Open(error)))?;
+    if queued > 0 {
+        tracing::warn!(%reason, documents = queued, "search index is rebuilt from the database");
+    }
+    Ok(index)
 }
 
 /// Removes what interrupted uploads left behind; runs before the first

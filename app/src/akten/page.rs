@@ -101,6 +101,7 @@ fn Akte(
             })}
             <dt>"Freigegeben für"</dt><dd>{shared}</dd>
         </dl>
+        <crate::search::page::ScopedSearch scope="akte" value=id.to_string() label="In dieser Akte suchen"/>
         <AkteDocuments akte_id=id open state=documents/>
         {(detail.is_owner && open).then(|| view! {
             <section class="panel" aria-labelledby="close-heading">

@@ -570,6 +570,7 @@ fn Detail(detail: PositionDetail, create: ServerAction<CreateAkte>) -> impl Into
                     "Änderung an dieser Position vorschlagen"
                 </a>
             </p>
+            <crate::search::page::ScopedSearch scope="plan" value=detail.code.to_string() label="Dokumente in diesem Bereich des Aktenplans suchen"/>
         </section>
         <section class="panel" aria-labelledby="akten-heading">
             <h2 id="akten-heading">{format!("Akten Ihrer Gemeinde ({akten_count})")}</h2>

@@ -5,7 +5,7 @@ use crate::shell::components::{ErrorNotice, PageHeading};
 use leptos::prelude::*;
 use leptos_router::hooks::use_query_map;
 
-const ACTIONS: [&str; 25] = [
+const ACTIONS: [&str; 27] = [
     "login",
     "login_failed",
     "logout",
@@ -28,6 +28,8 @@ const ACTIONS: [&str; 25] = [
     "document_restored",
     "trash_emptied",
     "blobs_verified",
+    "jobs_retried",
+    "document_reprocess",
     "akte_opened",
     "plan_published",
     "plan_csv_imported",

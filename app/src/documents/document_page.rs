@@ -17,6 +17,14 @@ use std::collections::BTreeSet;
 #[component]
 pub fn DocumentPage() -> impl IntoView {
     let params = use_params_map();
+    // Words of the search that led here, marked in the found text.
+    let query = leptos_router::hooks::use_query_map();
+    let mark = move || {
+        query
+            .read()
+            .get("markieren")
+            .filter(|m| !m.trim().is_empty())
+    };
     let id = move || {
         params
             .read()
@@ -74,7 +82,7 @@ pub fn DocumentPage() -> impl IntoView {
             {move || Suspend::new(async move {
                 match document.await {
                     Ok(detail) => view! {
-                        <Document detail save bulk restore uploaded/>
+                        <Document detail save bulk restore uploaded mark=mark()/>
                         <History history/>
                     }.into_any(),
                     Err(error) => view! {
@@ -103,6 +111,7 @@ fn Document(
     bulk: ServerAction<BulkDocuments>,
     restore: ServerAction<RestoreDocumentVersion>,
     uploaded: RwSignal<i64>,
+    mark: Option<String>,
 ) -> impl IntoView {
     let d = detail.summary.clone();
     let id = d.id;
@@ -138,6 +147,7 @@ fn Document(
                 {current.clone().map(|v| preview(id, &d.title, v))}
             </section>
             <div class="document-side">
+                <crate::processing::status::TextStatus document_id=id may_edit/>
                 {may_edit.then(|| view! { <MetadataForm detail=detail.clone() save/> })}
                 {(!may_edit).then(|| view! { <MetadataView detail=detail.clone()/> })}
                 {may_edit.then(|| view! {
@@ -149,6 +159,7 @@ fn Document(
             </div>
         </div>
         }.into_any()}
+        <crate::processing::status::FoundText document_id=id mark=mark/>
         {view! {
         <section aria-labelledby="versions-heading">
             <h2 id="versions-heading">"Versionen"</h2>

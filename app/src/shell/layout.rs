@@ -72,6 +72,8 @@ fn Header(user: SessionUser) -> impl IntoView {
                     <span class="brand-name">"Aktenwerk"</span>
                     <span class="visually-hidden">" – zur Startseite"</span>
                 </a>
+                {crate::documents::may_handle_documents(&user)
+                    .then(|| view! { <crate::search::header_field::HeaderSearch/> })}
                 <p class="municipality" data-tour="gemeinde">
                     <span class="visually-hidden">"Gemeinde: "</span>
                     {user.municipality.name.clone()}

@@ -55,16 +55,6 @@ fn UnderConstruction(title: &'static str, planned: &'static str) -> impl IntoVie
 }
 
 #[component]
-pub fn SuchePage() -> impl IntoView {
-    view! {
-        <UnderConstruction
-            title="Suche"
-            planned="Geplant: Volltextsuche über alle Dokumente Ihrer Gemeinde, auch in eingescannten Schreiben."
-        />
-    }
-}
-
-#[component]
 pub fn NeuigkeitenPage() -> impl IntoView {
     view! {
         <UnderConstruction

@@ -40,6 +40,8 @@ pub fn UserAdminPage() -> impl IntoView {
         <p class="lead">
             "Legen Sie Konten an, ändern Sie Gemeinde und Rolle, setzen Sie Passwörter zurück. "
             <a href="/verwaltung/protokoll">"Zum Protokoll aller Änderungen"</a>
+            " · "
+            <a href="/verwaltung/verarbeitung">"Texterkennung: Warteschlange"</a>
         </p>
         <div role="status" aria-live="polite" class="action-results">
             <OneTimePasswordNotice result=Signal::derive(move || create.value().get()) created=true/>

@@ -176,7 +176,11 @@ pub async fn upload(
     }
 
     match store(&state, &user, ip, target, &name, kind, pending).await {
-        Ok(answer) => (StatusCode::CREATED, Json(answer)).into_response(),
+        Ok(answer) => {
+            // The new version's extraction job is waiting: start it now.
+            state.wake.jobs.notify_one();
+            (StatusCode::CREATED, Json(answer)).into_response()
+        }
         Err(StoreError::Gone) => not_found("Das Dokument"),
         Err(StoreError::Duplicate(existing_id, title)) => duplicate(&name, existing_id, &title),
         Err(StoreError::Blob(BlobError::Injected(step))) => {

@@ -14,6 +14,18 @@ use tower::ServiceExt;
 pub const DEMO_PASSWORD: &str = app::users::bootstrap::DEMO_PASSWORD;
 pub const ORIGIN: &str = "http://aktenwerk.test";
 
+/// Extraction as in production, through the real binary's `extract` command.
+pub fn test_extractor() -> server::background::Extractor {
+    server::background::Extractor {
+        program: env!("CARGO_BIN_EXE_aktenwerk").into(),
+        args: vec!["extract".into()],
+        limits: extract::Limits {
+            wall: std::time::Duration::from_secs(60),
+            ..extract::Limits::default()
+        },
+    }
+}
+
 pub struct TestApp {
     pub router: Router,
     pub state: app::state::AppState,
@@ -57,6 +69,53 @@ impl TestApp {
         let state = server::startup::prepare(&config).await.expect("startup");
         let router = server::router(&config, state.clone());
         TestApp { router, state, dir }
+    }
+
+    /// A demo server that also runs its background work: extraction
+    /// workers (the real `aktenwerk extract` child) and the indexer.
+    pub async fn demo_with_background() -> TestApp {
+        let app = TestApp::demo().await;
+        app.start_background();
+        app
+    }
+
+    /// Another server on the same data directory, as after a restart.
+    pub async fn restart(self) -> TestApp {
+        let TestApp { dir, .. } = self;
+        let config = Config::from_vars([
+            (
+                "AKTENWERK_DATA_DIR".to_string(),
+                dir.path().display().to_string(),
+            ),
+            ("AKTENWERK_DEMO".to_string(), "true".to_string()),
+        ])
+        .expect("config");
+        let state = server::startup::prepare(&config).await.expect("startup");
+        let router = server::router(&config, state.clone());
+        TestApp { router, state, dir }
+    }
+
+    pub fn start_background(&self) {
+        server::background::start(&self.state, test_extractor(), 2);
+    }
+
+    /// Waits until the newest version of a document has a settled text
+    /// state (searchable or failed) and returns it.
+    pub async fn settled_text_state(&self, document_id: i64) -> app::processing::TextState {
+        let deadline = std::time::Instant::now() + std::time::Duration::from_secs(90);
+        loop {
+            let state = app::processing::storage::text_state(&self.state.pool, document_id)
+                .await
+                .expect("text state");
+            if state.is_settled() {
+                return state;
+            }
+            assert!(
+                std::time::Instant::now() < deadline,
+                "document {document_id} still {state:?}"
+            );
+            tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+        }
     }
 
     pub async fn send(&self, request: Request<Body>) -> Reply {

@@ -1,0 +1,330 @@
+//! The job table and the extracted texts: every SQL statement of processing.
+
+use super::{QueueEntry, QueueOverview, TextState, MAX_ATTEMPTS};
+use crate::audit::storage::format_local;
+use sqlx::SqlitePool;
+
+/// A job a worker has taken.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ClaimedJob {
+    pub job_id: i64,
+    pub version_id: i64,
+    /// Including this attempt.
+    pub attempts: i64,
+    pub sha256: String,
+    /// The stored file kind (`FileKind::as_str`).
+    pub kind: String,
+}
+
+/// What extraction found, as stored.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct FoundText {
+    pub text: String,
+    pub pages: i64,
+    pub ocr_pages: i64,
+    /// `text`, `ocr`, `mixed` or `none`.
+    pub method: String,
+}
+
+/// Takes the oldest due job and marks it running; `None` when nothing is due.
+pub async fn claim_next(pool: &SqlitePool, now: i64) -> Result<Option<ClaimedJob>, sqlx::Error> {
+    let mut tx = crate::db::begin_write(pool).await?;
+    let claimed: Option<(i64, i64, i64)> = sqlx::query_as(
+        "UPDATE jobs SET status = 'running', attempts = attempts + 1, started_at = ?1, updated_at = ?1
+         WHERE id = (SELECT id FROM jobs WHERE status = 'pending' AND run_after <= ?1
+                     AND kind = 'process_version' ORDER BY run_after, id LIMIT 1)
+         RETURNING id, version_id, attempts",
+    )
+    .bind(now)
+    .fetch_optional(&mut *tx)
+    .await?;
+    let Some((job_id, version_id, attempts)) = claimed else {
+        tx.commit().await?;
+        return Ok(None);
+    };
+    let (sha256, kind): (String, String) =
+        sqlx::query_as("SELECT sha256, kind FROM document_versions WHERE id = ?")
+            .bind(version_id)
+            .fetch_one(&mut *tx)
+            .await?;
+    tx.commit().await?;
+    Ok(Some(ClaimedJob {
+        job_id,
+        version_id,
+        attempts,
+        sha256,
+        kind,
+    }))
+}
+
+/// Stores the text and closes the job in one transaction.
+pub async fn complete(
+    pool: &SqlitePool,
+    job: &ClaimedJob,
+    found: &FoundText,
+    now: i64,
+) -> Result<(), sqlx::Error> {
+    let mut tx = crate::db::begin_write(pool).await?;
+    sqlx::query(
+        "INSERT INTO version_texts (version_id, text, pages, ocr_pages, method, extracted_at)
+         VALUES (?, ?, ?, ?, ?, ?)
+         ON CONFLICT (version_id) DO UPDATE SET text = excluded.text, pages = excluded.pages,
+             ocr_pages = excluded.ocr_pages, method = excluded.method, extracted_at = excluded.extracted_at",
+    )
+    .bind(job.version_id)
+    .bind(&found.text)
+    .bind(found.pages)
+    .bind(found.ocr_pages)
+    .bind(&found.method)
+    .bind(now)
+    .execute(&mut *tx)
+    .await?;
+    sqlx::query(
+        "UPDATE jobs SET status = 'done', last_error = NULL, finished_at = ?, updated_at = ? WHERE id = ?",
+    )
+    .bind(now)
+    .bind(now)
+    .bind(job.job_id)
+    .execute(&mut *tx)
+    .await?;
+    tx.commit().await
+}
+
+/// Records a failed attempt: retried after a pause while attempts remain and
+/// the failure may pass, otherwise failed for good.
+pub async fn fail(
+    pool: &SqlitePool,
+    job: &ClaimedJob,
+    reason: &str,
+    may_pass: bool,
+    now: i64,
+) -> Result<(), sqlx::Error> {
+    let retry = may_pass && job.attempts < MAX_ATTEMPTS;
+    let (status, run_after, finished) = if retry {
+        ("pending", now + super::backoff_secs(job.attempts), None)
+    } else {
+        ("failed", 0, Some(now))
+    };
+    sqlx::query(
+        "UPDATE jobs SET status = ?, last_error = ?, run_after = ?, finished_at = ?, updated_at = ? WHERE id = ?",
+    )
+    .bind(status)
+    .bind(reason)
+    .bind(run_after)
+    .bind(finished)
+    .bind(now)
+    .bind(job.job_id)
+    .execute(pool)
+    .await?;
+    Ok(())
+}
+
+/// Jobs that were running when the server stopped go back to the queue; the
+/// interrupted attempt does not count.
+pub async fn requeue_interrupted(pool: &SqlitePool) -> Result<u64, sqlx::Error> {
+    let done = sqlx::query(
+        "UPDATE jobs SET status = 'pending', attempts = MAX(attempts - 1, 0), run_after = 0
+         WHERE status = 'running'",
+    )
+    .execute(pool)
+    .await?;
+    Ok(done.rows_affected())
+}
+
+/// Queues the newest version of a document again (the "reprocess" action).
+/// A job already waiting or running for it is reused. Returns false when the
+/// document has no version.
+pub async fn reprocess_document(
+    pool: &SqlitePool,
+    document_id: i64,
+    now: i64,
+) -> Result<bool, sqlx::Error> {
+    let mut tx = crate::db::begin_write(pool).await?;
+    let version: Option<(i64,)> = sqlx::query_as(
+        "SELECT id FROM document_versions WHERE document_id = ? ORDER BY number DESC LIMIT 1",
+    )
+    .bind(document_id)
+    .fetch_optional(&mut *tx)
+    .await?;
+    let Some((version_id,)) = version else {
+        return Ok(false);
+    };
+    let open: Option<(i64,)> = sqlx::query_as(
+        "SELECT id FROM jobs WHERE version_id = ? AND status IN ('pending', 'running') LIMIT 1",
+    )
+    .bind(version_id)
+    .fetch_optional(&mut *tx)
+    .await?;
+    match open {
+        Some((job_id,)) => {
+            sqlx::query(
+                "UPDATE jobs SET run_after = 0, updated_at = ? WHERE id = ? AND status = 'pending'",
+            )
+            .bind(now)
+            .bind(job_id)
+            .execute(&mut *tx)
+            .await?;
+        }
+        None => {
+            sqlx::query(
+                "INSERT INTO jobs (kind, version_id, created_at, updated_at) VALUES ('process_version', ?, ?, ?)",
+            )
+            .bind(version_id)
+            .bind(now)
+            .bind(now)
+            .execute(&mut *tx)
+            .await?;
+        }
+    }
+    tx.commit().await?;
+    Ok(true)
+}
+
+/// Puts every job that failed for good back into the queue.
+pub async fn retry_failed(pool: &SqlitePool, now: i64) -> Result<u64, sqlx::Error> {
+    let done = sqlx::query(
+        "UPDATE jobs SET status = 'pending', attempts = 0, run_after = 0, updated_at = ? WHERE status = 'failed'",
+    )
+    .bind(now)
+    .execute(pool)
+    .await?;
+    Ok(done.rows_affected())
+}
+
+/// The state of a document's newest version.
+pub async fn text_state(pool: &SqlitePool, document_id: i64) -> Result<TextState, sqlx::Error> {
+    #[derive(sqlx::FromRow)]
+    struct Row {
+        version_id: i64,
+        text_pages: Option<i64>,
+        ocr_pages: Option<i64>,
+        method: Option<String>,
+        job_status: Option<String>,
+        attempts: Option<i64>,
+        last_error: Option<String>,
+        run_after: Option<i64>,
+        queued_for_index: i64,
+    }
+    let row: Option<Row> = sqlx::query_as(
+        "SELECT v.id AS version_id, t.pages AS text_pages, t.ocr_pages, t.method,
+                j.status AS job_status, j.attempts, j.last_error, j.run_after,
+                EXISTS (SELECT 1 FROM search_outbox o WHERE o.document_id = v.document_id) AS queued_for_index
+         FROM document_versions v
+         LEFT JOIN version_texts t ON t.version_id = v.id
+         LEFT JOIN jobs j ON j.id = (SELECT MAX(id) FROM jobs WHERE version_id = v.id)
+         WHERE v.document_id = ? ORDER BY v.number DESC LIMIT 1",
+    )
+    .bind(document_id)
+    .fetch_optional(pool)
+    .await?;
+    let Some(row) = row else {
+        return Ok(TextState::Waiting);
+    };
+    let _ = row.version_id;
+    Ok(match row.job_status.as_deref() {
+        Some("running") => TextState::Running,
+        Some("pending") if row.attempts.unwrap_or(0) > 0 => TextState::Retrying {
+            attempt: row.attempts.unwrap_or(0),
+            next_at: format_local(row.run_after.unwrap_or(0)),
+            reason: row.last_error.unwrap_or_default(),
+        },
+        Some("pending") => TextState::Waiting,
+        Some("failed") => TextState::Failed {
+            reason: row.last_error.unwrap_or_default(),
+        },
+        _ => match (row.text_pages, row.method) {
+            (Some(pages), Some(method)) if row.queued_for_index == 0 => TextState::Searchable {
+                pages,
+                ocr_pages: row.ocr_pages.unwrap_or(0),
+                method,
+            },
+            (Some(_), Some(_)) => TextState::Indexing,
+            _ => TextState::Waiting,
+        },
+    })
+}
+
+/// Counts and the jobs worth looking at, for the administration.
+pub async fn overview(pool: &SqlitePool, limit: i64) -> Result<QueueOverview, sqlx::Error> {
+    let counts: Vec<(String, i64)> =
+        sqlx::query_as("SELECT status, COUNT(*) FROM jobs GROUP BY status")
+            .fetch_all(pool)
+            .await?;
+    let mut result = QueueOverview::default();
+    for (status, count) in counts {
+        match status.as_str() {
+            "pending" => result.counts.pending = count,
+            "running" => result.counts.running = count,
+            "done" => result.counts.done = count,
+            "failed" => result.counts.failed = count,
+            _ => {}
+        }
+    }
+    let (ocr_pages,): (i64,) =
+        sqlx::query_as("SELECT COALESCE(SUM(ocr_pages), 0) FROM version_texts")
+            .fetch_one(pool)
+            .await?;
+    result.counts.ocr_pages = ocr_pages;
+    #[derive(sqlx::FromRow)]
+    struct Row {
+        job_id: i64,
+        document_id: i64,
+        version: i64,
+        municipality_code: String,
+        kind: String,
+        size: i64,
+        status: String,
+        attempts: i64,
+        last_error: Option<String>,
+        created_at: i64,
+        run_after: i64,
+    }
+    let rows: Vec<Row> = sqlx::query_as(
+        "SELECT j.id AS job_id, v.document_id, v.number AS version, m.code AS municipality_code,
+                v.kind, v.size, j.status, j.attempts, j.last_error, j.created_at, j.run_after
+         FROM jobs j
+         JOIN document_versions v ON v.id = j.version_id
+         JOIN documents d ON d.id = v.document_id
+         JOIN municipalities m ON m.id = d.municipality_id
+         WHERE j.status != 'done'
+         ORDER BY CASE j.status WHEN 'failed' THEN 0 WHEN 'running' THEN 1 ELSE 2 END, j.id
+         LIMIT ?",
+    )
+    .bind(limit)
+    .fetch_all(pool)
+    .await?;
+    result.entries = rows
+        .into_iter()
+        .map(|row| QueueEntry {
+            job_id: row.job_id,
+            document_id: row.document_id,
+            version: row.version,
+            municipality_code: row.municipality_code,
+            file_kind: row.kind,
+            size: row.size,
+            when: format_local(if row.status == "pending" && row.run_after > 0 {
+                row.run_after
+            } else {
+                row.created_at
+            }),
+            status: row.status,
+            attempts: row.attempts,
+            last_error: row.last_error,
+        })
+        .collect();
+    Ok(result)
+}
+
+/// The newest text found for a document (of the newest version that has one).
+pub async fn found_text(
+    pool: &SqlitePool,
+    document_id: i64,
+) -> Result<Option<String>, sqlx::Error> {
+    sqlx::query_scalar(
+        "SELECT t.text FROM version_texts t JOIN document_versions v ON v.id = t.version_id
+         WHERE v.document_id = ? ORDER BY v.number DESC LIMIT 1",
+    )
+    .bind(document_id)
+    .fetch_optional(pool)
+    .await
+}

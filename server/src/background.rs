@@ -1,0 +1,40 @@
+//! Work the server does besides answering requests: the text-extraction
+//! workers and the indexer that keeps the search in step with the database.
+
+pub mod indexer;
+pub mod workers;
+
+use app::state::AppState;
+use std::path::PathBuf;
+
+/// How extraction runs: which program the child process is (the server's
+/// own binary with the `extract` command) and its limits.
+#[derive(Clone, Debug)]
+pub struct Extractor {
+    pub program: PathBuf,
+    pub args: Vec<String>,
+    pub limits: extract::Limits,
+}
+
+impl Extractor {
+    /// This very binary, `aktenwerk extract …`.
+    pub fn this_binary(timeout_secs: u64) -> std::io::Result<Extractor> {
+        Ok(Extractor {
+            program: std::env::current_exe()?,
+            args: vec!["extract".into()],
+            limits: extract::Limits {
+                wall: std::time::Duration::from_secs(timeout_secs),
+                ..extract::Limits::default()
+            },
+        })
+    }
+}
+
+/// Starts the indexer and `workers` extraction workers.
+pub fn start(state: &AppState, extractor: Extractor, workers: usize) {
+    tokio::spawn(indexer::run(state.clone()));
+    let extractor = std::sync::Arc::new(extractor);
+    for number in 0..workers.max(1) {
+        tokio::spawn(workers::run(state.clone(), extractor.clone(), number));
+    }
+}
