@@ -71,6 +71,12 @@ pub(crate) fn extract(path: &Path, limits: &Limits) -> Result<Extracted, Extract
                 ));
                 continue;
             };
+            if dpi < limits.ocr_dpi {
+                notes.push(format!(
+                    "Seite {n}: sehr große Seite, mit {dpi} statt {} dpi erkannt.",
+                    limits.ocr_dpi
+                ));
+            }
             let base = dir.path().join(format!("seite-{n}"));
             let n_str = n.to_string();
             tools::run(
