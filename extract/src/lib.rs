@@ -22,7 +22,7 @@ mod sandbox;
 mod tools;
 
 use std::path::Path;
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use serde::{Deserialize, Serialize};
 
@@ -238,8 +238,12 @@ impl ExtractError {
 /// memory limit of its own: call it through [`run_in_child`] for untrusted
 /// files.
 pub fn extract_file(path: &Path, kind: Kind, limits: &Limits) -> Result<Extracted, ExtractError> {
+    // OCR of a long scan stops starting new pages at 80 % of the wall
+    // limit, leaving time to hand back what is done; the parent's kill at
+    // 100 % would lose everything.
+    let ocr_until = Instant::now() + limits.wall.mul_f64(0.8);
     let mut out = match kind {
-        Kind::Pdf => pdf::extract(path, limits)?,
+        Kind::Pdf => pdf::extract(path, limits, ocr_until)?,
         Kind::Tiff | Kind::Png | Kind::Jpeg => image::extract(path, kind, limits)?,
         Kind::Docx => office::docx(path, limits)?,
         Kind::Xlsx => office::xlsx(path, limits)?,

@@ -2,6 +2,7 @@
 //! one at a time with `pdftoppm` and read by Tesseract.
 
 use std::path::Path;
+use std::time::Instant;
 
 use crate::{tools, ExtractError, Extracted, Limits, Method};
 
@@ -10,7 +11,13 @@ const MIN_TEXT_CHARS: usize = 20;
 /// Below this resolution OCR stops being worth it; such pages are skipped.
 const MIN_DPI: u32 = 100;
 
-pub(crate) fn extract(path: &Path, limits: &Limits) -> Result<Extracted, ExtractError> {
+/// `ocr_until`: no new page is OCR'd after this instant, so a long scan
+/// returns the pages done so far instead of being killed at the wall limit.
+pub(crate) fn extract(
+    path: &Path,
+    limits: &Limits,
+    ocr_until: Instant,
+) -> Result<Extracted, ExtractError> {
     let info = tools::run("pdfinfo", [path.as_os_str()])?;
     let pages = parse_pages(&String::from_utf8_lossy(&info))
         .ok_or_else(|| ExtractError::Malformed("pdfinfo nennt keine Seitenzahl.".to_owned()))?;
@@ -53,9 +60,14 @@ pub(crate) fn extract(path: &Path, limits: &Limits) -> Result<Extracted, Extract
             .prefix("aktenwerk-ocr-")
             .tempdir()?;
         let mut skipped_by_limit = Vec::new();
+        let mut skipped_by_time = Vec::new();
         for &n in &scans {
             if ocr_pages >= limits.max_ocr_pages {
                 skipped_by_limit.push(n);
+                continue;
+            }
+            if Instant::now() >= ocr_until {
+                skipped_by_time.push(n);
                 continue;
             }
             let Some(&(w, h)) = sizes.get(&n) else {
@@ -113,6 +125,12 @@ pub(crate) fn extract(path: &Path, limits: &Limits) -> Result<Extracted, Extract
                 "{} Seiten ohne Textebene (Seite {first} bis {last}) nicht per OCR erfasst: höchstens {} Seiten je Dokument.",
                 skipped_by_limit.len(),
                 limits.max_ocr_pages
+            ));
+        }
+        if let (Some(first), Some(last)) = (skipped_by_time.first(), skipped_by_time.last()) {
+            notes.push(format!(
+                "{} Seiten ohne Textebene (Seite {first} bis {last}) aus Zeitgründen nicht per OCR erfasst.",
+                skipped_by_time.len()
             ));
         }
     }

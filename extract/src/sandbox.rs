@@ -15,6 +15,7 @@ use std::io::{Read, Write};
 use std::os::unix::process::{CommandExt, ExitStatusExt};
 use std::path::Path;
 use std::process::{Command, Stdio};
+use std::sync::mpsc;
 use std::thread;
 use std::time::{Duration, Instant};
 
@@ -28,6 +29,8 @@ pub const LIMITS_ENV: &str = "AKTENWERK_EXTRACT_LIMITS";
 
 /// Stderr beyond this is dropped (it only feeds error messages).
 const STDERR_CAP: usize = 64 * 1024;
+/// How long the pipes may stay open after the child is gone.
+const READER_GRACE: Duration = Duration::from_secs(2);
 
 /// The error half of the child's JSON protocol.
 #[derive(Serialize, Deserialize)]
@@ -178,6 +181,15 @@ fn read_capped(mut r: impl Read, cap: usize) -> (Vec<u8>, bool) {
     (kept, overflow)
 }
 
+/// Read a pipe on its own thread; the result arrives on the channel.
+fn reader(pipe: impl Read + Send + 'static, cap: usize) -> mpsc::Receiver<(Vec<u8>, bool)> {
+    let (tx, rx) = mpsc::channel();
+    thread::spawn(move || {
+        let _ = tx.send(read_capped(pipe, cap));
+    });
+    rx
+}
+
 /// True once `pid` has exited; leaves it unreaped (`WNOWAIT`).
 fn has_exited(pid: libc::pid_t) -> std::io::Result<bool> {
     // SAFETY: zeroed siginfo_t is a valid out-parameter for waitid.
@@ -214,12 +226,18 @@ pub fn run_in_child(
     kind: Kind,
     limits: &Limits,
 ) -> Result<Extracted, ExtractError> {
+    // The child's scratch files (rasterised pages) go here, so they are
+    // removed even when the child is killed.
+    let scratch = tempfile::Builder::new()
+        .prefix("aktenwerk-extract-")
+        .tempdir()?;
     let mut child = Command::new(program)
         .args(prefix_args)
         .arg(kind.as_str())
         .arg(path)
         .env("OMP_THREAD_LIMIT", "1")
         .env(LIMITS_ENV, limits.to_env_value())
+        .env("TMPDIR", scratch.path())
         .stdin(Stdio::null())
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
@@ -234,14 +252,8 @@ pub fn run_in_child(
 
     // JSON escapes at most double the text; a MiB for the rest.
     let stdout_cap = limits.max_text_bytes.saturating_mul(2) + 1024 * 1024;
-    let stdout = child
-        .stdout
-        .take()
-        .map(|s| thread::spawn(move || read_capped(s, stdout_cap)));
-    let stderr = child
-        .stderr
-        .take()
-        .map(|s| thread::spawn(move || read_capped(s, STDERR_CAP)));
+    let stdout = child.stdout.take().map(|s| reader(s, stdout_cap));
+    let stderr = child.stderr.take().map(|s| reader(s, STDERR_CAP));
 
     let mut timed_out = false;
     loop {
@@ -263,8 +275,18 @@ pub fn run_in_child(
     // Whether it finished or not: nothing of the group outlives this call.
     kill_group(pid);
     let status = child.wait()?;
-    let (out, out_overflow) = stdout.and_then(|h| h.join().ok()).unwrap_or_default();
-    let (err, _) = stderr.and_then(|h| h.join().ok()).unwrap_or_default();
+    // A process that left the group (setsid) could keep a pipe open
+    // forever; give the readers a moment, then go on without them.
+    let grace = Instant::now() + READER_GRACE;
+    let collect = |rx: Option<mpsc::Receiver<(Vec<u8>, bool)>>| {
+        rx.and_then(|rx| {
+            rx.recv_timeout(grace.saturating_duration_since(Instant::now()))
+                .ok()
+        })
+        .unwrap_or_default()
+    };
+    let (out, out_overflow) = collect(stdout);
+    let (err, _) = collect(stderr);
 
     if timed_out {
         return Err(ExtractError::Timeout {

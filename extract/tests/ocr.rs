@@ -101,3 +101,28 @@ fn image_pixel_flood_is_refused_before_ocr() {
     assert!(matches!(e, ExtractError::TooLarge(_)), "{e:?}");
     assert!(e.to_string().contains("100000 × 100000"), "{e}");
 }
+
+#[test]
+fn ocr_stops_early_near_the_wall_limit() {
+    let dir = tempfile::tempdir().unwrap();
+    let gray = common::rasterise_gray(&scan_pdf(dir.path()), 100);
+    let p = dir.path().join("spaet.pdf");
+    let pages = [
+        Page::Text(&["Anlage 1: Bescheid über den Ausbaubeitrag"], 12),
+        Page::Image(&gray),
+    ];
+    std::fs::write(&p, common::build_pdf(&pages, 420, 150)).unwrap();
+    // No time left at all: the text layer still comes back.
+    let limits = Limits {
+        wall: std::time::Duration::ZERO,
+        ..limits()
+    };
+    let r = extract_file(&p, Kind::Pdf, &limits).unwrap();
+    assert_eq!(
+        (r.pages, r.ocr_pages, r.method),
+        (2, 0, Method::Text),
+        "{r:?}"
+    );
+    assert!(r.text.contains("Anlage 1"), "{r:?}");
+    assert!(r.notes.iter().any(|n| n.contains("Zeitgründen")), "{r:?}");
+}
