@@ -3,7 +3,8 @@
 //! [`extract::child_main`] as `aktenwerk extract <kind> <path>`.
 //!
 //! Two extra modes exercise the sandbox without a real hostile file:
-//! `hog <kind> <path>` sets the rlimits and then allocates until it dies;
+//! `hog <kind> <path>` sets the rlimits and then allocates until it dies
+//! (or gives up at 4 GiB);
 //! `sleep <pid-file> <kind> <path>` starts `sleep 60` as a grandchild,
 //! writes its own pid (the process group id) to `pid-file` and sleeps.
 
@@ -24,10 +25,13 @@ fn main() {
                 std::process::exit(4);
             }
             let mut hoard: Vec<Vec<u8>> = Vec::new();
-            loop {
-                // Touch every page so the memory is really used.
+            // Touch every page so the memory is really used. Should the
+            // limit not bind, stop at 4 GiB rather than starve the machine;
+            // the parent then sees no JSON and the test fails.
+            for _ in 0..64 {
                 hoard.push(vec![1u8; 64 * 1024 * 1024]);
             }
+            std::process::exit(5);
         }
         Some("sleep") => {
             let pid_file = args.get(1).cloned().unwrap_or_default();
