@@ -68,6 +68,11 @@ impl<R: Read> Read for Guarded<'_, R> {
     }
 }
 
+/// Elements whose content is never text of the document: OOXML repeats
+/// text boxes in `mc:Fallback` (VML) after `mc:Choice`, and ODF keeps
+/// deleted text in `text:tracked-changes`.
+const SKIPPED: &[&str] = &["Fallback", "tracked-changes"];
+
 /// One XML event, reduced to what the extractors need.
 enum Ev<'a> {
     /// Start of an element (also emitted for empty elements) by local name.
@@ -130,6 +135,7 @@ impl Container {
         };
         let mut reader = Reader::from_reader(BufReader::new(guarded));
         let mut buf = Vec::new();
+        let mut skip_depth = 0u32;
         loop {
             let ev = match reader.read_event_into(&mut buf) {
                 Ok(ev) => ev,
@@ -142,7 +148,18 @@ impl Container {
                     )));
                 }
             };
+            // Nothing inside a skipped element reaches the handler.
             let go_on = match &ev {
+                Event::Start(e) if SKIPPED.contains(&e.local_name().into_inner()) => {
+                    skip_depth += 1;
+                    true
+                }
+                Event::End(e) if SKIPPED.contains(&e.local_name().into_inner()) => {
+                    skip_depth = skip_depth.saturating_sub(1);
+                    true
+                }
+                Event::Eof => break,
+                _ if skip_depth > 0 => true,
                 Event::Start(e) => handler(Ev::Start(e.local_name().into_inner(), e)),
                 Event::Empty(e) => {
                     handler(Ev::Start(e.local_name().into_inner(), e))
@@ -168,7 +185,6 @@ impl Container {
                         None => true,
                     }
                 }
-                Event::Eof => break,
                 _ => true,
             };
             if !go_on {
@@ -399,6 +415,21 @@ pub(crate) fn pptx(path: &Path, limits: &Limits) -> Result<Extracted, ExtractErr
         })?;
         out.push_str("\n\n");
     }
+    // Speaker notes after all slides: their numbering need not match.
+    for notes in c.numbered("ppt/notesSlides/notesSlide", ".xml") {
+        let mut in_t = false;
+        c.walk(&notes, |ev| {
+            match ev {
+                Ev::Start("t", _) => in_t = true,
+                Ev::End("t") => in_t = false,
+                Ev::Text(t) if in_t => out.push_str(t),
+                Ev::Start("br", _) | Ev::End("p") => out.push('\n'),
+                _ => {}
+            }
+            !full(&out, limits)
+        })?;
+        out.push('\n');
+    }
     let pages = u32::try_from(slides.len()).unwrap_or(u32::MAX);
     Ok(text_result(out, pages))
 }
@@ -422,6 +453,9 @@ fn odf_content(
             }
             Ev::Start("tab", _) => out.push('\t'),
             Ev::Start("line-break", _) => out.push('\n'),
+            // A footnote sits inside its paragraph: keep its number and
+            // text apart from the words around it.
+            Ev::Start("note", _) | Ev::End("note" | "note-citation") => out.push(' '),
             Ev::Start("table", e) => {
                 tables += 1;
                 if sheet_names {
@@ -451,9 +485,36 @@ fn odf_content(
     Ok((out, tables))
 }
 
+const HEADER_FOOTER: &[&str] = &[
+    "header",
+    "footer",
+    "header-left",
+    "footer-left",
+    "header-first",
+    "footer-first",
+];
+
 pub(crate) fn odt(path: &Path, limits: &Limits) -> Result<Extracted, ExtractError> {
     let mut c = Container::open(path, limits)?;
-    let (text, _) = odf_content(&mut c, limits, false)?;
+    let (mut text, _) = odf_content(&mut c, limits, false)?;
+    // Headers and footers live in the master pages of styles.xml.
+    let mut depth = 0u32;
+    c.walk("styles.xml", |ev| {
+        match ev {
+            Ev::Start(n, _) if HEADER_FOOTER.contains(&n) => depth += 1,
+            Ev::End(n) if HEADER_FOOTER.contains(&n) => {
+                depth = depth.saturating_sub(1);
+                if !text.ends_with('\n') {
+                    text.push('\n');
+                }
+            }
+            Ev::Text(t) if depth > 0 => text.push_str(t),
+            Ev::Start("s" | "tab", _) if depth > 0 => text.push(' '),
+            Ev::End("p" | "h") if depth > 0 => text.push('\n'),
+            _ => {}
+        }
+        !full(&text, limits)
+    })?;
     let mut pages = 1;
     c.walk("meta.xml", |ev| {
         if let Ev::Start("document-statistic", e) = ev {

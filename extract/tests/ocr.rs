@@ -126,3 +126,32 @@ fn ocr_stops_early_near_the_wall_limit() {
     assert!(r.text.contains("Anlage 1"), "{r:?}");
     assert!(r.notes.iter().any(|n| n.contains("Zeitgründen")), "{r:?}");
 }
+
+#[test]
+fn jpeg_scan_is_read_in_german() {
+    let dir = tempfile::tempdir().unwrap();
+    let jpg = common::rasterise_jpeg(&scan_pdf(dir.path()), 150, &dir.path().join("scan.jpg"));
+    let r = extract_file(&jpg, Kind::Jpeg, &limits()).unwrap();
+    assert_eq!(
+        (r.pages, r.ocr_pages, r.method),
+        (1, 1, Method::Ocr),
+        "{r:?}"
+    );
+    assert_words(&r.text);
+}
+
+#[test]
+fn multi_page_tiff_reads_every_page() {
+    let dir = tempfile::tempdir().unwrap();
+    let gray = common::rasterise_gray(&scan_pdf(dir.path()), 150);
+    let p = dir.path().join("fax.tiff");
+    std::fs::write(&p, common::tiff(&[&gray, &gray], 150)).unwrap();
+    let r = extract_file(&p, Kind::Tiff, &limits()).unwrap();
+    assert_eq!(
+        (r.pages, r.ocr_pages, r.method),
+        (2, 2, Method::Ocr),
+        "{r:?}"
+    );
+    assert_words(&r.text);
+    assert_eq!(r.text.matches("Straßenausbaubeitrag").count(), 2, "{r:?}");
+}

@@ -233,3 +233,65 @@ pub fn processes_mentioning(needle: &str) -> Vec<String> {
     }
     found
 }
+
+/// Rasterise page 1 of `pdf` with pdftoppm as grayscale JPEG into `out`.
+pub fn rasterise_jpeg(pdf: &Path, dpi: u32, out: &Path) -> PathBuf {
+    let base = out.with_extension("");
+    let st = Command::new("pdftoppm")
+        .args(["-r", &dpi.to_string(), "-gray", "-jpeg", "-singlefile"])
+        .arg(pdf)
+        .arg(&base)
+        .status()
+        .unwrap();
+    assert!(st.success());
+    base.with_extension("jpg")
+}
+
+/// An uncompressed, big-endian, multi-page grayscale TIFF written by hand.
+pub fn tiff(pages: &[&Gray], dpi: u32) -> Vec<u8> {
+    let mut t = b"MM\0\x2a".to_vec();
+    t.extend(8u32.to_be_bytes());
+    // Layout per page: IFD (2 + 11*12 + 4 bytes), two rationals, pixels.
+    const ENTRIES: u16 = 11;
+    for (i, g) in pages.iter().enumerate() {
+        let ifd_at = u32::try_from(t.len()).unwrap();
+        let ifd_len = 2 + u32::from(ENTRIES) * 12 + 4;
+        let rational_at = ifd_at + ifd_len;
+        let pixels_at = rational_at + 16;
+        let next = if i + 1 == pages.len() {
+            0
+        } else {
+            pixels_at + u32::try_from(g.pixels.len()).unwrap()
+        };
+        let entry = |t: &mut Vec<u8>, tag: u16, typ: u16, value: u32| {
+            t.extend(tag.to_be_bytes());
+            t.extend(typ.to_be_bytes());
+            t.extend(1u32.to_be_bytes());
+            if typ == 3 {
+                t.extend(u16::try_from(value).unwrap().to_be_bytes());
+                t.extend([0, 0]);
+            } else {
+                t.extend(value.to_be_bytes());
+            }
+        };
+        t.extend(ENTRIES.to_be_bytes());
+        entry(&mut t, 256, 4, g.width);
+        entry(&mut t, 257, 4, g.height);
+        entry(&mut t, 258, 3, 8);
+        entry(&mut t, 259, 3, 1);
+        entry(&mut t, 262, 3, 1);
+        entry(&mut t, 273, 4, pixels_at);
+        entry(&mut t, 277, 3, 1);
+        entry(&mut t, 278, 4, g.height);
+        entry(&mut t, 279, 4, u32::try_from(g.pixels.len()).unwrap());
+        entry(&mut t, 282, 5, rational_at);
+        entry(&mut t, 283, 5, rational_at + 8);
+        t.extend(next.to_be_bytes());
+        for _ in 0..2 {
+            t.extend(dpi.to_be_bytes());
+            t.extend(1u32.to_be_bytes());
+        }
+        t.extend_from_slice(&g.pixels);
+    }
+    t
+}
