@@ -151,8 +151,7 @@ pub(crate) fn html_to_text(html: &str) -> String {
             .to_ascii_lowercase();
         if !closing && matches!(name.as_str(), "script" | "style" | "head" | "template") {
             let close = format!("</{name}");
-            let lower = rest.to_ascii_lowercase();
-            rest = match lower.find(&close) {
+            rest = match find_ignore_case(rest, &close) {
                 Some(i) => rest[i..].find('>').map_or("", |g| &rest[i + g + 1..]),
                 None => "",
             };
@@ -167,6 +166,16 @@ pub(crate) fn html_to_text(html: &str) -> String {
         }
     }
     out
+}
+
+/// Byte offset of the first ASCII-case-insensitive match of `needle`
+/// (ASCII). Stops at the match, so skipping many scripts stays linear.
+fn find_ignore_case(hay: &str, needle: &str) -> Option<usize> {
+    let (h, n) = (hay.as_bytes(), needle.as_bytes());
+    if n.is_empty() || h.len() < n.len() {
+        return None;
+    }
+    (0..=h.len() - n.len()).find(|&i| h[i..i + n.len()].eq_ignore_ascii_case(n))
 }
 
 /// Append text with HTML whitespace rules and entities decoded.
@@ -274,6 +283,28 @@ fn entity(name: &str) -> Option<char> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn many_scripts_stay_linear() {
+        let html = format!(
+            "{}<p>Ende</p>",
+            "<SCRIPT>var x = 1;</script>".repeat(50_000)
+        );
+        let t = std::time::Instant::now();
+        assert_eq!(html_to_text(&html).trim(), "Ende");
+        assert!(
+            t.elapsed() < std::time::Duration::from_secs(2),
+            "{:?}",
+            t.elapsed()
+        );
+    }
+
+    #[test]
+    fn case_insensitive_find() {
+        assert_eq!(find_ignore_case("ab</SCRIPT>", "</script"), Some(2));
+        assert_eq!(find_ignore_case("ab</scrip", "</script"), None);
+        assert_eq!(find_ignore_case("ä</Style", "</style"), Some(2));
+    }
 
     #[test]
     fn html_drops_scripts_and_decodes_entities() {

@@ -8,6 +8,8 @@ use crate::{tools, ExtractError, Extracted, Limits, Method};
 
 /// A page with fewer non-blank characters than this counts as a scan.
 const MIN_TEXT_CHARS: usize = 20;
+/// More pages than any real file; a page tree claiming more is hostile.
+const MAX_PAGES: u32 = 100_000;
 /// Below this resolution OCR stops being worth it; such pages are skipped.
 const MIN_DPI: u32 = 100;
 
@@ -21,6 +23,11 @@ pub(crate) fn extract(
     let info = tools::run("pdfinfo", [path.as_os_str()])?;
     let pages = parse_pages(&String::from_utf8_lossy(&info))
         .ok_or_else(|| ExtractError::Malformed("pdfinfo nennt keine Seitenzahl.".to_owned()))?;
+    if pages > MAX_PAGES {
+        return Err(ExtractError::TooLarge(format!(
+            "{pages} Seiten, höchstens {MAX_PAGES} werden verarbeitet."
+        )));
+    }
     if pages == 0 {
         return Ok(Extracted {
             text: String::new(),
