@@ -268,11 +268,13 @@ impl SearchIndex {
             });
         }
         let f = &self.inner.fields;
-        let parsed = query::parse(&params.q);
+        let searcher = self.inner.reader.searcher();
+        let parsed = query::parse(&params.q, &|code| {
+            self.is_municipality_code(&searcher, code)
+        });
         let user = query::user_query(f, &parsed);
         let by_relevance = params.sort == Sort::Relevance && user.is_some();
         let restricted = query::restricted(f, user, &viewer.municipalities, Some(params));
-        let searcher = self.inner.reader.searcher();
 
         let top =
             TopDocs::with_limit(PER_PAGE as usize).and_offset(((page - 1) * PER_PAGE) as usize);
@@ -347,6 +349,17 @@ impl SearchIndex {
         })
     }
 
+    /// Whether some indexed document belongs to a municipality with this
+    /// code (as typed or upper-cased): "MIC 621.1-0007" vs "Akte 621.1-0007".
+    fn is_municipality_code(&self, searcher: &Searcher, code: &str) -> bool {
+        let field = self.inner.fields.municipality_code;
+        [code.to_string(), code.to_uppercase()].iter().any(|c| {
+            searcher
+                .doc_freq(&Term::from_field_text(field, c))
+                .is_ok_and(|n| n > 0)
+        })
+    }
+
     /// The best `limit` visible documents for what has been typed so far.
     pub fn suggest(
         &self,
@@ -358,14 +371,15 @@ impl SearchIndex {
             return Ok(Vec::new());
         }
         let f = &self.inner.fields;
-        let mut parsed = query::parse(prefix);
+        let searcher = self.inner.reader.searcher();
+        let mut parsed = query::parse(prefix, &|code| self.is_municipality_code(&searcher, code));
         // Suggestions are always for a word being typed.
         parsed.last_is_prefix = !parsed.words.is_empty();
+        parsed.aktenzeichen_is_prefix |= parsed.words.is_empty();
         let Some(user) = query::user_query(f, &parsed) else {
             return Ok(Vec::new());
         };
         let restricted = query::restricted(f, Some(user), &viewer.municipalities, None);
-        let searcher = self.inner.reader.searcher();
         let top = searcher.search(&*restricted, &TopDocs::with_limit(limit).order_by_score())?;
         top.into_iter()
             .map(|(_, address)| {

@@ -19,6 +19,8 @@ pub struct Word {
     pub lower: String,
     /// The index term (stemmed).
     pub stem: String,
+    /// Quoted: match exactly, no fuzzy or prefix.
+    pub exact: bool,
 }
 
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
@@ -29,6 +31,8 @@ pub struct Parsed {
     /// Aktenzeichen found in the query, normalised like the raw field
     /// ("mic 621.1-0007" or "621.1-0007").
     pub aktenzeichen: Vec<String>,
+    /// The last Aktenzeichen is still being typed ("MIC 621.1-00").
+    pub aktenzeichen_is_prefix: bool,
     /// The last word is still being typed: also match it as a prefix.
     pub last_is_prefix: bool,
 }
@@ -62,12 +66,11 @@ fn is_aktenzeichen_number(chunk: &str) -> bool {
             .all(|part| !part.is_empty() && part.chars().all(|c| c.is_ascii_digit()))
 }
 
-/// A municipality code in front of an Aktenzeichen: 2 to 6 letters.
-fn is_municipality_part(chunk: &str) -> bool {
-    (2..=6).contains(&chunk.chars().count()) && chunk.chars().all(char::is_alphabetic)
-}
-
-pub fn parse(q: &str) -> Parsed {
+/// Splits what was typed into phrases, Aktenzeichen and words.
+/// `is_municipality_code` tells whether a word in front of an Aktenzeichen
+/// number is a municipality code ("MIC 621.1-0007") or just a word
+/// ("Akte 621.1-0007").
+pub fn parse(q: &str, is_municipality_code: &dyn Fn(&str) -> bool) -> Parsed {
     let german = analyzer::german();
     let lower = analyzer::lower();
     let mut parsed = Parsed::default();
@@ -85,6 +88,7 @@ pub fn parse(q: &str) -> Parsed {
                     parsed.words.push(Word {
                         lower: term.clone(),
                         stem: term,
+                        exact: true,
                     });
                 }
             }
@@ -101,38 +105,47 @@ pub fn parse(q: &str) -> Parsed {
         .collect();
 
     let mut last_word_chunk = None;
+    let mut last_aktenzeichen_chunk = None;
     let mut i = 0;
     while i < chunks.len() {
         let chunk = chunks[i];
-        if is_municipality_part(chunk)
-            && chunks
-                .get(i + 1)
-                .is_some_and(|next| is_aktenzeichen_number(next))
+        if chunks
+            .get(i + 1)
+            .is_some_and(|next| is_aktenzeichen_number(next))
+            && chunk.chars().all(char::is_alphabetic)
+            && is_municipality_code(chunk)
         {
             parsed.aktenzeichen.push(normalize_aktenzeichen(&format!(
                 "{chunk} {}",
                 chunks[i + 1]
             )));
+            last_aktenzeichen_chunk = Some(i + 1);
             i += 2;
             continue;
         }
         if is_aktenzeichen_number(chunk) {
             parsed.aktenzeichen.push(normalize_aktenzeichen(chunk));
+            last_aktenzeichen_chunk = Some(i);
             i += 1;
             continue;
         }
         for token in analyzer::terms(&lower, chunk) {
             if let Some(stem) = analyzer::terms(&german, &token).into_iter().next() {
-                parsed.words.push(Word { lower: token, stem });
+                parsed.words.push(Word {
+                    lower: token,
+                    stem,
+                    exact: false,
+                });
             }
         }
         last_word_chunk = Some(i);
         i += 1;
     }
     // The word being typed: the query ends in it (no closing quote, no space).
-    parsed.last_is_prefix = last_word_chunk.is_some_and(|i| i + 1 == chunks.len())
-        && !q.ends_with(char::is_whitespace)
-        && !q.trim_end().ends_with('"');
+    let still_typing = !q.ends_with(char::is_whitespace) && !q.trim_end().ends_with('"');
+    let is_last = |chunk: Option<usize>| chunk.is_some_and(|i| i + 1 == chunks.len());
+    parsed.last_is_prefix = still_typing && is_last(last_word_chunk);
+    parsed.aktenzeichen_is_prefix = still_typing && is_last(last_aktenzeichen_chunk);
     parsed
 }
 
@@ -164,7 +177,7 @@ pub fn loose_fields(f: &Fields) -> [(Field, f32); 5] {
 
 /// Levenshtein distance allowed for a word, if any.
 pub fn fuzzy_distance(word: &Word) -> Option<u8> {
-    if word.stem.chars().any(|c| c.is_ascii_digit()) {
+    if word.exact || word.stem.chars().any(|c| c.is_ascii_digit()) {
         return None;
     }
     match word.lower.chars().count() {
@@ -177,6 +190,9 @@ pub fn fuzzy_distance(word: &Word) -> Option<u8> {
 /// Prefix forms of the word being typed: folded like the stemmer does, and
 /// once more with ae/oe/ue read as umlauts ("buergerb" → "burgerb").
 pub fn prefix_forms(word: &Word) -> Vec<String> {
+    if word.exact {
+        return Vec::new();
+    }
     let folded = fold(&word.lower);
     if folded.chars().count() < 2 {
         return Vec::new();
@@ -251,7 +267,7 @@ fn phrase_query(f: &Fields, terms: &[String]) -> Box<dyn Query> {
     ]))
 }
 
-fn aktenzeichen_query(f: &Fields, normalized: &str) -> Box<dyn Query> {
+fn aktenzeichen_query(f: &Fields, normalized: &str, prefix: bool) -> Box<dyn Query> {
     let mut should: Vec<(Occur, Box<dyn Query>)> = vec![(
         Occur::Should,
         boosted(
@@ -262,6 +278,14 @@ fn aktenzeichen_query(f: &Fields, normalized: &str) -> Box<dyn Query> {
             50.0,
         ),
     )];
+    if prefix {
+        // "MIC 621.1-00" while typing: every Aktenzeichen that begins so.
+        let term = Term::from_field_text(f.aktenzeichen_raw, normalized);
+        should.push((
+            Occur::Should,
+            boosted(Box::new(FuzzyTermQuery::new_prefix(term, 0, false)), 20.0),
+        ));
+    }
     // Also where the Aktenzeichen is quoted in a letter ("Ihr Zeichen: ...").
     let terms = analyzer::terms(&analyzer::german(), normalized);
     if terms.len() > 1 {
@@ -281,8 +305,10 @@ fn aktenzeichen_query(f: &Fields, normalized: &str) -> Box<dyn Query> {
 /// The relevance part: None when nothing searchable was typed.
 pub fn user_query(f: &Fields, parsed: &Parsed) -> Option<Box<dyn Query>> {
     let mut must: Vec<(Occur, Box<dyn Query>)> = Vec::new();
-    for az in &parsed.aktenzeichen {
-        must.push((Occur::Must, aktenzeichen_query(f, az)));
+    let last_az = parsed.aktenzeichen.len().saturating_sub(1);
+    for (i, az) in parsed.aktenzeichen.iter().enumerate() {
+        let prefix = parsed.aktenzeichen_is_prefix && i == last_az;
+        must.push((Occur::Must, aktenzeichen_query(f, az, prefix)));
     }
     for phrase in &parsed.phrases {
         must.push((Occur::Must, phrase_query(f, phrase)));
@@ -364,13 +390,17 @@ pub fn restricted(
 mod tests {
     use super::*;
 
+    fn parse_mic(q: &str) -> Parsed {
+        parse(q, &|code| code.eq_ignore_ascii_case("mic"))
+    }
+
     fn stems(p: &Parsed) -> Vec<&str> {
         p.words.iter().map(|w| w.stem.as_str()).collect()
     }
 
     #[test]
     fn words_phrases_and_aktenzeichen_are_told_apart() {
-        let p = parse(r#"Rechnung "Gemeindevertretung Sitzung" MIC 621.1-0007 Straße"#);
+        let p = parse_mic(r#"Rechnung "Gemeindevertretung Sitzung" MIC 621.1-0007 Straße"#);
         assert_eq!(p.aktenzeichen, ["mic 621.1-0007"]);
         assert_eq!(p.phrases.len(), 1);
         assert_eq!(p.phrases[0].len(), 2);
@@ -380,32 +410,51 @@ mod tests {
 
     #[test]
     fn aktenzeichen_without_municipality_part() {
-        let p = parse("621.1-0007");
+        let p = parse_mic("621.1-0007");
         assert_eq!(p.aktenzeichen, ["621.1-0007"]);
         assert!(p.words.is_empty());
-        assert!(!parse("621.1").aktenzeichen.iter().any(|_| true));
-        assert!(parse("a-b").aktenzeichen.is_empty());
+        assert!(!parse_mic("621.1").aktenzeichen.iter().any(|_| true));
+        assert!(parse_mic("a-b").aktenzeichen.is_empty());
+    }
+
+    #[test]
+    fn only_known_municipality_codes_prefix_an_aktenzeichen() {
+        let p = parse_mic("Akte 621.1-0007");
+        assert_eq!(p.aktenzeichen, ["621.1-0007"]);
+        assert_eq!(stems(&p), ["akt"]);
+        assert!(p.aktenzeichen_is_prefix);
+        assert!(!p.last_is_prefix);
+        assert!(!parse_mic("MIC 621.1-0007 ").aktenzeichen_is_prefix);
+    }
+
+    #[test]
+    fn quoted_words_are_exact() {
+        let p = parse_mic(r#""Rechnnug" Stadtw"#);
+        assert!(p.words[0].exact);
+        assert_eq!(fuzzy_distance(&p.words[0]), None);
+        assert!(prefix_forms(&p.words[0]).is_empty());
+        assert!(!p.words[1].exact);
     }
 
     #[test]
     fn trailing_space_or_quote_ends_the_prefix() {
-        assert!(parse("Straßenaus").last_is_prefix);
-        assert!(!parse("Straßenaus ").last_is_prefix);
-        assert!(!parse(r#""Gemeindevertretung Sitzung""#).last_is_prefix);
+        assert!(parse_mic("Straßenaus").last_is_prefix);
+        assert!(!parse_mic("Straßenaus ").last_is_prefix);
+        assert!(!parse_mic(r#""Gemeindevertretung Sitzung""#).last_is_prefix);
     }
 
     #[test]
     fn syntax_characters_are_just_text() {
         for q in ["(", "\"", "AND OR NOT", "title:foo", "+-*?~^", "\"\"\"", ""] {
-            let _ = parse(q);
+            let _ = parse_mic(q);
         }
-        assert_eq!(stems(&parse("title:Rechnung")), ["titl", "rechnung"]);
-        assert!(parse("  \"  ").is_empty());
+        assert_eq!(stems(&parse_mic("title:Rechnung")), ["titl", "rechnung"]);
+        assert!(parse_mic("  \"  ").is_empty());
     }
 
     #[test]
     fn fuzzy_distance_grows_with_length_and_skips_numbers() {
-        let w = |s: &str| parse(s).words.remove(0);
+        let w = |s: &str| parse_mic(s).words.remove(0);
         assert_eq!(fuzzy_distance(&w("Akte")), None);
         assert_eq!(fuzzy_distance(&w("Rechnnug")), Some(1));
         assert_eq!(fuzzy_distance(&w("Straßenausbau")), Some(2));
@@ -414,7 +463,7 @@ mod tests {
 
     #[test]
     fn prefix_forms_fold_like_the_stemmer() {
-        let w = |s: &str| parse(s).words.remove(0);
+        let w = |s: &str| parse_mic(s).words.remove(0);
         assert_eq!(prefix_forms(&w("Straßenaus")), ["strassenaus"]);
         assert_eq!(prefix_forms(&w("Buergerb")), ["buergerb", "burgerb"]);
         assert!(prefix_forms(&w("S")).is_empty());

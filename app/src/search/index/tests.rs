@@ -303,6 +303,18 @@ fn aktenzeichen_lookup_ranks_that_akte_first() {
         // The letter quoting the Aktenzeichen is found too, below the Akte.
         assert!(found.contains(&16), "{text}: {found:?}");
     }
+    // Still typing the Aktenzeichen.
+    let found = ids(&index, &mic(), &q("MIC 621.1-00"));
+    assert_eq!(sorted(found), [1, 2]);
+    let suggested: Vec<i64> = index
+        .suggest(&mic(), "mic 621.1-000", 5)
+        .unwrap()
+        .iter()
+        .map(|s| s.document_id)
+        .collect();
+    assert_eq!(sorted(suggested), [1, 2]);
+    // "BRE" is no municipality here: "Bre" is a word that must match.
+    assert!(ids(&index, &mic(), &q("BRE 621.1-0007")).is_empty());
     // ERB's Akte with the same plan position is a different Aktenzeichen.
     assert_eq!(ids(&index, &erb(), &q("ERB 621.1-0001")), [12]);
     assert!(ids(&index, &erb(), &q("MIC 621.1-0007")).is_empty());
@@ -763,4 +775,237 @@ fn searcher_is_send_sync_and_cheap_to_clone() {
     clone.delete(&[1]).unwrap();
     clone.commit().unwrap();
     assert_eq!(index.num_docs(), 15);
+}
+
+/// Synthetic documents for timing: German-looking words with a Zipf-like
+/// spread, three municipalities, Akten with plan positions, ten years.
+fn synthetic(n: i64) -> Vec<IndexDoc> {
+    const STEMS: &[&str] = &[
+        "bau",
+        "antrag",
+        "rechnung",
+        "straße",
+        "bescheid",
+        "gemeinde",
+        "vertretung",
+        "sitzung",
+        "protokoll",
+        "haushalt",
+        "wasser",
+        "abwasser",
+        "gebühr",
+        "grundstück",
+        "beitrag",
+        "winter",
+        "dienst",
+        "bürger",
+        "büro",
+        "melde",
+        "schule",
+        "kinder",
+        "garten",
+        "friedhof",
+        "feuer",
+        "wehr",
+        "verkehr",
+        "planung",
+        "gewerbe",
+        "gebiet",
+        "personal",
+        "vertrag",
+        "kosten",
+        "angebot",
+        "auftrag",
+        "vergabe",
+        "stellungnahme",
+        "genehmigung",
+        "anhörung",
+        "widerspruch",
+        "förder",
+        "mittel",
+        "zuschuss",
+        "energie",
+        "strom",
+        "heizung",
+        "sanierung",
+    ];
+    const ENDINGS: &[&str] = &[
+        "",
+        "en",
+        "e",
+        "ung",
+        "s",
+        "er",
+        "ordnung",
+        "verfahren",
+        "amt",
+        "plan",
+    ];
+    let mut seed: u64 = 0x2545_F491_4F6C_DD1D;
+    let mut next = move || {
+        seed ^= seed << 13;
+        seed ^= seed >> 7;
+        seed ^= seed << 17;
+        seed
+    };
+    let types = [
+        "eingang",
+        "ausgang",
+        "vermerk",
+        "bescheid",
+        "rechnung",
+        "vertrag",
+        "protokoll",
+        "sonstiges",
+    ];
+    let word = |next: &mut dyn FnMut() -> u64| -> String {
+        // Squaring skews towards the first stems: some words are everywhere.
+        let r = (next() % 1000) as usize;
+        let stem = STEMS[(r * r / 1000) * STEMS.len() / 1000];
+        let stem2 = STEMS[(next() % STEMS.len() as u64) as usize];
+        let ending = ENDINGS[(next() % ENDINGS.len() as u64) as usize];
+        if next() % 3 == 0 {
+            format!("{stem}{stem2}{ending}")
+        } else {
+            format!("{stem}{ending}")
+        }
+    };
+    (1..=n)
+        .map(|id| {
+            let municipality = 1 + (next() % 3) as i64;
+            let code = ["MIC", "ERB", "BRE"][municipality as usize - 1];
+            let title: Vec<String> = (0..4).map(|_| word(&mut next)).collect();
+            let text: Vec<String> = (0..(50 + next() % 300)).map(|_| word(&mut next)).collect();
+            let in_akte = next() % 5 != 0;
+            let plan = format!(
+                "{}{}{}.{}",
+                next() % 10,
+                next() % 10,
+                next() % 10,
+                1 + next() % 5
+            );
+            let akte_id = (municipality * 100_000) + (next() % 2000) as i64;
+            let year = 2015 + (next() % 10) as i32;
+            IndexDoc {
+                document_id: id,
+                municipality_id: municipality,
+                municipality_code: code.to_string(),
+                visible_to: if in_akte && akte_id % 50 == 0 {
+                    vec![municipality, 1 + municipality % 3]
+                } else {
+                    vec![municipality]
+                },
+                title: title.join(" "),
+                text: text.join(" "),
+                doc_type: types[(next() % 8) as usize].to_string(),
+                correspondent: format!("{} GmbH", word(&mut next)),
+                tags: Vec::new(),
+                document_date: NaiveDate::from_ymd_opt(
+                    year,
+                    1 + (next() % 12) as u32,
+                    1 + (next() % 28) as u32,
+                ),
+                created_at: 1_500_000_000 + (next() % 300_000_000) as i64,
+                akte_id: in_akte.then_some(akte_id),
+                aktenzeichen: in_akte.then(|| format!("{code} {plan}-{:04}", akte_id % 10_000)),
+                akte_title: in_akte.then(|| format!("{} {}", word(&mut next), word(&mut next))),
+                akte_status: in_akte.then(|| {
+                    if next() % 4 == 0 {
+                        "geschlossen"
+                    } else {
+                        "offen"
+                    }
+                    .to_string()
+                }),
+                plan_code: in_akte.then_some(plan),
+                plan_title: in_akte.then(|| word(&mut next)),
+            }
+        })
+        .collect()
+}
+
+/// Timings at scale. Run in release:
+/// `AKTENWERK_BENCH_DOCS=100000 cargo test --release -p app --features ssr --lib search::index::tests::timings -- --ignored --nocapture`
+#[test]
+#[ignore = "timing run, see doc comment"]
+fn timings() {
+    use std::time::Instant;
+    let n: i64 = std::env::var("AKTENWERK_BENCH_DOCS")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(20_000);
+    let tmp = tempfile::tempdir().unwrap();
+    let (index, _) = SearchIndex::open(tmp.path()).unwrap();
+    let docs = synthetic(n);
+    let started = Instant::now();
+    for chunk in docs.chunks(5_000) {
+        index.upsert(chunk).unwrap();
+    }
+    index.commit().unwrap();
+    println!("indexed {n} docs in {:?}", started.elapsed());
+    drop(docs);
+
+    let viewer = mic();
+    let cases: Vec<(&str, SearchParams)> = vec![
+        ("empty q, newest", q("")),
+        ("common word", q("bau ")),
+        ("two words", q("rechnung wasser ")),
+        ("typing prefix", q("rechnung gem")),
+        ("short prefix", q("ge")),
+        ("fuzzy typo", q("rechnnug ")),
+        ("long fuzzy", q("grundstücksverfahren ")),
+        ("phrase", q(r#""gemeinde vertretung""#)),
+        ("aktenzeichen", q("MIC 123.1-0042")),
+        ("page 1", q("antrag ")),
+        (
+            "page 200",
+            SearchParams {
+                page: 200,
+                ..q("antrag ")
+            },
+        ),
+        (
+            "page 200 newest",
+            SearchParams {
+                page: 200,
+                sort: Sort::Newest,
+                ..q("antrag ")
+            },
+        ),
+        (
+            "filters",
+            SearchParams {
+                doc_type: Some("rechnung".into()),
+                year: Some(2020),
+                plan: Some("1".into()),
+                ..q("bau ")
+            },
+        ),
+    ];
+    for (name, params) in &cases {
+        let mut times = Vec::new();
+        let mut total = 0;
+        for _ in 0..30 {
+            let started = Instant::now();
+            total = index.search(&viewer, params).unwrap().total;
+            times.push(started.elapsed());
+        }
+        times.sort();
+        println!(
+            "{name:20} total {total:6}  p50 {:>9.2?}  p95 {:>9.2?}",
+            times[times.len() / 2],
+            times[times.len() * 95 / 100]
+        );
+    }
+    let mut times = Vec::new();
+    for _ in 0..30 {
+        let started = Instant::now();
+        index.suggest(&viewer, "rechnung gem", 8).unwrap();
+        times.push(started.elapsed());
+    }
+    times.sort();
+    println!(
+        "{:20}               p50 {:>9.2?}  p95 {:>9.2?}",
+        "suggest", times[15], times[28]
+    );
 }
