@@ -864,7 +864,7 @@ fn synthetic(n: i64) -> Vec<IndexDoc> {
         let stem = STEMS[(r * r / 1000) * STEMS.len() / 1000];
         let stem2 = STEMS[(next() % STEMS.len() as u64) as usize];
         let ending = ENDINGS[(next() % ENDINGS.len() as u64) as usize];
-        if next() % 3 == 0 {
+        if next().is_multiple_of(3) {
             format!("{stem}{stem2}{ending}")
         } else {
             format!("{stem}{ending}")
@@ -876,7 +876,7 @@ fn synthetic(n: i64) -> Vec<IndexDoc> {
             let code = ["MIC", "ERB", "BRE"][municipality as usize - 1];
             let title: Vec<String> = (0..4).map(|_| word(&mut next)).collect();
             let text: Vec<String> = (0..(50 + next() % 300)).map(|_| word(&mut next)).collect();
-            let in_akte = next() % 5 != 0;
+            let in_akte = !next().is_multiple_of(5);
             let plan = format!(
                 "{}{}{}.{}",
                 next() % 10,
@@ -910,7 +910,7 @@ fn synthetic(n: i64) -> Vec<IndexDoc> {
                 aktenzeichen: in_akte.then(|| format!("{code} {plan}-{:04}", akte_id % 10_000)),
                 akte_title: in_akte.then(|| format!("{} {}", word(&mut next), word(&mut next))),
                 akte_status: in_akte.then(|| {
-                    if next() % 4 == 0 {
+                    if next().is_multiple_of(4) {
                         "geschlossen"
                     } else {
                         "offen"
