@@ -1,0 +1,45 @@
+//! Test support only: the extraction child for `extract`'s integration
+//! tests (`env!("CARGO_BIN_EXE_extract-child")`). Production runs the same
+//! [`extract::child_main`] as `aktenwerk extract <kind> <path>`.
+//!
+//! Two extra modes exercise the sandbox without a real hostile file:
+//! `hog <kind> <path>` sets the rlimits and then allocates until it dies
+//! (or gives up at 4 GiB);
+//! `sleep <pid-file> <kind> <path>` starts `sleep 60` as a grandchild,
+//! writes its own pid (the process group id) to `pid-file` and sleeps.
+
+use extract::{apply_rlimits, child_main, Limits, LIMITS_ENV};
+
+fn limits() -> Limits {
+    std::env::var(LIMITS_ENV)
+        .ok()
+        .and_then(|v| Limits::from_env_value(&v))
+        .unwrap_or_default()
+}
+
+fn main() {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    match args.first().map(String::as_str) {
+        Some("hog") => {
+            if apply_rlimits(&limits()).is_err() {
+                std::process::exit(4);
+            }
+            let mut hoard: Vec<Vec<u8>> = Vec::new();
+            // Touch every page so the memory is really used. Should the
+            // limit not bind, stop at 4 GiB rather than starve the machine;
+            // the parent then sees no JSON and the test fails.
+            for _ in 0..64 {
+                hoard.push(vec![1u8; 64 * 1024 * 1024]);
+            }
+            std::process::exit(5);
+        }
+        Some("sleep") => {
+            let pid_file = args.get(1).cloned().unwrap_or_default();
+            let grandchild = std::process::Command::new("sleep").arg("60").spawn();
+            let _ = std::fs::write(&pid_file, std::process::id().to_string());
+            std::thread::sleep(std::time::Duration::from_secs(60));
+            drop(grandchild);
+        }
+        _ => std::process::exit(child_main(&args, &Limits::default())),
+    }
+}
