@@ -390,3 +390,12 @@ mod tests {
         assert_eq!(all, "a – b");
     }
 }
+
+#[cfg(feature = "ssr")]
+impl std::fmt::Debug for index::SearchIndex {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("SearchIndex")
+            .field("documents", &self.num_docs())
+            .finish()
+    }
+}

@@ -40,6 +40,16 @@ fn may_pass(error: &extract::ExtractError) -> bool {
     )
 }
 
+/// The method as stored in `version_texts.method`.
+fn method_name(method: extract::Method) -> &'static str {
+    match method {
+        extract::Method::Text => "text",
+        extract::Method::Ocr => "ocr",
+        extract::Method::Mixed => "mixed",
+        extract::Method::None => "none",
+    }
+}
+
 pub async fn process(state: &AppState, extractor: &Extractor, job: &ClaimedJob) {
     let started = std::time::Instant::now();
     let outcome = match extract::Kind::parse(&job.kind) {
@@ -75,7 +85,7 @@ pub async fn process(state: &AppState, extractor: &Extractor, job: &ClaimedJob) 
                     text: found.text,
                     pages: i64::from(found.pages),
                     ocr_pages: i64::from(found.ocr_pages),
-                    method: found.method.as_str().to_string(),
+                    method: method_name(found.method).to_string(),
                 },
                 now,
             )
