@@ -26,7 +26,7 @@ use std::time::{Duration, Instant};
 
 use serde::{Deserialize, Serialize};
 
-pub use sandbox::{apply_rlimits, child_main, run_in_child, LIMITS_ENV};
+pub use sandbox::{apply_rlimits, child_main, die_with_parent, run_in_child, LIMITS_ENV};
 
 /// The file kinds the DMS accepts (the server maps its own `FileKind` to this by name).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
