@@ -12,6 +12,33 @@
 //! Limits travel from parent to child in the environment variable
 //! [`LIMITS_ENV`] as JSON (see [`Limits::to_env_value`]); the child falls back
 //! to the limits its caller passes to [`child_main`] when it is absent.
+//!
+//! # Wiring into the server
+//!
+//! ```text
+//! // main.rs, before any runtime, logging or database is set up:
+//! let args: Vec<String> = std::env::args().collect();
+//! if args.get(1).map(String::as_str) == Some("extract") {
+//!     std::process::exit(extract::child_main(&args[2..], &extract::Limits::default()));
+//! }
+//!
+//! // the indexing job:
+//! let exe = std::env::current_exe()?;
+//! let result = tokio::task::spawn_blocking(move || {
+//!     extract::run_in_child(&exe, &["extract"], &path, kind, &limits)
+//! })
+//! .await?;
+//! ```
+//!
+//! RLIMIT_AS counts the child's whole address space, including the mapped
+//! executable, so a large debug build of the server spends part of
+//! `memory_bytes` on itself. The child also asks to be killed when the
+//! thread that started it ends (`PR_SET_PDEATHSIG`), which `run_in_child`'s
+//! blocking wait guarantees not to happen early.
+//!
+//! The crate's `extract-child` binary is test support only: it is the same
+//! [`child_main`] for the integration tests, plus modes that sleep or hog
+//! memory.
 
 mod html;
 mod image;
@@ -26,7 +53,7 @@ use std::time::{Duration, Instant};
 
 use serde::{Deserialize, Serialize};
 
-pub use sandbox::{apply_rlimits, child_main, run_in_child, LIMITS_ENV};
+pub use sandbox::{apply_rlimits, child_main, die_with_parent, run_in_child, LIMITS_ENV};
 
 /// The file kinds the DMS accepts (the server maps its own `FileKind` to this by name).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]

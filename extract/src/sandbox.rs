@@ -107,6 +107,27 @@ pub fn apply_rlimits(limits: &Limits) -> std::io::Result<()> {
     )
 }
 
+/// Have the kernel SIGKILL this process when the thread that started it
+/// ends (`PR_SET_PDEATHSIG`), so a crashed or restarted server leaves no
+/// extraction running. Async-signal-safe, so usable in `pre_exec` too.
+pub fn die_with_parent() -> std::io::Result<()> {
+    // SAFETY: prctl(PR_SET_PDEATHSIG) takes a signal number and no pointers.
+    let rc = unsafe {
+        libc::prctl(
+            libc::PR_SET_PDEATHSIG,
+            libc::SIGKILL as libc::c_ulong,
+            0,
+            0,
+            0,
+        )
+    };
+    if rc == 0 {
+        Ok(())
+    } else {
+        Err(std::io::Error::last_os_error())
+    }
+}
+
 /// The child-process entry point. Takes the last two of `args` as kind and
 /// path, so both the full argv (`aktenwerk extract pdf /x.pdf`) and just the
 /// tail (`pdf /x.pdf`) work. Limits come from [`LIMITS_ENV`] if set, else
@@ -120,7 +141,7 @@ pub fn child_main(args: &[String], limits: &Limits) -> i32 {
         .unwrap_or_else(|| limits.clone());
     let (result, code) = match args {
         [.., kind, path] => match Kind::parse(kind) {
-            Some(kind) => match apply_rlimits(&limits) {
+            Some(kind) => match die_with_parent().and_then(|()| apply_rlimits(&limits)) {
                 Ok(()) => {
                     let r = extract_file(Path::new(path), kind, &limits);
                     let code = if r.is_ok() { 0 } else { 1 };

@@ -3,7 +3,7 @@
 
 use std::ffi::OsStr;
 use std::io::ErrorKind;
-use std::os::unix::process::ExitStatusExt;
+use std::os::unix::process::{CommandExt, ExitStatusExt};
 use std::process::{Command, Stdio};
 
 use crate::ExtractError;
@@ -14,7 +14,13 @@ where
     I: IntoIterator<Item = S>,
     S: AsRef<OsStr>,
 {
-    let out = Command::new(program)
+    let mut cmd = Command::new(program);
+    // SAFETY: the hook only calls prctl, which is async-signal-safe.
+    unsafe {
+        // Dies with the extraction child, even when that is SIGKILLed.
+        cmd.pre_exec(crate::die_with_parent);
+    }
+    let out = cmd
         .args(args)
         // Tesseract's OpenMP would otherwise take every core of a shared box.
         .env("OMP_THREAD_LIMIT", "1")

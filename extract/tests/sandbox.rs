@@ -71,7 +71,8 @@ fn wall_limit_kills_the_whole_process_group() {
     let took = t.elapsed();
     assert!(matches!(e, ExtractError::Timeout { seconds: 1 }), "{e:?}");
     assert!(took < Duration::from_secs(2), "{took:?}");
-    let pgid: i32 = std::fs::read_to_string(&pid_file).unwrap().parse().unwrap();
+    let pids = std::fs::read_to_string(&pid_file).unwrap();
+    let pgid: i32 = pids.split(' ').next().unwrap().parse().unwrap();
     // The child and its `sleep 60` grandchild are both gone.
     assert_eq!(common::group_alive(pgid), Vec::<String>::new());
 }
@@ -180,4 +181,32 @@ fn escaped_grandchild_cannot_block_the_parent() {
     .unwrap_err();
     assert!(matches!(e, ExtractError::ToolFailed(_)), "{e:?}");
     assert!(t.elapsed() < Duration::from_secs(3), "{:?}", t.elapsed());
+}
+
+#[test]
+fn child_and_grandchild_die_with_their_parent() {
+    // The parent here is a shell that starts the child and exits after
+    // half a second without waiting, as a crashing server would.
+    let dir = tempfile::tempdir().unwrap();
+    let pid_file = dir.path().join("pids");
+    let st = std::process::Command::new("/bin/sh")
+        .args(["-c", "\"$0\" sleep \"$1\" txt /dev/null & sleep 0.5"])
+        .arg(child())
+        .arg(&pid_file)
+        .status()
+        .unwrap();
+    assert!(st.success());
+    let pids: Vec<i32> = std::fs::read_to_string(&pid_file)
+        .unwrap()
+        .split(' ')
+        .map(|p| p.parse().unwrap())
+        .collect();
+    assert!(pids.len() == 2 && pids.iter().all(|&p| p > 0), "{pids:?}");
+    let deadline = Instant::now() + Duration::from_secs(3);
+    while pids.iter().any(|&p| common::alive(p)) && Instant::now() < deadline {
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    for p in pids {
+        assert!(!common::alive(p), "pid {p} outlived its parent");
+    }
 }

@@ -5,10 +5,14 @@
 //! Two extra modes exercise the sandbox without a real hostile file:
 //! `hog <kind> <path>` sets the rlimits and then allocates until it dies
 //! (or gives up at 4 GiB);
-//! `sleep <pid-file> <kind> <path>` starts `sleep 60` as a grandchild,
-//! writes its own pid (the process group id) to `pid-file` and sleeps.
+//! `sleep <pid-file> <kind> <path>` asks to die with its parent, starts
+//! `sleep 60` as a grandchild (likewise), writes its own pid (the process
+//! group id under `run_in_child`) and the grandchild's to `pid-file`, and
+//! sleeps.
 
-use extract::{apply_rlimits, child_main, Limits, LIMITS_ENV};
+use std::os::unix::process::CommandExt;
+
+use extract::{apply_rlimits, child_main, die_with_parent, Limits, LIMITS_ENV};
 
 fn limits() -> Limits {
     std::env::var(LIMITS_ENV)
@@ -35,8 +39,21 @@ fn main() {
         }
         Some("sleep") => {
             let pid_file = args.get(1).cloned().unwrap_or_default();
-            let grandchild = std::process::Command::new("sleep").arg("60").spawn();
-            let _ = std::fs::write(&pid_file, std::process::id().to_string());
+            if die_with_parent().is_err() {
+                std::process::exit(4);
+            }
+            let mut cmd = std::process::Command::new("sleep");
+            cmd.arg("60");
+            // SAFETY: the hook only calls prctl, which is async-signal-safe.
+            unsafe {
+                cmd.pre_exec(die_with_parent);
+            }
+            let grandchild = cmd.spawn();
+            let grandchild_pid = grandchild.as_ref().map(|c| c.id()).unwrap_or(0);
+            let _ = std::fs::write(
+                &pid_file,
+                format!("{} {grandchild_pid}", std::process::id()),
+            );
             std::thread::sleep(std::time::Duration::from_secs(60));
             drop(grandchild);
         }

@@ -295,3 +295,13 @@ pub fn tiff(pages: &[&Gray], dpi: u32) -> Vec<u8> {
     }
     t
 }
+
+/// Is `pid` a live (non-zombie) process?
+pub fn alive(pid: i32) -> bool {
+    std::fs::read_to_string(format!("/proc/{pid}/stat"))
+        .map(|s| {
+            s.rsplit_once(')')
+                .is_some_and(|(_, a)| !a.trim_start().starts_with('Z'))
+        })
+        .unwrap_or(false)
+}
