@@ -30,11 +30,31 @@ impl Extractor {
     }
 }
 
+/// The running background tasks.
+pub struct Background {
+    tasks: Vec<tokio::task::JoinHandle<()>>,
+}
+
+impl Background {
+    /// Stops every task at its next await point. A job cut off this way
+    /// stays `running` in the database and is queued again at the next start.
+    pub fn stop(self) {
+        for task in self.tasks {
+            task.abort();
+        }
+    }
+}
+
 /// Starts the indexer and `workers` extraction workers.
-pub fn start(state: &AppState, extractor: Extractor, workers: usize) {
-    tokio::spawn(indexer::run(state.clone()));
+pub fn start(state: &AppState, extractor: Extractor, workers: usize) -> Background {
+    let mut tasks = vec![tokio::spawn(indexer::run(state.clone()))];
     let extractor = std::sync::Arc::new(extractor);
     for number in 0..workers.max(1) {
-        tokio::spawn(workers::run(state.clone(), extractor.clone(), number));
+        tasks.push(tokio::spawn(workers::run(
+            state.clone(),
+            extractor.clone(),
+            number,
+        )));
     }
+    Background { tasks }
 }

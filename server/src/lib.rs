@@ -109,7 +109,7 @@ pub async fn serve(config: Config) -> Result<(), Box<dyn std::error::Error>> {
     spawn_session_cleanup(state.clone());
     let extractor = background::Extractor::this_binary(config.extract_timeout_secs)
         .map_err(|error| format!("Programmdatei nicht auffindbar: {error}"))?;
-    background::start(&state, extractor, config.workers);
+    let background = background::start(&state, extractor, config.workers);
     let app = router(&config, state.clone());
     let listener = tokio::net::TcpListener::bind(config.listen)
         .await
@@ -126,6 +126,7 @@ pub async fn serve(config: Config) -> Result<(), Box<dyn std::error::Error>> {
     )
     .with_graceful_shutdown(shutdown_signal())
     .await?;
+    background.stop();
     state.pool.close().await;
     tracing::info!("Aktenwerk stopped");
     Ok(())

@@ -30,6 +30,7 @@ pub struct TestApp {
     pub router: Router,
     pub state: app::state::AppState,
     pub dir: tempfile::TempDir,
+    background: std::sync::Mutex<Vec<server::background::Background>>,
 }
 
 pub struct Reply {
@@ -68,7 +69,12 @@ impl TestApp {
         let config = Config::from_vars(vars).expect("config");
         let state = server::startup::prepare(&config).await.expect("startup");
         let router = server::router(&config, state.clone());
-        TestApp { router, state, dir }
+        TestApp {
+            router,
+            state,
+            dir,
+            background: Default::default(),
+        }
     }
 
     /// A demo server that also runs its background work: extraction
@@ -81,7 +87,19 @@ impl TestApp {
 
     /// Another server on the same data directory, as after a restart.
     pub async fn restart(self) -> TestApp {
-        let TestApp { dir, .. } = self;
+        let TestApp {
+            dir,
+            router,
+            state,
+            background,
+        } = self;
+        for tasks in background.into_inner().unwrap_or_default() {
+            tasks.stop();
+        }
+        drop(router);
+        drop(state);
+        // Aborted tasks let go of the index writer at their next await.
+        tokio::time::sleep(std::time::Duration::from_millis(200)).await;
         let config = Config::from_vars([
             (
                 "AKTENWERK_DATA_DIR".to_string(),
@@ -92,11 +110,19 @@ impl TestApp {
         .expect("config");
         let state = server::startup::prepare(&config).await.expect("startup");
         let router = server::router(&config, state.clone());
-        TestApp { router, state, dir }
+        TestApp {
+            router,
+            state,
+            dir,
+            background: Default::default(),
+        }
     }
 
     pub fn start_background(&self) {
-        server::background::start(&self.state, test_extractor(), 2);
+        let started = server::background::start(&self.state, test_extractor(), 2);
+        if let Ok(mut running) = self.background.lock() {
+            running.push(started);
+        }
     }
 
     /// Waits until the newest version of a document has a settled text

@@ -198,3 +198,67 @@ pub fn text_pdf(lines: &[&str]) -> Vec<u8> {
     );
     out
 }
+
+/// A DOCX whose `word/document.xml` inflates to `unpacked` bytes of zeros
+/// while its headers claim 900 KiB: small enough to pass the upload checks
+/// (which trust declared sizes), so only extraction can notice.
+pub fn lying_zip_bomb_docx(unpacked: usize) -> Vec<u8> {
+    use flate2::{write::DeflateEncoder, Compression};
+    let mut encoder = DeflateEncoder::new(Vec::new(), Compression::best());
+    let chunk = vec![0u8; 1 << 20];
+    let mut left = unpacked;
+    while left > 0 {
+        let n = left.min(chunk.len());
+        encoder.write_all(&chunk[..n]).expect("deflate");
+        left -= n;
+    }
+    let data = encoder.finish().expect("deflate");
+    let claimed: u32 = 900 * 1024;
+    let types = b"<Types/>".to_vec();
+    let mut crc = flate2::Crc::new();
+    crc.update(&types);
+    // The bomb's checksum is left 0: it matches neither the claimed nor the real content.
+    let entries: [(&[u8], u16, Vec<u8>, u32, u32); 2] = [
+        (b"[Content_Types].xml", 0, types, 8, crc.sum()),
+        (b"word/document.xml", 8, data, claimed, 0),
+    ];
+    let mut out = Vec::new();
+    let mut central = Vec::new();
+    let count = entries.len() as u16;
+    for (name, method, data, size, checksum) in entries {
+        let offset = out.len() as u32;
+        let header = |out: &mut Vec<u8>, signature: u32, central_dir: bool| {
+            out.extend_from_slice(&signature.to_le_bytes());
+            if central_dir {
+                out.extend_from_slice(&20u16.to_le_bytes());
+            }
+            out.extend_from_slice(&20u16.to_le_bytes());
+            out.extend_from_slice(&0u16.to_le_bytes());
+            out.extend_from_slice(&method.to_le_bytes());
+            out.extend_from_slice(&0u32.to_le_bytes());
+            out.extend_from_slice(&checksum.to_le_bytes());
+            out.extend_from_slice(&(data.len() as u32).to_le_bytes());
+            out.extend_from_slice(&size.to_le_bytes());
+            out.extend_from_slice(&(name.len() as u16).to_le_bytes());
+            out.extend_from_slice(&0u16.to_le_bytes());
+            if central_dir {
+                out.extend_from_slice(&[0u8; 10]);
+                out.extend_from_slice(&offset.to_le_bytes());
+            }
+            out.extend_from_slice(name);
+        };
+        header(&mut out, 0x0403_4b50, false);
+        out.extend_from_slice(&data);
+        header(&mut central, 0x0201_4b50, true);
+    }
+    let central_offset = out.len() as u32;
+    out.extend_from_slice(&central);
+    out.extend_from_slice(&0x0605_4b50u32.to_le_bytes());
+    out.extend_from_slice(&[0u8; 4]);
+    out.extend_from_slice(&count.to_le_bytes());
+    out.extend_from_slice(&count.to_le_bytes());
+    out.extend_from_slice(&(central.len() as u32).to_le_bytes());
+    out.extend_from_slice(&central_offset.to_le_bytes());
+    out.extend_from_slice(&0u16.to_le_bytes());
+    out
+}
