@@ -81,7 +81,7 @@ test('a scanned page becomes searchable and opens with the word marked', async (
   await assertAccessible(page, 'Dokument mit markiertem Suchwort');
 });
 
-test('searching within an Akte stays in the Akte, and the URL keeps the search', async () => {
+test('the results page keeps words and sorting in the URL and says when nothing is found', async () => {
   const page = await newPage(browser);
   await login(page, 'sachbearbeitung.mic');
   await page.goto(`${BASE}/suche?q=Zzyzxquatsch&sortierung=neueste`);
