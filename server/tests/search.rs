@@ -375,3 +375,31 @@ async fn reprocess_queues_the_document_again() {
         .await;
     assert_eq!(reply.status, StatusCode::NOT_FOUND);
 }
+
+#[tokio::test]
+async fn the_reindex_command_rebuilds_from_the_database() {
+    let app = TestApp::demo_with_background().await;
+    let mic = app.login_demo("sachbearbeitung.mic").await;
+    for (name, text) in [
+        ("Eins.txt", "Friedhofsgebühren Steinbach"),
+        ("Zwei.txt", "Friedhofsgebühren Vielbrunn"),
+    ] {
+        let id = app.upload_ok(&mic, name, text.as_bytes()).await;
+        app.settled_text_state(id).await;
+    }
+    wait_for_hits(&app, &mic, "Friedhofsgebühren", 2).await;
+    // The command needs the index to itself, as with a stopped server.
+    let dir = app.shut_down().await;
+    let output = std::process::Command::new(env!("CARGO_BIN_EXE_aktenwerk"))
+        .arg("reindex")
+        .env("AKTENWERK_DATA_DIR", dir.path())
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    assert!(
+        output.status.success(),
+        "{stdout}{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    assert!(stdout.contains("2 Dokumente"), "{stdout}");
+}

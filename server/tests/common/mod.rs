@@ -87,19 +87,7 @@ impl TestApp {
 
     /// Another server on the same data directory, as after a restart.
     pub async fn restart(self) -> TestApp {
-        let TestApp {
-            dir,
-            router,
-            state,
-            background,
-        } = self;
-        for tasks in background.into_inner().unwrap_or_default() {
-            tasks.stop();
-        }
-        drop(router);
-        drop(state);
-        // Aborted tasks let go of the index writer at their next await.
-        tokio::time::sleep(std::time::Duration::from_millis(200)).await;
+        let dir = self.shut_down().await;
         let config = Config::from_vars([
             (
                 "AKTENWERK_DATA_DIR".to_string(),
@@ -116,6 +104,26 @@ impl TestApp {
             dir,
             background: Default::default(),
         }
+    }
+
+    /// Stops the background work and lets go of database and index, as a
+    /// stopped server would; the data directory stays.
+    pub async fn shut_down(self) -> tempfile::TempDir {
+        let TestApp {
+            dir,
+            router,
+            state,
+            background,
+        } = self;
+        for tasks in background.into_inner().unwrap_or_default() {
+            tasks.stop();
+        }
+        drop(router);
+        state.pool.close().await;
+        drop(state);
+        // Aborted tasks let go of the index writer at their next await.
+        tokio::time::sleep(std::time::Duration::from_millis(200)).await;
+        dir
     }
 
     pub fn start_background(&self) {
