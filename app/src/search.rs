@@ -307,6 +307,15 @@ pub fn mark_words(text: &str, stems: &[String]) -> Vec<Fragment> {
     out
 }
 
+#[cfg(feature = "ssr")]
+impl std::fmt::Debug for index::SearchIndex {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("SearchIndex")
+            .field("documents", &self.num_docs())
+            .finish()
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -388,14 +397,5 @@ mod tests {
             .map(|f| f.text)
             .collect();
         assert_eq!(all, "a – b");
-    }
-}
-
-#[cfg(feature = "ssr")]
-impl std::fmt::Debug for index::SearchIndex {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("SearchIndex")
-            .field("documents", &self.num_docs())
-            .finish()
     }
 }

@@ -218,7 +218,9 @@ pub fn lying_zip_bomb_docx(unpacked: usize) -> Vec<u8> {
     let mut crc = flate2::Crc::new();
     crc.update(&types);
     // The bomb's checksum is left 0: it matches neither the claimed nor the real content.
-    let entries: [(&[u8], u16, Vec<u8>, u32, u32); 2] = [
+    // (name, method, data, claimed size, checksum)
+    type Entry<'a> = (&'a [u8], u16, Vec<u8>, u32, u32);
+    let entries: [Entry; 2] = [
         (b"[Content_Types].xml", 0, types, 8, crc.sum()),
         (b"word/document.xml", 8, data, claimed, 0),
     ];
