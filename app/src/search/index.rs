@@ -228,6 +228,7 @@ impl SearchIndex {
         Ok(())
     }
 
+    /// Removes the documents with these ids (at the next commit).
     pub fn delete(&self, ids: &[i64]) -> Result<(), IndexError> {
         let f = &self.inner.fields;
         let writer = self.writer()?;
@@ -255,6 +256,9 @@ impl SearchIndex {
         self.inner.reader.searcher().num_docs()
     }
 
+    /// One page of hits, the exact total and the facets, all from the same
+    /// query restricted to what `viewer` may see. An empty `q` lists every
+    /// visible document (newest first unless another sort is asked for).
     pub fn search(
         &self,
         viewer: &Viewer,
@@ -297,8 +301,8 @@ impl SearchIndex {
         let hits = if addresses.is_empty() {
             Vec::new()
         } else {
-            let title_terms = highlight::terms_for_field(&searcher, f.title, &parsed);
-            let text_terms = highlight::terms_for_field(&searcher, f.text, &parsed);
+            let title_terms = highlight::terms_for_field(&searcher, f.title, &parsed, true);
+            let text_terms = highlight::terms_for_field(&searcher, f.text, &parsed, false);
             addresses
                 .into_iter()
                 .map(|(score, address)| {
@@ -467,6 +471,7 @@ fn to_tantivy(f: &Fields, doc: &IndexDoc) -> TantivyDocument {
     );
     if let Some(az) = doc.aktenzeichen.as_deref().filter(|a| !a.trim().is_empty()) {
         d.add_text(f.aktenzeichen, az);
+        d.add_text(f.meta, az);
         let normalized = query::normalize_aktenzeichen(az);
         // Also without the municipality part: "621.1-0007".
         if let Some((_, number)) = normalized.split_once(' ') {
@@ -481,6 +486,7 @@ fn to_tantivy(f: &Fields, doc: &IndexDoc) -> TantivyDocument {
         .filter(|c| !c.is_empty());
     if let Some(code) = plan_code {
         d.add_text(f.plan_code, code);
+        d.add_text(f.meta, code);
         for ancestor in plan_ancestors(code) {
             d.add_text(f.plan_path, ancestor);
         }
@@ -490,15 +496,17 @@ fn to_tantivy(f: &Fields, doc: &IndexDoc) -> TantivyDocument {
         .map_or_else(|| "ohne".to_string(), |c| c.to_string());
     d.add_text(f.main_group, main_group);
     if let Some(title) = &doc.plan_title {
-        d.add_text(f.plan_title, title);
+        d.add_text(f.meta, title);
     }
     if let Some(title) = &doc.akte_title {
         d.add_text(f.akte_title, title);
+        d.add_text(f.meta, title);
     }
     d.add_text(f.correspondent, &doc.correspondent);
+    d.add_text(f.meta, &doc.correspondent);
     d.add_text(f.doc_type, &doc.doc_type);
     for tag in &doc.tags {
-        d.add_text(f.tags, tag);
+        d.add_text(f.meta, tag);
     }
     let (sort_date, year) = match doc.document_date {
         Some(date) => {

@@ -19,11 +19,13 @@ const MAX_EXPANSIONS: usize = 50;
 
 /// The index terms to mark in `field`: the exact terms of the query, plus
 /// the terms its fuzzy and prefix words actually matched in this index
-/// (tantivy's snippet generator only knows exact terms).
+/// (tantivy's snippet generator only knows exact terms). `with_prefix`:
+/// the field is searched by prefix too (see [`super::query::prefix_fields`]).
 pub fn terms_for_field(
     searcher: &Searcher,
     field: Field,
     parsed: &Parsed,
+    with_prefix: bool,
 ) -> BTreeMap<String, f32> {
     let mut terms = BTreeMap::new();
     for phrase in &parsed.phrases {
@@ -42,7 +44,7 @@ pub fn terms_for_field(
                 true,
             ));
         }
-        if parsed.last_is_prefix && i == last {
+        if with_prefix && parsed.last_is_prefix && i == last {
             for form in prefix_forms(word) {
                 automata.push(FuzzyTermQuery::new_prefix(
                     Term::from_field_text(field, &form),
