@@ -190,22 +190,7 @@ pub fn prefix_forms(word: &Word) -> Vec<String> {
         return Vec::new();
     }
     let mut forms = vec![folded.clone()];
-    let mut transliterated = String::with_capacity(folded.len());
-    let mut prev = None;
-    let mut chars = folded.chars().peekable();
-    while let Some(c) = chars.next() {
-        if matches!(c, 'a' | 'o' | 'u') && chars.peek() == Some(&'e') && prev != Some('q') {
-            transliterated.push(c);
-            chars.next();
-            prev = Some('e');
-            continue;
-        }
-        transliterated.push(c);
-        prev = Some(c);
-    }
-    if transliterated != folded {
-        forms.push(transliterated);
-    }
+    forms.extend(analyzer::transliterate(&folded));
     forms
 }
 
