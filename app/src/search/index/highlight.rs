@@ -38,7 +38,8 @@ pub fn terms_for_field(
     for (i, word) in parsed.words.iter().enumerate() {
         terms.insert(word.stem.clone(), 1.0);
         let mut automata = Vec::new();
-        if let Some(distance) = fuzzy_distance(word) {
+        let fuzzy = fuzzy_distance(word).filter(|_| with_prefix || !word.common_in_text);
+        if let Some(distance) = fuzzy {
             automata.push(FuzzyTermQuery::new(
                 Term::from_field_text(field, &word.stem),
                 distance,
@@ -123,15 +124,16 @@ pub fn mark_all(text: &str, terms: &BTreeMap<String, f32>) -> Vec<Fragment> {
     fragments(text, &ranges)
 }
 
-/// Bytes of text stemmed around a candidate place for a snippet.
-const WINDOW_BEFORE: usize = 400;
-const WINDOW_AFTER: usize = 1600;
+/// Bytes of text stemmed around a candidate place for a snippet: enough for
+/// the generator to pick a fragment of [`SNIPPET_CHARS`] around the match.
+const WINDOW_BEFORE: usize = 250;
+const WINDOW_AFTER: usize = 550;
 /// Candidate places tried before giving up on a snippet.
 const MAX_WINDOWS: usize = 8;
 
 /// A passage of `text` around the matches; empty when the text does not match.
 ///
-/// Stemming a whole long text costs milliseconds per hit (≈7 ms for 64 KB),
+/// Stemming a whole long text costs milliseconds per hit (≈7 ms for 64 KB, ≈0.2 ms for a 2 KB letter),
 /// so a cheap scan without stemming finds places where a query term could
 /// start and only a window around each is stemmed by the snippet generator.
 pub fn snippet(field: Field, text: &str, terms: &BTreeMap<String, f32>) -> Vec<Fragment> {

@@ -21,7 +21,14 @@ pub struct Word {
     pub stem: String,
     /// Quoted: match exactly, no fuzzy or prefix.
     pub exact: bool,
+    /// Found in many texts as typed: a real word, not a typo. Fuzzy
+    /// matching in the text is skipped for it — the expansions of a common
+    /// word cost the most of any query part and would mostly add noise.
+    pub common_in_text: bool,
 }
+
+/// Texts a word must appear in to count as [`Word::common_in_text`].
+pub const COMMON_IN_TEXT: u64 = 20;
 
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Parsed {
@@ -89,6 +96,7 @@ pub fn parse(q: &str, is_municipality_code: &dyn Fn(&str) -> bool) -> Parsed {
                         lower: term.clone(),
                         stem: term,
                         exact: true,
+                        common_in_text: false,
                     });
                 }
             }
@@ -135,6 +143,7 @@ pub fn parse(q: &str, is_municipality_code: &dyn Fn(&str) -> bool) -> Parsed {
                     lower: token,
                     stem,
                     exact: false,
+                    common_in_text: false,
                 });
             }
         }
@@ -212,6 +221,9 @@ fn word_query(f: &Fields, word: &Word, prefix: bool) -> Box<dyn Query> {
         .collect();
     if let Some(distance) = fuzzy_distance(word) {
         for (field, boost) in fuzzy_fields(f) {
+            if field == f.text && word.common_in_text {
+                continue;
+            }
             let fuzzy =
                 FuzzyTermQuery::new(Term::from_field_text(field, &word.stem), distance, true);
             should.push((Occur::Should, boosted(Box::new(fuzzy), boost)));

@@ -1132,6 +1132,67 @@ fn profile_parts() {
                 .len()
         });
     }
+    for text in ["bau ", "rechnung", "rechnung wasser "] {
+        let parsed = query::parse(text, &|_| false);
+        let restricted = query::restricted(&f, query::user_query(&f, &parsed), &[MIC], None);
+        time(&format!("{text:?} top+facets"), &|| {
+            searcher
+                .search(
+                    &*restricted,
+                    &(
+                        TopDocs::with_limit(20).order_by_score(),
+                        facets::FacetCollector,
+                    ),
+                )
+                .unwrap()
+                .0
+                .len()
+        });
+        time(&format!("{text:?} top only"), &|| {
+            searcher
+                .search(&*restricted, &TopDocs::with_limit(20).order_by_score())
+                .unwrap()
+                .len()
+        });
+        time(&format!("{text:?} highlight terms"), &|| {
+            highlight::terms_for_field(&searcher, f.title, &parsed, true).len()
+                + highlight::terms_for_field(&searcher, f.text, &parsed, false).len()
+        });
+        let top = searcher
+            .search(&*restricted, &TopDocs::with_limit(20).order_by_score())
+            .unwrap();
+        time(&format!("{text:?} fetch 20 docs"), &|| {
+            top.iter()
+                .map(|(_, a)| searcher.doc::<TantivyDocument>(*a).unwrap().len())
+                .sum()
+        });
+        let docs: Vec<TantivyDocument> =
+            top.iter().map(|(_, a)| searcher.doc(*a).unwrap()).collect();
+        let text_terms = highlight::terms_for_field(&searcher, f.text, &parsed, false);
+        let title_terms = highlight::terms_for_field(&searcher, f.title, &parsed, true);
+        time(&format!("{text:?} 20 snippets"), &|| {
+            docs.iter()
+                .map(|d| {
+                    let body = d
+                        .get_first(f.snippet_text)
+                        .and_then(|v| v.as_str())
+                        .unwrap_or("");
+                    highlight::snippet(f.text, body, &text_terms).len()
+                })
+                .sum()
+        });
+        time(&format!("{text:?} 20 titles"), &|| {
+            docs.iter()
+                .map(|d| {
+                    let title = d.get_first(f.title).and_then(|v| v.as_str()).unwrap_or("");
+                    highlight::mark_all(title, &title_terms).len()
+                })
+                .sum()
+        });
+        time(&format!("{text:?} whole search"), &|| {
+            index.search(&mic(), &q(text)).unwrap().hits.len()
+        });
+    }
     let parsed = query::parse("bau", &|_| false);
     let q = query::restricted(&f, query::user_query(&f, &parsed), &[MIC], None);
     time("bau typed full count", &|| {
@@ -1149,4 +1210,27 @@ fn profile_parts() {
     time("prefix bau title count", &|| {
         searcher.search(&*q, &Count).unwrap()
     });
+}
+
+#[test]
+fn common_words_are_not_fuzzy_in_the_text() {
+    let index = SearchIndex::in_memory().unwrap();
+    let with_text =
+        |id: i64, text: &str| doc(id, MIC, "Schreiben", "eingang", "", None, None, text);
+    let mut docs = vec![with_text(1, "Der Vortrag ist morgen.")];
+    docs.extend((2..=10).map(|id| with_text(id, "Der Vertrag läuft.")));
+    index.upsert(&docs).unwrap();
+    index.commit().unwrap();
+    // Rare as typed: fuzzy, so the near word "Vortrag" is found too.
+    assert_eq!(index.search(&mic(), &q("Vertrag ")).unwrap().total, 10);
+    let more: Vec<IndexDoc> = (11..=30)
+        .map(|id| with_text(id, "Der Vertrag läuft."))
+        .collect();
+    index.upsert(&more).unwrap();
+    index.commit().unwrap();
+    // Common as typed: only the word itself.
+    let results = index.search(&mic(), &q("Vertrag ")).unwrap();
+    assert_eq!(results.total, 29);
+    // A typo is still found (it is rare).
+    assert_eq!(index.search(&mic(), &q("Vertarg ")).unwrap().total, 29);
 }
