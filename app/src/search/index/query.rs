@@ -188,6 +188,10 @@ pub fn fuzzy_distance(word: &Word) -> Option<u8> {
     }
 }
 
+/// Shorter prefixes are not expanded: "ge" matches a large part of any
+/// German index (measured as the slowest query at 100,000 documents).
+pub const MIN_PREFIX_CHARS: usize = 3;
+
 /// Prefix forms of the word being typed: folded like the stemmer does, and
 /// once more with ae/oe/ue read as umlauts ("buergerb" → "burgerb").
 pub fn prefix_forms(word: &Word) -> Vec<String> {
@@ -195,7 +199,7 @@ pub fn prefix_forms(word: &Word) -> Vec<String> {
         return Vec::new();
     }
     let folded = fold(&word.lower);
-    if folded.chars().count() < 2 {
+    if folded.chars().count() < MIN_PREFIX_CHARS {
         return Vec::new();
     }
     let mut forms = vec![folded.clone()];
@@ -456,5 +460,7 @@ mod tests {
         assert_eq!(prefix_forms(&w("Straßenaus")), ["strassenaus"]);
         assert_eq!(prefix_forms(&w("Buergerb")), ["buergerb", "burgerb"]);
         assert!(prefix_forms(&w("S")).is_empty());
+        assert!(prefix_forms(&w("Ge")).is_empty());
+        assert_eq!(prefix_forms(&w("Geb")), ["geb"]);
     }
 }
