@@ -62,8 +62,8 @@ test('a scanned page becomes searchable and opens with the word marked', async (
   await page.keyboard.press('/');
   const field = page.getByRole('combobox', { name: 'Dokumente durchsuchen' });
   assert.equal(await field.evaluate((el) => el === document.activeElement), true, '"/" focuses the search');
-  await field.pressSequentially('Strassenausbau', { delay: 20 });
-  await page.getByRole('listbox', { name: 'Vorschläge' }).getByRole('option').first().waitFor();
+  await field.pressSequentially('Beitragsbesch', { delay: 20 });
+  await page.getByRole('listbox', { name: 'Vorschläge' }).getByRole('option', { name: new RegExp(mark) }).waitFor();
   await field.fill('Strassenausbaubeitrag Bürgerbüro');
   await field.press('Enter');
   await page.waitForURL(/\/suche\?q=/);
