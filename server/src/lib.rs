@@ -2,6 +2,7 @@
 //! router that serves the Leptos app, its server functions and static files.
 
 pub mod config;
+pub mod corpus;
 pub mod http;
 pub mod startup;
 
