@@ -19,13 +19,14 @@
 
 mod words;
 
+use app::search::index::IndexDoc;
 use chrono::{Datelike, Duration, NaiveDate};
 use std::fmt::Write as _;
 use words::*;
 
 /// One generated document: the fields the search index takes
-/// (`app::search::index::IndexDoc`), owned by the corpus so that it does not
-/// depend on the index being built.
+/// ([`IndexDoc`]; see [`CorpusDoc::to_index_doc`]), plus equality for the
+/// determinism tests.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct CorpusDoc {
     pub document_id: i64,
@@ -50,6 +51,54 @@ pub struct CorpusDoc {
     pub akte_status: Option<String>,
     pub plan_code: Option<String>,
     pub plan_title: Option<String>,
+}
+
+impl CorpusDoc {
+    /// What the search index takes.
+    pub fn to_index_doc(&self) -> IndexDoc {
+        IndexDoc {
+            document_id: self.document_id,
+            municipality_id: self.municipality_id,
+            municipality_code: self.municipality_code.clone(),
+            visible_to: self.visible_to.clone(),
+            title: self.title.clone(),
+            text: self.text.clone(),
+            doc_type: self.doc_type.clone(),
+            correspondent: self.correspondent.clone(),
+            tags: self.tags.clone(),
+            document_date: self.document_date,
+            created_at: self.created_at,
+            akte_id: self.akte_id,
+            aktenzeichen: self.aktenzeichen.clone(),
+            akte_title: self.akte_title.clone(),
+            akte_status: self.akte_status.clone(),
+            plan_code: self.plan_code.clone(),
+            plan_title: self.plan_title.clone(),
+        }
+    }
+
+    /// The same, without copying the text: for indexing large corpora.
+    pub fn into_index_doc(self) -> IndexDoc {
+        IndexDoc {
+            document_id: self.document_id,
+            municipality_id: self.municipality_id,
+            municipality_code: self.municipality_code,
+            visible_to: self.visible_to,
+            title: self.title,
+            text: self.text,
+            doc_type: self.doc_type,
+            correspondent: self.correspondent,
+            tags: self.tags,
+            document_date: self.document_date,
+            created_at: self.created_at,
+            akte_id: self.akte_id,
+            aktenzeichen: self.aktenzeichen,
+            akte_title: self.akte_title,
+            akte_status: self.akte_status,
+            plan_code: self.plan_code,
+            plan_title: self.plan_title,
+        }
+    }
 }
 
 /// One generated Akte.
@@ -1097,6 +1146,27 @@ mod tests {
         assert_eq!(euro(123_456), "1.234,56 €");
         assert_eq!(euro(5), "0,05 €");
         assert_eq!(euro(100_000_000), "1.000.000,00 €");
+    }
+
+    #[test]
+    fn the_sample_indexes_and_is_found() {
+        use app::search::index::{SearchIndex, Viewer};
+        let docs = sample(42);
+        let index = SearchIndex::in_memory().expect("index");
+        let converted: Vec<IndexDoc> = docs.iter().map(CorpusDoc::to_index_doc).collect();
+        index.upsert(&converted).expect("upsert");
+        index.commit().expect("commit");
+        assert_eq!(index.num_docs(), 300);
+        let viewer = Viewer {
+            municipalities: vec![1, 2, 3, 4],
+        };
+        let params = app::search::SearchParams {
+            q: "Rechnung".into(),
+            page: 1,
+            ..Default::default()
+        };
+        let results = index.search(&viewer, &params).expect("search");
+        assert!(results.total > 10, "{}", results.total);
     }
 
     #[test]
