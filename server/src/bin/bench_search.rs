@@ -153,6 +153,7 @@ async fn main() -> Result<(), BoxError> {
         dir.path().display()
     );
 
+    print_machine("at the start");
     let corpus = Corpus::new(seed, count);
     let generation = generate_only(&corpus);
     println!(
@@ -276,6 +277,8 @@ async fn main() -> Result<(), BoxError> {
         mb(size_later)
     );
 
+    print_machine("at the end of the query phase");
+
     // A fresh process that only opens the index and runs the mix once: what
     // a server that starts with an existing index holds for search.
     drop(index);
@@ -323,6 +326,18 @@ fn fresh_open(args: &[String]) -> Result<(), BoxError> {
         mib(after.hwm_kib)
     );
     Ok(())
+}
+
+/// Cores and load average: the figures of a busy machine are not those of
+/// an idle one.
+fn print_machine(when: &str) {
+    let cores = std::thread::available_parallelism().map_or(0, |n| n.get());
+    let load = std::fs::read_to_string("/proc/loadavg").unwrap_or_default();
+    let load: Vec<&str> = load.split_whitespace().take(3).collect();
+    println!(
+        "Machine {when}: {cores} cores, load average {}.\n",
+        load.join(" ")
+    );
 }
 
 fn params(case: &Case) -> SearchParams {
