@@ -459,15 +459,6 @@ impl Corpus {
     }
 }
 
-type Municipality = (
-    i64,
-    &'static str,
-    &'static str,
-    &'static str,
-    &'static str,
-    &'static [&'static str],
-);
-
 /// MIC 35 %, ERB 30 %, OBZ 25 %, BRO 10 %: Brombachtal is the small one.
 fn pick_municipality(rng: &mut Rng) -> &'static Municipality {
     let roll = rng.below(100);
@@ -657,12 +648,12 @@ impl Writer<'_> {
     /// One sentence of Zipf-distributed municipal prose.
     fn sentence(&mut self) {
         let mut s = String::new();
-        s.push_str(*self.rng.pick(&CONNECTORS));
+        s.push_str(self.rng.pick::<&str>(&CONNECTORS));
         s.push(' ');
         s.push_str(self.vocabulary.sample(&mut self.rng));
         for _ in 0..self.rng.below(4) {
             s.push(' ');
-            s.push_str(*self.rng.pick(&LINKS));
+            s.push_str(self.rng.pick::<&str>(&LINKS));
             s.push(' ');
             s.push_str(self.vocabulary.sample(&mut self.rng));
         }
@@ -678,7 +669,7 @@ impl Writer<'_> {
             _ => {}
         }
         s.push(' ');
-        s.push_str(*self.rng.pick(&PREDICATES));
+        s.push_str(self.rng.pick::<&str>(&PREDICATES));
         s.push_str(". ");
         self.push(&s);
     }
@@ -985,7 +976,7 @@ impl Zipf {
         }
         // A fixed shuffle, the same for every seed, so that the tail's order
         // is not alphabetical and the rare term is the same word everywhere.
-        let mut rng = Rng::new(0x5eed_0f_2a11);
+        let mut rng = Rng::new(0x005e_ed0f_2a11);
         for i in (1..compounds.len()).rev() {
             compounds.swap(i, rng.below(i + 1));
         }

@@ -3,7 +3,16 @@
 //! from. Umlauts and ß on purpose: they are what German search gets wrong.
 
 /// Municipality id, code, town name, PLZ, the name of its council, Ortsteile.
-pub(super) const MUNICIPALITIES: [(i64, &str, &str, &str, &str, &[&str]); 4] = [
+pub(super) type Municipality = (
+    i64,
+    &'static str,
+    &'static str,
+    &'static str,
+    &'static str,
+    &'static [&'static str],
+);
+
+pub(super) const MUNICIPALITIES: [Municipality; 4] = [
     (
         1,
         "MIC",
