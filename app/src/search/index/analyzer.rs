@@ -74,6 +74,26 @@ pub fn fold(word: &str) -> String {
     out
 }
 
+/// `folded` (see [`fold`]) with "ae/oe/ue" read as umlauts, the way the
+/// stemmer reads them ("buergerb" → "burgerb"), except after "q" ("quelle").
+/// None when there is nothing to read.
+pub fn transliterate(folded: &str) -> Option<String> {
+    let mut out = String::with_capacity(folded.len());
+    let mut prev = None;
+    let mut chars = folded.chars().peekable();
+    while let Some(c) = chars.next() {
+        if matches!(c, 'a' | 'o' | 'u') && chars.peek() == Some(&'e') && prev != Some('q') {
+            out.push(c);
+            chars.next();
+            prev = Some('e');
+            continue;
+        }
+        out.push(c);
+        prev = Some(c);
+    }
+    (out != folded).then_some(out)
+}
+
 #[cfg(test)]
 #[expect(clippy::unwrap_used)]
 mod tests {
@@ -128,6 +148,13 @@ mod tests {
         assert!(one("Straßenausbaubeitrag").starts_with(&fold("Straßenaus")));
         assert_eq!(fold("Bürgerb"), "burgerb");
         assert!(one("Bürgerbüro").starts_with(&fold("Bürgerb")));
+    }
+
+    #[test]
+    fn transliteration_reads_ae_oe_ue_but_not_qu() {
+        assert_eq!(transliterate("buergerbuero").as_deref(), Some("burgerburo"));
+        assert_eq!(transliterate("quelle"), None);
+        assert_eq!(transliterate("rathaus"), None);
     }
 
     #[test]

@@ -21,7 +21,14 @@ pub struct Word {
     pub stem: String,
     /// Quoted: match exactly, no fuzzy or prefix.
     pub exact: bool,
+    /// Found in many texts as typed: a real word, not a typo. Fuzzy
+    /// matching in the text is skipped for it — the expansions of a common
+    /// word cost the most of any query part and would mostly add noise.
+    pub common_in_text: bool,
 }
+
+/// Texts a word must appear in to count as [`Word::common_in_text`].
+pub const COMMON_IN_TEXT: u64 = 20;
 
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Parsed {
@@ -89,6 +96,7 @@ pub fn parse(q: &str, is_municipality_code: &dyn Fn(&str) -> bool) -> Parsed {
                         lower: term.clone(),
                         stem: term,
                         exact: true,
+                        common_in_text: false,
                     });
                 }
             }
@@ -135,6 +143,7 @@ pub fn parse(q: &str, is_municipality_code: &dyn Fn(&str) -> bool) -> Parsed {
                     lower: token,
                     stem,
                     exact: false,
+                    common_in_text: false,
                 });
             }
         }
@@ -150,29 +159,21 @@ pub fn parse(q: &str, is_municipality_code: &dyn Fn(&str) -> bool) -> Parsed {
 }
 
 /// Exact-term boosts per field: a word in the title counts most.
-pub fn exact_fields(f: &Fields) -> [(Field, f32); 8] {
-    [
-        (f.title, 3.0),
-        (f.aktenzeichen, 2.0),
-        (f.plan_code, 1.5),
-        (f.akte_title, 1.5),
-        (f.correspondent, 1.5),
-        (f.tags, 1.5),
-        (f.plan_title, 1.0),
-        (f.text, 1.0),
-    ]
+pub fn exact_fields(f: &Fields) -> [(Field, f32); 3] {
+    [(f.title, 3.0), (f.meta, 1.5), (f.text, 1.0)]
 }
 
-/// Fields matched by fuzzy and prefix queries. These score a constant (the
-/// boost), kept below what an exact term earns so exact beats fuzzy.
-pub fn loose_fields(f: &Fields) -> [(Field, f32); 5] {
-    [
-        (f.title, 0.6),
-        (f.correspondent, 0.3),
-        (f.akte_title, 0.3),
-        (f.tags, 0.3),
-        (f.text, 0.2),
-    ]
+/// Fields matched by fuzzy queries. These score a constant (the boost), kept
+/// below what an exact term earns so exact beats fuzzy.
+pub fn fuzzy_fields(f: &Fields) -> [(Field, f32); 3] {
+    [(f.title, 0.3), (f.meta, 0.15), (f.text, 0.1)]
+}
+
+/// Fields matched by the prefix of the word being typed. Not the text: a
+/// short prefix there expands to thousands of terms and most of the index
+/// (measured: the slowest part of a query at 100,000 documents).
+pub fn prefix_fields(f: &Fields) -> [(Field, f32); 2] {
+    [(f.title, 0.6), (f.meta, 0.3)]
 }
 
 /// Levenshtein distance allowed for a word, if any.
@@ -187,6 +188,10 @@ pub fn fuzzy_distance(word: &Word) -> Option<u8> {
     }
 }
 
+/// Shorter prefixes are not expanded: "ge" matches a large part of any
+/// German index (measured as the slowest query at 100,000 documents).
+pub const MIN_PREFIX_CHARS: usize = 3;
+
 /// Prefix forms of the word being typed: folded like the stemmer does, and
 /// once more with ae/oe/ue read as umlauts ("buergerb" → "burgerb").
 pub fn prefix_forms(word: &Word) -> Vec<String> {
@@ -194,26 +199,11 @@ pub fn prefix_forms(word: &Word) -> Vec<String> {
         return Vec::new();
     }
     let folded = fold(&word.lower);
-    if folded.chars().count() < 2 {
+    if folded.chars().count() < MIN_PREFIX_CHARS {
         return Vec::new();
     }
     let mut forms = vec![folded.clone()];
-    let mut transliterated = String::with_capacity(folded.len());
-    let mut prev = None;
-    let mut chars = folded.chars().peekable();
-    while let Some(c) = chars.next() {
-        if matches!(c, 'a' | 'o' | 'u') && chars.peek() == Some(&'e') && prev != Some('q') {
-            transliterated.push(c);
-            chars.next();
-            prev = Some('e');
-            continue;
-        }
-        transliterated.push(c);
-        prev = Some(c);
-    }
-    if transliterated != folded {
-        forms.push(transliterated);
-    }
+    forms.extend(analyzer::transliterate(&folded));
     forms
 }
 
@@ -234,15 +224,18 @@ fn word_query(f: &Fields, word: &Word, prefix: bool) -> Box<dyn Query> {
         .map(|(field, boost)| (Occur::Should, boosted(term_query(field, &word.stem), boost)))
         .collect();
     if let Some(distance) = fuzzy_distance(word) {
-        for (field, boost) in loose_fields(f) {
+        for (field, boost) in fuzzy_fields(f) {
+            if field == f.text && word.common_in_text {
+                continue;
+            }
             let fuzzy =
                 FuzzyTermQuery::new(Term::from_field_text(field, &word.stem), distance, true);
-            should.push((Occur::Should, boosted(Box::new(fuzzy), boost * 0.5)));
+            should.push((Occur::Should, boosted(Box::new(fuzzy), boost)));
         }
     }
     if prefix {
         for form in prefix_forms(word) {
-            for (field, boost) in loose_fields(f) {
+            for (field, boost) in prefix_fields(f) {
                 let prefix =
                     FuzzyTermQuery::new_prefix(Term::from_field_text(field, &form), 0, false);
                 should.push((Occur::Should, boosted(Box::new(prefix), boost)));
@@ -467,5 +460,7 @@ mod tests {
         assert_eq!(prefix_forms(&w("Straßenaus")), ["strassenaus"]);
         assert_eq!(prefix_forms(&w("Buergerb")), ["buergerb", "burgerb"]);
         assert!(prefix_forms(&w("S")).is_empty());
+        assert!(prefix_forms(&w("Ge")).is_empty());
+        assert_eq!(prefix_forms(&w("Geb")), ["geb"]);
     }
 }

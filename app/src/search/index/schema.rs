@@ -7,7 +7,7 @@ use tantivy::schema::{
 
 /// Written into the index directory beside tantivy's files. Bump it whenever
 /// the schema or the analyzers change: `open` then rebuilds from the database.
-pub const SCHEMA_VERSION: &str = "aktenwerk-search-1";
+pub const SCHEMA_VERSION: &str = "aktenwerk-search-2";
 
 /// Field names that collectors look up by name (fast fields).
 pub mod names {
@@ -30,17 +30,23 @@ pub struct Fields {
     /// The beginning of the text, stored for snippets (the text field itself
     /// is not stored: OCR texts can be megabytes).
     pub snippet_text: Field,
+    /// Stored only; searched through `meta` and `aktenzeichen_raw`.
     pub aktenzeichen: Field,
     /// "mic 621.1-0007" and "621.1-0007", lower-cased, for exact lookup.
     pub aktenzeichen_raw: Field,
+    /// Stored only; searched through `meta`.
     pub plan_code: Field,
     /// The plan code and all its ancestors ("0", "02", "022", "022.3").
     pub plan_path: Field,
-    pub plan_title: Field,
+    /// Stored only; searched through `meta`.
     pub akte_title: Field,
+    /// Stored only; searched through `meta`.
     pub correspondent: Field,
+    /// Everything about a document besides title and text, as words:
+    /// Aktenzeichen, plan code and title, Akte title, correspondent, tags.
+    /// One field instead of six keeps every query term to three lookups.
+    pub meta: Field,
     pub doc_type: Field,
-    pub tags: Field,
     pub year: Field,
     pub main_group: Field,
     /// Unix seconds: the document date (midnight UTC) or else the upload time.
@@ -73,7 +79,7 @@ pub fn build() -> (Schema, Fields) {
         title: b.add_text_field("title", german(true).set_stored()),
         text: b.add_text_field("text", german(true)),
         snippet_text: b.add_text_field("snippet_text", STORED),
-        aktenzeichen: b.add_text_field("aktenzeichen", german(true).set_stored()),
+        aktenzeichen: b.add_text_field("aktenzeichen", STORED),
         aktenzeichen_raw: b.add_text_field(
             "aktenzeichen_raw",
             TextOptions::default().set_indexing_options(
@@ -82,13 +88,12 @@ pub fn build() -> (Schema, Fields) {
                     .set_index_option(IndexRecordOption::Basic),
             ),
         ),
-        plan_code: b.add_text_field("plan_code", german(false).set_stored()),
+        plan_code: b.add_text_field("plan_code", STORED),
         plan_path: b.add_text_field("plan_path", STRING),
-        plan_title: b.add_text_field("plan_title", german(false)),
-        akte_title: b.add_text_field("akte_title", german(false).set_stored()),
-        correspondent: b.add_text_field("correspondent", german(false).set_stored()),
+        akte_title: b.add_text_field("akte_title", STORED),
+        correspondent: b.add_text_field("correspondent", STORED),
+        meta: b.add_text_field("meta", german(false)),
         doc_type: b.add_text_field(names::DOC_TYPE, STRING | FAST | STORED),
-        tags: b.add_text_field("tags", german(false)),
         year: b.add_i64_field(names::YEAR, INDEXED | FAST),
         main_group: b.add_text_field(names::MAIN_GROUP, STRING | FAST),
         sort_date: b.add_i64_field(names::SORT_DATE, FAST),

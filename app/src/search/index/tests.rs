@@ -6,6 +6,7 @@
 use super::*;
 use crate::search::{FacetValue, Facets, SearchParams, Sort};
 use chrono::NaiveDate;
+use tantivy::schema::Field;
 
 const MIC: i64 = 1;
 const ERB: i64 = 2;
@@ -283,9 +284,15 @@ fn the_word_being_typed_matches_as_prefix() {
     let index = index();
     assert_eq!(ids(&index, &mic(), &q("Straßenaus")), [4]);
     assert_eq!(ids(&index, &mic(), &q("Lindenweg Straßenausb")), [4]);
-    assert_eq!(ids(&index, &mic(), &q("Kopierp")), [9]);
+    // Correspondent, Akte title and the like are matched by prefix too.
+    assert_eq!(ids(&index, &mic(), &q("Papierh")), [9]);
+    assert_eq!(ids(&index, &mic(), &q("Energieversorg")), [3]);
     // A finished word (trailing space) is not a prefix any more.
-    assert!(ids(&index, &mic(), &q("Kopierp ")).is_empty());
+    assert!(ids(&index, &mic(), &q("Papierh ")).is_empty());
+    // The text is not searched by prefix (too costly at scale), only by
+    // whole words: "Kopierpapier" is in the text of document 9 alone.
+    assert!(ids(&index, &mic(), &q("Kopierp")).is_empty());
+    assert_eq!(ids(&index, &mic(), &q("Kopierpapier")), [9]);
 }
 
 #[test]
@@ -354,8 +361,12 @@ fn other_municipalities_documents_stay_invisible() {
     assert_eq!(results.total, 0);
     assert!(results.hits.is_empty());
     assert_eq!(results.facets, Facets::default());
-    assert!(index.suggest(&erb(), "Zucker", 10).unwrap().is_empty());
-    assert!(!index.suggest(&mic(), "Zucker", 10).unwrap().is_empty());
+    assert!(index.suggest(&erb(), "Zuckerbrot", 10).unwrap().is_empty());
+    assert!(index.suggest(&erb(), "Personalang", 10).unwrap().is_empty());
+    let suggested = index.suggest(&mic(), "Personalang", 10).unwrap();
+    assert_eq!(suggested.len(), 1);
+    assert_eq!(suggested[0].document_id, 15);
+    assert_eq!(index.suggest(&mic(), "Zuckerbrot", 10).unwrap().len(), 1);
     // MIC's Bauantrag is not ERB's; ERB sees only its own.
     assert_eq!(ids(&index, &erb(), &q("Bauantrag")), [12]);
     let all = index.search(&erb(), &q("")).unwrap();
@@ -949,6 +960,8 @@ fn timings() {
     let cases: Vec<(&str, SearchParams)> = vec![
         ("empty q, newest", q("")),
         ("common word", q("bau ")),
+        ("common word typed", q("bau")),
+        ("word typed", q("rechnung")),
         ("two words", q("rechnung wasser ")),
         ("typing prefix", q("rechnung gem")),
         ("short prefix", q("ge")),
@@ -997,6 +1010,24 @@ fn timings() {
             times[times.len() * 95 / 100]
         );
     }
+    // Snippet cost per hit for a long stored text (the stored part is capped).
+    let long: String = synthetic(200)
+        .into_iter()
+        .map(|d| d.text)
+        .collect::<Vec<_>>()
+        .join(" ");
+    let long = highlight::truncate(&long, SNIPPET_SOURCE_BYTES);
+    let terms = std::collections::BTreeMap::from([("zuschuss".to_string(), 1.0)]);
+    let started = Instant::now();
+    for _ in 0..20 {
+        assert!(!highlight::snippet(index.inner.fields.text, long, &terms).is_empty());
+    }
+    println!(
+        "snippet of {} KB text: {:?} per hit",
+        long.len() / 1024,
+        started.elapsed() / 20
+    );
+
     let mut times = Vec::new();
     for _ in 0..30 {
         let started = Instant::now();
@@ -1008,4 +1039,198 @@ fn timings() {
         "{:20}               p50 {:>9.2?}  p95 {:>9.2?}",
         "suggest", times[15], times[28]
     );
+}
+
+#[test]
+#[ignore = "profiling aid"]
+fn profile_parts() {
+    use std::time::Instant;
+    use tantivy::collector::{Count, TopDocs};
+    use tantivy::query::{BooleanQuery, Occur, TermQuery};
+    use tantivy::schema::IndexRecordOption;
+    let n: i64 = std::env::var("AKTENWERK_BENCH_DOCS")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(20_000);
+    let index = SearchIndex::in_memory().unwrap();
+    index.upsert(&synthetic(n)).unwrap();
+    index.commit().unwrap();
+    let searcher = index.inner.reader.searcher();
+    println!("segments: {}", searcher.segment_readers().len());
+    let f = index.inner.fields;
+    let time = |name: &str, run: &dyn Fn() -> usize| {
+        let mut times = Vec::new();
+        let mut out = 0;
+        for _ in 0..20 {
+            let started = Instant::now();
+            out = run();
+            times.push(started.elapsed());
+        }
+        times.sort();
+        println!("{name:40} {out:7} p50 {:>9.2?}", times[10]);
+    };
+    let all = || query::restricted(&f, None, &[MIC], None);
+    time("all count", &|| searcher.search(&*all(), &Count).unwrap());
+    time("all facets", &|| {
+        searcher
+            .search(&*all(), &facets::FacetCollector)
+            .unwrap()
+            .total as usize
+    });
+    time("all top date", &|| {
+        searcher
+            .search(
+                &*all(),
+                &TopDocs::with_limit(20).order_by_fast_field::<i64>(names::SORT_DATE, Order::Desc),
+            )
+            .unwrap()
+            .len()
+    });
+    let word = |fields: &[Field]| -> Box<dyn Query> {
+        Box::new(BooleanQuery::new(
+            fields
+                .iter()
+                .map(|&field| {
+                    (
+                        Occur::Should,
+                        Box::new(TermQuery::new(
+                            Term::from_field_text(field, "bau"),
+                            IndexRecordOption::WithFreqs,
+                        )) as Box<dyn Query>,
+                    )
+                })
+                .collect(),
+        ))
+    };
+    let three = [f.title, f.meta, f.text];
+    for (name, fields) in [
+        ("bau 3 fields", &three[..]),
+        ("bau text only", &[f.text][..]),
+        ("bau title+text", &[f.title, f.text][..]),
+    ] {
+        let q = query::restricted(&f, Some(word(fields)), &[MIC], None);
+        time(&format!("{name} count"), &|| {
+            searcher.search(&*q, &Count).unwrap()
+        });
+        time(&format!("{name} top score"), &|| {
+            searcher
+                .search(&*q, &TopDocs::with_limit(20).order_by_score())
+                .unwrap()
+                .len()
+        });
+        time(&format!("{name} top+facets"), &|| {
+            searcher
+                .search(
+                    &*q,
+                    &(
+                        TopDocs::with_limit(20).order_by_score(),
+                        facets::FacetCollector,
+                    ),
+                )
+                .unwrap()
+                .0
+                .len()
+        });
+    }
+    for text in ["bau ", "rechnung", "rechnung wasser "] {
+        let parsed = query::parse(text, &|_| false);
+        let restricted = query::restricted(&f, query::user_query(&f, &parsed), &[MIC], None);
+        time(&format!("{text:?} top+facets"), &|| {
+            searcher
+                .search(
+                    &*restricted,
+                    &(
+                        TopDocs::with_limit(20).order_by_score(),
+                        facets::FacetCollector,
+                    ),
+                )
+                .unwrap()
+                .0
+                .len()
+        });
+        time(&format!("{text:?} top only"), &|| {
+            searcher
+                .search(&*restricted, &TopDocs::with_limit(20).order_by_score())
+                .unwrap()
+                .len()
+        });
+        time(&format!("{text:?} highlight terms"), &|| {
+            highlight::terms_for_field(&searcher, f.title, &parsed, true).len()
+                + highlight::terms_for_field(&searcher, f.text, &parsed, false).len()
+        });
+        let top = searcher
+            .search(&*restricted, &TopDocs::with_limit(20).order_by_score())
+            .unwrap();
+        time(&format!("{text:?} fetch 20 docs"), &|| {
+            top.iter()
+                .map(|(_, a)| searcher.doc::<TantivyDocument>(*a).unwrap().len())
+                .sum()
+        });
+        let docs: Vec<TantivyDocument> =
+            top.iter().map(|(_, a)| searcher.doc(*a).unwrap()).collect();
+        let text_terms = highlight::terms_for_field(&searcher, f.text, &parsed, false);
+        let title_terms = highlight::terms_for_field(&searcher, f.title, &parsed, true);
+        time(&format!("{text:?} 20 snippets"), &|| {
+            docs.iter()
+                .map(|d| {
+                    let body = d
+                        .get_first(f.snippet_text)
+                        .and_then(|v| v.as_str())
+                        .unwrap_or("");
+                    highlight::snippet(f.text, body, &text_terms).len()
+                })
+                .sum()
+        });
+        time(&format!("{text:?} 20 titles"), &|| {
+            docs.iter()
+                .map(|d| {
+                    let title = d.get_first(f.title).and_then(|v| v.as_str()).unwrap_or("");
+                    highlight::mark_all(title, &title_terms).len()
+                })
+                .sum()
+        });
+        time(&format!("{text:?} whole search"), &|| {
+            index.search(&mic(), &q(text)).unwrap().hits.len()
+        });
+    }
+    let parsed = query::parse("bau", &|_| false);
+    let q = query::restricted(&f, query::user_query(&f, &parsed), &[MIC], None);
+    time("bau typed full count", &|| {
+        searcher.search(&*q, &Count).unwrap()
+    });
+    let prefix =
+        tantivy::query::FuzzyTermQuery::new_prefix(Term::from_field_text(f.text, "bau"), 0, false);
+    let q = query::restricted(&f, Some(Box::new(prefix)), &[MIC], None);
+    time("prefix bau text count", &|| {
+        searcher.search(&*q, &Count).unwrap()
+    });
+    let prefix =
+        tantivy::query::FuzzyTermQuery::new_prefix(Term::from_field_text(f.title, "bau"), 0, false);
+    let q = query::restricted(&f, Some(Box::new(prefix)), &[MIC], None);
+    time("prefix bau title count", &|| {
+        searcher.search(&*q, &Count).unwrap()
+    });
+}
+
+#[test]
+fn common_words_are_not_fuzzy_in_the_text() {
+    let index = SearchIndex::in_memory().unwrap();
+    let with_text =
+        |id: i64, text: &str| doc(id, MIC, "Schreiben", "eingang", "", None, None, text);
+    let mut docs = vec![with_text(1, "Der Vortrag ist morgen.")];
+    docs.extend((2..=10).map(|id| with_text(id, "Der Vertrag läuft.")));
+    index.upsert(&docs).unwrap();
+    index.commit().unwrap();
+    // Rare as typed: fuzzy, so the near word "Vortrag" is found too.
+    assert_eq!(index.search(&mic(), &q("Vertrag ")).unwrap().total, 10);
+    let more: Vec<IndexDoc> = (11..=30)
+        .map(|id| with_text(id, "Der Vertrag läuft."))
+        .collect();
+    index.upsert(&more).unwrap();
+    index.commit().unwrap();
+    // Common as typed: only the word itself.
+    let results = index.search(&mic(), &q("Vertrag ")).unwrap();
+    assert_eq!(results.total, 29);
+    // A typo is still found (it is rare).
+    assert_eq!(index.search(&mic(), &q("Vertarg ")).unwrap().total, 29);
 }
