@@ -60,6 +60,7 @@ const WARMUP_ROUNDS: usize = 5;
 /// The viewer: Michelstadt.
 const VIEWER: i64 = 1;
 const PER_PAGE: i64 = 20;
+const DIAGNOSIS_RUNS: usize = 50;
 
 /// One kind of query of the mix, for both engines.
 struct Case {
@@ -266,6 +267,35 @@ async fn main() -> Result<(), BoxError> {
         print_times(case.kind, stats(a.clone()), stats(b.clone()));
     }
     print_times("**whole mix**", stats(all_ours), stats(all_fts));
+
+    // Where ours spends its time: the same words quoted, which the index
+    // matches exactly (no fuzzy or prefix expansion). Not part of the mix.
+    println!(
+        "\nDiagnosis, not in the mix: the words quoted (exact match, no fuzzy expansion), ours only, {DIAGNOSIS_RUNS} runs each:\n"
+    );
+    println!("| query | hits | p50 | p95 |");
+    println!("|---|---:|---:|---:|");
+    for q in [
+        format!("\"{}\"", corpus.rare_term()),
+        "\"Rechnung\"".to_string(),
+        "\"Bauanträge\"".to_string(),
+    ] {
+        let params = SearchParams {
+            q: q.clone(),
+            page: 1,
+            ..SearchParams::default()
+        };
+        let hits = index.search(&viewer, &params)?.total;
+        let mut samples = Vec::with_capacity(DIAGNOSIS_RUNS);
+        for _ in 0..DIAGNOSIS_RUNS {
+            let start = Instant::now();
+            std::hint::black_box(index.search(&viewer, &params)?);
+            samples.push(start.elapsed());
+        }
+        let s = stats(samples);
+        println!("| `{q}` | {hits} | {} | {} |", ms(s.p50), ms(s.p95));
+    }
+
     let size_later = dir_size(&index_dir)?;
     println!(
         "\nMemory of this process after the query phase (both engines open): RSS {}, peak during the queries {}.",
