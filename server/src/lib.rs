@@ -3,6 +3,7 @@
 
 pub mod background;
 pub mod config;
+pub mod corpus;
 pub mod http;
 pub mod startup;
 
