@@ -1,5 +1,5 @@
 # The two commands a newcomer needs are `make run` and `make test`.
-.PHONY: run demo test build release size lint clean bench-aktenplan bench-upload
+.PHONY: run demo test build release size lint clean bench-aktenplan bench-upload bench-ocr
 
 run:        ## install what is missing, build (release) and start on embedded defaults
 	./scripts/run.sh
@@ -31,3 +31,6 @@ bench-aktenplan: ## release build, then time the explorer on a 10,000-position p
 
 bench-upload: ## release build, then time 1 GiB of uploads against cat | sha256sum, and 20 concurrent clients
 	./scripts/bench-upload.sh
+
+bench-ocr:  ## release build, then OCR 24 scanned pages through the job system against parallel tesseract
+	./scripts/bench-ocr.sh $(PAGES)
