@@ -1001,11 +1001,12 @@ impl Since for Option<CpuTime> {
     }
 }
 
-/// Peak resident set of this process (the server and its workers run in
-/// it) and of the largest child it waited for (a tesseract, through the
-/// extraction child that waited for it).
+/// Peak resident set of this process: the router, database, index and
+/// workers run in it. The children's `ru_maxrss` would mislead here: a
+/// forked child starts with the parent's resident pages and keeps that
+/// high-water mark across `exec`, so it reports at least this figure.
 fn memory_note() -> String {
-    let own = std::fs::read_to_string("/proc/self/status")
+    std::fs::read_to_string("/proc/self/status")
         .ok()
         .and_then(|status| {
             status
@@ -1013,22 +1014,17 @@ fn memory_note() -> String {
                 .find_map(|line| line.strip_prefix("VmHWM:"))
                 .map(|rest| rest.trim().trim_end_matches("kB").trim().to_string())
         })
-        .and_then(|kib| kib.parse::<u64>().ok());
-    let mut usage = std::mem::MaybeUninit::<libc::rusage>::zeroed();
-    // SAFETY: getrusage writes a complete `rusage` into the pointer it gets.
-    let child = unsafe {
-        (libc::getrusage(libc::RUSAGE_CHILDREN, usage.as_mut_ptr()) == 0)
-            .then(|| usage.assume_init().ru_maxrss)
-    };
-    let mib = |kib: u64| format!("{:.0} MiB", kib as f64 / 1024.0);
-    format!(
-        "peak RSS of the bench process (VmHWM; router, database and workers run in it) {}; \
-         largest child process seen (ru_maxrss of RUSAGE_CHILDREN) {}",
-        own.map_or_else(|| "unknown".into(), mib),
-        child
-            .and_then(|kib| u64::try_from(kib).ok())
-            .map_or_else(|| "unknown".into(), mib)
-    )
+        .and_then(|kib| kib.parse::<u64>().ok())
+        .map_or_else(
+            || "peak RSS of the bench process unknown".into(),
+            |kib| {
+                format!(
+                    "peak RSS of the bench process (VmHWM; router, database, index and \
+                     workers run in it) {:.0} MiB",
+                    kib as f64 / 1024.0
+                )
+            },
+        )
 }
 
 fn load_average() -> String {
