@@ -1,5 +1,5 @@
 # The two commands a newcomer needs are `make run` and `make test`.
-.PHONY: run demo test build release size lint clean bench-aktenplan bench-upload bench-search
+.PHONY: run demo test build release size lint clean bench-aktenplan bench-upload bench-search bench-ocr
 
 run:        ## install what is missing, build (release) and start on embedded defaults
 	./scripts/run.sh
@@ -34,3 +34,6 @@ bench-upload: ## release build, then time 1 GiB of uploads against cat | sha256s
 
 bench-search: ## release build, then index 100,000 generated documents and time the search against SQLite FTS5
 	./scripts/bench-search.sh
+
+bench-ocr:  ## release build, then OCR 24 scanned pages through the job system against parallel tesseract
+	./scripts/bench-ocr.sh $(PAGES)
