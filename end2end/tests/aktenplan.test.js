@@ -2,7 +2,7 @@
 // opening an Akte, and an accessibility scan.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { BASE, launch, newPage, login, assertAccessible } from './helpers.js';
+import { BASE, launch, newPage, login, assertAccessible, waitForHydration } from './helpers.js';
 
 let browser;
 before(async () => {
@@ -80,6 +80,8 @@ test('search for Bauantrag, open the hit, open an Akte under it', async () => {
   await login(page, 'sachbearbeitung.bro');
   await page.goto(`${BASE}/aktenplan`);
   await page.getByRole('tree', { name: 'Aktenplan' }).waitFor();
+  // Typing before hydration would go to a field without its handler.
+  await waitForHydration(page);
   const search = page.getByLabel('Im Aktenplan suchen');
   await search.fill('Bauantrag');
   const hits = page.getByRole('list', { name: 'Treffer im Aktenplan' });

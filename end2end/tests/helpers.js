@@ -41,6 +41,11 @@ export async function login(page, username, password = DEMO_PASSWORD) {
   await page.waitForLoadState('load');
 }
 
+/** Waits until the WASM has hydrated the signed-in page (set by the layout). */
+export async function waitForHydration(page) {
+  await page.locator('html[data-hydrated="true"]').waitFor({ state: 'attached', timeout: 30000 });
+}
+
 /**
  * Clicks until the hydrated control reacts: before the WASM has loaded a
  * click does nothing, so this also proves hydration happened.

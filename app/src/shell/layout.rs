@@ -56,7 +56,14 @@ fn Header(user: SessionUser) -> impl IntoView {
     // The menu button only makes sense once the page is interactive; without
     // JavaScript the navigation simply stays open.
     let (hydrated, set_hydrated) = signal(false);
-    Effect::new(move |_| set_hydrated.set(true));
+    Effect::new(move |_| {
+        set_hydrated.set(true);
+        // A marker for browser tests (and scripts): the page now reacts.
+        #[cfg(feature = "hydrate")]
+        if let Some(root) = document().document_element() {
+            let _ = root.set_attribute("data-hydrated", "true");
+        }
+    });
     let (menu_open, set_menu_open) = signal(false);
     let show_admin = permissions::may_see_administration(&user);
     let scope = if user.all_municipalities {
