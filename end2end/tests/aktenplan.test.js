@@ -104,6 +104,7 @@ test('search for Bauantrag, open the hit, open an Akte under it', async () => {
   await page.getByRole('heading', { level: 2, name: '621.1 Bauanträge und Baugenehmigungen' }).waitFor();
   assert.equal(await page.getByLabel('Im Aktenplan suchen').inputValue(), 'Bauantrag');
 
+  await waitForHydration(page);
   await page.getByText('Neue Akte anlegen').click();
   await page.getByLabel('Titel der Akte').fill('Neubau Einfamilienhaus, Am Bach 3');
   await page.getByRole('button', { name: 'Akte anlegen' }).click();
@@ -112,6 +113,9 @@ test('search for Bauantrag, open the hit, open an Akte under it', async () => {
   await page.getByRole('cell', { name: 'Neubau Einfamilienhaus, Am Bach 3' }).first().waitFor();
   await created.click();
   await page.getByRole('heading', { level: 1, name: 'Neubau Einfamilienhaus, Am Bach 3' }).waitFor();
+  // Before hydration the form would post without JavaScript and reload
+  // the page, which closes the Akte but shows no notice.
+  await waitForHydration(page);
 
   // Closing (zdA) starts the 30-year retention of 621.1.
   await page.getByLabel('Geschlossen am').fill('2026-11-25');
