@@ -17,6 +17,7 @@
 //! long tail of rare terms. Nouns appear in several inflected forms
 //! ("Bauantrag", "Bauantrags", "Bauanträge"), with umlauts and ß.
 
+pub mod pdf;
 mod words;
 
 use app::search::index::IndexDoc;
