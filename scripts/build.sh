@@ -12,14 +12,16 @@ case "$mode" in
   *) echo "Aufruf: $0 [debug|release]" >&2; exit 2 ;;
 esac
 
-site="$ROOT/target/site"
+# CARGO_TARGET_DIR is honoured so that several checkouts can build side by side.
+target="${CARGO_TARGET_DIR:-$ROOT/target}"
+site="$target/site"
 pkg="$site/pkg"
 mkdir -p "$pkg"
 
 say "WASM-Oberfläche bauen ($mode)"
 cargo build -p frontend --lib --target wasm32-unknown-unknown --profile "$wasm_profile"
 wasm-bindgen --target web --no-typescript --out-dir "$pkg" --out-name aktenwerk \
-  "target/wasm32-unknown-unknown/$wasm_dir/frontend.wasm"
+  "$target/wasm32-unknown-unknown/$wasm_dir/frontend.wasm"
 # Leptos' hydration script loads <name>.wasm (as cargo-leptos names it).
 mv -f "$pkg/aktenwerk_bg.wasm" "$pkg/aktenwerk.wasm"
 if [ "$mode" = release ]; then

@@ -17,14 +17,15 @@ say "Unit- und Integrationstests"
 cargo test --workspace --exclude frontend
 
 "$ROOT/scripts/build.sh" debug
+target="${CARGO_TARGET_DIR:-$ROOT/target}"
 
 port="${AKTENWERK_TEST_PORT:-3917}"
 data="$(mktemp -d)"
 log="$data/server.log"
 say "Testserver auf Port $port starten (Daten in $data)"
 AKTENWERK_LISTEN="127.0.0.1:$port" AKTENWERK_DATA_DIR="$data" AKTENWERK_DEMO=true \
-  AKTENWERK_SITE_ROOT="$ROOT/target/site" RUST_LOG="${RUST_LOG:-warn}" \
-  "$ROOT/target/debug/aktenwerk" >"$log" 2>&1 &
+  AKTENWERK_SITE_ROOT="$target/site" RUST_LOG="${RUST_LOG:-warn}" \
+  "$target/debug/aktenwerk" >"$log" 2>&1 &
 server_pid=$!
 cleanup() {
   kill "$server_pid" 2>/dev/null || true
