@@ -70,7 +70,7 @@ impl AkteStatus {
 /// Staff, project team and administration open Akten for their own
 /// municipality; trainees only in the practice area.
 pub fn may_open_akten(user: &crate::auth::SessionUser) -> bool {
-    user.role != crate::auth::Role::Schulung
+    crate::auth::permissions::acting_role(user) != crate::auth::Role::Schulung
 }
 
 /// Akten are formed from the third level down (e.g. `621`, `621.1`); main

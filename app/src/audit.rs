@@ -65,6 +65,9 @@ pub fn action_label(action: &str) -> &'static str {
         "akte_shared" => "Akte freigegeben",
         "plan_published" => "Aktenplan-Version veröffentlicht",
         "plan_csv_imported" => "Aktenplan aus CSV übernommen",
+        "practice_entered" => "Übungsmodus gestartet",
+        "practice_left" => "Übungsmodus verlassen",
+        "practice_reset" => "Übungsbereich zurückgesetzt",
         _ => "Sonstige Aktion",
     }
 }

@@ -75,6 +75,32 @@ pub struct SessionUser {
     /// Responsible for all four municipalities (e.g. the central IT admin).
     pub all_municipalities: bool,
     pub must_change_password: bool,
+    /// Set while the user works in their practice area (always for
+    /// trainees): `municipality` is then the practice municipality and
+    /// `all_municipalities` is off; `role` stays the real role.
+    pub practice: Option<PracticeArea>,
+}
+
+/// Where a practising user really belongs.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PracticeArea {
+    /// The real municipality (for the header and for real audit entries).
+    pub home: Municipality,
+    /// Responsible for all municipalities outside practice.
+    pub home_all_municipalities: bool,
+}
+
+impl SessionUser {
+    /// The real municipality, in practice mode too.
+    pub fn home_municipality(&self) -> &Municipality {
+        self.practice
+            .as_ref()
+            .map_or(&self.municipality, |area| &area.home)
+    }
+
+    pub fn in_practice(&self) -> bool {
+        self.practice.is_some()
+    }
 }
 
 /// The signed-in user of the current request, or [`crate::error::AppError::NotLoggedIn`].

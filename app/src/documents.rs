@@ -20,6 +20,8 @@ pub mod server_fns;
 #[cfg(feature = "ssr")]
 pub mod storage;
 #[cfg(feature = "ssr")]
+pub mod text_pdf;
+#[cfg(feature = "ssr")]
 pub mod thumbnail;
 pub mod trash_page;
 pub mod upload;
@@ -140,12 +142,12 @@ pub struct DocumentDetail {
 
 /// Clerks handle documents; nobody else reads their content.
 pub fn may_handle_documents(user: &SessionUser) -> bool {
-    user.role == Role::Sachbearbeitung
+    crate::auth::permissions::acting_role(user) == Role::Sachbearbeitung
 }
 
 /// Emptying the trash destroys documents for good: administration only.
 pub fn may_empty_trash(user: &SessionUser) -> bool {
-    user.role == Role::Administration
+    crate::auth::permissions::acting_role(user) == Role::Administration
 }
 
 /// Checks metadata typed by a person; returns the cleaned values.

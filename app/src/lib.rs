@@ -13,6 +13,7 @@ pub mod auth;
 pub mod documents;
 pub mod error;
 pub mod municipalities;
+pub mod practice;
 pub mod processing;
 pub mod search;
 pub mod shell;
@@ -84,6 +85,7 @@ pub fn App() -> impl IntoView {
                     <Route ssr=SsrMode::Async path=path!("/suche") view=search::page::SearchPage/>
                     <Route ssr=SsrMode::Async path=path!("/neuigkeiten") view=shell::pages::NeuigkeitenPage/>
                     <Route ssr=SsrMode::Async path=path!("/schulung") view=shell::pages::SchulungPage/>
+                    <Route ssr=SsrMode::Async path=path!("/uebung") view=practice::page::PracticePage/>
                     <Route ssr=SsrMode::Async path=path!("/konto/passwort") view=auth::password_page::ChangePasswordPage/>
                     <Route ssr=SsrMode::Async path=path!("/verwaltung") view=users::admin_page::UserAdminPage/>
                     <Route ssr=SsrMode::Async path=path!("/verwaltung/protokoll") view=audit::page::AuditPage/>

@@ -17,7 +17,8 @@
 //! long tail of rare terms. Nouns appear in several inflected forms
 //! ("Bauantrag", "Bauantrags", "Bauanträge"), with umlauts and ß.
 
-pub mod pdf;
+/// The text-PDF writer lives in the app (the practice area uses it too).
+pub use app::documents::text_pdf as pdf;
 mod words;
 
 use app::search::index::IndexDoc;

@@ -68,7 +68,7 @@ pub async fn get_akte(id: i64) -> Result<super::AkteDetail, AppError> {
             let index = state.plan.snapshot();
             let record = super::storage::record_of(&state.pool, id).await?;
             let is_owner = record.municipality_id == user.municipality.id;
-            let share_candidates = if is_owner {
+            let share_candidates = if is_owner && !user.in_practice() {
                 crate::municipalities::storage::list(&state.pool)
                     .await?
                     .into_iter()

@@ -227,7 +227,16 @@ pub async fn set_share(
             "Die eigene Gemeinde sieht ihre Akten ohnehin.",
         ));
     }
+    if user.in_practice() {
+        return Err(AppError::invalid(
+            "Im Übungsmodus werden Akten nicht für andere Gemeinden freigegeben: Übungsdaten bleiben im Übungsbereich.",
+        ));
+    }
     let mut tx = crate::db::begin_write(pool).await?;
+    // A practice area is no partner for real records.
+    if crate::municipalities::storage::is_practice(&mut *tx, municipality_id).await? {
+        return Err(AppError::invalid("Diese Gemeinde gibt es nicht."));
+    }
     let owned: Option<i64> =
         sqlx::query_scalar("SELECT id FROM akten WHERE id = ? AND municipality_id = ?")
             .bind(id)
@@ -300,6 +309,17 @@ pub struct NewAkte<'a> {
 /// distinct numbers; numbers are never reused.
 pub async fn create(pool: &SqlitePool, new: NewAkte<'_>) -> Result<AkteSummary, AppError> {
     let mut tx = crate::db::begin_write(pool).await?;
+    let summary = create_in(&mut tx, new).await?;
+    tx.commit().await?;
+    Ok(summary)
+}
+
+/// [`create`] inside the caller's write transaction (the practice area
+/// fills itself in one transaction).
+pub async fn create_in(
+    tx: &mut sqlx::SqliteConnection,
+    new: NewAkte<'_>,
+) -> Result<AkteSummary, sqlx::Error> {
     let number: i64 = sqlx::query_scalar(
         "INSERT INTO akten_counters (municipality_id, position_id, last_number) VALUES (?, ?, 1)
          ON CONFLICT (municipality_id, position_id) DO UPDATE SET last_number = last_number + 1
@@ -328,7 +348,7 @@ pub async fn create(pool: &SqlitePool, new: NewAkte<'_>) -> Result<AkteSummary, 
     .await?
     .last_insert_rowid();
     record(
-        &mut tx,
+        &mut *tx,
         NewEntry {
             actor_user_id: Some(new.user_id),
             actor_name: new.user_name.to_string(),
@@ -341,7 +361,6 @@ pub async fn create(pool: &SqlitePool, new: NewAkte<'_>) -> Result<AkteSummary, 
         },
     )
     .await?;
-    tx.commit().await?;
     Ok(AkteSummary {
         id,
         aktenzeichen: reference,

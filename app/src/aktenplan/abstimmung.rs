@@ -92,12 +92,12 @@ pub struct AbstimmungData {
 /// Who may propose: staff and the project team.
 pub fn may_propose(user: &crate::auth::SessionUser) -> bool {
     matches!(
-        user.role,
+        crate::auth::permissions::acting_role(user),
         crate::auth::Role::Sachbearbeitung | crate::auth::Role::Projektteam
     )
 }
 
 /// Only the project team approves, rejects and publishes.
 pub fn may_decide(user: &crate::auth::SessionUser) -> bool {
-    user.role == crate::auth::Role::Projektteam
+    crate::auth::permissions::acting_role(user) == crate::auth::Role::Projektteam
 }

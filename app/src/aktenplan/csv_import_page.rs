@@ -26,7 +26,7 @@ pub fn CsvImportPage() -> impl IntoView {
         <Transition fallback=|| view! { <p>"Wird geladen …"</p> }>
             {move || Suspend::new(async move {
                 match user.await {
-                    Ok(Some(user)) if user.role == Role::Projektteam => view! { <ImportForm/> }.into_any(),
+                    Ok(Some(user)) if crate::auth::permissions::acting_role(&user) == Role::Projektteam => view! { <ImportForm/> }.into_any(),
                     Ok(_) => view! {
                         <p class="notice">
                             "Einen ganzen Aktenplan übernehmen kann nur das Projektteam. "

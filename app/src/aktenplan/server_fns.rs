@@ -18,7 +18,7 @@ pub(crate) mod ssr {
     /// not for them.
     pub fn plan_reader() -> Result<(SessionUser, AppState), AppError> {
         let user = crate::auth::require_user()?;
-        if user.role == Role::Schulung {
+        if crate::auth::permissions::acting_role(&user) == Role::Schulung {
             return Err(AppError::Forbidden);
         }
         Ok((user, AppState::from_context()?))

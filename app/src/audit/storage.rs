@@ -93,7 +93,17 @@ fn entry_hash(
 
 /// Appends an entry. Call it inside a transaction begun with
 /// [`crate::db::begin_write`] so that chain links cannot interleave.
+///
+/// What happens inside a practice area is not a real record and is not
+/// written: every audit entry passes here, so no practice action can reach
+/// the real log. (Entering, leaving and resetting practice are recorded
+/// under the user's real municipality.)
 pub async fn record(conn: &mut SqliteConnection, entry: NewEntry) -> Result<(), sqlx::Error> {
+    if let Some(municipality_id) = entry.municipality_id {
+        if crate::municipalities::storage::is_practice(&mut *conn, municipality_id).await? {
+            return Ok(());
+        }
+    }
     let prev_hash: String =
         sqlx::query_scalar("SELECT hash FROM audit_log ORDER BY id DESC LIMIT 1")
             .fetch_optional(&mut *conn)

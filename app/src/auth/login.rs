@@ -159,15 +159,15 @@ pub async fn logout(
     address: Option<&str>,
 ) -> Result<(), sqlx::Error> {
     let key = &state.settings.session_key;
-    let user = session::lookup(&state.pool, key, state.settings.session_policy, token).await?;
+    let user = session::lookup(state, token).await?;
     session::delete(&state.pool, key, token).await?;
     if let Some(user) = user {
         crate::audit::storage::record_alone(
             &state.pool,
             NewEntry {
                 actor_user_id: Some(user.id),
+                municipality_id: Some(user.home_municipality().id),
                 actor_name: user.display_name,
-                municipality_id: Some(user.municipality.id),
                 action: "logout",
                 object_type: "session",
                 details: serde_json::json!({}),

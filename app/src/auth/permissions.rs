@@ -4,9 +4,28 @@
 use super::{Role, SessionUser};
 use crate::error::AppError;
 
+/// The role the permission rules apply. In practice mode everyone acts as
+/// a clerk of their practice municipality, whatever their real role: they
+/// may handle documents, open Akten, search and propose plan changes, but
+/// administer nothing, decide nothing and see no real figures. A trainee
+/// outside practice keeps `Schulung`, which may do nothing with records.
+pub fn acting_role(user: &SessionUser) -> Role {
+    if user.practice.is_some() {
+        Role::Sachbearbeitung
+    } else {
+        user.role
+    }
+}
+
+/// May this user switch practice mode on and off? Trainees cannot: they
+/// are always in it.
+pub fn may_leave_practice(user: &SessionUser) -> bool {
+    user.role != Role::Schulung
+}
+
 /// May this user open the user administration at all?
 pub fn can_administer_users(user: &SessionUser) -> bool {
-    user.role == Role::Administration
+    acting_role(user) == Role::Administration
 }
 
 /// May `actor` manage accounts that belong to `municipality_id`?
@@ -90,7 +109,70 @@ mod tests {
             },
             all_municipalities: all,
             must_change_password: false,
+            practice: None,
         }
+    }
+
+    fn practising(mut user: SessionUser) -> SessionUser {
+        user.practice = Some(crate::auth::PracticeArea {
+            home: user.municipality.clone(),
+            home_all_municipalities: user.all_municipalities,
+        });
+        user.municipality = Municipality {
+            id: 99,
+            code: "UEB7".into(),
+            name: "Übung".into(),
+        };
+        user.all_municipalities = false;
+        user
+    }
+
+    #[test]
+    fn practice_makes_everyone_a_clerk_of_the_practice_area() {
+        for role in Role::ALL {
+            let practising = practising(user(7, role, ERBACH, role == Role::Projektteam));
+            assert_eq!(acting_role(&practising), Role::Sachbearbeitung);
+            assert_eq!(practising.role, role, "the real role stays for tours");
+            assert!(!can_administer_users(&practising));
+            assert!(!may_see_administration(&practising));
+            assert!(crate::documents::may_handle_documents(&practising));
+            assert!(!crate::documents::may_empty_trash(&practising));
+            assert!(crate::akten::may_open_akten(&practising));
+            assert!(crate::aktenplan::abstimmung::may_propose(&practising));
+            assert!(!crate::aktenplan::abstimmung::may_decide(&practising));
+            assert_eq!(practising.home_municipality().id, ERBACH);
+        }
+    }
+
+    #[test]
+    fn trainees_outside_practice_reach_nothing_and_cannot_leave() {
+        let trainee = user(8, Role::Schulung, ERBACH, false);
+        assert_eq!(acting_role(&trainee), Role::Schulung);
+        assert!(!crate::documents::may_handle_documents(&trainee));
+        assert!(!crate::akten::may_open_akten(&trainee));
+        assert!(!crate::aktenplan::abstimmung::may_propose(&trainee));
+        assert!(!can_administer_users(&trainee));
+        assert!(!may_leave_practice(&trainee));
+        assert!(!may_leave_practice(&practising(trainee)));
+        assert!(may_leave_practice(&practising(user(
+            9,
+            Role::Sachbearbeitung,
+            ERBACH,
+            false
+        ))));
+    }
+
+    #[test]
+    fn outside_practice_the_real_role_counts() {
+        let admin = user(1, Role::Administration, ERBACH, false);
+        assert_eq!(acting_role(&admin), Role::Administration);
+        assert!(can_administer_users(&admin));
+        assert!(crate::aktenplan::abstimmung::may_decide(&user(
+            2,
+            Role::Projektteam,
+            ERBACH,
+            true
+        )));
     }
 
     const MICHELSTADT: i64 = 1;

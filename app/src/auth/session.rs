@@ -4,6 +4,7 @@
 
 use super::{Role, SessionUser};
 use crate::municipalities::Municipality;
+use crate::state::AppState;
 use base64::Engine;
 use hmac::{Hmac, Mac};
 use rand::RngCore;
@@ -92,6 +93,7 @@ struct SessionRow {
     role: String,
     all_municipalities: bool,
     must_change_password: bool,
+    practice_active: bool,
     municipality_id: i64,
     municipality_code: String,
     municipality_name: String,
@@ -99,17 +101,16 @@ struct SessionRow {
 
 /// The user behind a token, if the session exists, is alive and the user is
 /// active. Expired sessions are removed on the way; activity is recorded at
-/// most once a minute to keep writes low.
-pub async fn lookup(
-    pool: &SqlitePool,
-    key: &SessionKey,
-    policy: SessionPolicy,
-    token: &str,
-) -> Result<Option<SessionUser>, sqlx::Error> {
-    let token_hash = key.token_hash(token);
+/// most once a minute to keep writes low. Trainees, and everyone who
+/// switched practice mode on, come back inside their practice area (created
+/// on first use).
+pub async fn lookup(state: &AppState, token: &str) -> Result<Option<SessionUser>, sqlx::Error> {
+    let pool = &state.pool;
+    let policy = state.settings.session_policy;
+    let token_hash = state.settings.session_key.token_hash(token);
     let row = sqlx::query_as::<_, SessionRow>(
         "SELECT s.created_at, s.last_seen_at, u.id AS user_id, u.username, u.display_name,
-                u.role, u.all_municipalities, u.must_change_password,
+                u.role, u.all_municipalities, u.must_change_password, u.practice_active,
                 m.id AS municipality_id, m.code AS municipality_code, m.name AS municipality_name
          FROM sessions s
          JOIN users u ON u.id = s.user_id
@@ -141,7 +142,7 @@ pub async fn lookup(
         tracing::error!(user_id = row.user_id, role = %row.role, "unknown role in database");
         return Ok(None);
     };
-    Ok(Some(SessionUser {
+    let user = SessionUser {
         id: row.user_id,
         username: row.username,
         display_name: row.display_name,
@@ -153,7 +154,14 @@ pub async fn lookup(
         },
         all_municipalities: row.all_municipalities,
         must_change_password: row.must_change_password,
-    }))
+        practice: None,
+    };
+    if role == Role::Schulung || row.practice_active {
+        return crate::practice::storage::inside_area(state, user)
+            .await
+            .map(Some);
+    }
+    Ok(Some(user))
 }
 
 pub async fn delete(pool: &SqlitePool, key: &SessionKey, token: &str) -> Result<(), sqlx::Error> {

@@ -355,7 +355,10 @@ pub async fn trash(
     let rows = sqlx::query_as::<_, Trashed>(concat!(
         "SELECT x.*, tu.display_name AS trashed_by FROM (",
         summary_select!(),
-        "WHERE d.trashed_at IS NOT NULL AND (?1 IS NULL OR d.municipality_id = ?1)) x
+        // All municipalities means the real ones: practice areas keep
+        // their own trash.
+        "WHERE d.trashed_at IS NOT NULL AND (d.municipality_id = ?1
+               OR (?1 IS NULL AND d.municipality_id IN (SELECT id FROM municipalities WHERE practice_user_id IS NULL)))) x
          JOIN documents dd ON dd.id = x.id JOIN users tu ON tu.id = dd.trashed_by
          ORDER BY x.trashed_at DESC"
     ))
@@ -756,7 +759,8 @@ pub async fn empty_trash(
 ) -> Result<(usize, Vec<String>), sqlx::Error> {
     let mut tx = crate::db::begin_write(pool).await?;
     let ids: Vec<i64> = sqlx::query_scalar(
-        "SELECT id FROM documents WHERE trashed_at IS NOT NULL AND (?1 IS NULL OR municipality_id = ?1)",
+        "SELECT id FROM documents WHERE trashed_at IS NOT NULL AND (municipality_id = ?1
+         OR (?1 IS NULL AND municipality_id IN (SELECT id FROM municipalities WHERE practice_user_id IS NULL)))",
     )
     .bind(municipality_id)
     .fetch_all(&mut *tx)

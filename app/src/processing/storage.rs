@@ -1,5 +1,15 @@
 //! The job table and the extracted texts: every SQL statement of processing.
 
+/// "Job `j` is not about a practice area": the administration's queue and
+/// figures count real work only.
+macro_rules! real_job {
+    () => {
+        "NOT EXISTS (SELECT 1 FROM document_versions pv JOIN documents pd ON pd.id = pv.document_id
+                     JOIN municipalities pm ON pm.id = pd.municipality_id
+                     WHERE pv.id = j.version_id AND pm.practice_user_id IS NOT NULL)"
+    };
+}
+
 use super::{QueueEntry, QueueOverview, TextState, MAX_ATTEMPTS};
 use crate::audit::storage::format_local;
 use sqlx::SqlitePool;
@@ -183,7 +193,10 @@ pub async fn reprocess_document(
 /// Puts every job that failed for good back into the queue.
 pub async fn retry_failed(pool: &SqlitePool, now: i64) -> Result<u64, sqlx::Error> {
     let done = sqlx::query(
-        "UPDATE jobs SET status = 'pending', attempts = 0, run_after = 0, updated_at = ? WHERE status = 'failed'",
+        concat!(
+            "UPDATE jobs AS j SET status = 'pending', attempts = 0, run_after = 0, updated_at = ? WHERE status = 'failed' AND ",
+            real_job!()
+        ),
     )
     .bind(now)
     .execute(pool)
@@ -246,10 +259,13 @@ pub async fn text_state(pool: &SqlitePool, document_id: i64) -> Result<TextState
 
 /// Counts and the jobs worth looking at, for the administration.
 pub async fn overview(pool: &SqlitePool, limit: i64) -> Result<QueueOverview, sqlx::Error> {
-    let counts: Vec<(String, i64)> =
-        sqlx::query_as("SELECT status, COUNT(*) FROM jobs GROUP BY status")
-            .fetch_all(pool)
-            .await?;
+    let counts: Vec<(String, i64)> = sqlx::query_as(concat!(
+        "SELECT status, COUNT(*) FROM jobs j WHERE ",
+        real_job!(),
+        " GROUP BY status"
+    ))
+    .fetch_all(pool)
+    .await?;
     let mut result = QueueOverview::default();
     for (status, count) in counts {
         match status.as_str() {
@@ -261,7 +277,11 @@ pub async fn overview(pool: &SqlitePool, limit: i64) -> Result<QueueOverview, sq
         }
     }
     let (ocr_pages,): (i64,) =
-        sqlx::query_as("SELECT COALESCE(SUM(ocr_pages), 0) FROM version_texts")
+        sqlx::query_as(
+            "SELECT COALESCE(SUM(t.ocr_pages), 0) FROM version_texts t
+             JOIN document_versions v ON v.id = t.version_id JOIN documents d ON d.id = v.document_id
+             JOIN municipalities m ON m.id = d.municipality_id WHERE m.practice_user_id IS NULL",
+        )
             .fetch_one(pool)
             .await?;
     result.counts.ocr_pages = ocr_pages;
@@ -286,7 +306,7 @@ pub async fn overview(pool: &SqlitePool, limit: i64) -> Result<QueueOverview, sq
          JOIN document_versions v ON v.id = j.version_id
          JOIN documents d ON d.id = v.document_id
          JOIN municipalities m ON m.id = d.municipality_id
-         WHERE j.status != 'done'
+         WHERE j.status != 'done' AND m.practice_user_id IS NULL
          ORDER BY CASE j.status WHEN 'failed' THEN 0 WHEN 'running' THEN 1 ELSE 2 END, j.id
          LIMIT ?",
     )

@@ -18,6 +18,23 @@ pub fn Layout() -> impl IntoView {
         <Suspense fallback=|| view! { <p class="loading">"Aktenwerk wird geladen …"</p> }>
             {move || Suspend::new(async move {
                 match user.await {
+                    Ok(Some(user)) if user.in_practice() => {
+                        provide_context(user.clone());
+                        // The practice colour frames the whole page, and the
+                        // banner comes first, so nobody mistakes practice
+                        // for the real thing.
+                        view! {
+                            <div class="practice-frame">
+                                <crate::practice::page::PracticeBanner user=user.clone()/>
+                                <Header user/>
+                                <main id="inhalt" class="content" tabindex="-1">
+                                    <Outlet/>
+                                </main>
+                                <Footer/>
+                            </div>
+                        }
+                            .into_any()
+                    }
                     Ok(Some(user)) => {
                         provide_context(user.clone());
                         view! {
@@ -66,6 +83,7 @@ fn Header(user: SessionUser) -> impl IntoView {
     });
     let (menu_open, set_menu_open) = signal(false);
     let show_admin = permissions::may_see_administration(&user);
+    let practising = user.in_practice();
     let scope = if user.all_municipalities {
         "alle Gemeinden".to_string()
     } else {
@@ -101,6 +119,7 @@ fn Header(user: SessionUser) -> impl IntoView {
                         {user.display_name.clone()}
                         <span class="user-role">{format!("{} · {scope}", user.role.label())}</span>
                     </p>
+                    {(!practising).then(|| view! { <crate::practice::page::EnterPracticeButton/> })}
                     <a href="/konto/passwort" class="header-link">"Passwort ändern"</a>
                     <form method="post" action="/abmelden" class="logout-form">
                         <button type="submit" class="button secondary small">"Abmelden"</button>
@@ -120,6 +139,7 @@ fn Header(user: SessionUser) -> impl IntoView {
                     <li><A href="/suche">"Suche"</A></li>
                     <li><A href="/neuigkeiten">"Neuigkeiten"</A></li>
                     <li><A href="/schulung">"Schulung"</A></li>
+                    <li><A href="/uebung">"Übungsbereich"</A></li>
                     <li><A href="/papierkorb">"Papierkorb"</A></li>
                     {show_admin.then(|| view! { <li><A href="/verwaltung">"Verwaltung"</A></li> })}
                 </ul>

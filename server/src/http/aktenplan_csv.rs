@@ -23,7 +23,7 @@ pub async fn export(
     let Some(Extension(user)) = user else {
         return text(StatusCode::UNAUTHORIZED, "Bitte melden Sie sich an.");
     };
-    if user.role == Role::Schulung {
+    if app::auth::permissions::acting_role(&user) == Role::Schulung {
         return text(StatusCode::FORBIDDEN, "Dafür fehlt Ihnen die Berechtigung.");
     }
     match app::aktenplan::storage::all(&state.pool).await {

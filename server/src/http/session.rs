@@ -79,14 +79,7 @@ pub async fn layer(State(state): State<AppState>, mut request: Request, next: Ne
     let mut user = None;
     let mut stale_cookie = false;
     if let Some(token) = &token {
-        match session::lookup(
-            &state.pool,
-            &settings.session_key,
-            settings.session_policy,
-            token,
-        )
-        .await
-        {
+        match session::lookup(&state, token).await {
             Ok(Some(found)) => user = Some(found),
             Ok(None) => stale_cookie = true,
             Err(error) => {

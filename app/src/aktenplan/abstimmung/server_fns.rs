@@ -96,7 +96,12 @@ pub async fn load_abstimmung() -> Result<AbstimmungData, AppError> {
                     .fetch_one(&state.pool)
                     .await?;
             Ok(AbstimmungData {
-                proposals: super::storage::list(&state.pool, &index).await?,
+                proposals: super::storage::list(
+                    &state.pool,
+                    &index,
+                    super::storage::practice_scope(&user),
+                )
+                .await?,
                 may_propose: super::may_propose(&user),
                 may_decide: super::may_decide(&user),
                 current_version,

@@ -62,8 +62,9 @@ pub async fn insert_proposal(
     apply(&plan, std::slice::from_ref(change))
         .map_err(|e| AppError::invalid(format!("Der Vorschlag passt nicht zum Aktenplan: {e}")))?;
     let id = sqlx::query(
-        "INSERT INTO plan_proposals (kind, position_id, payload, justification, status, proposed_by, proposed_at)
-         VALUES (?, ?, ?, ?, 'open', ?, ?)",
+        "INSERT INTO plan_proposals (kind, position_id, payload, justification, status, proposed_by, proposed_at,
+                                     practice_municipality_id)
+         VALUES (?, ?, ?, ?, 'open', ?, ?, ?)",
     )
     .bind(change.kind())
     .bind(change.position_id())
@@ -71,6 +72,7 @@ pub async fn insert_proposal(
     .bind(justification)
     .bind(user.id)
     .bind(crate::auth::session::now())
+    .bind(practice_scope(user))
     .execute(&mut *tx)
     .await?
     .last_insert_rowid();
@@ -102,8 +104,19 @@ struct ProposalRow {
     release_version: Option<i64>,
 }
 
-/// All proposals, open ones first, newest first within a status.
-pub async fn list(pool: &SqlitePool, index: &PlanIndex) -> Result<Vec<ProposalView>, sqlx::Error> {
+/// Proposals made in a practice area belong to it (`Some(area id)`); real
+/// ones have `None`. Each side sees only its own.
+pub fn practice_scope(user: &SessionUser) -> Option<i64> {
+    user.practice.as_ref().map(|_| user.municipality.id)
+}
+
+/// All proposals of the scope (see [`practice_scope`]), open ones first,
+/// newest first within a status.
+pub async fn list(
+    pool: &SqlitePool,
+    index: &PlanIndex,
+    scope: Option<i64>,
+) -> Result<Vec<ProposalView>, sqlx::Error> {
     let rows = sqlx::query_as::<_, ProposalRow>(
         "SELECT p.id, p.payload, p.justification, p.status, u.display_name AS proposed_by, p.proposed_at,
                 d.display_name AS decided_by, p.decision_note, r.version AS release_version
@@ -111,9 +124,11 @@ pub async fn list(pool: &SqlitePool, index: &PlanIndex) -> Result<Vec<ProposalVi
          JOIN users u ON u.id = p.proposed_by
          LEFT JOIN users d ON d.id = p.decided_by
          LEFT JOIN plan_releases r ON r.id = p.release_id
+         WHERE p.practice_municipality_id IS ?
          ORDER BY CASE p.status WHEN 'open' THEN 0 WHEN 'approved' THEN 1 ELSE 2 END, p.id DESC
          LIMIT 300",
     )
+    .bind(scope)
     .fetch_all(pool)
     .await?;
     let comments: Vec<(i64, String, i64, String)> = sqlx::query_as(
@@ -163,10 +178,13 @@ pub async fn add_comment(
     text: &str,
 ) -> Result<(), AppError> {
     let mut tx = crate::db::begin_write(pool).await?;
-    let exists: Option<i64> = sqlx::query_scalar("SELECT id FROM plan_proposals WHERE id = ?")
-        .bind(proposal_id)
-        .fetch_optional(&mut *tx)
-        .await?;
+    let exists: Option<i64> = sqlx::query_scalar(
+        "SELECT id FROM plan_proposals WHERE id = ? AND practice_municipality_id IS ?",
+    )
+    .bind(proposal_id)
+    .bind(practice_scope(user))
+    .fetch_optional(&mut *tx)
+    .await?;
     if exists.is_none() {
         return Err(AppError::NotFound("Der Änderungsvorschlag".into()));
     }
@@ -204,11 +222,13 @@ pub async fn decide(
     note: &str,
 ) -> Result<(), AppError> {
     let mut tx = crate::db::begin_write(pool).await?;
-    let status: Option<String> =
-        sqlx::query_scalar("SELECT status FROM plan_proposals WHERE id = ?")
-            .bind(proposal_id)
-            .fetch_optional(&mut *tx)
-            .await?;
+    let status: Option<String> = sqlx::query_scalar(
+        "SELECT status FROM plan_proposals WHERE id = ? AND practice_municipality_id IS ?",
+    )
+    .bind(proposal_id)
+    .bind(practice_scope(user))
+    .fetch_optional(&mut *tx)
+    .await?;
     match status.as_deref() {
         None => return Err(AppError::NotFound("Der Änderungsvorschlag".into())),
         Some("open") => {}
@@ -273,7 +293,8 @@ async fn approved_changes(
     conn: &mut sqlx::SqliteConnection,
 ) -> Result<Vec<(i64, Change)>, AppError> {
     let rows: Vec<(i64, String)> = sqlx::query_as(
-        "SELECT id, payload FROM plan_proposals WHERE status = 'approved' ORDER BY decided_at, id",
+        "SELECT id, payload FROM plan_proposals WHERE status = 'approved' AND practice_municipality_id IS NULL
+         ORDER BY decided_at, id",
     )
     .fetch_all(&mut *conn)
     .await?;
@@ -284,7 +305,10 @@ async fn approved_changes(
 
 async fn plan_entries(conn: &mut sqlx::SqliteConnection) -> Result<Vec<PlanEntry>, AppError> {
     let open: HashMap<i64, i64> = sqlx::query_as::<_, (i64, i64)>(
-        "SELECT position_id, COUNT(*) FROM akten WHERE status = 'open' GROUP BY position_id",
+        // Practice Akten never hold up a real plan change.
+        "SELECT position_id, COUNT(*) FROM akten WHERE status = 'open'
+         AND municipality_id IN (SELECT id FROM municipalities WHERE practice_user_id IS NULL)
+         GROUP BY position_id",
     )
     .fetch_all(&mut *conn)
     .await?

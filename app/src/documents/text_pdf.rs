@@ -1,5 +1,6 @@
-//! Tiny but valid PDFs with a real text layer, for benchmarks and tests
-//! (text extraction, and "scans" once rasterised by `pdftoppm`).
+//! Tiny but valid PDFs with a real text layer: the practice area's sample
+//! documents, and benchmarks and tests (text extraction, and "scans" once
+//! rasterised by `pdftoppm`).
 
 /// A one-page A4 PDF with the lines in Helvetica, WinAnsi-encoded.
 pub fn text_pdf<S: AsRef<str>>(lines: &[S]) -> Vec<u8> {

@@ -1,0 +1,414 @@
+//! SQL of the practice areas: finding or creating a user's area, filling
+//! it from the template, resetting it, and its canonical state (for the
+//! "reset restores the template exactly" check).
+
+use super::template::{self, TemplateDocument};
+use crate::auth::SessionUser;
+use crate::documents::blobs::BlobError;
+use crate::documents::filetype::FileKind;
+use crate::municipalities::Municipality;
+use crate::state::AppState;
+use sha2::{Digest, Sha256};
+use sqlx::{SqliteConnection, SqlitePool};
+use std::collections::HashMap;
+
+fn blob_failed(error: BlobError) -> sqlx::Error {
+    sqlx::Error::Io(std::io::Error::other(error.to_string()))
+}
+
+/// The user's practice area, if it exists.
+pub async fn find_area<'e, E>(
+    executor: E,
+    user_id: i64,
+) -> Result<Option<Municipality>, sqlx::Error>
+where
+    E: sqlx::Executor<'e, Database = sqlx::Sqlite>,
+{
+    sqlx::query_as::<_, Municipality>(
+        "SELECT id, code, name FROM municipalities WHERE practice_user_id = ?",
+    )
+    .bind(user_id)
+    .fetch_optional(executor)
+    .await
+}
+
+/// The session user as they work inside their practice area, which is
+/// created from the template on first use.
+pub async fn inside_area(state: &AppState, user: SessionUser) -> Result<SessionUser, sqlx::Error> {
+    let area = match find_area(&state.pool, user.id).await? {
+        Some(area) => area,
+        None => create_area(state, &user).await?,
+    };
+    Ok(practising(user, area))
+}
+
+/// `user` switched into `area`: the area is their municipality, nothing
+/// beyond it is in scope; the real role stays.
+pub fn practising(user: SessionUser, area: Municipality) -> SessionUser {
+    let home = crate::auth::PracticeArea {
+        home: user.municipality.clone(),
+        home_all_municipalities: user.all_municipalities,
+    };
+    SessionUser {
+        municipality: area,
+        all_municipalities: false,
+        practice: Some(home),
+        ..user
+    }
+}
+
+/// The template's files in the blob store, written before any row refers
+/// to them (the store keeps identical content once).
+async fn store_template_files(
+    state: &AppState,
+    documents: &[TemplateDocument],
+) -> Result<Vec<String>, sqlx::Error> {
+    let mut hashes = Vec::with_capacity(documents.len());
+    for document in documents {
+        let mut writer = state
+            .blobs
+            .create(document.bytes.len() as u64)
+            .await
+            .map_err(blob_failed)?;
+        writer.write(&document.bytes).await.map_err(blob_failed)?;
+        let pending = writer.finish().await.map_err(blob_failed)?;
+        let sha256 = pending.sha256.clone();
+        state.blobs.commit(pending).await.map_err(blob_failed)?;
+        hashes.push(sha256);
+    }
+    Ok(hashes)
+}
+
+async fn create_area(state: &AppState, user: &SessionUser) -> Result<Municipality, sqlx::Error> {
+    let documents = template::documents();
+    let _shared = state.blobs.upload_guard().await;
+    let hashes = store_template_files(state, &documents).await?;
+    let mut tx = crate::db::begin_write(&state.pool).await?;
+    // Two first requests at once: the second finds the area the first made.
+    if let Some(area) = find_area(&mut *tx, user.id).await? {
+        return Ok(area);
+    }
+    let area_id = sqlx::query(
+        "INSERT INTO municipalities (code, name, coordinating, practice_user_id) VALUES (?, ?, 0, ?)",
+    )
+    .bind(super::area_code(user.id))
+    .bind(super::area_name(&user.display_name, &user.username))
+    .bind(user.id)
+    .execute(&mut *tx)
+    .await?
+    .last_insert_rowid();
+    let area = Municipality {
+        id: area_id,
+        code: super::area_code(user.id),
+        name: super::area_name(&user.display_name, &user.username),
+    };
+    let owner = practising(user.clone(), area.clone());
+    fill(&mut tx, state, &owner, &documents, &hashes).await?;
+    tx.commit().await?;
+    state.wake.jobs.notify_one();
+    state.wake.index.notify_one();
+    tracing::info!(user_id = user.id, area_id, "practice area created");
+    Ok(area)
+}
+
+/// Writes the template's Akten and documents into the (empty) area of
+/// `owner`, through the same storage functions the real upload and Akten
+/// use: versions, blobs, text-extraction jobs and the search outbox.
+async fn fill(
+    tx: &mut SqliteConnection,
+    state: &AppState,
+    owner: &SessionUser,
+    documents: &[TemplateDocument],
+    hashes: &[String],
+) -> Result<(), sqlx::Error> {
+    let plan = state.plan.snapshot();
+    let mut akten: HashMap<&str, i64> = HashMap::new();
+    for akte in template::akten() {
+        let Some(position) = plan
+            .by_code(akte.plan_code)
+            .filter(|p| p.record.active && p.record.code.level() >= crate::akten::MIN_AKTE_LEVEL)
+        else {
+            // The plan changed: without its position the Akte is left out
+            // and its documents wait in the Posteingang.
+            tracing::warn!(code = akte.plan_code, "practice template position missing");
+            continue;
+        };
+        let summary = crate::akten::storage::create_in(
+            &mut *tx,
+            crate::akten::storage::NewAkte {
+                municipality_id: owner.municipality.id,
+                municipality_code: &owner.municipality.code,
+                position_id: position.id,
+                position_code: position.record.code.as_str(),
+                title: akte.title,
+                responsible: akte.responsible,
+                opened_on: akte.opened_on,
+                user_id: owner.id,
+                user_name: &owner.display_name,
+                ip: None,
+            },
+        )
+        .await?;
+        akten.insert(akte.key, summary.id);
+        if let Some(closed_on) = akte.closed_on {
+            let until = chrono::NaiveDate::parse_from_str(closed_on, "%Y-%m-%d")
+                .ok()
+                .and_then(|date| {
+                    crate::aktenplan::retention::retention_end(
+                        date,
+                        position.record.retention,
+                        position.record.trigger,
+                    )
+                })
+                .map(|d| d.format("%Y-%m-%d").to_string());
+            sqlx::query(
+                "UPDATE akten SET status = 'closed', closed_on = ?, retention_until = ? WHERE id = ?",
+            )
+            .bind(closed_on)
+            .bind(until)
+            .bind(summary.id)
+            .execute(&mut *tx)
+            .await?;
+        }
+    }
+    for (document, sha256) in documents.iter().zip(hashes) {
+        let kind = document
+            .file_name
+            .rsplit_once('.')
+            .and_then(|(_, ext)| FileKind::from_extension(ext))
+            .unwrap_or(FileKind::Txt);
+        let akte_id = document.akte.and_then(|key| akten.get(key).copied());
+        let id = crate::documents::storage::create(
+            &mut *tx,
+            crate::documents::storage::NewDocument {
+                user: owner,
+                ip: None,
+                akte_id,
+                title: document.title,
+                file: crate::documents::storage::StoredFile {
+                    sha256,
+                    size: document.bytes.len() as u64,
+                    kind,
+                    file_name: document.file_name,
+                },
+            },
+        )
+        .await?;
+        sqlx::query(
+            "UPDATE documents SET doc_type = ?, document_date = ?, correspondent = ? WHERE id = ?",
+        )
+        .bind(document.doc_type.as_str())
+        .bind(document.document_date)
+        .bind(document.correspondent)
+        .bind(id)
+        .execute(&mut *tx)
+        .await?;
+        for tag in document.tags {
+            sqlx::query("INSERT INTO document_tags (document_id, tag) VALUES (?, ?)")
+                .bind(id)
+                .bind(tag)
+                .execute(&mut *tx)
+                .await?;
+        }
+    }
+    Ok(())
+}
+
+/// Removes everything of the area (documents with versions, texts, tags
+/// and jobs; Akten with shares and counters; plan proposals made there).
+/// Returns the blob hashes its documents used.
+async fn clear(tx: &mut SqliteConnection, area_id: i64) -> Result<Vec<String>, sqlx::Error> {
+    let hashes: Vec<String> = sqlx::query_scalar(
+        "SELECT DISTINCT v.sha256 FROM document_versions v JOIN documents d ON d.id = v.document_id
+         WHERE d.municipality_id = ?",
+    )
+    .bind(area_id)
+    .fetch_all(&mut *tx)
+    .await?;
+    const VERSIONS: &str = "(SELECT v.id FROM document_versions v JOIN documents d ON d.id = v.document_id WHERE d.municipality_id = ?1)";
+    for sql in [
+        format!("DELETE FROM version_texts WHERE version_id IN {VERSIONS}"),
+        format!("DELETE FROM jobs WHERE version_id IN {VERSIONS}"),
+        "DELETE FROM document_tags WHERE document_id IN (SELECT id FROM documents WHERE municipality_id = ?1)".into(),
+        "DELETE FROM document_versions WHERE document_id IN (SELECT id FROM documents WHERE municipality_id = ?1)".into(),
+        "DELETE FROM documents WHERE municipality_id = ?1".into(),
+        "DELETE FROM akten_shares WHERE municipality_id = ?1 OR akte_id IN (SELECT id FROM akten WHERE municipality_id = ?1)".into(),
+        "DELETE FROM akten_counters WHERE municipality_id = ?1".into(),
+        "DELETE FROM akten WHERE municipality_id = ?1".into(),
+        "DELETE FROM plan_proposal_comments WHERE proposal_id IN (SELECT id FROM plan_proposals WHERE practice_municipality_id = ?1)".into(),
+        "DELETE FROM plan_proposals WHERE practice_municipality_id = ?1".into(),
+    ] {
+        sqlx::query(&sql).bind(area_id).execute(&mut *tx).await?;
+    }
+    Ok(hashes)
+}
+
+/// Puts the user's practice area back into the template state, in one
+/// transaction; files nobody uses any more are removed afterwards.
+pub async fn reset(state: &AppState, user: &SessionUser) -> Result<Municipality, sqlx::Error> {
+    let documents = template::documents();
+    // Exclusive: no upload may find a blob "already stored" that this
+    // reset is about to remove.
+    let exclusive = state.blobs.removal_guard().await;
+    let fresh = store_template_files(state, &documents).await?;
+    let mut tx = crate::db::begin_write(&state.pool).await?;
+    let Some(area) = find_area(&mut *tx, user.id).await? else {
+        drop(tx);
+        drop(exclusive);
+        return create_area(state, user).await;
+    };
+    let used = clear(&mut tx, area.id).await?;
+    let owner = practising(user.clone(), area.clone());
+    fill(&mut tx, state, &owner, &documents, &fresh).await?;
+    let mut unused = Vec::new();
+    for sha in used {
+        let still: i64 =
+            sqlx::query_scalar("SELECT COUNT(*) FROM document_versions WHERE sha256 = ?")
+                .bind(&sha)
+                .fetch_one(&mut *tx)
+                .await?;
+        if still == 0 {
+            sqlx::query("DELETE FROM blobs WHERE sha256 = ?")
+                .bind(&sha)
+                .execute(&mut *tx)
+                .await?;
+            unused.push(sha);
+        }
+    }
+    tx.commit().await?;
+    for sha in unused {
+        if let Err(error) = tokio::fs::remove_file(state.blobs.path_of(&sha)).await {
+            tracing::warn!(%error, %sha, "blob of a reset practice area could not be removed");
+        }
+        let _ = tokio::fs::remove_file(state.blobs.thumbnail_path(&sha)).await;
+    }
+    state.wake.jobs.notify_one();
+    state.wake.index.notify_one();
+    Ok(area)
+}
+
+/// Switches practice mode for a (non-trainee) user.
+pub async fn set_active(
+    conn: &mut SqliteConnection,
+    user_id: i64,
+    active: bool,
+) -> Result<(), sqlx::Error> {
+    sqlx::query("UPDATE users SET practice_active = ?, updated_at = ? WHERE id = ?")
+        .bind(active)
+        .bind(crate::auth::session::now())
+        .bind(user_id)
+        .execute(conn)
+        .await?;
+    Ok(())
+}
+
+/// Akten, documents and Posteingang documents of an area.
+pub async fn counts(pool: &SqlitePool, area_id: i64) -> Result<(i64, i64, i64), sqlx::Error> {
+    sqlx::query_as(
+        "SELECT (SELECT COUNT(*) FROM akten WHERE municipality_id = ?1),
+                (SELECT COUNT(*) FROM documents WHERE municipality_id = ?1 AND trashed_at IS NULL),
+                (SELECT COUNT(*) FROM documents WHERE municipality_id = ?1 AND trashed_at IS NULL AND akte_id IS NULL)",
+    )
+    .bind(area_id)
+    .fetch_one(pool)
+    .await
+}
+
+/// The area's content as sorted lines, free of row ids and timestamps:
+/// Akten, documents with metadata, filing, tags and every version's file
+/// hash, shares, counters and plan proposals. Two areas in the same state
+/// give the same lines.
+pub async fn canonical_state(pool: &SqlitePool, area_id: i64) -> Result<Vec<String>, sqlx::Error> {
+    let mut lines: Vec<String> = Vec::new();
+    let akten: Vec<(String, String, String, String, Option<String>, Option<String>, String, String)> =
+        sqlx::query_as(
+            "SELECT a.aktenzeichen, a.title, a.status, a.opened_on, a.closed_on, a.retention_until,
+                    a.responsible, p.code
+             FROM akten a JOIN plan_positions p ON p.id = a.position_id WHERE a.municipality_id = ?",
+        )
+        .bind(area_id)
+        .fetch_all(pool)
+        .await?;
+    lines.extend(akten.into_iter().map(|a| format!("akte|{a:?}")));
+    let documents: Vec<(
+        i64,
+        String,
+        String,
+        Option<String>,
+        String,
+        String,
+        Option<String>,
+        bool,
+    )> = sqlx::query_as(
+        "SELECT d.id, d.title, d.doc_type, d.document_date, d.correspondent, d.notes,
+                    a.aktenzeichen, d.trashed_at IS NOT NULL
+             FROM documents d LEFT JOIN akten a ON a.id = d.akte_id WHERE d.municipality_id = ?",
+    )
+    .bind(area_id)
+    .fetch_all(pool)
+    .await?;
+    for (id, title, doc_type, date, correspondent, notes, akte, trashed) in documents {
+        let mut tags: Vec<String> =
+            sqlx::query_scalar("SELECT tag FROM document_tags WHERE document_id = ?")
+                .bind(id)
+                .fetch_all(pool)
+                .await?;
+        tags.sort();
+        let versions: Vec<(i64, String, String, String, String)> = sqlx::query_as(
+            "SELECT number, sha256, kind, file_name, note FROM document_versions
+             WHERE document_id = ? ORDER BY number",
+        )
+        .bind(id)
+        .fetch_all(pool)
+        .await?;
+        lines.push(format!(
+            "document|{:?}",
+            (
+                title,
+                doc_type,
+                date,
+                correspondent,
+                notes,
+                akte,
+                trashed,
+                tags,
+                versions
+            )
+        ));
+    }
+    let counters: Vec<(String, i64)> = sqlx::query_as(
+        "SELECT p.code, c.last_number FROM akten_counters c JOIN plan_positions p ON p.id = c.position_id
+         WHERE c.municipality_id = ?",
+    )
+    .bind(area_id)
+    .fetch_all(pool)
+    .await?;
+    lines.extend(counters.into_iter().map(|c| format!("counter|{c:?}")));
+    let shares: i64 = sqlx::query_scalar(
+        "SELECT COUNT(*) FROM akten_shares s JOIN akten a ON a.id = s.akte_id
+         WHERE a.municipality_id = ?1 OR s.municipality_id = ?1",
+    )
+    .bind(area_id)
+    .fetch_one(pool)
+    .await?;
+    lines.push(format!("shares|{shares}"));
+    let proposals: i64 = sqlx::query_scalar(
+        "SELECT COUNT(*) FROM plan_proposals WHERE practice_municipality_id = ?",
+    )
+    .bind(area_id)
+    .fetch_one(pool)
+    .await?;
+    lines.push(format!("proposals|{proposals}"));
+    lines.sort();
+    Ok(lines)
+}
+
+/// A short hash of [`canonical_state`].
+pub async fn fingerprint(pool: &SqlitePool, area_id: i64) -> Result<String, sqlx::Error> {
+    let mut hasher = Sha256::new();
+    for line in canonical_state(pool, area_id).await? {
+        hasher.update(line.as_bytes());
+        hasher.update(b"\n");
+    }
+    Ok(hex::encode(hasher.finalize()))
+}
