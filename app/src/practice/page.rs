@@ -60,6 +60,7 @@ fn ResetControl(#[prop(into)] id_prefix: String) -> impl IntoView {
             </div>
         </div>
     }
+    .into_any()
 }
 
 /// Leaves practice mode and goes to the start page.
@@ -80,6 +81,7 @@ fn LeaveButton() -> impl IntoView {
             {move || leave.value().get().and_then(Result::err).map(|error| view! { <ErrorNotice error/> })}
         </span>
     }
+    .into_any()
 }
 
 /// The banner at the top of every page while practising. Its colour runs
@@ -103,6 +105,7 @@ pub fn PracticeBanner(user: SessionUser) -> impl IntoView {
             </div>
         </aside>
     }
+    .into_any()
 }
 
 /// „Übungsmodus starten“ for the header, for everyone outside practice.
@@ -123,6 +126,7 @@ pub fn EnterPracticeButton() -> impl IntoView {
             {move || enter.value().get().and_then(Result::err).map(|error| view! { <ErrorNotice error/> })}
         </span>
     }
+    .into_any()
 }
 
 /// `/uebung`: the practice area explained, with its figures and switches.

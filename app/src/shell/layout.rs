@@ -146,6 +146,8 @@ fn Header(user: SessionUser) -> impl IntoView {
             </nav>
         </header>
     }
+    // Type-erased: the practice frame nests the header one level deeper.
+    .into_any()
 }
 
 #[component]
