@@ -194,9 +194,11 @@ async fn a_position_with_open_akten_cannot_be_deactivated() {
 #[tokio::test]
 async fn admins_and_trainees_do_not_change_the_plan() {
     let app = TestApp::demo().await;
+    // Trainees propose in their practice area only (issue 6): the proposal
+    // is accepted there, and the project team never sees it.
     for (user, expected) in [
         ("admin.mic", StatusCode::FORBIDDEN),
-        ("schulung.erb", StatusCode::FORBIDDEN),
+        ("schulung.erb", StatusCode::OK),
     ] {
         let cookie = app.login_demo(user).await;
         let reply = app
@@ -210,8 +212,15 @@ async fn admins_and_trainees_do_not_change_the_plan() {
         let reply = app.call(&cookie, "publish_plan", "title=X&notes=").await;
         assert_eq!(reply.status, StatusCode::FORBIDDEN, "{user}");
     }
+    assert_eq!(
+        app.count("SELECT COUNT(*) FROM plan_proposals WHERE practice_municipality_id IS NULL")
+            .await,
+        0
+    );
     // Nothing approved: the project team cannot publish an empty version.
     let team = app.login_demo("projekt.erb").await;
+    let reply = app.call(&team, "load_abstimmung", "").await;
+    assert_eq!(reply.json()["proposals"], serde_json::json!([]));
     let reply = app.call(&team, "publish_plan", "title=Leer&notes=").await;
     assert_eq!(reply.status, StatusCode::UNPROCESSABLE_ENTITY);
 }

@@ -168,7 +168,6 @@ fn text(lines: &[&str]) -> Vec<u8> {
     out.into_bytes()
 }
 
-#[allow(clippy::too_many_lines)]
 pub fn documents() -> Vec<TemplateDocument> {
     use DocType::*;
     let doc = |title, file_name, akte, doc_type, document_date, correspondent, tags, bytes| {

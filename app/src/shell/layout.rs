@@ -24,14 +24,13 @@ pub fn Layout() -> impl IntoView {
                         // banner comes first, so nobody mistakes practice
                         // for the real thing.
                         view! {
-                            <div class="practice-frame">
-                                <crate::practice::page::PracticeBanner user=user.clone()/>
-                                <Header user/>
-                                <main id="inhalt" class="content" tabindex="-1">
-                                    <Outlet/>
-                                </main>
-                                <Footer/>
-                            </div>
+                            <crate::practice::page::PracticeBanner user=user.clone()/>
+                            <div class="practice-frame" aria-hidden="true"></div>
+                            <Header user/>
+                            <main id="inhalt" class="content practice" tabindex="-1">
+                                <Outlet/>
+                            </main>
+                            <Footer/>
                         }
                             .into_any()
                     }
@@ -146,8 +145,6 @@ fn Header(user: SessionUser) -> impl IntoView {
             </nav>
         </header>
     }
-    // Type-erased: the practice frame nests the header one level deeper.
-    .into_any()
 }
 
 #[component]

@@ -12,7 +12,11 @@ pub fn HomePage() -> impl IntoView {
         .as_ref()
         .map(|u| format!("Guten Tag, {}!", u.display_name))
         .unwrap_or_else(|| "Guten Tag!".into());
-    let municipality = user.map(|u| u.municipality.name).unwrap_or_default();
+    // In practice mode the banner says where the user is; the greeting
+    // keeps the real municipality.
+    let municipality = user
+        .map(|u| u.home_municipality().name.clone())
+        .unwrap_or_default();
     view! {
         <Title text="Start"/>
         <h1>{greeting}</h1>
