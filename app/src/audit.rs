@@ -65,6 +65,9 @@ pub fn action_label(action: &str) -> &'static str {
         "akte_shared" => "Akte freigegeben",
         "plan_published" => "Aktenplan-Version veröffentlicht",
         "plan_csv_imported" => "Aktenplan aus CSV übernommen",
+        "tour_created" => "Rundgang angelegt",
+        "tour_changed" => "Rundgang geändert",
+        "tour_deleted" => "Rundgang gelöscht",
         _ => "Sonstige Aktion",
     }
 }

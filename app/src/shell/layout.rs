@@ -20,8 +20,10 @@ pub fn Layout() -> impl IntoView {
                 match user.await {
                     Ok(Some(user)) => {
                         provide_context(user.clone());
+                        crate::tours::engine::provide_tours();
                         view! {
                             <Header user/>
+                            <crate::tours::engine::TourHost/>
                             <main id="inhalt" class="content" tabindex="-1">
                                 <Outlet/>
                             </main>
@@ -95,7 +97,8 @@ fn Header(user: SessionUser) -> impl IntoView {
                 >
                     "Menü"
                 </button>
-                <div class="user-box">
+                <crate::tours::engine::HelpMenu/>
+                <div class="user-box" data-tour="benutzer">
                     <p class="user-name">
                         <span class="visually-hidden">"Angemeldet als "</span>
                         {user.display_name.clone()}
@@ -111,15 +114,16 @@ fn Header(user: SessionUser) -> impl IntoView {
                 id="hauptnavigation"
                 aria-label="Hauptnavigation"
                 class="main-nav"
+                data-tour="hauptnavigation"
                 class:collapsed=move || hydrated.get() && !menu_open.get()
             >
                 <ul>
                     <li><A href="/" exact=true>"Start"</A></li>
-                    <li><A href="/posteingang">"Posteingang"</A></li>
-                    <li><A href="/aktenplan">"Aktenplan"</A></li>
-                    <li><A href="/suche">"Suche"</A></li>
+                    <li data-tour="nav-posteingang"><A href="/posteingang">"Posteingang"</A></li>
+                    <li data-tour="nav-aktenplan"><A href="/aktenplan">"Aktenplan"</A></li>
+                    <li data-tour="nav-suche"><A href="/suche">"Suche"</A></li>
                     <li><A href="/neuigkeiten">"Neuigkeiten"</A></li>
-                    <li><A href="/schulung">"Schulung"</A></li>
+                    <li data-tour="nav-schulung"><A href="/schulung">"Schulung"</A></li>
                     <li><A href="/papierkorb">"Papierkorb"</A></li>
                     {show_admin.then(|| view! { <li><A href="/verwaltung">"Verwaltung"</A></li> })}
                 </ul>
