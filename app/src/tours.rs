@@ -327,6 +327,14 @@ pub fn page_matches(pattern: &str, pathname: &str) -> bool {
             .all(|(w, g)| w.starts_with(':') && !g.is_empty() || w == g)
 }
 
+/// Can the step be shown on the page at `pathname`? On its own page, and
+/// anywhere if its element is in the header or navigation (a "click on
+/// Posteingang" step works wherever the person happens to be).
+pub fn step_visible_on(step: &Step, pathname: &str) -> bool {
+    page_matches(&step.page, pathname)
+        || anchor(&step.anchor).is_some_and(|a| a.pages.contains(&EVERY_PAGE))
+}
+
 /// What a step waits for before it goes on by itself. A closed set: the
 /// app's components announce these happenings (see [`emit`]).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -839,6 +847,23 @@ mod tests {
             "/aktenplan/abstimmung"
         ));
         assert!(!page_matches("/aktenplan/:code", "/aktenplan/621/mehr"));
+    }
+
+    #[test]
+    fn header_steps_show_everywhere_page_steps_only_on_their_page() {
+        assert!(step_visible_on(&step("/", "nav-posteingang"), "/suche"));
+        assert!(step_visible_on(
+            &step("/posteingang", "upload-bereich"),
+            "/posteingang"
+        ));
+        assert!(!step_visible_on(
+            &step("/posteingang", "upload-bereich"),
+            "/"
+        ));
+        assert!(step_visible_on(
+            &step("/aktenplan/:code", "position-details"),
+            "/aktenplan/621"
+        ));
     }
 
     #[test]

@@ -73,8 +73,9 @@ fn Header(user: SessionUser) -> impl IntoView {
     } else {
         user.municipality.name.clone()
     };
-    view! {
-        <header class="site-header">
+    // Built in parts and erased: the header's full type is deep enough to
+    // overflow the compiler's query depth.
+    let bar = view! {
             <div class="header-bar">
                 <a href="/" class="brand">
                     <span class="brand-mark" aria-hidden="true">"A"</span>
@@ -110,6 +111,9 @@ fn Header(user: SessionUser) -> impl IntoView {
                     </form>
                 </div>
             </div>
+    }
+    .into_any();
+    let nav = view! {
             <nav
                 id="hauptnavigation"
                 aria-label="Hauptnavigation"
@@ -128,8 +132,15 @@ fn Header(user: SessionUser) -> impl IntoView {
                     {show_admin.then(|| view! { <li><A href="/verwaltung">"Verwaltung"</A></li> })}
                 </ul>
             </nav>
+    }
+    .into_any();
+    view! {
+        <header class="site-header">
+            {bar}
+            {nav}
         </header>
     }
+    .into_any()
 }
 
 #[component]

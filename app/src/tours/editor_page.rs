@@ -75,9 +75,9 @@ pub fn TourListPage() -> impl IntoView {
                                                 <td>{tour.steps.len()}</td>
                                                 <td>{if tour.auto_offer { "ja" } else { "nein" }}</td>
                                                 <td class="actions">
-                                                    <a href=format!("/schulung/rundgaenge/{id}")>"Bearbeiten"<span class="visually-hidden">{format!(": {}", tour.title)}</span></a>
-                                                    <button type="button" class="button small danger" on:click=move |_| remove(id, title.clone())>
-                                                        "Löschen"<span class="visually-hidden">{format!(": {}", tour.title)}</span>
+                                                    <a href=format!("/schulung/rundgaenge/{id}") aria-label=format!("Bearbeiten: {}", tour.title)>"Bearbeiten"</a>
+                                                    <button type="button" class="button small danger" aria-label=format!("Löschen: {}", tour.title) on:click=move |_| remove(id, title.clone())>
+                                                        "Löschen"
                                                     </button>
                                                 </td>
                                             </tr>

@@ -10,7 +10,7 @@
 //! page re-rendering the element.
 
 use super::server_fns::{answer_tour_offer, end_tour, load_tour_state, move_tour, start_tour};
-use super::{page_matches, progress_label, ActiveTour, Step, TourState, WaitFor};
+use super::{progress_label, step_visible_on, ActiveTour, Step, TourState, WaitFor};
 use leptos::prelude::*;
 
 /// Where the current step's element is.
@@ -92,7 +92,7 @@ impl Tours {
     /// Opens the page of the current step if the browser is elsewhere.
     fn follow(self, active: &ActiveTour) {
         if let Some(step) = active.tour.steps.get(active.step) {
-            if !page_matches(&step.page, &current_path()) {
+            if !step_visible_on(step, &current_path()) {
                 self.go_to.set(Some(step_page_entry(step).to_string()));
             }
         }
@@ -421,7 +421,7 @@ pub fn TourHost() -> impl IntoView {
             focused.set_value(Some((run_id, index)));
             focus_by_id("tour-schritt-titel");
         }
-        if !page_matches(&step.page, &path) {
+        if !step_visible_on(&step, &path) {
             target.set(Target::Elsewhere);
             return;
         }
@@ -611,8 +611,8 @@ fn Offer(tours: Tours, offer: Vec<super::Tour>) -> impl IntoView {
                         <li>
                             <strong>{tour.title.clone()}</strong>
                             {format!(" – {} ({} Schritte) ", tour.description, tour.steps.len())}
-                            <button type="button" class="button small primary" on:click=move |_| tours.start(id)>
-                                "Starten"<span class="visually-hidden">{format!(": {}", tour.title)}</span>
+                            <button type="button" class="button small primary" aria-label=format!("Starten: {}", tour.title) on:click=move |_| tours.start(id)>
+                                "Starten"
                             </button>
                         </li>
                     }
@@ -664,4 +664,5 @@ pub fn HelpMenu() -> impl IntoView {
             </div>
         </details>
     }
+    .into_any()
 }

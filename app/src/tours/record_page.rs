@@ -93,7 +93,7 @@ fn TourList(tours: Vec<Tour>, runs: Vec<RunView>) -> impl IntoView {
                                                 None => r.status_label(),
                                             })}</td>
                                             <td>
-                                                <button type="button" class="button small" on:click=move |_| {
+                                                <button type="button" class="button small" aria-label=format!("{label}: {}", tour.title) on:click=move |_| {
                                                     if let Some(engine) = engine {
                                                         // A running tour is already on screen; "Fortsetzen"
                                                         // only brings its page back.
@@ -104,7 +104,7 @@ fn TourList(tours: Vec<Tour>, runs: Vec<RunView>) -> impl IntoView {
                                                         }
                                                     }
                                                 }>
-                                                    {label}<span class="visually-hidden">{format!(": {}", tour.title)}</span>
+                                                    {label}
                                                 </button>
                                             </td>
                                         </tr>
