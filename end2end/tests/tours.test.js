@@ -193,6 +193,9 @@ test('a step edited in the form shows in the live preview and is what the next p
   await login(team, 'projekt.mic');
   await team.goto(`${BASE}/schulung/rundgaenge`);
   await waitForHydration(team);
+  // The offer to a first-time user is answered first: it must not stay in the way.
+  await team.getByRole('dialog', { name: 'Möchten Sie einen kurzen Rundgang machen?' }).getByRole('button', { name: 'Später' }).click();
+  await team.getByRole('dialog').waitFor({ state: 'detached' });
   await team.getByRole('link', { name: 'Bearbeiten: Suchen und finden' }).click();
   await team.getByRole('heading', { level: 1, name: 'Rundgang bearbeiten: Suchen und finden' }).waitFor();
   const text = `Hier stehen Ihre Treffer – neu geschrieben ${suffix()}.`;
