@@ -482,13 +482,13 @@ fn look(
     }
     if tries >= 40 {
         target.set(Target::Missing);
-        return;
+    } else {
+        #[cfg(feature = "hydrate")]
+        set_timeout(
+            move || look(anchor, ticket, search, target, tries + 1),
+            std::time::Duration::from_millis(250),
+        );
     }
-    #[cfg(feature = "hydrate")]
-    set_timeout(
-        move || look(anchor, ticket, search, target, tries + 1),
-        std::time::Duration::from_millis(250),
-    );
 }
 
 /// The popover's text, shared by the engine and the editor's preview (which
