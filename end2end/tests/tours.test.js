@@ -78,7 +78,7 @@ test('a new clerk is offered tours and follows "Dokument hochladen und ablegen" 
 
   await page.goto(`${BASE}/`);
   await waitForHydration(page);
-  const offer = page.getByRole('dialog', { name: 'Möchten Sie einen kurzen Rundgang machen?' });
+  const offer = page.getByRole('region', { name: 'Möchten Sie einen kurzen Rundgang machen?' });
   await offer.waitFor();
   await offer.getByRole('button', { name: 'Starten: Dokument hochladen und ablegen' }).click();
 
@@ -193,9 +193,10 @@ test('a step edited in the form shows in the live preview and is what the next p
   await login(team, 'projekt.mic');
   await team.goto(`${BASE}/schulung/rundgaenge`);
   await waitForHydration(team);
-  // The offer to a first-time user is answered first: it must not stay in the way.
-  await team.getByRole('dialog', { name: 'Möchten Sie einen kurzen Rundgang machen?' }).getByRole('button', { name: 'Später' }).click();
-  await team.getByRole('dialog').waitFor({ state: 'detached' });
+  // The offer to a first-time user is answered: it goes away.
+  const offer = team.getByRole('region', { name: 'Möchten Sie einen kurzen Rundgang machen?' });
+  await offer.getByRole('button', { name: 'Später' }).click();
+  await offer.waitFor({ state: 'detached' });
   await team.getByRole('link', { name: 'Bearbeiten: Suchen und finden' }).click();
   await team.getByRole('heading', { level: 1, name: 'Rundgang bearbeiten: Suchen und finden' }).waitFor();
   const text = `Hier stehen Ihre Treffer – neu geschrieben ${suffix()}.`;
@@ -227,7 +228,7 @@ test('the open popover passes axe and works with the keyboard alone', async () =
   const page = await newPage(browser);
   await login(page, 'sachbearbeitung.obz');
   await waitForHydration(page);
-  const offer = page.getByRole('dialog', { name: 'Möchten Sie einen kurzen Rundgang machen?' });
+  const offer = page.getByRole('region', { name: 'Möchten Sie einen kurzen Rundgang machen?' });
   await offer.waitFor();
   const start = offer.getByRole('button', { name: 'Starten: Erste Schritte' });
   await tabTo(page, start, 'the start button');

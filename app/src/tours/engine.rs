@@ -601,7 +601,9 @@ fn Finished(tours: Tours, title: String) -> impl IntoView {
 #[component]
 fn Offer(tours: Tours, offer: Vec<super::Tour>) -> impl IntoView {
     view! {
-        <section class="tour-popover tour-offer" role="dialog" aria-labelledby="tour-angebot-titel">
+        // In the flow of the page above the content, not floating: it must
+        // never cover what somebody came to do.
+        <section class="tour-offer" aria-labelledby="tour-angebot-titel">
             <h2 id="tour-angebot-titel">"Möchten Sie einen kurzen Rundgang machen?"</h2>
             <p>"Aktenwerk zeigt Ihnen Schritt für Schritt, wo Sie was finden. Sie können jederzeit beenden und jeden Rundgang später über das Menü „Hilfe“ wiederholen."</p>
             <ul class="tour-offer-list">
