@@ -68,6 +68,9 @@ pub fn action_label(action: &str) -> &'static str {
         "practice_entered" => "Übungsmodus gestartet",
         "practice_left" => "Übungsmodus verlassen",
         "practice_reset" => "Übungsbereich zurückgesetzt",
+        "tour_created" => "Rundgang angelegt",
+        "tour_changed" => "Rundgang geändert",
+        "tour_deleted" => "Rundgang gelöscht",
         _ => "Sonstige Aktion",
     }
 }

@@ -17,6 +17,7 @@ pub mod practice;
 pub mod processing;
 pub mod search;
 pub mod shell;
+pub mod tours;
 pub mod users;
 
 #[cfg(feature = "ssr")]
@@ -84,7 +85,10 @@ pub fn App() -> impl IntoView {
                     <Route ssr=SsrMode::Async path=path!("/akten/:id") view=akten::page::AktePage/>
                     <Route ssr=SsrMode::Async path=path!("/suche") view=search::page::SearchPage/>
                     <Route ssr=SsrMode::Async path=path!("/neuigkeiten") view=shell::pages::NeuigkeitenPage/>
-                    <Route ssr=SsrMode::Async path=path!("/schulung") view=shell::pages::SchulungPage/>
+                    <Route ssr=SsrMode::Async path=path!("/schulung") view=tours::record_page::SchulungPage/>
+                    <Route ssr=SsrMode::Async path=path!("/schulung/nachweis") view=tours::record_page::RecordOverviewPage/>
+                    <Route ssr=SsrMode::Async path=path!("/schulung/rundgaenge") view=tours::editor_page::TourListPage/>
+                    <Route ssr=SsrMode::Async path=path!("/schulung/rundgaenge/:id") view=tours::editor_page::TourEditPage/>
                     <Route ssr=SsrMode::Async path=path!("/uebung") view=practice::page::PracticePage/>
                     <Route ssr=SsrMode::Async path=path!("/konto/passwort") view=auth::password_page::ChangePasswordPage/>
                     <Route ssr=SsrMode::Async path=path!("/verwaltung") view=users::admin_page::UserAdminPage/>

@@ -74,7 +74,7 @@ pub fn ExplorerPage() -> impl IntoView {
             "Wählen Sie eine Position, um zu sehen, was dorthin gehört und welche Akten Ihre Gemeinde dort führt."
         </p>
         <p class="page-links">
-            <a href="/aktenplan/abstimmung">"Änderungen vorschlagen und abstimmen"</a>
+            <a href="/aktenplan/abstimmung" data-tour="abstimmung-link">"Änderungen vorschlagen und abstimmen"</a>
             " · "
             <a href="/aktenplan/versionen">"Versionen und Änderungsprotokoll"</a>
             " · "
@@ -143,6 +143,9 @@ fn PlanSearch(
     let navigate = use_navigate();
     let on_input = move |ev: leptos::ev::Event| {
         let value = event_target_value(&ev);
+        if !value.trim().is_empty() {
+            crate::tours::emit(crate::tours::WaitFor::PlanSearch);
+        }
         let base = if code.get_untracked().is_empty() {
             "/aktenplan".to_string()
         } else {
@@ -215,7 +218,7 @@ fn SearchResults(hits: Vec<SearchHit>, query: String) -> impl IntoView {
     };
     view! {
         <p id="plan-search-count" class="search-count" role="status">{count}</p>
-        <ol class="search-hits" aria-label="Treffer im Aktenplan">
+        <ol class="search-hits" aria-label="Treffer im Aktenplan" data-tour="aktenplan-treffer">
             {hits
                 .into_iter()
                 .map(|hit| {
@@ -551,7 +554,7 @@ fn Detail(detail: PositionDetail, create: ServerAction<CreateAkte>) -> impl Into
     view! {
         <Title text=heading.clone()/>
         <Breadcrumbs path=detail.path.clone()/>
-        <section class="panel" aria-labelledby="position-heading">
+        <section class="panel" aria-labelledby="position-heading" data-tour="position-details">
             <h2 id="position-heading">{heading}</h2>
             {(!detail.active).then(|| view! {
                 <p class="notice info">"Diese Position ist deaktiviert. Bestehende Akten bleiben hier; neue Akten gehören an eine aktive Position."</p>

@@ -30,7 +30,7 @@ pub fn PosteingangPage() -> impl IntoView {
         </p>
         <Uploader target=UploadTarget::Inbox on_uploaded=move |_| uploaded.update(|n| *n += 1)>
             <div class="inbox-layout">
-                <section class="inbox-documents" aria-labelledby="inbox-heading">
+                <section class="inbox-documents" aria-labelledby="inbox-heading" data-tour="posteingang-liste">
                     <h2 id="inbox-heading">"Noch nicht abgelegt"</h2>
                     <Transition fallback=|| view! { <p>"Dokumente werden geladen …"</p> }>
                         {move || Suspend::new(async move {
@@ -42,7 +42,7 @@ pub fn PosteingangPage() -> impl IntoView {
                     </Transition>
                     <BulkBar selected action=bulk/>
                 </section>
-                <aside class="inbox-side">
+                <aside class="inbox-side" data-tour="akte-ablegen">
                     <AktePicker selected action=bulk/>
                 </aside>
             </div>

@@ -216,10 +216,19 @@ pub fn AktePicker(
             }
         });
     });
+    // A running tour may wait for documents being filed.
+    let filing = RwSignal::new(false);
+    Effect::new(move |_| {
+        if matches!(action.value().get(), Some(Ok(_))) && filing.get_untracked() {
+            filing.set(false);
+            crate::tours::emit(crate::tours::WaitFor::Filed);
+        }
+    });
     let file = move |akte: &AkteRef, ids: Vec<i64>| {
         if ids.is_empty() {
             return;
         }
+        filing.set(true);
         action.dispatch(BulkDocuments {
             ids,
             action: "file".into(),

@@ -180,7 +180,8 @@ pub fn Uploader(
             }
             on:drop=on_drop
         >
-            <section class="upload-panel" aria-labelledby="upload-heading">
+            <section class="upload-panel" aria-labelledby="upload-heading"
+                data-tour=(target == UploadTarget::Inbox).then_some("upload-bereich")>
                 <h2 id="upload-heading">{if single { "Neue Version hochladen" } else { "Dokumente hochladen" }}</h2>
                 <p>
                     {if single {
@@ -451,6 +452,7 @@ impl Queue {
                 queue.forget(key);
                 if let Some(version) = done {
                     queue.on_uploaded.run(version);
+                    crate::tours::emit(crate::tours::WaitFor::Upload);
                 }
                 queue.pump();
             })

@@ -23,6 +23,12 @@ pub fn SearchPage() -> impl IntoView {
             }
         },
     );
+    // A running tour may wait for a search.
+    Effect::new(move |_| {
+        if matches!(results.get(), Some(Some(Ok(_)))) {
+            crate::tours::emit(crate::tours::WaitFor::Search);
+        }
+    });
     view! {
         <Title text=move || {
             let q = params.read().q.clone();
@@ -54,7 +60,7 @@ fn SearchForm(params: Memo<SearchParams>) -> impl IntoView {
         }
     };
     view! {
-        <form method="get" action="/suche" role="search" class="search-form" aria-label="Dokumente durchsuchen">
+        <form method="get" action="/suche" role="search" class="search-form" aria-label="Dokumente durchsuchen" data-tour="suche-formular">
             <label for="suche-q">"Suchbegriffe"</label>
             <div class="search-row">
                 <input id="suche-q" name="q" type="search" autocomplete="off" spellcheck="false"
@@ -121,7 +127,7 @@ fn Results(params: SearchParams, found: SearchResults) -> impl IntoView {
         n => format!("{} Treffer", group_digits(n)),
     };
     view! {
-        <p class="result-count" role="status" aria-live="polite" data-total=total.to_string()>
+        <p class="result-count" role="status" aria-live="polite" data-total=total.to_string() data-tour="suchergebnisse">
             {summary}
             {(pages > 1).then(|| format!(" · Seite {} von {}", params.page, group_digits(pages)))}
         </p>
@@ -280,7 +286,7 @@ fn FacetPanel(params: SearchParams, facets: super::Facets) -> impl IntoView {
         })
     };
     view! {
-        <aside class="facets" aria-label="Treffer eingrenzen">
+        <aside class="facets" aria-label="Treffer eingrenzen" data-tour="suche-filter">
             <h2 class="visually-hidden">"Treffer eingrenzen"</h2>
             {group("Aktenplan", facets.main_group, params.main_group.clone(), |p, v| p.main_group = v)}
             {group("Dokumentart", facets.doc_type, params.doc_type.clone(), |p, v| p.doc_type = v)}

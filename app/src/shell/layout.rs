@@ -20,6 +20,7 @@ pub fn Layout() -> impl IntoView {
                 match user.await {
                     Ok(Some(user)) if user.in_practice() => {
                         provide_context(user.clone());
+                        crate::tours::engine::provide_tours();
                         // The practice colour frames the whole page, and the
                         // banner comes first, so nobody mistakes practice
                         // for the real thing.
@@ -27,6 +28,7 @@ pub fn Layout() -> impl IntoView {
                             <crate::practice::page::PracticeBanner user=user.clone()/>
                             <div class="practice-frame" aria-hidden="true"></div>
                             <Header user/>
+                            <crate::tours::engine::TourHost/>
                             <main id="inhalt" class="content practice" tabindex="-1">
                                 <Outlet/>
                             </main>
@@ -36,8 +38,10 @@ pub fn Layout() -> impl IntoView {
                     }
                     Ok(Some(user)) => {
                         provide_context(user.clone());
+                        crate::tours::engine::provide_tours();
                         view! {
                             <Header user/>
+                            <crate::tours::engine::TourHost/>
                             <main id="inhalt" class="content" tabindex="-1">
                                 <Outlet/>
                             </main>
@@ -88,8 +92,9 @@ fn Header(user: SessionUser) -> impl IntoView {
     } else {
         user.municipality.name.clone()
     };
-    view! {
-        <header class="site-header">
+    // Built in parts and erased: the header's full type is deep enough to
+    // overflow the compiler's query depth.
+    let bar = view! {
             <div class="header-bar">
                 <a href="/" class="brand">
                     <span class="brand-mark" aria-hidden="true">"A"</span>
@@ -112,7 +117,8 @@ fn Header(user: SessionUser) -> impl IntoView {
                 >
                     "Menü"
                 </button>
-                <div class="user-box">
+                <crate::tours::engine::HelpMenu/>
+                <div class="user-box" data-tour="benutzer">
                     <p class="user-name">
                         <span class="visually-hidden">"Angemeldet als "</span>
                         {user.display_name.clone()}
@@ -125,26 +131,37 @@ fn Header(user: SessionUser) -> impl IntoView {
                     </form>
                 </div>
             </div>
+    }
+    .into_any();
+    let nav = view! {
             <nav
                 id="hauptnavigation"
                 aria-label="Hauptnavigation"
                 class="main-nav"
+                data-tour="hauptnavigation"
                 class:collapsed=move || hydrated.get() && !menu_open.get()
             >
                 <ul>
                     <li><A href="/" exact=true>"Start"</A></li>
-                    <li><A href="/posteingang">"Posteingang"</A></li>
-                    <li><A href="/aktenplan">"Aktenplan"</A></li>
-                    <li><A href="/suche">"Suche"</A></li>
+                    <li data-tour="nav-posteingang"><A href="/posteingang">"Posteingang"</A></li>
+                    <li data-tour="nav-aktenplan"><A href="/aktenplan">"Aktenplan"</A></li>
+                    <li data-tour="nav-suche"><A href="/suche">"Suche"</A></li>
                     <li><A href="/neuigkeiten">"Neuigkeiten"</A></li>
-                    <li><A href="/schulung">"Schulung"</A></li>
+                    <li data-tour="nav-schulung"><A href="/schulung">"Schulung"</A></li>
                     <li><A href="/uebung">"Übungsbereich"</A></li>
                     <li><A href="/papierkorb">"Papierkorb"</A></li>
                     {show_admin.then(|| view! { <li><A href="/verwaltung">"Verwaltung"</A></li> })}
                 </ul>
             </nav>
+    }
+    .into_any();
+    view! {
+        <header class="site-header">
+            {bar}
+            {nav}
         </header>
     }
+    .into_any()
 }
 
 #[component]

@@ -24,7 +24,7 @@ pub fn HomePage() -> impl IntoView {
             {format!("Willkommen im Aktenwerk der Gemeinde {municipality}. ")}
             "Hier legen Sie Dokumente ab, finden Akten im gemeinsamen Aktenplan und bleiben über die Einführung auf dem Laufenden."
         </p>
-        <ul class="card-grid">
+        <ul class="card-grid" data-tour="startseite-bereiche">
             <SectionCard href="/posteingang" title="Posteingang" text="Eingehende Post hochladen und in Akten ablegen."/>
             <SectionCard href="/aktenplan" title="Aktenplan" text="Der gemeinsame Aktenplan der vier Gemeinden mit allen Akten."/>
             <SectionCard href="/suche" title="Suche" text="Dokumente und Akten über den Volltext finden."/>
@@ -64,16 +64,6 @@ pub fn NeuigkeitenPage() -> impl IntoView {
         <UnderConstruction
             title="Neuigkeiten"
             planned="Geplant: Mitteilungen des Projektteams, Dienstanweisungen mit Kenntnisnahme und Leitfäden."
-        />
-    }
-}
-
-#[component]
-pub fn SchulungPage() -> impl IntoView {
-    view! {
-        <UnderConstruction
-            title="Schulung"
-            planned="Geplant: Übungsbereich, geführte Rundgänge durch Aktenwerk und die Anmeldung zu Schulungsterminen."
         />
     }
 }

@@ -65,7 +65,7 @@ pub fn AbstimmungPage() -> impl IntoView {
                             <p>{format!("Gültig ist Version {} des Aktenplans.", data.current_version)}</p>
                             {data.may_propose.then(|| view! { <ProposeForm action=propose position=position()/> })}
                             {(may_decide && approved > 0).then(|| view! { <PublishForm action=publish approved/> })}
-                            <section aria-labelledby="proposals-heading">
+                            <section aria-labelledby="proposals-heading" data-tour="vorschlaege">
                                 <h2 id="proposals-heading">{format!("Vorschläge ({})", data.proposals.len())}</h2>
                                 {if data.proposals.is_empty() {
                                     view! { <p>"Noch keine Vorschläge."</p> }.into_any()
