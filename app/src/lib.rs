@@ -12,6 +12,7 @@ pub mod audit;
 pub mod auth;
 pub mod documents;
 pub mod error;
+pub mod markdown;
 pub mod municipalities;
 pub mod processing;
 pub mod search;
