@@ -65,6 +65,16 @@ pub fn action_label(action: &str) -> &'static str {
         "akte_shared" => "Akte freigegeben",
         "plan_published" => "Aktenplan-Version veröffentlicht",
         "plan_csv_imported" => "Aktenplan aus CSV übernommen",
+        "announcement_published" => "Mitteilung veröffentlicht",
+        "announcement_updated" => "Mitteilung geändert",
+        "announcement_deleted" => "Mitteilung gelöscht",
+        "guide_created" => "Dienstanweisung/Leitfaden angelegt",
+        "guide_updated" => "Dienstanweisung/Leitfaden geändert",
+        "guide_deleted" => "Dienstanweisung/Leitfaden gelöscht",
+        "guide_version_published" => "Neue Version einer Dienstanweisung/eines Leitfadens",
+        "faq_created" => "FAQ-Eintrag angelegt",
+        "faq_updated" => "FAQ-Eintrag geändert",
+        "faq_deleted" => "FAQ-Eintrag gelöscht",
         _ => "Sonstige Aktion",
     }
 }

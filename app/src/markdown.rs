@@ -35,7 +35,13 @@ pub fn render(markdown: &str) -> String {
                     }
                     continue;
                 }
-                start_tag(&mut out, tag, &mut links, &mut in_table_head, &mut image_depth)
+                start_tag(
+                    &mut out,
+                    tag,
+                    &mut links,
+                    &mut in_table_head,
+                    &mut image_depth,
+                )
             }
             Event::End(tag) => {
                 if image_depth > 0 {
@@ -266,8 +272,29 @@ mod tests {
     /// No tag outside the allow-list and no attribute except ours.
     fn assert_only_safe_markup(html: &str) {
         let allowed = [
-            "p", "h3", "h4", "h5", "h6", "ul", "ol", "li", "blockquote", "pre", "code", "em",
-            "strong", "del", "hr", "br", "a", "table", "thead", "tbody", "tr", "th", "td",
+            "p",
+            "h3",
+            "h4",
+            "h5",
+            "h6",
+            "ul",
+            "ol",
+            "li",
+            "blockquote",
+            "pre",
+            "code",
+            "em",
+            "strong",
+            "del",
+            "hr",
+            "br",
+            "a",
+            "table",
+            "thead",
+            "tbody",
+            "tr",
+            "th",
+            "td",
         ];
         let mut rest = html;
         while let Some(start) = rest.find('<') {
@@ -280,7 +307,9 @@ mod tests {
             if let Some(attributes) = parts.next() {
                 // Exactly `href="…"` (no quote inside) with our `rel`, or `start="N"`.
                 let ok = if let Some(value) = attributes.strip_prefix("start=\"") {
-                    value.strip_suffix('"').is_some_and(|n| n.parse::<u64>().is_ok())
+                    value
+                        .strip_suffix('"')
+                        .is_some_and(|n| n.parse::<u64>().is_ok())
                 } else if let Some(value) = attributes.strip_prefix("href=\"") {
                     let close = value.find('"').expect("value closes");
                     let after = &value[close + 1..];
@@ -298,7 +327,10 @@ mod tests {
     fn script_tags_become_visible_text() {
         let html = render("Hallo <script>alert('x')</script> Welt");
         assert!(!html.contains("<script"), "{html}");
-        assert!(html.contains("&lt;script&gt;alert(&#39;x&#39;)&lt;/script&gt;"), "{html}");
+        assert!(
+            html.contains("&lt;script&gt;alert(&#39;x&#39;)&lt;/script&gt;"),
+            "{html}"
+        );
         let block = render("<script>\nalert(1)\n</script>\n");
         assert!(!block.contains("<script"), "{block}");
         assert!(block.contains("&lt;script&gt;"));
@@ -409,7 +441,10 @@ mod tests {
 
     #[test]
     fn excerpt_is_plain_and_short() {
-        let text = plain_excerpt("# Wichtig\n\nBitte **ab Montag** <b>nur</b> noch scannen.", 200);
+        let text = plain_excerpt(
+            "# Wichtig\n\nBitte **ab Montag** <b>nur</b> noch scannen.",
+            200,
+        );
         assert_eq!(text, "Wichtig Bitte ab Montag nur noch scannen.");
         let long = plain_excerpt(&"Wort ".repeat(100), 20);
         assert!(long.chars().count() <= 20, "{long}");

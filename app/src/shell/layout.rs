@@ -13,6 +13,8 @@ pub fn use_current_user() -> Option<SessionUser> {
 #[component]
 pub fn Layout() -> impl IntoView {
     let user = Resource::new(|| (), |_| current_user());
+    // Unread announcements, answers and the banner (announcements/header.rs).
+    let comms = crate::announcements::header::status_resource();
     view! {
         <a class="skip-link" href="#inhalt">"Zum Inhalt springen"</a>
         <Suspense fallback=|| view! { <p class="loading">"Aktenwerk wird geladen …"</p> }>
@@ -21,7 +23,8 @@ pub fn Layout() -> impl IntoView {
                     Ok(Some(user)) => {
                         provide_context(user.clone());
                         view! {
-                            <Header user/>
+                            <Header user comms/>
+                            <crate::announcements::header::Banner status=comms/>
                             <main id="inhalt" class="content" tabindex="-1">
                                 <Outlet/>
                             </main>
@@ -52,7 +55,7 @@ pub fn Layout() -> impl IntoView {
 }
 
 #[component]
-fn Header(user: SessionUser) -> impl IntoView {
+fn Header(user: SessionUser, comms: crate::announcements::header::StatusResource) -> impl IntoView {
     // The menu button only makes sense once the page is interactive; without
     // JavaScript the navigation simply stays open.
     let (hydrated, set_hydrated) = signal(false);
@@ -101,6 +104,7 @@ fn Header(user: SessionUser) -> impl IntoView {
                         {user.display_name.clone()}
                         <span class="user-role">{format!("{} · {scope}", user.role.label())}</span>
                     </p>
+                    <crate::questions::ask::AskButton/>
                     <a href="/konto/passwort" class="header-link">"Passwort ändern"</a>
                     <form method="post" action="/abmelden" class="logout-form">
                         <button type="submit" class="button secondary small">"Abmelden"</button>
@@ -118,7 +122,9 @@ fn Header(user: SessionUser) -> impl IntoView {
                     <li><A href="/posteingang">"Posteingang"</A></li>
                     <li><A href="/aktenplan">"Aktenplan"</A></li>
                     <li><A href="/suche">"Suche"</A></li>
-                    <li><A href="/neuigkeiten">"Neuigkeiten"</A></li>
+                    <li><crate::announcements::header::NewsNavLink status=comms/></li>
+                    <li><A href="/dienstanweisungen">"Dienstanweisungen"</A></li>
+                    <li><crate::announcements::header::QuestionsNavLink status=comms/></li>
                     <li><A href="/schulung">"Schulung"</A></li>
                     <li><A href="/papierkorb">"Papierkorb"</A></li>
                     {show_admin.then(|| view! { <li><A href="/verwaltung">"Verwaltung"</A></li> })}

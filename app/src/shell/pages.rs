@@ -55,16 +55,6 @@ fn UnderConstruction(title: &'static str, planned: &'static str) -> impl IntoVie
 }
 
 #[component]
-pub fn NeuigkeitenPage() -> impl IntoView {
-    view! {
-        <UnderConstruction
-            title="Neuigkeiten"
-            planned="Geplant: Mitteilungen des Projektteams, Dienstanweisungen mit Kenntnisnahme und Leitfäden."
-        />
-    }
-}
-
-#[component]
 pub fn SchulungPage() -> impl IntoView {
     view! {
         <UnderConstruction

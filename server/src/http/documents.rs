@@ -250,7 +250,7 @@ async fn check_target(
     }
 }
 
-enum Received {
+pub(crate) enum Received {
     TooLarge,
     Empty,
     Interrupted,
@@ -259,7 +259,11 @@ enum Received {
 
 /// Streams the body to a temporary file; memory stays at one frame plus
 /// the write buffer, whatever the file size.
-async fn receive(state: &AppState, body: Body, limit: u64) -> Result<PendingBlob, Received> {
+pub(crate) async fn receive(
+    state: &AppState,
+    body: Body,
+    limit: u64,
+) -> Result<PendingBlob, Received> {
     let mut writer = state.blobs.create(limit).await.map_err(Received::Failed)?;
     let mut body = body;
     while let Some(frame) = body.frame().await {
@@ -282,7 +286,7 @@ async fn receive(state: &AppState, body: Body, limit: u64) -> Result<PendingBlob
 
 /// Decides the type from the content, off the async threads (zip
 /// directories and whole text files are read).
-async fn inspect(pending: &PendingBlob, name: &str) -> Result<FileKind, String> {
+pub(crate) async fn inspect(pending: &PendingBlob, name: &str) -> Result<FileKind, String> {
     let path = pending.temp_path().to_path_buf();
     let name = name.to_string();
     match tokio::task::spawn_blocking(move || {
@@ -610,7 +614,7 @@ const DOWNLOAD_CHUNK: usize = 64 * 1024;
 /// The file's bytes, hashed on the way out. The last chunk is held back
 /// until the hash is checked, so a file that no longer matches is never
 /// delivered whole: the client sees a failed download instead.
-fn verified_stream(
+pub(crate) fn verified_stream(
     file: tokio::fs::File,
     expected: String,
 ) -> impl futures_util::Stream<Item = Result<Vec<u8>, std::io::Error>> {
