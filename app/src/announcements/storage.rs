@@ -301,33 +301,74 @@ pub async fn save(
 /// Removes an announcement with its receipts; the audit log keeps the
 /// title and how many had read and acknowledged it.
 pub async fn delete(pool: &SqlitePool, user: &SessionUser, id: i64) -> Result<bool, sqlx::Error> {
-    let mut tx = crate::db::begin_write(pool).await?;
-    let title: Option<String> = sqlx::query_scalar("SELECT title FROM announcements WHERE id = ?")
-        .bind(id)
-        .fetch_optional(&mut *tx)
-        .await?;
-    let Some(title) = title else {
-        return Ok(false);
-    };
     let (read, acknowledged): (i64, i64) = sqlx::query_as(
         "SELECT COUNT(*), COUNT(acknowledged_at) FROM announcement_receipts WHERE announcement_id = ?",
     )
     .bind(id)
-    .fetch_one(&mut *tx)
+    .fetch_one(pool)
     .await?;
-    sqlx::query("DELETE FROM announcements WHERE id = ?")
+    delete_audited(
+        pool,
+        user,
+        Deletion {
+            table: "announcements",
+            label_column: "title",
+            action: "announcement_deleted",
+            object_type: "announcement",
+            id,
+            details: serde_json::json!({ "read": read, "acknowledged": acknowledged }),
+        },
+    )
+    .await
+}
+
+/// A row to delete (with its cascading children) and how to audit it.
+pub(crate) struct Deletion {
+    pub table: &'static str,
+    /// The column that names the row in the audit entry.
+    pub label_column: &'static str,
+    pub action: &'static str,
+    pub object_type: &'static str,
+    pub id: i64,
+    /// More facts for the audit entry (an object; the label is added).
+    pub details: serde_json::Value,
+}
+
+/// Deletes the row and records it in the audit log in one transaction;
+/// `false` if there was no such row. Shared by announcements, guides and
+/// FAQ entries.
+pub(crate) async fn delete_audited(
+    pool: &SqlitePool,
+    user: &SessionUser,
+    deletion: Deletion,
+) -> Result<bool, sqlx::Error> {
+    let Deletion {
+        table,
+        label_column,
+        action,
+        object_type,
+        id,
+        mut details,
+    } = deletion;
+    let mut tx = crate::db::begin_write(pool).await?;
+    let label: Option<String> =
+        sqlx::query_scalar(&format!("SELECT {label_column} FROM {table} WHERE id = ?"))
+            .bind(id)
+            .fetch_optional(&mut *tx)
+            .await?;
+    let Some(label) = label else {
+        return Ok(false);
+    };
+    sqlx::query(&format!("DELETE FROM {table} WHERE id = ?"))
         .bind(id)
         .execute(&mut *tx)
         .await?;
+    if let Some(object) = details.as_object_mut() {
+        object.insert(label_column.to_string(), serde_json::Value::String(label));
+    }
     record(
         &mut tx,
-        NewEntry::by(
-            user,
-            "announcement_deleted",
-            "announcement",
-            id,
-            serde_json::json!({ "title": title, "read": read, "acknowledged": acknowledged }),
-        ),
+        NewEntry::by(user, action, object_type, id, details),
     )
     .await?;
     tx.commit().await?;

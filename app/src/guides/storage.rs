@@ -100,31 +100,19 @@ pub async fn update(
 }
 
 pub async fn delete(pool: &SqlitePool, user: &SessionUser, id: i64) -> Result<bool, sqlx::Error> {
-    let mut tx = crate::db::begin_write(pool).await?;
-    let title: Option<String> = sqlx::query_scalar("SELECT title FROM guides WHERE id = ?")
-        .bind(id)
-        .fetch_optional(&mut *tx)
-        .await?;
-    let Some(title) = title else {
-        return Ok(false);
-    };
-    sqlx::query("DELETE FROM guides WHERE id = ?")
-        .bind(id)
-        .execute(&mut *tx)
-        .await?;
-    record(
-        &mut tx,
-        NewEntry::by(
-            user,
-            "guide_deleted",
-            "guide",
+    crate::announcements::storage::delete_audited(
+        pool,
+        user,
+        crate::announcements::storage::Deletion {
+            table: "guides",
+            label_column: "title",
+            action: "guide_deleted",
+            object_type: "guide",
             id,
-            serde_json::json!({ "title": title }),
-        ),
+            details: serde_json::json!({}),
+        },
     )
-    .await?;
-    tx.commit().await?;
-    Ok(true)
+    .await
 }
 
 /// The content of a new version: Markdown text or a stored PDF.

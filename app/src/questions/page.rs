@@ -197,7 +197,7 @@ fn Thread(
             </div>
             <button type="submit" class="button primary" disabled=move || reply.pending().get()>"Senden"</button>
         </form>
-        <p class="actions">
+        <div class="actions">
             {(thread.status != QuestionStatus::Closed).then(|| view! {
                 <ActionForm action=close attr:class="inline-form">
                     <input type="hidden" name="id" value=id/>
@@ -213,7 +213,7 @@ fn Thread(
                     </ActionForm>
                 }.into_any(),
             })}
-        </p>
+        </div>
     }
 }
 

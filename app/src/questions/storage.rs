@@ -357,30 +357,17 @@ pub async fn delete_faq(
     user: &SessionUser,
     id: i64,
 ) -> Result<bool, sqlx::Error> {
-    let mut tx = crate::db::begin_write(pool).await?;
-    let question: Option<String> =
-        sqlx::query_scalar("SELECT question FROM faq_entries WHERE id = ?")
-            .bind(id)
-            .fetch_optional(&mut *tx)
-            .await?;
-    let Some(question) = question else {
-        return Ok(false);
-    };
-    sqlx::query("DELETE FROM faq_entries WHERE id = ?")
-        .bind(id)
-        .execute(&mut *tx)
-        .await?;
-    record(
-        &mut tx,
-        NewEntry::by(
-            user,
-            "faq_deleted",
-            "faq",
+    crate::announcements::storage::delete_audited(
+        pool,
+        user,
+        crate::announcements::storage::Deletion {
+            table: "faq_entries",
+            label_column: "question",
+            action: "faq_deleted",
+            object_type: "faq",
             id,
-            serde_json::json!({ "question": question }),
-        ),
+            details: serde_json::json!({}),
+        },
     )
-    .await?;
-    tx.commit().await?;
-    Ok(true)
+    .await
 }

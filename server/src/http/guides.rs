@@ -7,7 +7,7 @@
 //! - `GET /dienstanweisungen/versionen/{version_id}/datei[?ansicht=1]`: the
 //!   file for everyone signed in (inline in the browser with `ansicht=1`).
 
-use super::documents::{inspect, receive, verified_stream, Received};
+use super::documents::{inspect, receive_upload, verified_stream};
 use app::auth::{ClientAddress, SessionUser};
 use app::documents::blobs::BlobError;
 use app::documents::filename::{self, Disposition};
@@ -103,45 +103,9 @@ pub async fn upload_pdf(
             return internal();
         }
     }
-    let limit = state.settings.max_upload_bytes;
-    let too_large = || {
-        refuse(
-            StatusCode::PAYLOAD_TOO_LARGE,
-            "too_large",
-            format!(
-                "„{name}“ ist größer als die erlaubten {} MB.",
-                limit / (1024 * 1024)
-            ),
-        )
-    };
-    let declared = headers
-        .get(header::CONTENT_LENGTH)
-        .and_then(|v| v.to_str().ok())
-        .and_then(|v| v.parse::<u64>().ok());
-    if declared.is_some_and(|length| length > limit) {
-        return too_large();
-    }
-    let pending = match receive(&state, body, limit).await {
+    let pending = match receive_upload(&state, &headers, body, &name).await {
         Ok(pending) => pending,
-        Err(Received::TooLarge) => return too_large(),
-        Err(Received::Empty) => {
-            return refuse(
-                StatusCode::UNPROCESSABLE_ENTITY,
-                "empty",
-                format!("„{name}“ ist leer."),
-            )
-        }
-        Err(Received::Interrupted) => {
-            return refuse(
-                StatusCode::BAD_REQUEST,
-                "interrupted",
-                "Die Übertragung brach ab. Bitte erneut hochladen.",
-            )
-        }
-        Err(Received::Failed(error)) => {
-            tracing::error!(%error, "guide pdf could not be written");
-            return internal();
-        }
+        Err(refusal) => return *refusal,
     };
     match inspect(&pending, &name).await {
         Ok(FileKind::Pdf) => {}
