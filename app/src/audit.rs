@@ -71,6 +71,16 @@ pub fn action_label(action: &str) -> &'static str {
         "tour_created" => "Rundgang angelegt",
         "tour_changed" => "Rundgang geändert",
         "tour_deleted" => "Rundgang gelöscht",
+        "announcement_published" => "Mitteilung veröffentlicht",
+        "announcement_updated" => "Mitteilung geändert",
+        "announcement_deleted" => "Mitteilung gelöscht",
+        "guide_created" => "Dienstanweisung/Leitfaden angelegt",
+        "guide_updated" => "Dienstanweisung/Leitfaden geändert",
+        "guide_deleted" => "Dienstanweisung/Leitfaden gelöscht",
+        "guide_version_published" => "Neue Version einer Dienstanweisung/eines Leitfadens",
+        "faq_created" => "FAQ-Eintrag angelegt",
+        "faq_updated" => "FAQ-Eintrag geändert",
+        "faq_deleted" => "FAQ-Eintrag gelöscht",
         _ => "Sonstige Aktion",
     }
 }

@@ -8,13 +8,17 @@
 
 pub mod akten;
 pub mod aktenplan;
+pub mod announcements;
 pub mod audit;
 pub mod auth;
 pub mod documents;
 pub mod error;
+pub mod guides;
+pub mod markdown;
 pub mod municipalities;
 pub mod practice;
 pub mod processing;
+pub mod questions;
 pub mod search;
 pub mod shell;
 pub mod tours;
@@ -84,12 +88,22 @@ pub fn App() -> impl IntoView {
                     <Route ssr=SsrMode::Async path=path!("/aktenplan/:code") view=aktenplan::explorer::ExplorerPage/>
                     <Route ssr=SsrMode::Async path=path!("/akten/:id") view=akten::page::AktePage/>
                     <Route ssr=SsrMode::Async path=path!("/suche") view=search::page::SearchPage/>
-                    <Route ssr=SsrMode::Async path=path!("/neuigkeiten") view=shell::pages::NeuigkeitenPage/>
                     <Route ssr=SsrMode::Async path=path!("/schulung") view=tours::record_page::SchulungPage/>
                     <Route ssr=SsrMode::Async path=path!("/schulung/nachweis") view=tours::record_page::RecordOverviewPage/>
                     <Route ssr=SsrMode::Async path=path!("/schulung/rundgaenge") view=tours::editor_page::TourListPage/>
                     <Route ssr=SsrMode::Async path=path!("/schulung/rundgaenge/:id") view=tours::editor_page::TourEditPage/>
                     <Route ssr=SsrMode::Async path=path!("/uebung") view=practice::page::PracticePage/>
+                    <Route ssr=SsrMode::Async path=path!("/neuigkeiten") view=announcements::page::NeuigkeitenPage/>
+                    <Route ssr=SsrMode::Async path=path!("/neuigkeiten/neu") view=announcements::editor_page::AnnouncementEditorPage/>
+                    <Route ssr=SsrMode::Async path=path!("/neuigkeiten/verwalten") view=announcements::stats_page::ManageAnnouncementsPage/>
+                    <Route ssr=SsrMode::Async path=path!("/neuigkeiten/:id/bearbeiten") view=announcements::editor_page::AnnouncementEditorPage/>
+                    <Route ssr=SsrMode::Async path=path!("/neuigkeiten/:id/statistik") view=announcements::stats_page::AnnouncementStatsPage/>
+                    <Route ssr=SsrMode::Async path=path!("/dienstanweisungen") view=guides::page::LibraryPage/>
+                    <Route ssr=SsrMode::Async path=path!("/dienstanweisungen/bereich/:screen") view=guides::page::ScreenGuidePage/>
+                    <Route ssr=SsrMode::Async path=path!("/dienstanweisungen/:id") view=guides::page::GuidePage/>
+                    <Route ssr=SsrMode::Async path=path!("/fragen") view=questions::page::QuestionsPage/>
+                    <Route ssr=SsrMode::Async path=path!("/fragen/faq") view=questions::page::FaqPage/>
+                    <Route ssr=SsrMode::Async path=path!("/fragen/:id") view=questions::page::QuestionPage/>
                     <Route ssr=SsrMode::Async path=path!("/konto/passwort") view=auth::password_page::ChangePasswordPage/>
                     <Route ssr=SsrMode::Async path=path!("/verwaltung") view=users::admin_page::UserAdminPage/>
                     <Route ssr=SsrMode::Async path=path!("/verwaltung/protokoll") view=audit::page::AuditPage/>

@@ -8,6 +8,7 @@ pub mod cookies;
 pub mod csrf;
 pub mod documents;
 pub mod error_page;
+pub mod guides;
 pub mod health;
 pub mod login;
 pub mod security_headers;

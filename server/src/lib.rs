@@ -63,6 +63,10 @@ pub fn router(config: &Config, state: AppState) -> Router {
             "/dokumente/{id}/vorschaubild",
             get(http::documents::thumbnail),
         )
+        .route(
+            "/dienstanweisungen/versionen/{id}/datei",
+            get(http::guides::download_pdf),
+        )
         .leptos_routes_with_context(
             &server_state,
             routes,
@@ -79,6 +83,10 @@ pub fn router(config: &Config, state: AppState) -> Router {
         .layer(RequestBodyLimitLayer::new(FORM_BODY_LIMIT));
     let uploads = Router::new()
         .route("/dokumente/hochladen", post(http::documents::upload))
+        .route(
+            "/dienstanweisungen/{id}/pdf",
+            post(http::guides::upload_pdf),
+        )
         .with_state(state.clone());
 
     pages

@@ -83,6 +83,7 @@ fn Akte(
         <Title text=akte.aktenzeichen.clone()/>
         <p class="eyebrow">{akte.aktenzeichen.clone()}</p>
         <h1>{akte.title.clone()}</h1>
+        <crate::guides::link::GuideLink screen="akte"/>
         <dl class="facts panel">
             <dt>"Aktenzeichen"</dt><dd>{akte.aktenzeichen.clone()}</dd>
             <dt>"Aktenplan"</dt>

@@ -69,6 +69,7 @@ pub fn ExplorerPage() -> impl IntoView {
     view! {
         <Title text="Aktenplan"/>
         <h1>"Aktenplan"</h1>
+        <crate::guides::link::GuideLink screen="aktenplan"/>
         <p class="lead">
             "Der gemeinsame Aktenplan von Michelstadt, Erbach, Oberzent und Brombachtal. "
             "Wählen Sie eine Position, um zu sehen, was dorthin gehört und welche Akten Ihre Gemeinde dort führt."

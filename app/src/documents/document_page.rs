@@ -129,6 +129,7 @@ fn Document(
     view! {
         <Title text=d.title.clone()/>
         <h1>{d.title.clone()}</h1>
+        <crate::guides::link::GuideLink screen="dokument"/>
         {place}
         {detail.trashed.then(|| view! {
             <div class="notice">

@@ -25,6 +25,7 @@ pub fn PosteingangPage() -> impl IntoView {
     });
     view! {
         <PageHeading title="Posteingang"/>
+        <crate::guides::link::GuideLink screen="posteingang"/>
         <p class="lead">
             "Alles, was neu hereinkommt, landet zuerst hier. Prüfen Sie Titel und Dokumentart und legen Sie die Dokumente in die passende Akte."
         </p>

@@ -784,11 +784,14 @@ pub async fn empty_trash(
     }
     let mut unused = Vec::new();
     for sha in hashes.into_keys() {
-        let still: i64 =
-            sqlx::query_scalar("SELECT COUNT(*) FROM document_versions WHERE sha256 = ?")
-                .bind(&sha)
-                .fetch_one(&mut *tx)
-                .await?;
+        // PDF versions of Dienstanweisungen share the blob store.
+        let still: i64 = sqlx::query_scalar(
+            "SELECT (SELECT COUNT(*) FROM document_versions WHERE sha256 = ?1)
+                  + (SELECT COUNT(*) FROM guide_versions WHERE sha256 = ?1)",
+        )
+        .bind(&sha)
+        .fetch_one(&mut *tx)
+        .await?;
         if still == 0 {
             sqlx::query("DELETE FROM blobs WHERE sha256 = ?")
                 .bind(&sha)

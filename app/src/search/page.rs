@@ -35,6 +35,7 @@ pub fn SearchPage() -> impl IntoView {
             if q.is_empty() { "Suche".to_string() } else { format!("Suche: {q}") }
         }/>
         <h1>"Suche"</h1>
+        <crate::guides::link::GuideLink screen="suche"/>
         <SearchForm params/>
         <Transition fallback=|| view! { <p>"Suche läuft …"</p> }>
             {move || Suspend::new(async move {

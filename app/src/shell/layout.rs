@@ -13,6 +13,8 @@ pub fn use_current_user() -> Option<SessionUser> {
 #[component]
 pub fn Layout() -> impl IntoView {
     let user = Resource::new(|| (), |_| current_user());
+    // Unread announcements, answers and the banner (announcements/header.rs).
+    let comms = crate::announcements::header::status_resource();
     view! {
         <a class="skip-link" href="#inhalt">"Zum Inhalt springen"</a>
         <Suspense fallback=|| view! { <p class="loading">"Aktenwerk wird geladen …"</p> }>
@@ -27,7 +29,8 @@ pub fn Layout() -> impl IntoView {
                         view! {
                             <crate::practice::page::PracticeBanner user=user.clone()/>
                             <div class="practice-frame" aria-hidden="true"></div>
-                            <Header user/>
+                            <Header user comms/>
+                            <crate::announcements::header::Banner status=comms/>
                             <crate::tours::engine::TourHost/>
                             <main id="inhalt" class="content practice" tabindex="-1">
                                 <Outlet/>
@@ -40,7 +43,8 @@ pub fn Layout() -> impl IntoView {
                         provide_context(user.clone());
                         crate::tours::engine::provide_tours();
                         view! {
-                            <Header user/>
+                            <Header user comms/>
+                            <crate::announcements::header::Banner status=comms/>
                             <crate::tours::engine::TourHost/>
                             <main id="inhalt" class="content" tabindex="-1">
                                 <Outlet/>
@@ -72,7 +76,7 @@ pub fn Layout() -> impl IntoView {
 }
 
 #[component]
-fn Header(user: SessionUser) -> impl IntoView {
+fn Header(user: SessionUser, comms: crate::announcements::header::StatusResource) -> impl IntoView {
     // The menu button only makes sense once the page is interactive; without
     // JavaScript the navigation simply stays open.
     let (hydrated, set_hydrated) = signal(false);
@@ -125,6 +129,7 @@ fn Header(user: SessionUser) -> impl IntoView {
                         <span class="user-role">{format!("{} · {scope}", user.role.label())}</span>
                     </p>
                     {(!practising).then(|| view! { <crate::practice::page::EnterPracticeButton/> })}
+                    <crate::questions::ask::AskButton/>
                     <a href="/konto/passwort" class="header-link">"Passwort ändern"</a>
                     <form method="post" action="/abmelden" class="logout-form">
                         <button type="submit" class="button secondary small">"Abmelden"</button>
@@ -146,7 +151,9 @@ fn Header(user: SessionUser) -> impl IntoView {
                     <li data-tour="nav-posteingang"><A href="/posteingang">"Posteingang"</A></li>
                     <li data-tour="nav-aktenplan"><A href="/aktenplan">"Aktenplan"</A></li>
                     <li data-tour="nav-suche"><A href="/suche">"Suche"</A></li>
-                    <li><A href="/neuigkeiten">"Neuigkeiten"</A></li>
+                    <li><crate::announcements::header::NewsNavLink status=comms/></li>
+                    <li><A href="/dienstanweisungen">"Dienstanweisungen"</A></li>
+                    <li><crate::announcements::header::QuestionsNavLink status=comms/></li>
                     <li data-tour="nav-schulung"><A href="/schulung">"Schulung"</A></li>
                     <li><A href="/uebung">"Übungsbereich"</A></li>
                     <li><A href="/papierkorb">"Papierkorb"</A></li>

@@ -1,6 +1,5 @@
 //! The start page, the sections that later work fills, and the error pages.
 
-use crate::shell::components::PageHeading;
 use crate::shell::layout::use_current_user;
 use leptos::prelude::*;
 use leptos_meta::Title;
@@ -41,30 +40,6 @@ fn SectionCard(href: &'static str, title: &'static str, text: &'static str) -> i
             <h2><a href=href>{title}</a></h2>
             <p>{text}</p>
         </li>
-    }
-}
-
-/// A section whose feature is being built: says honestly what is coming and
-/// what to do until then.
-#[component]
-fn UnderConstruction(title: &'static str, planned: &'static str) -> impl IntoView {
-    view! {
-        <PageHeading title/>
-        <div class="notice info">
-            <p><strong>"Dieser Bereich wird gerade aufgebaut."</strong></p>
-            <p>{planned}</p>
-            <p>"Bis dahin arbeiten Sie bitte wie gewohnt weiter. Fragen beantwortet das Projektteam."</p>
-        </div>
-    }
-}
-
-#[component]
-pub fn NeuigkeitenPage() -> impl IntoView {
-    view! {
-        <UnderConstruction
-            title="Neuigkeiten"
-            planned="Geplant: Mitteilungen des Projektteams, Dienstanweisungen mit Kenntnisnahme und Leitfäden."
-        />
     }
 }
 

@@ -109,46 +109,9 @@ pub async fn upload(
         Ok(target) => target,
         Err(response) => return response,
     };
-    let limit = state.settings.max_upload_bytes;
-    let too_large = || {
-        refuse(
-            StatusCode::PAYLOAD_TOO_LARGE,
-            "too_large",
-            format!(
-                "„{name}“ ist größer als die erlaubten {} MB und wurde nicht gespeichert.",
-                limit / (1024 * 1024)
-            ),
-        )
-    };
-    let declared = headers
-        .get(header::CONTENT_LENGTH)
-        .and_then(|v| v.to_str().ok())
-        .and_then(|v| v.parse::<u64>().ok());
-    if declared.is_some_and(|length| length > limit) {
-        return too_large();
-    }
-
-    let pending = match receive(&state, body, limit).await {
+    let pending = match receive_upload(&state, &headers, body, &name).await {
         Ok(pending) => pending,
-        Err(Received::TooLarge) => return too_large(),
-        Err(Received::Empty) => {
-            return refuse(
-                StatusCode::UNPROCESSABLE_ENTITY,
-                "empty",
-                format!("„{name}“ ist leer und wurde nicht gespeichert."),
-            )
-        }
-        Err(Received::Interrupted) => {
-            return refuse(
-                StatusCode::BAD_REQUEST,
-                "interrupted",
-                format!("Die Übertragung von „{name}“ brach ab. Es wurde nichts gespeichert; bitte erneut hochladen."),
-            )
-        }
-        Err(Received::Failed(error)) => {
-            tracing::error!(%error, "upload could not be written");
-            return internal();
-        }
+        Err(refusal) => return *refusal,
     };
 
     let kind = match inspect(&pending, &name).await {
@@ -250,6 +213,53 @@ async fn check_target(
     }
 }
 
+/// Receives an upload body into a pending blob within the configured size,
+/// or the German refusal to send (too large, empty, interrupted, storage
+/// failure). Shared by documents and the PDFs of Dienstanweisungen.
+pub(crate) async fn receive_upload(
+    state: &AppState,
+    headers: &HeaderMap,
+    body: Body,
+    name: &str,
+) -> Result<PendingBlob, Box<Response>> {
+    let limit = state.settings.max_upload_bytes;
+    let too_large = || {
+        Box::new(refuse(
+            StatusCode::PAYLOAD_TOO_LARGE,
+            "too_large",
+            format!(
+                "„{name}“ ist größer als die erlaubten {} MB und wurde nicht gespeichert.",
+                limit / (1024 * 1024)
+            ),
+        ))
+    };
+    let declared = headers
+        .get(header::CONTENT_LENGTH)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.parse::<u64>().ok());
+    if declared.is_some_and(|length| length > limit) {
+        return Err(too_large());
+    }
+    match receive(state, body, limit).await {
+        Ok(pending) => Ok(pending),
+        Err(Received::TooLarge) => Err(too_large()),
+        Err(Received::Empty) => Err(Box::new(refuse(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "empty",
+            format!("„{name}“ ist leer und wurde nicht gespeichert."),
+        ))),
+        Err(Received::Interrupted) => Err(Box::new(refuse(
+            StatusCode::BAD_REQUEST,
+            "interrupted",
+            format!("Die Übertragung von „{name}“ brach ab. Es wurde nichts gespeichert; bitte erneut hochladen."),
+        ))),
+        Err(Received::Failed(error)) => {
+            tracing::error!(%error, "upload could not be written");
+            Err(Box::new(internal()))
+        }
+    }
+}
+
 enum Received {
     TooLarge,
     Empty,
@@ -282,7 +292,7 @@ async fn receive(state: &AppState, body: Body, limit: u64) -> Result<PendingBlob
 
 /// Decides the type from the content, off the async threads (zip
 /// directories and whole text files are read).
-async fn inspect(pending: &PendingBlob, name: &str) -> Result<FileKind, String> {
+pub(crate) async fn inspect(pending: &PendingBlob, name: &str) -> Result<FileKind, String> {
     let path = pending.temp_path().to_path_buf();
     let name = name.to_string();
     match tokio::task::spawn_blocking(move || {
@@ -610,7 +620,7 @@ const DOWNLOAD_CHUNK: usize = 64 * 1024;
 /// The file's bytes, hashed on the way out. The last chunk is held back
 /// until the hash is checked, so a file that no longer matches is never
 /// delivered whole: the client sees a failed download instead.
-fn verified_stream(
+pub(crate) fn verified_stream(
     file: tokio::fs::File,
     expected: String,
 ) -> impl futures_util::Stream<Item = Result<Vec<u8>, std::io::Error>> {

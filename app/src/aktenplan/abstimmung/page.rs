@@ -30,6 +30,7 @@ pub fn AbstimmungPage() -> impl IntoView {
     let position = move || query.read().get("position").unwrap_or_default();
     view! {
         <PageHeading title="Änderungen am Aktenplan"/>
+        <crate::guides::link::GuideLink screen="abstimmung"/>
         <p class="lead">
             "Der Aktenplan gehört allen vier Gemeinden. Änderungen schlägt jede und jeder vor; "
             "das Projektteam stimmt sie ab und veröffentlicht sie gemeinsam als neue Version. "

@@ -1,0 +1,283 @@
+//! What the header tells everyone on every page: unread announcements,
+//! answers waiting for the asker (questions waiting for the team), and a
+//! banner for the pinned announcement and everything still to be
+//! acknowledged (announcements and Dienstanweisungen).
+
+use super::server_fns::{AcknowledgeAnnouncement, MarkAnnouncementRead};
+use crate::error::AppError;
+use leptos::prelude::*;
+use leptos_router::components::A;
+use serde::{Deserialize, Serialize};
+
+/// One line in the banner.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct BannerItem {
+    pub kind: BannerKind,
+    pub id: i64,
+    pub title: String,
+    pub excerpt: String,
+    pub requires_ack: bool,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum BannerKind {
+    Announcement,
+    /// A version of a Dienstanweisung or Leitfaden (`id` is the guide).
+    Guide,
+}
+
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CommsStatus {
+    pub unread_news: i64,
+    pub banner: Vec<BannerItem>,
+    /// Answers in the person's own questions not yet seen.
+    pub unseen_answers: i64,
+    /// For the project team: questions waiting for an answer.
+    pub waiting_questions: Option<i64>,
+}
+
+/// Bumped after anything that changes the header's numbers; `acks` also
+/// after an acknowledgement, so that pages showing it re-read.
+#[derive(Clone, Copy, Debug)]
+pub struct CommsRefresh {
+    pub status: RwSignal<u32>,
+    pub acks: RwSignal<u32>,
+}
+
+impl CommsRefresh {
+    pub fn bump() {
+        if let Some(refresh) = use_context::<CommsRefresh>() {
+            refresh.status.update(|n| *n = n.wrapping_add(1));
+        }
+    }
+
+    pub fn acknowledged() {
+        if let Some(refresh) = use_context::<CommsRefresh>() {
+            refresh.acks.update(|n| *n = n.wrapping_add(1));
+            refresh.status.update(|n| *n = n.wrapping_add(1));
+        }
+    }
+
+    /// The acknowledgement counter to key resources on (0 outside the layout).
+    pub fn acks_version() -> u32 {
+        use_context::<CommsRefresh>()
+            .map(|r| r.acks.get())
+            .unwrap_or(0)
+    }
+}
+
+pub type StatusResource = Resource<Result<CommsStatus, AppError>>;
+
+/// The status resource for the layout, re-read on every navigation and
+/// after [`CommsRefresh::bump`].
+pub fn status_resource() -> StatusResource {
+    let refresh = CommsRefresh {
+        status: RwSignal::new(0),
+        acks: RwSignal::new(0),
+    };
+    provide_context(refresh);
+    let location = leptos_router::hooks::use_location();
+    Resource::new(
+        move || (location.pathname.get(), refresh.status.get()),
+        |_| get_comms_status(),
+    )
+}
+
+#[server(prefix = "/api", endpoint = "comms_status")]
+pub async fn get_comms_status() -> Result<CommsStatus, AppError> {
+    crate::error::with_status(
+        async {
+            use super::schedule::now;
+            let (user, state) = super::server_fns::ssr::reader()?;
+            let now = now();
+            let receipts = super::storage::receipts_of(&state.pool, user.id).await?;
+            let mut status = CommsStatus::default();
+            for stored in super::storage::current_for(&state.pool, &user, now).await? {
+                let receipt = receipts.get(&stored.id);
+                if receipt.is_none() {
+                    status.unread_news += 1;
+                }
+                let open_ack = stored.requires_ack && receipt.is_none_or(|(_, ack)| ack.is_none());
+                let unread_pin = stored.pinned && receipt.is_none();
+                if open_ack || unread_pin {
+                    status.banner.push(BannerItem {
+                        kind: BannerKind::Announcement,
+                        id: stored.id,
+                        excerpt: crate::markdown::plain_excerpt(&stored.body, 160),
+                        title: stored.title,
+                        requires_ack: stored.requires_ack,
+                    });
+                }
+            }
+            for guide in crate::guides::storage::open_acknowledgements(&state.pool, user.id).await?
+            {
+                status.banner.push(BannerItem {
+                    kind: BannerKind::Guide,
+                    id: guide.guide_id,
+                    title: format!("{}: {}", guide.kind.label(), guide.title),
+                    excerpt: format!(
+                        "Version {} – bitte lesen und die Kenntnisnahme bestätigen.",
+                        guide.number
+                    ),
+                    requires_ack: true,
+                });
+            }
+            status.unseen_answers =
+                crate::questions::storage::unseen_answers(&state.pool, user.id).await?;
+            if crate::questions::may_answer(&user) {
+                status.waiting_questions =
+                    Some(crate::questions::storage::waiting_count(&state.pool).await?);
+            }
+            Ok(status)
+        }
+        .await,
+    )
+}
+
+/// A count in the navigation; the screen reader hears e.g.
+/// „Neuigkeiten, 3 ungelesen“.
+#[component]
+fn CountBadge(count: i64, #[prop(into)] meaning: String) -> impl IntoView {
+    (count > 0).then(|| {
+        view! {
+            <span class="nav-badge">
+                <span class="visually-hidden">", "</span>
+                {count}
+                <span class="visually-hidden">{format!(" {meaning}")}</span>
+            </span>
+        }
+    })
+}
+
+#[component]
+pub fn NewsNavLink(status: StatusResource) -> impl IntoView {
+    let count = move || {
+        status
+            .get()
+            .and_then(Result::ok)
+            .map(|s| s.unread_news)
+            .unwrap_or(0)
+    };
+    view! {
+        <A href="/neuigkeiten">
+            "Neuigkeiten"
+            <Transition fallback=|| ()>
+                {move || view! { <CountBadge count=count() meaning="ungelesen"/> }}
+            </Transition>
+        </A>
+    }
+}
+
+#[component]
+pub fn QuestionsNavLink(status: StatusResource) -> impl IntoView {
+    let counts = move || {
+        status
+            .get()
+            .and_then(Result::ok)
+            .map(|s| (s.unseen_answers, s.waiting_questions.unwrap_or(0)))
+            .unwrap_or((0, 0))
+    };
+    view! {
+        <A href="/fragen">
+            "Fragen"
+            <Transition fallback=|| ()>
+                {move || {
+                    let (answers, waiting) = counts();
+                    view! {
+                        <CountBadge count=answers meaning=if answers == 1 { "neue Antwort" } else { "neue Antworten" }/>
+                        <CountBadge count=waiting meaning="offen"/>
+                    }
+                }}
+            </Transition>
+        </A>
+    }
+}
+
+/// The banner under the header: pinned and to-be-acknowledged items, each
+/// acknowledged with one click.
+#[component]
+pub fn Banner(status: StatusResource) -> impl IntoView {
+    let acknowledge = ServerAction::<AcknowledgeAnnouncement>::new();
+    let read = ServerAction::<MarkAnnouncementRead>::new();
+    Effect::new(move |_| {
+        if acknowledge.version().get() > 0 {
+            CommsRefresh::acknowledged();
+        }
+    });
+    Effect::new(move |_| {
+        if read.version().get() > 0 {
+            CommsRefresh::bump();
+        }
+    });
+    view! {
+        <div role="status" aria-live="polite" class="visually-hidden">
+            {move || acknowledge.value().get().and_then(|r| r.ok()).map(|at| format!("Kenntnisnahme bestätigt am {at}."))}
+        </div>
+        <Transition fallback=|| ()>
+            {move || {
+                let items = status.get().and_then(Result::ok).map(|s| s.banner).unwrap_or_default();
+                (!items.is_empty()).then(|| view! {
+                    <section class="comms-banner" aria-labelledby="comms-banner-heading">
+                        <h2 id="comms-banner-heading" class="visually-hidden">"Wichtige Mitteilungen"</h2>
+                        <ul>
+                            {items.into_iter().map(|item| view! { <BannerEntry item acknowledge read/> }).collect_view()}
+                        </ul>
+                    </section>
+                })
+            }}
+        </Transition>
+    }
+}
+
+#[component]
+fn BannerEntry(
+    item: BannerItem,
+    acknowledge: ServerAction<AcknowledgeAnnouncement>,
+    read: ServerAction<MarkAnnouncementRead>,
+) -> impl IntoView {
+    let id = item.id;
+    let action = match (item.kind, item.requires_ack) {
+        (BannerKind::Announcement, true) => view! {
+            <ActionForm action=acknowledge attr:class="inline-form">
+                <input type="hidden" name="id" value=id/>
+                <button type="submit" class="button primary small">"Zur Kenntnis genommen"</button>
+            </ActionForm>
+        }
+        .into_any(),
+        (BannerKind::Announcement, false) => view! {
+            <ActionForm action=read attr:class="inline-form">
+                <input type="hidden" name="id" value=id/>
+                <button type="submit" class="button secondary small">"Gelesen"</button>
+            </ActionForm>
+        }
+        .into_any(),
+        (BannerKind::Guide, _) => view! {
+            <a class="button primary small" href=format!("/dienstanweisungen/{id}")>"Lesen und bestätigen"</a>
+        }
+        .into_any(),
+    };
+    let (label, href) = match item.kind {
+        BannerKind::Announcement => (
+            if item.requires_ack {
+                "Kenntnisnahme erforderlich"
+            } else {
+                "Angeheftet"
+            },
+            format!("/neuigkeiten#mitteilung-{id}"),
+        ),
+        BannerKind::Guide => (
+            "Kenntnisnahme erforderlich",
+            format!("/dienstanweisungen/{id}"),
+        ),
+    };
+    view! {
+        <li class="comms-banner-item">
+            <p>
+                <span class="tag">{label}</span>" "
+                <a href=href><strong>{item.title.clone()}</strong></a>
+                " – "{item.excerpt.clone()}
+            </p>
+            {action}
+        </li>
+    }
+}

@@ -1,0 +1,261 @@
+//! PDF versions of Dienstanweisungen and Leitfäden over plain HTTP, the
+//! same way documents travel (see `documents.rs`):
+//!
+//! - `POST /dienstanweisungen/{id}/pdf?name=…&hinweis=…&kenntnisnahme=0|1`:
+//!   the body is the PDF. Only the project team; the content must really
+//!   be a PDF. Answers 201 with `{ "version": N }`.
+//! - `GET /dienstanweisungen/versionen/{version_id}/datei[?ansicht=1]`: the
+//!   file for everyone signed in (inline in the browser with `ansicht=1`).
+
+use super::documents::{inspect, receive_upload, verified_stream};
+use app::auth::{ClientAddress, SessionUser};
+use app::documents::blobs::BlobError;
+use app::documents::filename::{self, Disposition};
+use app::documents::filetype::FileKind;
+use app::documents::UploadRefusal;
+use app::state::AppState;
+use axum::body::Body;
+use axum::extract::{Path, Query, State};
+use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
+use axum::response::{IntoResponse, Response};
+use axum::{Extension, Json};
+use serde::Deserialize;
+
+fn refuse(status: StatusCode, code: &str, message: impl Into<String>) -> Response {
+    (
+        status,
+        Json(UploadRefusal {
+            code: code.into(),
+            message: message.into(),
+            existing_id: None,
+        }),
+    )
+        .into_response()
+}
+
+fn internal() -> Response {
+    refuse(
+        StatusCode::INTERNAL_SERVER_ERROR,
+        "internal",
+        "Die Datei konnte nicht gespeichert werden. Bitte versuchen Sie es erneut.",
+    )
+}
+
+#[derive(Debug, Deserialize)]
+pub struct PdfQuery {
+    name: Option<String>,
+    hinweis: Option<String>,
+    kenntnisnahme: Option<u8>,
+}
+
+pub async fn upload_pdf(
+    State(state): State<AppState>,
+    user: Option<Extension<SessionUser>>,
+    address: Option<Extension<ClientAddress>>,
+    Path(guide_id): Path<i64>,
+    query: Result<Query<PdfQuery>, axum::extract::rejection::QueryRejection>,
+    headers: HeaderMap,
+    body: Body,
+) -> Response {
+    let Some(Extension(user)) = user else {
+        return refuse(
+            StatusCode::UNAUTHORIZED,
+            "not_logged_in",
+            "Ihre Sitzung ist abgelaufen. Bitte melden Sie sich erneut an.",
+        );
+    };
+    if !app::guides::may_edit(&user) {
+        return refuse(
+            StatusCode::FORBIDDEN,
+            "forbidden",
+            "Dafür fehlt Ihnen die Berechtigung.",
+        );
+    }
+    let Ok(Query(query)) = query else {
+        return refuse(
+            StatusCode::BAD_REQUEST,
+            "invalid",
+            "Die Anfrage ist unvollständig.",
+        );
+    };
+    let note = match app::guides::validate_note(query.hinweis.as_deref().unwrap_or_default()) {
+        Ok(note) => note,
+        Err(error) => {
+            return refuse(
+                StatusCode::UNPROCESSABLE_ENTITY,
+                "invalid",
+                error.to_string(),
+            )
+        }
+    };
+    let name = filename::clean_file_name(query.name.as_deref().unwrap_or("dokument.pdf"));
+    match app::guides::storage::meta(&state.pool, guide_id).await {
+        Ok(Some(_)) => {}
+        Ok(None) => {
+            return refuse(
+                StatusCode::NOT_FOUND,
+                "not_found",
+                "Der Leitfaden wurde nicht gefunden.",
+            )
+        }
+        Err(error) => {
+            tracing::error!(%error, "guide lookup failed");
+            return internal();
+        }
+    }
+    let pending = match receive_upload(&state, &headers, body, &name).await {
+        Ok(pending) => pending,
+        Err(refusal) => return *refusal,
+    };
+    match inspect(&pending, &name).await {
+        Ok(FileKind::Pdf) => {}
+        Ok(_) => {
+            pending.discard().await;
+            return refuse(
+                StatusCode::UNSUPPORTED_MEDIA_TYPE,
+                "type_refused",
+                format!("„{name}“ ist keine PDF-Datei. Dienstanweisungen und Leitfäden werden als PDF oder als Text angelegt."),
+            );
+        }
+        Err(message) => {
+            pending.discard().await;
+            return refuse(StatusCode::UNSUPPORTED_MEDIA_TYPE, "type_refused", message);
+        }
+    }
+    let sha256 = pending.sha256.clone();
+    let size = pending.size;
+    let ip = address.map(|Extension(a)| a.0);
+    let stored: Result<Option<i64>, StoreError> = async {
+        let _shared = state.blobs.upload_guard().await;
+        state.blobs.commit(pending).await?;
+        let mut tx = app::db::begin_write(&state.pool).await?;
+        let number = app::guides::storage::add_version(
+            &mut tx,
+            &user,
+            ip,
+            guide_id,
+            app::guides::storage::Content::Pdf {
+                sha256: &sha256,
+                size,
+                file_name: &name,
+            },
+            &note,
+            query.kenntnisnahme == Some(1),
+            chrono::Utc::now().timestamp(),
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(number)
+    }
+    .await;
+    match stored {
+        Ok(Some(number)) => (
+            StatusCode::CREATED,
+            Json(serde_json::json!({ "version": number })),
+        )
+            .into_response(),
+        Ok(None) => refuse(
+            StatusCode::NOT_FOUND,
+            "not_found",
+            "Der Leitfaden wurde nicht gefunden.",
+        ),
+        Err(error) => {
+            tracing::error!(%error, "guide pdf could not be stored");
+            internal()
+        }
+    }
+}
+
+#[derive(Debug, thiserror::Error)]
+enum StoreError {
+    #[error(transparent)]
+    Blob(#[from] BlobError),
+    #[error(transparent)]
+    Database(#[from] sqlx::Error),
+}
+
+#[derive(Debug, Deserialize)]
+pub struct FileQuery {
+    ansicht: Option<u8>,
+}
+
+pub async fn download_pdf(
+    State(state): State<AppState>,
+    user: Option<Extension<SessionUser>>,
+    Path(version_id): Path<i64>,
+    query: Result<Query<FileQuery>, axum::extract::rejection::QueryRejection>,
+) -> Response {
+    if user.is_none() {
+        return refuse(
+            StatusCode::UNAUTHORIZED,
+            "not_logged_in",
+            "Ihre Sitzung ist abgelaufen. Bitte melden Sie sich erneut an.",
+        );
+    }
+    let inline = matches!(query, Ok(Query(FileQuery { ansicht: Some(1) })));
+    let (sha256, file_name, size) =
+        match app::guides::storage::version_file(&state.pool, version_id).await {
+            Ok(Some(file)) => file,
+            Ok(None) => {
+                return refuse(
+                    StatusCode::NOT_FOUND,
+                    "not_found",
+                    "Die Datei wurde nicht gefunden.",
+                )
+            }
+            Err(error) => {
+                tracing::error!(%error, "guide version lookup failed");
+                return internal();
+            }
+        };
+    let blob = match state.blobs.open(&sha256).await {
+        Ok(blob) => blob,
+        Err(error) => {
+            tracing::error!(%error, sha = %sha256, "guide file missing");
+            return refuse(
+                StatusCode::INTERNAL_SERVER_ERROR,
+                "missing",
+                "Die Datei fehlt im Speicher. Bitte wenden Sie sich an die IT.",
+            );
+        }
+    };
+    let disposition = filename::content_disposition(
+        if inline {
+            Disposition::Inline
+        } else {
+            Disposition::Attachment
+        },
+        &file_name,
+    );
+    let mut response = Response::new(Body::from_stream(verified_stream(blob, sha256)));
+    let headers = response.headers_mut();
+    let mut set = |name: header::HeaderName, value: &str| {
+        if let Ok(value) = HeaderValue::from_str(value) {
+            headers.insert(name, value);
+        }
+    };
+    set(
+        header::CONTENT_TYPE,
+        if inline {
+            "application/pdf"
+        } else {
+            "application/octet-stream"
+        },
+    );
+    set(header::CONTENT_LENGTH, &size.to_string());
+    set(header::CONTENT_DISPOSITION, &disposition);
+    set(header::X_CONTENT_TYPE_OPTIONS, "nosniff");
+    set(header::CACHE_CONTROL, "private, no-store");
+    if inline {
+        set(
+            header::CONTENT_SECURITY_POLICY,
+            "default-src 'none'; img-src 'self'; style-src 'unsafe-inline'; frame-ancestors 'self'",
+        );
+    } else {
+        set(
+            header::CONTENT_SECURITY_POLICY,
+            "default-src 'none'; sandbox",
+        );
+    }
+    response
+}
