@@ -65,6 +65,10 @@ pub fn action_label(action: &str) -> &'static str {
         "akte_shared" => "Akte freigegeben",
         "plan_published" => "Aktenplan-Version veröffentlicht",
         "plan_csv_imported" => "Aktenplan aus CSV übernommen",
+        "training_session_created" => "Schulungstermin angelegt",
+        "training_session_updated" => "Schulungstermin geändert",
+        "training_session_cancelled" => "Schulungstermin abgesagt",
+        "training_attendance_marked" => "Anwesenheit bei Schulung erfasst",
         _ => "Sonstige Aktion",
     }
 }

@@ -16,6 +16,7 @@ pub mod municipalities;
 pub mod processing;
 pub mod search;
 pub mod shell;
+pub mod training_sessions;
 pub mod users;
 
 #[cfg(feature = "ssr")]
@@ -84,6 +85,10 @@ pub fn App() -> impl IntoView {
                     <Route ssr=SsrMode::Async path=path!("/suche") view=search::page::SearchPage/>
                     <Route ssr=SsrMode::Async path=path!("/neuigkeiten") view=shell::pages::NeuigkeitenPage/>
                     <Route ssr=SsrMode::Async path=path!("/schulung") view=shell::pages::SchulungPage/>
+                    <Route ssr=SsrMode::Async path=path!("/schulungstermine") view=training_sessions::page::TrainingSessionsPage/>
+                    <Route ssr=SsrMode::Async path=path!("/schulungstermine/neu") view=training_sessions::page::NewTrainingSessionPage/>
+                    <Route ssr=SsrMode::Async path=path!("/schulungstermine/:id") view=training_sessions::page::TrainingSessionPage/>
+                    <Route ssr=SsrMode::Async path=path!("/schulungstermine/:id/bearbeiten") view=training_sessions::page::EditTrainingSessionPage/>
                     <Route ssr=SsrMode::Async path=path!("/konto/passwort") view=auth::password_page::ChangePasswordPage/>
                     <Route ssr=SsrMode::Async path=path!("/verwaltung") view=users::admin_page::UserAdminPage/>
                     <Route ssr=SsrMode::Async path=path!("/verwaltung/protokoll") view=audit::page::AuditPage/>

@@ -23,6 +23,7 @@ pub fn Layout() -> impl IntoView {
                         view! {
                             <Header user/>
                             <main id="inhalt" class="content" tabindex="-1">
+                                <crate::training_sessions::page::MovedUpNotice/>
                                 <Outlet/>
                             </main>
                             <Footer/>
@@ -120,6 +121,7 @@ fn Header(user: SessionUser) -> impl IntoView {
                     <li><A href="/suche">"Suche"</A></li>
                     <li><A href="/neuigkeiten">"Neuigkeiten"</A></li>
                     <li><A href="/schulung">"Schulung"</A></li>
+                    <li><A href="/schulungstermine">"Schulungstermine"</A></li>
                     <li><A href="/papierkorb">"Papierkorb"</A></li>
                     {show_admin.then(|| view! { <li><A href="/verwaltung">"Verwaltung"</A></li> })}
                 </ul>
