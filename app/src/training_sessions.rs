@@ -17,6 +17,7 @@ pub mod server_fns;
 pub mod storage;
 
 use crate::auth::Role;
+#[cfg(feature = "ssr")]
 use crate::error::AppError;
 #[cfg(feature = "ssr")]
 use chrono::{DateTime, NaiveDateTime, TimeZone, Utc};

@@ -110,8 +110,6 @@ fn state_badge(state: SessionState) -> impl IntoView {
 
 #[component]
 fn SessionItem(card: SessionCard, registration: Registration) -> impl IntoView {
-    let heading = format!("termin-{}", card.id);
-    let labelled = heading.clone();
     let place = if card.place.is_empty() {
         "Online (Videokonferenz)".to_string()
     } else if card.video_url.is_empty() {
@@ -120,8 +118,8 @@ fn SessionItem(card: SessionCard, registration: Registration) -> impl IntoView {
         format!("{} oder online", card.place)
     };
     view! {
-        <li class="panel session-card" aria-labelledby=labelled>
-            <h3 id=heading><a href=format!("/schulungstermine/{}", card.id)>{card.title.clone()}</a></h3>
+        <li class="panel session-card">
+            <h3><a href=format!("/schulungstermine/{}", card.id)>{card.title.clone()}</a></h3>
             <p class="session-meta">
                 {state_badge(card.state)}
                 " "
@@ -203,6 +201,18 @@ pub fn TrainingSessionsPage() -> impl IntoView {
         |(municipality, _)| list_training_sessions(municipality),
     );
     let attended = Resource::new(|| (), |_| my_attended_sessions());
+    let manager =
+        crate::shell::layout::use_current_user().is_some_and(|user| super::may_manage(&user));
+    let summary = Resource::new(
+        || (),
+        move |_| async move {
+            if manager {
+                training_attendance_summary().await.map(Some)
+            } else {
+                Ok(None)
+            }
+        },
+    );
     view! {
         <PageHeading title="Schulungstermine"/>
         <p class="lead">"Melden Sie sich zu Schulungen für Aktenwerk an. Ist ein Termin ausgebucht, kommen Sie auf die Warteliste und rücken automatisch nach."</p>
@@ -233,6 +243,7 @@ pub fn TrainingSessionsPage() -> impl IntoView {
                 })}
             </Transition>
         </section>
+        <AttendanceSummary summary/>
     }
 }
 
@@ -267,20 +278,22 @@ fn SessionListView(list: SessionList, registration: Registration) -> impl IntoVi
             <h2 id="past-heading">"Vergangene und abgesagte Termine"</h2>
             <SessionItems cards=list.past registration empty="Keine in den letzten Monaten."/>
         </section>
-        {list.may_manage.then(|| view! { <AttendanceSummary/> })}
     }
 }
 
+/// Attendance per municipality and role; `None` for everyone but the
+/// project team.
+type Summary = Result<Option<Vec<super::AttendanceSummaryRow>>, AppError>;
+
 #[component]
-fn AttendanceSummary() -> impl IntoView {
-    let summary = Resource::new(|| (), |_| training_attendance_summary());
+fn AttendanceSummary(summary: Resource<Summary>) -> impl IntoView {
     view! {
-        <section class="panel" aria-labelledby="summary-heading">
-            <h2 id="summary-heading">"Schulungsstand nach Gemeinde und Rolle"</h2>
-            <Transition fallback=|| view! { <p>"Wird geladen …"</p> }>
-                {move || Suspend::new(async move {
-                    match summary.await {
-                        Ok(rows) => view! {
+        <Transition fallback=|| view! { <p>"Wird geladen …"</p> }>
+            {move || Suspend::new(async move {
+                match summary.await {
+                    Ok(Some(rows)) => view! {
+                        <section class="panel" aria-labelledby="summary-heading">
+                            <h2 id="summary-heading">"Schulungsstand nach Gemeinde und Rolle"</h2>
                             <table class="data-table">
                                 <caption class="visually-hidden">"Teilnahme an Schulungsterminen"</caption>
                                 <thead>
@@ -304,12 +317,13 @@ fn AttendanceSummary() -> impl IntoView {
                                     }).collect_view()}
                                 </tbody>
                             </table>
-                        }.into_any(),
-                        Err(error) => view! { <ErrorNotice error/> }.into_any(),
-                    }
-                })}
-            </Transition>
-        </section>
+                        </section>
+                    }.into_any(),
+                    Ok(None) => ().into_any(),
+                    Err(error) => view! { <ErrorNotice error/> }.into_any(),
+                }
+            })}
+        </Transition>
     }
 }
 
@@ -407,7 +421,7 @@ fn SessionView(
         })}
         <div class="toolbar">
             <RegisterButton card=card.clone() registration/>
-            <a class="button secondary small" href=format!("/schulungstermine/{id}/kalender.ics") download="">
+            <a class="button secondary small" href=format!("/schulungstermine/{id}/kalender.ics") download="" rel="external">
                 "In meinen Kalender (.ics)"
             </a>
         </div>
@@ -418,7 +432,7 @@ fn SessionView(
                     {(state != SessionState::Cancelled).then(|| view! {
                         <a class="button secondary small" href=format!("/schulungstermine/{id}/bearbeiten")>"Termin bearbeiten"</a>
                     })}
-                    <a class="button secondary small" href=format!("/schulungstermine/{id}/teilnehmende.csv") download="">
+                    <a class="button secondary small" href=format!("/schulungstermine/{id}/teilnehmende.csv") download="" rel="external">
                         "Teilnehmerliste herunterladen (CSV)"
                     </a>
                 </div>

@@ -365,6 +365,37 @@ fn audit_details(session: &ValidSession) -> serde_json::Value {
     })
 }
 
+type SqliteQuery<'q> = sqlx::query::Query<'q, sqlx::Sqlite, sqlx::sqlite::SqliteArguments<'q>>;
+
+/// Binds the session's fields in the order of the column lists below.
+fn bind_fields<'q>(query: SqliteQuery<'q>, session: &'q ValidSession) -> SqliteQuery<'q> {
+    query
+        .bind(&session.title)
+        .bind(&session.description)
+        .bind(&session.trainer)
+        .bind(session.starts_at)
+        .bind(session.ends_at)
+        .bind(&session.place)
+        .bind(&session.video_url)
+        .bind(session.capacity)
+}
+
+/// Writes the audit entry for a session and commits the change with it.
+async fn audit_and_commit(
+    mut tx: sqlx::Transaction<'static, sqlx::Sqlite>,
+    user: &SessionUser,
+    action: &'static str,
+    session_id: i64,
+    details: serde_json::Value,
+) -> Result<(), sqlx::Error> {
+    record(
+        &mut tx,
+        NewEntry::by(user, action, "training_session", session_id, details),
+    )
+    .await?;
+    tx.commit().await
+}
+
 /// Schedules a session; returns its id.
 pub async fn create(
     pool: &SqlitePool,
@@ -373,19 +404,14 @@ pub async fn create(
     now: i64,
 ) -> Result<i64, AppError> {
     let mut tx = crate::db::begin_write(pool).await?;
-    let id = sqlx::query(
-        "INSERT INTO training_sessions (title, description, trainer, starts_at, ends_at, place,
+    let id = bind_fields(
+        sqlx::query(
+            "INSERT INTO training_sessions (title, description, trainer, starts_at, ends_at, place,
                                         video_url, capacity, created_by, created_at, updated_at)
          VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        ),
+        session,
     )
-    .bind(&session.title)
-    .bind(&session.description)
-    .bind(&session.trainer)
-    .bind(session.starts_at)
-    .bind(session.ends_at)
-    .bind(&session.place)
-    .bind(&session.video_url)
-    .bind(session.capacity)
     .bind(user.id)
     .bind(now)
     .bind(now)
@@ -393,18 +419,14 @@ pub async fn create(
     .await?
     .last_insert_rowid();
     set_audience(&mut tx, id, session).await?;
-    record(
-        &mut tx,
-        NewEntry::by(
-            user,
-            "training_session_created",
-            "training_session",
-            id,
-            audit_details(session),
-        ),
+    audit_and_commit(
+        tx,
+        user,
+        "training_session_created",
+        id,
+        audit_details(session),
     )
     .await?;
-    tx.commit().await?;
     Ok(id)
 }
 
@@ -465,20 +487,15 @@ pub async fn update(
             row.confirmed
         )));
     }
-    sqlx::query(
-        "UPDATE training_sessions SET title = ?, description = ?, trainer = ?, starts_at = ?,
+    bind_fields(
+        sqlx::query(
+            "UPDATE training_sessions SET title = ?, description = ?, trainer = ?, starts_at = ?,
                 ends_at = ?, place = ?, video_url = ?, capacity = ?, revision = revision + 1,
                 updated_at = ?
           WHERE id = ?",
+        ),
+        session,
     )
-    .bind(&session.title)
-    .bind(&session.description)
-    .bind(&session.trainer)
-    .bind(session.starts_at)
-    .bind(session.ends_at)
-    .bind(&session.place)
-    .bind(&session.video_url)
-    .bind(session.capacity)
     .bind(now)
     .bind(id)
     .execute(&mut *tx)
@@ -487,18 +504,7 @@ pub async fn update(
     let moved_up = promote(&mut tx, id, session.capacity, now).await?;
     let mut details = audit_details(session);
     details["moved_up"] = moved_up.into();
-    record(
-        &mut tx,
-        NewEntry::by(
-            user,
-            "training_session_updated",
-            "training_session",
-            id,
-            details,
-        ),
-    )
-    .await?;
-    tx.commit().await?;
+    audit_and_commit(tx, user, "training_session_updated", id, details).await?;
     Ok(())
 }
 
@@ -530,18 +536,14 @@ pub async fn cancel(
             }
         });
     }
-    record(
-        &mut tx,
-        NewEntry::by(
-            user,
-            "training_session_cancelled",
-            "training_session",
-            id,
-            serde_json::json!({ "reason": reason }),
-        ),
+    audit_and_commit(
+        tx,
+        user,
+        "training_session_cancelled",
+        id,
+        serde_json::json!({ "reason": reason }),
     )
     .await?;
-    tx.commit().await?;
     Ok(())
 }
 
@@ -669,18 +671,14 @@ pub async fn mark_attendance(
     if done.rows_affected() == 0 {
         return Err(AppError::NotFound("Die angemeldete Person".into()));
     }
-    record(
-        &mut tx,
-        NewEntry::by(
-            user,
-            "training_attendance_marked",
-            "training_session",
-            session_id,
-            serde_json::json!({ "user_id": participant, "attendance": attendance.as_str() }),
-        ),
+    audit_and_commit(
+        tx,
+        user,
+        "training_attendance_marked",
+        session_id,
+        serde_json::json!({ "user_id": participant, "attendance": attendance.as_str() }),
     )
     .await?;
-    tx.commit().await?;
     Ok(())
 }
 
