@@ -37,11 +37,6 @@ fn attachment(content_type: &'static str, file_name: String, body: String) -> Re
         .into_response()
 }
 
-fn signed_in(user: Option<Extension<SessionUser>>) -> Result<SessionUser, Response> {
-    user.map(|Extension(user)| user)
-        .ok_or_else(|| refuse(AppError::NotLoggedIn))
-}
-
 /// The `.ics` file. `public_url` (if configured) links back to the session.
 pub async fn calendar(
     state: AppState,
@@ -49,9 +44,8 @@ pub async fn calendar(
     id: Result<Path<i64>, axum::extract::rejection::PathRejection>,
     public_url: Option<String>,
 ) -> Response {
-    let user = match signed_in(user) {
-        Ok(user) => user,
-        Err(response) => return response,
+    let Some(Extension(user)) = user else {
+        return refuse(AppError::NotLoggedIn);
     };
     let Ok(Path(id)) = id else {
         return refuse(AppError::NotFound("Der Schulungstermin".into()));
@@ -96,9 +90,8 @@ pub async fn participants(
     user: Option<Extension<SessionUser>>,
     id: Result<Path<i64>, axum::extract::rejection::PathRejection>,
 ) -> Response {
-    let user = match signed_in(user) {
-        Ok(user) => user,
-        Err(response) => return response,
+    let Some(Extension(user)) = user else {
+        return refuse(AppError::NotLoggedIn);
     };
     if !sessions::may_manage(&user) {
         return refuse(AppError::Forbidden);
