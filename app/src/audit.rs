@@ -81,6 +81,10 @@ pub fn action_label(action: &str) -> &'static str {
         "faq_created" => "FAQ-Eintrag angelegt",
         "faq_updated" => "FAQ-Eintrag geändert",
         "faq_deleted" => "FAQ-Eintrag gelöscht",
+        "training_session_created" => "Schulungstermin angelegt",
+        "training_session_updated" => "Schulungstermin geändert",
+        "training_session_cancelled" => "Schulungstermin abgesagt",
+        "training_attendance_marked" => "Anwesenheit bei Schulung erfasst",
         _ => "Sonstige Aktion",
     }
 }

@@ -22,6 +22,7 @@ pub mod questions;
 pub mod search;
 pub mod shell;
 pub mod tours;
+pub mod training_sessions;
 pub mod users;
 
 #[cfg(feature = "ssr")]
@@ -104,6 +105,10 @@ pub fn App() -> impl IntoView {
                     <Route ssr=SsrMode::Async path=path!("/fragen") view=questions::page::QuestionsPage/>
                     <Route ssr=SsrMode::Async path=path!("/fragen/faq") view=questions::page::FaqPage/>
                     <Route ssr=SsrMode::Async path=path!("/fragen/:id") view=questions::page::QuestionPage/>
+                    <Route ssr=SsrMode::Async path=path!("/schulungstermine") view=training_sessions::page::TrainingSessionsPage/>
+                    <Route ssr=SsrMode::Async path=path!("/schulungstermine/neu") view=training_sessions::page::NewTrainingSessionPage/>
+                    <Route ssr=SsrMode::Async path=path!("/schulungstermine/:id") view=training_sessions::page::TrainingSessionPage/>
+                    <Route ssr=SsrMode::Async path=path!("/schulungstermine/:id/bearbeiten") view=training_sessions::page::EditTrainingSessionPage/>
                     <Route ssr=SsrMode::Async path=path!("/konto/passwort") view=auth::password_page::ChangePasswordPage/>
                     <Route ssr=SsrMode::Async path=path!("/verwaltung") view=users::admin_page::UserAdminPage/>
                     <Route ssr=SsrMode::Async path=path!("/verwaltung/protokoll") view=audit::page::AuditPage/>

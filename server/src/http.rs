@@ -13,3 +13,4 @@ pub mod health;
 pub mod login;
 pub mod security_headers;
 pub mod session;
+pub mod training_sessions;

@@ -67,6 +67,25 @@ pub fn router(config: &Config, state: AppState) -> Router {
             "/dienstanweisungen/versionen/{id}/datei",
             get(http::guides::download_pdf),
         )
+        .route(
+            "/schulungstermine/{id}/kalender.ics",
+            get({
+                let public_url = config.public_url.clone();
+                let app_state = state.clone();
+                move |user, id| {
+                    http::training_sessions::calendar(
+                        app_state.clone(),
+                        user,
+                        id,
+                        public_url.clone(),
+                    )
+                }
+            }),
+        )
+        .route(
+            "/schulungstermine/{id}/teilnehmende.csv",
+            get(http::training_sessions::participants),
+        )
         .leptos_routes_with_context(
             &server_state,
             routes,

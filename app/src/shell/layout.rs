@@ -33,6 +33,7 @@ pub fn Layout() -> impl IntoView {
                             <crate::announcements::header::Banner status=comms/>
                             <crate::tours::engine::TourHost/>
                             <main id="inhalt" class="content practice" tabindex="-1">
+                                <crate::training_sessions::page::MovedUpNotice/>
                                 <Outlet/>
                             </main>
                             <Footer/>
@@ -47,6 +48,7 @@ pub fn Layout() -> impl IntoView {
                             <crate::announcements::header::Banner status=comms/>
                             <crate::tours::engine::TourHost/>
                             <main id="inhalt" class="content" tabindex="-1">
+                                <crate::training_sessions::page::MovedUpNotice/>
                                 <Outlet/>
                             </main>
                             <Footer/>
@@ -155,6 +157,7 @@ fn Header(user: SessionUser, comms: crate::announcements::header::StatusResource
                     <li><A href="/dienstanweisungen">"Dienstanweisungen"</A></li>
                     <li><crate::announcements::header::QuestionsNavLink status=comms/></li>
                     <li data-tour="nav-schulung"><A href="/schulung">"Schulung"</A></li>
+                    <li><A href="/schulungstermine">"Schulungstermine"</A></li>
                     <li><A href="/uebung">"Übungsbereich"</A></li>
                     <li><A href="/papierkorb">"Papierkorb"</A></li>
                     {show_admin.then(|| view! { <li><A href="/verwaltung">"Verwaltung"</A></li> })}

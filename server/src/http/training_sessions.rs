@@ -1,0 +1,115 @@
+//! Downloads for training sessions:
+//!
+//! - `GET /schulungstermine/{id}/kalender.ics`: the calendar entry, for
+//!   everyone who may see the session;
+//! - `GET /schulungstermine/{id}/teilnehmende.csv`: the participant list,
+//!   for the project team only.
+
+use app::auth::SessionUser;
+use app::error::AppError;
+use app::state::AppState;
+use app::training_sessions::{self as sessions, ical, participants_csv};
+use axum::extract::{Path, State};
+use axum::http::{header, HeaderValue, StatusCode};
+use axum::response::{IntoResponse, Response};
+use axum::Extension;
+
+fn refuse(error: AppError) -> Response {
+    (
+        StatusCode::from_u16(error.status_code()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR),
+        [(header::CONTENT_TYPE, "text/plain; charset=utf-8")],
+        error.to_string(),
+    )
+        .into_response()
+}
+
+fn attachment(content_type: &'static str, file_name: String, body: String) -> Response {
+    let disposition = HeaderValue::from_str(&format!("attachment; filename=\"{file_name}\""))
+        .unwrap_or(HeaderValue::from_static("attachment"));
+    (
+        [
+            (header::CONTENT_TYPE, HeaderValue::from_static(content_type)),
+            (header::CONTENT_DISPOSITION, disposition),
+            (header::CACHE_CONTROL, HeaderValue::from_static("no-store")),
+        ],
+        body,
+    )
+        .into_response()
+}
+
+/// The `.ics` file. `public_url` (if configured) links back to the session.
+pub async fn calendar(
+    state: AppState,
+    user: Option<Extension<SessionUser>>,
+    id: Result<Path<i64>, axum::extract::rejection::PathRejection>,
+    public_url: Option<String>,
+) -> Response {
+    let Some(Extension(user)) = user else {
+        return refuse(AppError::NotLoggedIn);
+    };
+    let Ok(Path(id)) = id else {
+        return refuse(AppError::NotFound("Der Schulungstermin".into()));
+    };
+    let now = app::auth::session::now();
+    let manager = sessions::may_manage(&user);
+    let row = match sessions::storage::get_visible(&state.pool, &user, manager, id, now).await {
+        Ok(Some((row, _, _))) => row,
+        Ok(None) => return refuse(AppError::NotFound("Der Schulungstermin".into())),
+        Err(error) => return refuse(error.into()),
+    };
+    let host = public_url
+        .as_deref()
+        .and_then(|url| url.split("://").nth(1))
+        .map(|rest| rest.split(['/', ':']).next().unwrap_or(rest))
+        .filter(|host| !host.is_empty())
+        .unwrap_or("aktenwerk");
+    let page_url = public_url
+        .as_deref()
+        .map(|url| format!("{}/schulungstermine/{id}", url.trim_end_matches('/')));
+    let text = ical::write(&ical::CalendarEvent {
+        id,
+        host,
+        title: &row.title,
+        description: &row.description,
+        trainer: &row.trainer,
+        place: &row.place,
+        video_url: &row.video_url,
+        starts_at: row.starts_at,
+        ends_at: row.ends_at,
+        revision: row.revision,
+        cancelled: row.cancelled_at.is_some(),
+        page_url,
+        now,
+    });
+    attachment("text/calendar; charset=utf-8", ical::file_name(id), text)
+}
+
+/// The participant list as CSV (project team).
+pub async fn participants(
+    State(state): State<AppState>,
+    user: Option<Extension<SessionUser>>,
+    id: Result<Path<i64>, axum::extract::rejection::PathRejection>,
+) -> Response {
+    let Some(Extension(user)) = user else {
+        return refuse(AppError::NotLoggedIn);
+    };
+    if !sessions::may_manage(&user) {
+        return refuse(AppError::Forbidden);
+    }
+    let Ok(Path(id)) = id else {
+        return refuse(AppError::NotFound("Der Schulungstermin".into()));
+    };
+    match sessions::storage::get(&state.pool, id).await {
+        Ok(Some(_)) => {}
+        Ok(None) => return refuse(AppError::NotFound("Der Schulungstermin".into())),
+        Err(error) => return refuse(error.into()),
+    }
+    match sessions::storage::participants(&state.pool, id).await {
+        Ok(list) => attachment(
+            "text/csv; charset=utf-8",
+            participants_csv::file_name(id),
+            participants_csv::write(&list),
+        ),
+        Err(error) => refuse(error.into()),
+    }
+}
