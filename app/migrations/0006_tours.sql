@@ -64,10 +64,10 @@ INSERT INTO tours (id, title, description, auto_offer, position, created_at, upd
 
 INSERT INTO tour_roles (tour_id, role) VALUES
     (1, 'administration'), (1, 'projektteam'), (1, 'sachbearbeitung'), (1, 'schulung'),
-    (2, 'sachbearbeitung'),
-    (3, 'administration'), (3, 'projektteam'), (3, 'sachbearbeitung'),
-    (4, 'sachbearbeitung'),
-    (5, 'projektteam'), (5, 'sachbearbeitung');
+    (2, 'sachbearbeitung'), (2, 'schulung'),
+    (3, 'administration'), (3, 'projektteam'), (3, 'sachbearbeitung'), (3, 'schulung'),
+    (4, 'sachbearbeitung'), (4, 'schulung'),
+    (5, 'projektteam'), (5, 'sachbearbeitung'), (5, 'schulung');
 
 INSERT INTO tour_steps (tour_id, position, page, anchor, title, text, wait_for) VALUES
     (1, 0, '/', 'hauptnavigation', 'Die Hauptnavigation',

@@ -38,7 +38,8 @@ impl Targeting {
     }
 
     pub fn addresses_user(&self, user: &SessionUser) -> bool {
-        self.addresses(user.municipality.id, user.role)
+        // The home municipality: practising staff still get their news.
+        self.addresses(user.home_municipality().id, user.role)
     }
 
     /// "alle Gemeinden · nur Sachbearbeitung", for lists.
@@ -68,7 +69,7 @@ impl Targeting {
 
 /// The project team writes, schedules and evaluates announcements.
 pub fn may_publish(user: &SessionUser) -> bool {
-    user.role == Role::Projektteam
+    crate::auth::permissions::acting_role(user) == Role::Projektteam
 }
 
 /// Where an announcement stands in time.

@@ -64,7 +64,7 @@ pub fn screen_label(key: &str) -> Option<&'static str> {
 
 /// The project team keeps the library.
 pub fn may_edit(user: &SessionUser) -> bool {
-    user.role == Role::Projektteam
+    crate::auth::permissions::acting_role(user) == Role::Projektteam
 }
 
 /// What the metadata form sends.

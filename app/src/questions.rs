@@ -14,7 +14,7 @@ use serde::{Deserialize, Serialize};
 
 /// The project team answers questions and keeps the FAQ.
 pub fn may_answer(user: &SessionUser) -> bool {
-    user.role == Role::Projektteam
+    crate::auth::permissions::acting_role(user) == Role::Projektteam
 }
 
 /// May `user` see the thread of a question asked by `asker_id`?

@@ -93,13 +93,16 @@ pub struct Anchor {
 }
 
 const ALL_ROLES: &[Role] = &Role::ALL;
-const CLERKS: &[Role] = &[Role::Sachbearbeitung];
+// Trainees practise as clerks of their practice area (see
+// `auth::permissions::acting_role`), so they see what clerks see.
+const CLERKS: &[Role] = &[Role::Sachbearbeitung, Role::Schulung];
 const PLAN_READERS: &[Role] = &[
     Role::Sachbearbeitung,
     Role::Projektteam,
     Role::Administration,
+    Role::Schulung,
 ];
-const PROPOSERS: &[Role] = &[Role::Sachbearbeitung, Role::Projektteam];
+const PROPOSERS: &[Role] = &[Role::Sachbearbeitung, Role::Projektteam, Role::Schulung];
 
 /// Every anchor the app provides. Adding a `data-tour` attribute to a page
 /// means adding it here; the browser test checks that each one used by a
@@ -719,7 +722,7 @@ pub struct RecordOverview {
 
 /// The project team writes tours and sees everybody's record.
 pub fn may_edit_tours(user: &crate::auth::SessionUser) -> bool {
-    user.role == Role::Projektteam
+    crate::auth::permissions::acting_role(user) == Role::Projektteam
 }
 
 /// The editor's choices, from the registry.

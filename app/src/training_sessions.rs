@@ -425,7 +425,7 @@ pub fn targets(
 /// The project team schedules sessions, sees every session and its
 /// participants, and marks attendance.
 pub fn may_manage(user: &crate::auth::SessionUser) -> bool {
-    user.role == Role::Projektteam
+    crate::auth::permissions::acting_role(user) == Role::Projektteam
 }
 
 /// Where a new registration goes.

@@ -19,7 +19,7 @@ pub async fn ask(
          VALUES (?, ?, ?, ?) RETURNING id",
     )
     .bind(user.id)
-    .bind(user.municipality.id)
+    .bind(user.home_municipality().id)
     .bind(page_path)
     .bind(now)
     .fetch_one(&mut *tx)

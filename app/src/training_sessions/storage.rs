@@ -65,8 +65,10 @@ impl Audience {
         targets(
             &self.municipality_ids,
             &self.roles,
-            user.municipality.id,
-            user.all_municipalities,
+            user.home_municipality().id,
+            user.practice
+                .as_ref()
+                .map_or(user.all_municipalities, |area| area.home_all_municipalities),
             user.role,
         )
     }
