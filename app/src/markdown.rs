@@ -214,7 +214,7 @@ pub fn safe_href(destination: &str) -> Option<String> {
         return None;
     }
     // `//host` is another server without a scheme: treat as external web link.
-    let scheme_end = cleaned.find(|c: char| matches!(c, ':' | '/' | '?' | '#'));
+    let scheme_end = cleaned.find([':', '/', '?', '#']);
     match scheme_end {
         Some(index) if cleaned[index..].starts_with(':') => {
             let scheme = cleaned[..index].to_ascii_lowercase();

@@ -28,7 +28,7 @@ use serde::Deserialize;
 use sha2::{Digest, Sha256};
 use tokio::io::AsyncReadExt;
 
-fn refuse(status: StatusCode, code: &str, message: impl Into<String>) -> Response {
+pub(crate) fn refuse(status: StatusCode, code: &str, message: impl Into<String>) -> Response {
     (
         status,
         Json(UploadRefusal {
@@ -40,7 +40,7 @@ fn refuse(status: StatusCode, code: &str, message: impl Into<String>) -> Respons
         .into_response()
 }
 
-fn internal() -> Response {
+pub(crate) fn internal() -> Response {
     refuse(
         StatusCode::INTERNAL_SERVER_ERROR,
         "internal",

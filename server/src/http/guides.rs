@@ -7,12 +7,11 @@
 //! - `GET /dienstanweisungen/versionen/{version_id}/datei[?ansicht=1]`: the
 //!   file for everyone signed in (inline in the browser with `ansicht=1`).
 
-use super::documents::{inspect, receive_upload, verified_stream};
+use super::documents::{inspect, internal, receive_upload, refuse, verified_stream};
 use app::auth::{ClientAddress, SessionUser};
 use app::documents::blobs::BlobError;
 use app::documents::filename::{self, Disposition};
 use app::documents::filetype::FileKind;
-use app::documents::UploadRefusal;
 use app::state::AppState;
 use axum::body::Body;
 use axum::extract::{Path, Query, State};
@@ -20,26 +19,6 @@ use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::{Extension, Json};
 use serde::Deserialize;
-
-fn refuse(status: StatusCode, code: &str, message: impl Into<String>) -> Response {
-    (
-        status,
-        Json(UploadRefusal {
-            code: code.into(),
-            message: message.into(),
-            existing_id: None,
-        }),
-    )
-        .into_response()
-}
-
-fn internal() -> Response {
-    refuse(
-        StatusCode::INTERNAL_SERVER_ERROR,
-        "internal",
-        "Die Datei konnte nicht gespeichert werden. Bitte versuchen Sie es erneut.",
-    )
-}
 
 #[derive(Debug, Deserialize)]
 pub struct PdfQuery {
