@@ -214,23 +214,37 @@ async fn another_municipality_cannot_open_an_akte_by_guessing_its_id() {
     assert_eq!(tree.status, StatusCode::OK);
 }
 
+/// Trainees work in their practice area (issue 6): they read the real
+/// plan, but reach only practice Akten, and new Akten land there.
 #[tokio::test]
-async fn trainees_do_not_reach_the_real_plan() {
+async fn trainees_reach_only_practice_akten_under_the_plan() {
     let app = TestApp::demo().await;
+    let clerk = app.login_demo("sachbearbeitung.mic").await;
+    let real = app
+        .open_akte(&clerk, "621.1", "Echte Akte", "2026-11-02")
+        .await;
     let trainee = app.login_demo("schulung.mic").await;
     for (function, form) in [
-        ("load_explorer", ""),
-        ("search_plan", "query=Bau"),
-        ("plan_children", "parent_id=1"),
-        ("get_akte", "id=1"),
-        (
-            "create_akte",
-            "position_id=1&title=X&responsible=Y&opened_on=2026-11-25",
-        ),
+        ("get_akte", format!("id={real}")),
+        ("close_akte", format!("id={real}&closed_on=2026-11-03")),
     ] {
-        let reply = app.call(&trainee, function, form).await;
-        assert_eq!(reply.status, StatusCode::FORBIDDEN, "{function}");
+        let reply = app.call(&trainee, function, &form).await;
+        assert_eq!(reply.status, StatusCode::NOT_FOUND, "{function}");
     }
+    let practice = app
+        .open_akte(&trainee, "621.1", "Übungsakte", "2026-11-02")
+        .await;
+    let reply = app
+        .call(&trainee, "get_akte", &format!("id={practice}"))
+        .await;
+    let aktenzeichen = reply.json()["akte"]["aktenzeichen"].to_string();
+    assert!(aktenzeichen.contains("UEB"), "{aktenzeichen}");
+    let explorer = app.call(&trainee, "load_explorer", "code=621.1").await;
+    assert_eq!(explorer.status, StatusCode::OK);
+    assert!(!explorer.body.contains("Echte Akte"), "{}", explorer.body);
+    assert!(explorer.body.contains("Übungsakte"), "{}", explorer.body);
+    let explorer = app.call(&clerk, "load_explorer", "code=621.1").await;
+    assert!(!explorer.body.contains("Übungsakte"), "{}", explorer.body);
 }
 
 #[tokio::test]
@@ -374,12 +388,14 @@ async fn the_csv_export_reproduces_the_seed_plan_and_needs_a_login() {
         app.get("/export/aktenplan.csv", None).await.status,
         StatusCode::UNAUTHORIZED
     );
+    // The plan itself is no record: trainees practise under it and may
+    // download it (issue 6).
     let trainee = app.login_demo("schulung.bro").await;
     assert_eq!(
         app.get("/export/aktenplan.csv", Some(&trainee))
             .await
             .status,
-        StatusCode::FORBIDDEN
+        StatusCode::OK
     );
     let staff = app.login_demo("sachbearbeitung.bro").await;
     let reply = app.get("/export/aktenplan.csv", Some(&staff)).await;

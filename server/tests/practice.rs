@@ -518,6 +518,38 @@ async fn practice_actions_change_no_real_row_and_write_no_practice_audit() {
         )
         .await;
     assert_ne!(reply.status, StatusCode::OK, "{}", reply.body);
+    // No account can be put into a practice area, not even by the central
+    // administrator.
+    let central = app.login_demo("admin.mic").await;
+    let reply = app
+        .call(
+            &central,
+            "create_user",
+            &format!("username=uebung.x&display_name=X&email=&municipality_id={area}&role=sachbearbeitung"),
+        )
+        .await;
+    assert_eq!(
+        reply.status,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "{}",
+        reply.body
+    );
+    let reply = app
+        .call(
+            &central,
+            "update_user",
+            &format!(
+                "id={}&display_name=X&email=&municipality_id={area}&role=sachbearbeitung",
+                real.clerk
+            ),
+        )
+        .await;
+    assert_eq!(
+        reply.status,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "{}",
+        reply.body
+    );
     for cookie in [&clerk, &trainee] {
         let reply = app.call(cookie, "reset_practice", "").await;
         assert_eq!(reply.status, StatusCode::OK, "{}", reply.body);
@@ -553,6 +585,7 @@ async fn practice_actions_change_no_real_row_and_write_no_practice_audit() {
         [
             "practice_entered",
             "login",
+            "login",
             "practice_reset",
             "practice_reset",
             "practice_left"
@@ -575,8 +608,7 @@ async fn practice_actions_change_no_real_row_and_write_no_practice_audit() {
     assert_eq!(practice_entries, 0);
     let reply = app.call(&team, "verify_audit", "").await;
     assert_eq!(reply.status, StatusCode::FORBIDDEN);
-    let admin = app.login_demo("admin.mic").await;
-    let report = app.call(&admin, "verify_audit", "").await.json();
+    let report = app.call(&central, "verify_audit", "").await.json();
     assert!(report["first_broken_id"].is_null(), "{report}");
 }
 

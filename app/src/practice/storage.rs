@@ -314,13 +314,36 @@ pub async fn counts(pool: &SqlitePool, area_id: i64) -> Result<(i64, i64, i64), 
     .await
 }
 
+/// Aktenzeichen, title, status, opened, closed, retention end, responsible, plan code.
+type AkteLine = (
+    String,
+    String,
+    String,
+    String,
+    Option<String>,
+    Option<String>,
+    String,
+    String,
+);
+/// Id, title, type, date, correspondent, notes, Aktenzeichen, trashed.
+type DocumentLine = (
+    i64,
+    String,
+    String,
+    Option<String>,
+    String,
+    String,
+    Option<String>,
+    bool,
+);
+
 /// The area's content as sorted lines, free of row ids and timestamps:
 /// Akten, documents with metadata, filing, tags and every version's file
 /// hash, shares, counters and plan proposals. Two areas in the same state
 /// give the same lines.
 pub async fn canonical_state(pool: &SqlitePool, area_id: i64) -> Result<Vec<String>, sqlx::Error> {
     let mut lines: Vec<String> = Vec::new();
-    let akten: Vec<(String, String, String, String, Option<String>, Option<String>, String, String)> =
+    let akten: Vec<AkteLine> =
         sqlx::query_as(
             "SELECT a.aktenzeichen, a.title, a.status, a.opened_on, a.closed_on, a.retention_until,
                     a.responsible, p.code
@@ -330,16 +353,7 @@ pub async fn canonical_state(pool: &SqlitePool, area_id: i64) -> Result<Vec<Stri
         .fetch_all(pool)
         .await?;
     lines.extend(akten.into_iter().map(|a| format!("akte|{a:?}")));
-    let documents: Vec<(
-        i64,
-        String,
-        String,
-        Option<String>,
-        String,
-        String,
-        Option<String>,
-        bool,
-    )> = sqlx::query_as(
+    let documents: Vec<DocumentLine> = sqlx::query_as(
         "SELECT d.id, d.title, d.doc_type, d.document_date, d.correspondent, d.notes,
                     a.aktenzeichen, d.trashed_at IS NOT NULL
              FROM documents d LEFT JOIN akten a ON a.id = d.akte_id WHERE d.municipality_id = ?",

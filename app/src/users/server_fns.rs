@@ -22,6 +22,14 @@ mod ssr {
     }
 
     /// The account `id`, if the admin may manage it.
+    /// Accounts belong to real municipalities; a practice area is none.
+    pub async fn real_municipality(state: &AppState, id: i64) -> Result<(), AppError> {
+        if crate::municipalities::storage::is_practice(&state.pool, id).await? {
+            return Err(AppError::invalid("Diese Gemeinde gibt es nicht."));
+        }
+        Ok(())
+    }
+
     pub async fn managed_user(
         admin: &SessionUser,
         state: &AppState,
@@ -112,6 +120,7 @@ pub async fn create_user(
                     all_municipalities: fields.all_municipalities,
                 },
             )?;
+            ssr::real_municipality(&state, fields.municipality_id).await?;
             let password = crate::auth::password::generate_temporary();
             let hash = ssr::hash_off_thread(password.clone()).await?;
             let mut tx = crate::db::begin_write(&state.pool).await?;
@@ -172,6 +181,7 @@ pub async fn update_user(
                     all_municipalities: fields.all_municipalities,
                 },
             )?;
+            ssr::real_municipality(&state, fields.municipality_id).await?;
             check_self_change(&admin, id, Some(fields.role), false)?;
             if admin.id == id && fields.all_municipalities != before.all_municipalities {
                 return Err(AppError::invalid(
