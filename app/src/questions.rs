@@ -187,6 +187,7 @@ mod tests {
             },
             all_municipalities: false,
             must_change_password: false,
+            practice: None,
         }
     }
 
