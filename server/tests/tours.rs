@@ -165,14 +165,15 @@ async fn unknown_anchors_and_empty_texts_are_refused_in_german() {
     let reply = save(&app, &team, &tour).await;
     assert_eq!(reply.status, StatusCode::UNPROCESSABLE_ENTITY);
 
-    // The header search exists for clerks only; trainees cannot be sent there.
+    // The header search exists for clerks (and trainees, who practise as
+    // clerks) only; administrators cannot be sent there.
     let mut tour = original.clone();
-    tour["roles"] = json!(["Sachbearbeitung", "Schulung"]);
+    tour["roles"] = json!(["Sachbearbeitung", "Administration"]);
     let reply = save(&app, &team, &tour).await;
     assert_eq!(reply.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(reply.json()["message"]
         .as_str()
-        .is_some_and(|m| m.contains("nicht: Schulung")));
+        .is_some_and(|m| m.contains("nicht: Administration")));
 
     // Nothing of it was stored.
     assert_eq!(
@@ -195,9 +196,10 @@ async fn the_record_keeps_started_finished_and_skipped_runs_per_person() {
         assert_eq!(reply.status, StatusCode::OK, "{}", reply.body);
         reply.json()["run_id"].as_i64().expect("run id")
     };
-    // Trainees only get the tours of their role.
-    let trainee = app.login_demo("schulung.obz").await;
-    let reply = app.call(&trainee, "start_tour", "tour_id=2").await;
+    // Everyone only gets the tours of their role: the upload tour is for
+    // clerks and trainees, not for administrators.
+    let admin = app.login_demo("admin.obz").await;
+    let reply = app.call(&admin, "start_tour", "tour_id=2").await;
     assert_eq!(reply.status, StatusCode::NOT_FOUND);
 
     let first = run(app.call(&clerk, "start_tour", "tour_id=1").await);
@@ -334,8 +336,15 @@ async fn new_people_are_offered_tours_until_they_answer_or_start_one() {
         ["Erste Schritte", "Dokument hochladen und ablegen"]
     );
     assert_eq!(state["available"].as_array().map(Vec::len), Some(5));
+    // Trainees practise as clerks and are offered the same.
     let trainee = app.login_demo("schulung.erb").await;
     let state = app.call(&trainee, "load_tour_state", "").await.json();
+    assert_eq!(
+        offer(&state),
+        ["Erste Schritte", "Dokument hochladen und ablegen"]
+    );
+    let admin = app.login_demo("admin.erb").await;
+    let state = app.call(&admin, "load_tour_state", "").await.json();
     assert_eq!(offer(&state), ["Erste Schritte"]);
 
     // "Später": gone for now, back at the next sign-in.
