@@ -28,6 +28,8 @@ pub mod users;
 #[cfg(feature = "ssr")]
 pub mod db;
 #[cfg(feature = "ssr")]
+pub mod spreadsheet;
+#[cfg(feature = "ssr")]
 pub mod state;
 
 use leptos::prelude::*;

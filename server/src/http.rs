@@ -7,6 +7,7 @@ pub mod client_address;
 pub mod cookies;
 pub mod csrf;
 pub mod documents;
+pub mod download;
 pub mod error_page;
 pub mod guides;
 pub mod health;

@@ -1,21 +1,7 @@
-//! The participant list as CSV for Excel: UTF-8 with byte-order mark,
-//! semicolons (German Excel's separator), CRLF line ends. Cells that a
-//! spreadsheet would run as a formula get a leading apostrophe.
+//! The participant list as CSV for Excel (see [`crate::spreadsheet`]).
 
 use super::{MyStatus, Participant};
-
-fn cell(value: &str) -> String {
-    let value = if value.starts_with(['=', '+', '-', '@', '\t', '\r']) {
-        format!("'{value}")
-    } else {
-        value.to_string()
-    };
-    if value.contains([';', '"', '\n', '\r', ',']) {
-        format!("\"{}\"", value.replace('"', "\"\""))
-    } else {
-        value
-    }
-}
+use crate::spreadsheet::CsvFile;
 
 pub const HEADER: [&str; 7] = [
     "Name",
@@ -30,14 +16,10 @@ pub const HEADER: [&str; 7] = [
 /// The file's content, header first; confirmed participants, then the
 /// waiting list in its order.
 pub fn write(participants: &[Participant]) -> String {
-    let mut out = String::from("\u{FEFF}");
-    let mut row = |cells: Vec<String>| {
-        out.push_str(&cells.iter().map(|c| cell(c)).collect::<Vec<_>>().join(";"));
-        out.push_str("\r\n");
-    };
-    row(HEADER.iter().map(|h| h.to_string()).collect());
+    let mut file = CsvFile::default();
+    file.row(HEADER);
     for p in participants {
-        row(vec![
+        file.row([
             p.name.clone(),
             p.username.clone(),
             p.municipality.clone(),
@@ -52,7 +34,7 @@ pub fn write(participants: &[Participant]) -> String {
                 .unwrap_or_default(),
         ]);
     }
-    out
+    file.finish()
 }
 
 /// `teilnehmende-schulungstermin-12.csv`: plain ASCII.

@@ -5,37 +5,14 @@
 //! - `GET /schulungstermine/{id}/teilnehmende.csv`: the participant list,
 //!   for the project team only.
 
+use super::download::{attachment, refuse};
 use app::auth::SessionUser;
 use app::error::AppError;
 use app::state::AppState;
 use app::training_sessions::{self as sessions, ical, participants_csv};
 use axum::extract::{Path, State};
-use axum::http::{header, HeaderValue, StatusCode};
-use axum::response::{IntoResponse, Response};
+use axum::response::Response;
 use axum::Extension;
-
-fn refuse(error: AppError) -> Response {
-    (
-        StatusCode::from_u16(error.status_code()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR),
-        [(header::CONTENT_TYPE, "text/plain; charset=utf-8")],
-        error.to_string(),
-    )
-        .into_response()
-}
-
-fn attachment(content_type: &'static str, file_name: String, body: String) -> Response {
-    let disposition = HeaderValue::from_str(&format!("attachment; filename=\"{file_name}\""))
-        .unwrap_or(HeaderValue::from_static("attachment"));
-    (
-        [
-            (header::CONTENT_TYPE, HeaderValue::from_static(content_type)),
-            (header::CONTENT_DISPOSITION, disposition),
-            (header::CACHE_CONTROL, HeaderValue::from_static("no-store")),
-        ],
-        body,
-    )
-        .into_response()
-}
 
 /// The `.ics` file. `public_url` (if configured) links back to the session.
 pub async fn calendar(
