@@ -678,6 +678,8 @@ pub struct TrainingPage {
     pub tours: Vec<Tour>,
     /// Every run, newest first.
     pub runs: Vec<RunView>,
+    /// Training sessions attended: the other half of the record.
+    pub attended: Vec<crate::training_sessions::AttendedSession>,
     pub may_edit: bool,
 }
 
@@ -697,6 +699,8 @@ pub struct RecordGroup {
     pub municipality: String,
     pub role: Role,
     pub people: i64,
+    /// Of them, how many attended at least one training session.
+    pub trained: i64,
     pub tours: Vec<TourCounts>,
 }
 
@@ -709,6 +713,8 @@ pub struct PersonRecord {
     pub role: Role,
     /// Latest run per tour.
     pub runs: Vec<RunView>,
+    /// Training sessions attended, oldest first.
+    pub sessions: Vec<crate::training_sessions::AttendedSession>,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]

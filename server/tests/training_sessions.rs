@@ -573,6 +573,44 @@ async fn attendance_csv_and_training_record() {
     let reply = app.call(&anna, "training_attendance_summary", "").await;
     assert_eq!(reply.status, StatusCode::FORBIDDEN);
 
+    // The training record on /schulung joins attendance and walkthroughs,
+    // for the person and in the project team's overview.
+    let page = app.call(&anna, "load_training_page", "").await;
+    assert_eq!(page.status, StatusCode::OK, "{}", page.body);
+    assert_eq!(page.json()["attended"][0]["title"], "Posteingang");
+    let page = app.call(&ben, "load_training_page", "").await.json();
+    assert_eq!(page["attended"], serde_json::json!([]));
+    let overview = app.call(&team, "training_overview", "").await;
+    assert_eq!(overview.status, StatusCode::OK, "{}", overview.body);
+    let overview = overview.json();
+    let person = |name: &str| {
+        overview["people"]
+            .as_array()
+            .and_then(|people| people.iter().find(|p| p["username"] == name).cloned())
+            .expect("person")
+    };
+    assert_eq!(
+        person("sachbearbeitung.erb")["sessions"][0]["session_id"],
+        id
+    );
+    assert_eq!(
+        person("sachbearbeitung.obz")["sessions"],
+        serde_json::json!([])
+    );
+    let group = overview["groups"]
+        .as_array()
+        .and_then(|groups| {
+            groups
+                .iter()
+                .find(|g| g["municipality"] == "Erbach" && g["role"] == "Sachbearbeitung")
+                .cloned()
+        })
+        .expect("Erbach staff group");
+    assert_eq!(group["trained"], 1);
+    let page = app.get("/schulung", Some(&anna)).await;
+    assert!(page.body.contains("Besuchte Schulungstermine"));
+    assert!(page.body.contains("data-testid=\"besuchte-termine\""));
+
     let csv = app
         .get(
             &format!("/schulungstermine/{id}/teilnehmende.csv"),

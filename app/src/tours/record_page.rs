@@ -7,6 +7,7 @@ use super::engine::use_tours;
 use super::server_fns::{load_training_page, training_overview};
 use super::{RecordOverview, RunStatus, RunView, Tour};
 use crate::shell::components::{ErrorNotice, PageHeading};
+use crate::training_sessions::AttendedSession;
 use leptos::prelude::*;
 use leptos_router::hooks::use_query_map;
 
@@ -30,7 +31,7 @@ pub fn SchulungPage() -> impl IntoView {
                                 <a href="/uebung">"Zum Übungsbereich"</a>
                             </p>
                         </section>
-                        <OwnRecord runs=page.runs/>
+                        <OwnRecord runs=page.runs sessions=page.attended/>
                         {page.may_edit.then(|| view! {
                             <section class="panel" aria-labelledby="team-heading">
                                 <h2 id="team-heading">"Für das Projektteam"</h2>
@@ -119,11 +120,49 @@ fn TourList(tours: Vec<Tour>, runs: Vec<RunView>) -> impl IntoView {
     }
 }
 
+/// Both halves of the record: attended sessions and walkthroughs.
 #[component]
-fn OwnRecord(runs: Vec<RunView>) -> impl IntoView {
+fn OwnRecord(runs: Vec<RunView>, sessions: Vec<AttendedSession>) -> impl IntoView {
+    let sessions = if sessions.is_empty() {
+        view! {
+            <p>
+                "Noch keiner – die Schulungsleitung trägt die Teilnahme nach dem Termin ein. "
+                <a href="/schulungstermine">"Zu den Schulungsterminen"</a>
+            </p>
+        }
+        .into_any()
+    } else {
+        view! {
+            <div class="table-wrap">
+                <table class="tour-table" data-testid="besuchte-termine">
+                    <caption class="visually-hidden">"Ihre besuchten Schulungstermine"</caption>
+                    <thead>
+                        <tr>
+                            <th scope="col">"Schulungstermin"</th>
+                            <th scope="col">"Wann"</th>
+                            <th scope="col">"Schulungsleitung"</th>
+                        </tr>
+                    </thead>
+                    <tbody>
+                        {sessions.into_iter().map(|s| view! {
+                            <tr>
+                                <td><a href=format!("/schulungstermine/{}", s.session_id)>{s.title}</a></td>
+                                <td>{s.when}</td>
+                                <td>{if s.trainer.is_empty() { "–".to_string() } else { s.trainer }}</td>
+                            </tr>
+                        }).collect_view()}
+                    </tbody>
+                </table>
+            </div>
+        }
+        .into_any()
+    };
     view! {
         <section class="panel" aria-labelledby="nachweis-heading" data-tour="schulung-nachweis">
             <h2 id="nachweis-heading">"Ihr Schulungsnachweis"</h2>
+            <h3>"Besuchte Schulungstermine"</h3>
+            {sessions}
+            <h3>"Geführte Rundgänge"</h3>
             {if runs.is_empty() {
                 view! { <p>"Sie haben noch keinen Rundgang begonnen."</p> }.into_any()
             } else {
@@ -175,7 +214,7 @@ pub fn RecordOverviewPage() -> impl IntoView {
     let data = Resource::new(municipality, training_overview);
     view! {
         <PageHeading title="Schulungsstand"/>
-        <p class="lead">"Wer hat welchen Rundgang begonnen, abgeschlossen oder abgebrochen – je Gemeinde und Rolle, und für jede Person. Gezählt wird der letzte Durchgang."</p>
+        <p class="lead">"Wer hat welchen Rundgang begonnen, abgeschlossen oder abgebrochen und wer war bei einem Schulungstermin – je Gemeinde und Rolle, und für jede Person. Bei Rundgängen zählt der letzte Durchgang."</p>
         <p><a href="/schulung">"Zurück zur Schulung"</a></p>
         <Transition fallback=|| view! { <p>"Wird geladen …"</p> }>
             {move || Suspend::new(async move {
@@ -212,6 +251,7 @@ fn Overview(overview: RecordOverview) -> impl IntoView {
                             <th scope="col">"Gemeinde"</th>
                             <th scope="col">"Rolle"</th>
                             <th scope="col">"Personen"</th>
+                            <th scope="col">"Mit Schulungstermin"</th>
                             <th scope="col">"Rundgang"</th>
                             <th scope="col">"Begonnen"</th>
                             <th scope="col">"Abgeschlossen"</th>
@@ -223,11 +263,13 @@ fn Overview(overview: RecordOverview) -> impl IntoView {
                             let municipality = group.municipality.clone();
                             let role = group.role.label();
                             let people = group.people;
+                            let trained = group.trained;
                             group.tours.into_iter().map(move |t| view! {
                                 <tr>
                                     <td>{municipality.clone()}</td>
                                     <td>{role}</td>
                                     <td>{people}</td>
+                                    <td>{trained}</td>
                                     <td>{t.tour_title}</td>
                                     <td>{t.started}</td>
                                     <td>{t.finished}</td>
@@ -249,6 +291,7 @@ fn Overview(overview: RecordOverview) -> impl IntoView {
                             <th scope="col">"Person"</th>
                             <th scope="col">"Gemeinde"</th>
                             <th scope="col">"Rolle"</th>
+                            <th scope="col">"Schulungstermine"</th>
                             <th scope="col">"Rundgänge"</th>
                         </tr>
                     </thead>
@@ -258,6 +301,19 @@ fn Overview(overview: RecordOverview) -> impl IntoView {
                                 <td>{person.display_name}<br/><span class="field-hint">{person.username}</span></td>
                                 <td>{person.municipality}</td>
                                 <td>{person.role.label()}</td>
+                                <td>
+                                    {if person.sessions.is_empty() {
+                                        view! { "noch keiner" }.into_any()
+                                    } else {
+                                        view! {
+                                            <ul class="plain-list">
+                                                {person.sessions.into_iter().map(|s| view! {
+                                                    <li>{format!("{} ({})", s.title, s.when)}</li>
+                                                }).collect_view()}
+                                            </ul>
+                                        }.into_any()
+                                    }}
+                                </td>
                                 <td>
                                     {if person.runs.is_empty() {
                                         view! { "noch keiner" }.into_any()

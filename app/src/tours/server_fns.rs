@@ -150,6 +150,8 @@ pub async fn load_training_page() -> Result<TrainingPage, AppError> {
             Ok(TrainingPage {
                 tours: super::storage::list(&state.pool, Some(user.role)).await?,
                 runs: super::storage::runs_of(&state.pool, user.id).await?,
+                attended: crate::training_sessions::storage::attended_by(&state.pool, user.id)
+                    .await?,
                 may_edit: super::may_edit_tours(&user),
             })
         }

@@ -453,6 +453,7 @@ pub async fn overview(
     .fetch_all(pool)
     .await?;
     let tours = list(pool, None).await?;
+    let mut attended = crate::training_sessions::storage::attended_by_everyone(pool).await?;
     let mut groups: BTreeMap<(String, usize), RecordGroup> = BTreeMap::new();
     let mut persons = Vec::new();
     for (user_id, display_name, username, municipality, role) in people {
@@ -471,6 +472,7 @@ pub async fn overview(
                 municipality: municipality.clone(),
                 role,
                 people: 0,
+                trained: 0,
                 tours: tours
                     .iter()
                     .filter(|t| t.roles.contains(&role))
@@ -484,6 +486,8 @@ pub async fn overview(
                     .collect(),
             });
         group.people += 1;
+        let sessions = attended.remove(&user_id).unwrap_or_default();
+        group.trained += i64::from(!sessions.is_empty());
         for run in &runs {
             if let Some(counts) = group.tours.iter_mut().find(|c| c.tour_id == run.tour_id) {
                 counts.started += 1;
@@ -500,6 +504,7 @@ pub async fn overview(
             municipality,
             role,
             runs,
+            sessions,
         });
     }
     Ok(RecordOverview {

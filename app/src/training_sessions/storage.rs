@@ -719,25 +719,46 @@ pub async fn attended_by(
     pool: &SqlitePool,
     user_id: i64,
 ) -> Result<Vec<AttendedSession>, sqlx::Error> {
-    let rows: Vec<(i64, String, i64, i64, String)> = sqlx::query_as(
-        "SELECT s.id, s.title, s.starts_at, s.ends_at, s.trainer FROM training_registrations r
+    Ok(attended(pool, Some(user_id))
+        .await?
+        .remove(&user_id)
+        .unwrap_or_default())
+}
+
+/// Everybody's attended sessions by person, oldest first (for the
+/// project team's overview of the training record).
+pub async fn attended_by_everyone(
+    pool: &SqlitePool,
+) -> Result<std::collections::HashMap<i64, Vec<AttendedSession>>, sqlx::Error> {
+    attended(pool, None).await
+}
+
+async fn attended(
+    pool: &SqlitePool,
+    user_id: Option<i64>,
+) -> Result<std::collections::HashMap<i64, Vec<AttendedSession>>, sqlx::Error> {
+    let rows: Vec<(i64, i64, String, i64, i64, String)> = sqlx::query_as(
+        "SELECT r.user_id, s.id, s.title, s.starts_at, s.ends_at, s.trainer
+           FROM training_registrations r
            JOIN training_sessions s ON s.id = r.session_id
-          WHERE r.user_id = ? AND r.attendance = 'attended'
+          WHERE (?1 IS NULL OR r.user_id = ?1) AND r.attendance = 'attended'
           ORDER BY s.starts_at",
     )
     .bind(user_id)
     .fetch_all(pool)
     .await?;
-    Ok(rows
-        .into_iter()
-        .map(|(session_id, title, start, end, trainer)| AttendedSession {
+    let mut by_user: std::collections::HashMap<i64, Vec<AttendedSession>> =
+        std::collections::HashMap::new();
+    for (user, session_id, title, start, end, trainer) in rows {
+        by_user.entry(user).or_default().push(AttendedSession {
             session_id,
             title,
             when: format_when(start, end),
             date: super::to_local_input(start).chars().take(10).collect(),
             trainer,
-        })
-        .collect())
+        });
+    }
+    Ok(by_user)
 }
 
 /// Per municipality and role: active accounts, how many attended at least
