@@ -19,6 +19,7 @@ pub mod municipalities;
 pub mod practice;
 pub mod processing;
 pub mod questions;
+pub mod rollout;
 pub mod search;
 pub mod shell;
 pub mod tours;
@@ -111,6 +112,7 @@ pub fn App() -> impl IntoView {
                     <Route ssr=SsrMode::Async path=path!("/schulungstermine/neu") view=training_sessions::page::NewTrainingSessionPage/>
                     <Route ssr=SsrMode::Async path=path!("/schulungstermine/:id") view=training_sessions::page::TrainingSessionPage/>
                     <Route ssr=SsrMode::Async path=path!("/schulungstermine/:id/bearbeiten") view=training_sessions::page::EditTrainingSessionPage/>
+                    <Route ssr=SsrMode::Async path=path!("/einfuehrung") view=rollout::page::RolloutPage/>
                     <Route ssr=SsrMode::Async path=path!("/konto/passwort") view=auth::password_page::ChangePasswordPage/>
                     <Route ssr=SsrMode::Async path=path!("/verwaltung") view=users::admin_page::UserAdminPage/>
                     <Route ssr=SsrMode::Async path=path!("/verwaltung/protokoll") view=audit::page::AuditPage/>

@@ -12,6 +12,7 @@ pub mod error_page;
 pub mod guides;
 pub mod health;
 pub mod login;
+pub mod rollout_csv;
 pub mod security_headers;
 pub mod session;
 pub mod training_sessions;

@@ -82,6 +82,7 @@ pub fn router(config: &Config, state: AppState) -> Router {
                 }
             }),
         )
+        .route("/einfuehrung/zahlen.csv", get(http::rollout_csv::export))
         .route(
             "/schulungstermine/{id}/teilnehmende.csv",
             get(http::training_sessions::participants),

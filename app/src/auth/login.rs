@@ -134,6 +134,7 @@ pub async fn attempt(
         .bind(user.id)
         .execute(&mut *tx)
         .await?;
+    crate::rollout::storage::record_activity(&mut tx, user.id, user.municipality_id, now).await?;
     record(
         &mut tx,
         NewEntry {

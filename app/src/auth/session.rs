@@ -131,11 +131,20 @@ pub async fn lookup(state: &AppState, token: &str) -> Result<Option<SessionUser>
             .await?;
         return Ok(None);
     }
-    if at - row.last_seen_at >= 60 {
+    // The first request of a new day also counts the day as one of use
+    // (sign-in counts the day it happens on).
+    let new_day = crate::rollout::storage::local_day(at)
+        != crate::rollout::storage::local_day(row.last_seen_at);
+    if at - row.last_seen_at >= 60 || new_day {
         sqlx::query("UPDATE sessions SET last_seen_at = ? WHERE token_hash = ?")
             .bind(at)
             .bind(&token_hash)
             .execute(pool)
+            .await?;
+    }
+    if new_day {
+        let mut conn = pool.acquire().await?;
+        crate::rollout::storage::record_activity(&mut conn, row.user_id, row.municipality_id, at)
             .await?;
     }
     let Some(role) = Role::parse(&row.role) else {

@@ -92,6 +92,7 @@ fn Header(user: SessionUser, comms: crate::announcements::header::StatusResource
     });
     let (menu_open, set_menu_open) = signal(false);
     let show_admin = permissions::may_see_administration(&user);
+    let show_rollout = crate::rollout::may_see(&user);
     let practising = user.in_practice();
     let scope = if user.all_municipalities {
         "alle Gemeinden".to_string()
@@ -160,6 +161,7 @@ fn Header(user: SessionUser, comms: crate::announcements::header::StatusResource
                     <li><A href="/schulungstermine">"Schulungstermine"</A></li>
                     <li><A href="/uebung">"Übungsbereich"</A></li>
                     <li><A href="/papierkorb">"Papierkorb"</A></li>
+                    {show_rollout.then(|| view! { <li><A href="/einfuehrung">"Einführungsstand"</A></li> })}
                     {show_admin.then(|| view! { <li><A href="/verwaltung">"Verwaltung"</A></li> })}
                 </ul>
             </nav>

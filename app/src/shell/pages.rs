@@ -13,6 +13,7 @@ pub fn HomePage() -> impl IntoView {
         .unwrap_or_else(|| "Guten Tag!".into());
     // In practice mode the banner says where the user is; the greeting
     // keeps the real municipality.
+    let show_rollout = user.as_ref().is_some_and(crate::rollout::may_see);
     let municipality = user
         .map(|u| u.home_municipality().name.clone())
         .unwrap_or_default();
@@ -29,6 +30,9 @@ pub fn HomePage() -> impl IntoView {
             <SectionCard href="/suche" title="Suche" text="Dokumente und Akten über den Volltext finden."/>
             <SectionCard href="/neuigkeiten" title="Neuigkeiten" text="Mitteilungen und Dienstanweisungen des Projektteams."/>
             <SectionCard href="/schulung" title="Schulung" text="Geführte Rundgänge, Übungsbereich und Schulungstermine."/>
+            {show_rollout.then(|| view! {
+                <SectionCard href="/einfuehrung" title="Einführungsstand" text="Nutzung, Ablage, Schulung und Kenntnisnahmen je Gemeinde, Tag für Tag."/>
+            })}
         </ul>
     }
 }

@@ -1,0 +1,464 @@
+//! Reads the facts behind the dashboard, and records daily use.
+//!
+//! Sources, all written by other features as they happen:
+//! - daily use: `user_activity_days` (written here, at sign-in and on the
+//!   first request of a day);
+//! - uploads and filings: the audit log (append-only, so deleting a
+//!   document later does not rewrite history);
+//! - the Posteingang backlog: each document waits from its upload until its
+//!   first filing (or until it went to the trash unfiled);
+//! - pages: `version_texts` (pages read, and of them OCR'd), by extraction day;
+//! - walkthroughs: finished `tour_runs`; training: attended registrations,
+//!   dated on the day of the session;
+//! - acknowledgements: every required one (announcements by targeting,
+//!   the newest version of a guide that requires it) against the given ones;
+//! - questions: asked, and waiting while the newest message is the asker's.
+//!
+//! Practice municipalities never count; people count in their home
+//! municipality, also while they practise.
+
+use super::figures::{AckDue, Activity, Event, Facts, Person, Span};
+use super::{Metric, MunicipalityName};
+use chrono::{NaiveDate, TimeZone};
+use chrono_tz::Europe::Berlin;
+use sqlx::{SqliteConnection, SqlitePool};
+use std::collections::{HashMap, HashSet};
+
+/// The calendar day (Europe/Berlin) of a Unix time.
+pub fn local_day(unix_secs: i64) -> NaiveDate {
+    match Berlin.timestamp_opt(unix_secs, 0) {
+        chrono::LocalResult::Single(at) | chrono::LocalResult::Ambiguous(at, _) => at.date_naive(),
+        chrono::LocalResult::None => chrono::DateTime::from_timestamp(unix_secs, 0)
+            .map(|at| at.date_naive())
+            .unwrap_or_default(),
+    }
+}
+
+/// Today in Europe/Berlin.
+pub fn today() -> NaiveDate {
+    local_day(crate::auth::session::now())
+}
+
+/// Notes that a person used Aktenwerk on the day of `at`; repeated calls
+/// on the same day change nothing.
+pub async fn record_activity(
+    conn: &mut SqliteConnection,
+    user_id: i64,
+    municipality_id: i64,
+    at: i64,
+) -> Result<(), sqlx::Error> {
+    sqlx::query(
+        "INSERT OR IGNORE INTO user_activity_days (user_id, day, municipality_id, first_seen_at)
+         VALUES (?, ?, ?, ?)",
+    )
+    .bind(user_id)
+    .bind(local_day(at).format("%Y-%m-%d").to_string())
+    .bind(municipality_id)
+    .bind(at)
+    .execute(conn)
+    .await?;
+    Ok(())
+}
+
+/// The four real municipalities (never practice areas), coordinating first.
+pub async fn municipalities(pool: &SqlitePool) -> Result<Vec<MunicipalityName>, sqlx::Error> {
+    let rows: Vec<(i64, String)> = sqlx::query_as(
+        "SELECT id, name FROM municipalities WHERE practice_user_id IS NULL
+         ORDER BY coordinating DESC, id",
+    )
+    .fetch_all(pool)
+    .await?;
+    Ok(rows
+        .into_iter()
+        .map(|(id, name)| MunicipalityName { id, name })
+        .collect())
+}
+
+/// Every fact the dashboard needs. The volumes stay modest (one row per
+/// document, page-text and audit upload/filing), and reading them whole keeps
+/// the arithmetic in `figures.rs`, where it is tested.
+pub async fn facts(pool: &SqlitePool) -> Result<Facts, sqlx::Error> {
+    let real: HashSet<i64> = municipalities(pool).await?.iter().map(|m| m.id).collect();
+    let mut facts = Facts::default();
+
+    let activity: Vec<(i64, i64, String)> =
+        sqlx::query_as("SELECT municipality_id, user_id, day FROM user_activity_days")
+            .fetch_all(pool)
+            .await?;
+    facts.activity = activity
+        .into_iter()
+        .filter_map(|(municipality_id, user_id, day)| {
+            Some(Activity {
+                municipality_id,
+                user_id,
+                day: NaiveDate::parse_from_str(&day, "%Y-%m-%d").ok()?,
+            })
+        })
+        .collect();
+
+    documents(pool, &real, &mut facts).await?;
+    pages(pool, &real, &mut facts).await?;
+    training(pool, &real, &mut facts).await?;
+    acknowledgements(pool, &real, &mut facts).await?;
+    questions(pool, &real, &mut facts).await?;
+    Ok(facts)
+}
+
+fn event(metric: Metric, municipality_id: i64, at: i64, amount: i64) -> Event {
+    Event {
+        metric,
+        municipality_id,
+        day: local_day(at),
+        amount,
+    }
+}
+
+async fn documents(
+    pool: &SqlitePool,
+    real: &HashSet<i64>,
+    facts: &mut Facts,
+) -> Result<(), sqlx::Error> {
+    // (document, municipality, at, uploaded straight into an Akte)
+    let uploads: Vec<(String, Option<i64>, i64, bool)> = sqlx::query_as(
+        "SELECT object_id, municipality_id, at,
+                json_extract(details, '$.akte_id') IS NOT NULL
+         FROM audit_log WHERE action = 'document_uploaded' AND object_type = 'document'",
+    )
+    .fetch_all(pool)
+    .await?;
+    let filings: Vec<(String, i64)> = sqlx::query_as(
+        "SELECT object_id, MIN(at) FROM audit_log
+         WHERE action = 'document_filed' AND object_type = 'document' GROUP BY object_id",
+    )
+    .fetch_all(pool)
+    .await?;
+    let mut first_filed: HashMap<i64, i64> = filings
+        .into_iter()
+        .filter_map(|(id, at)| Some((id.parse().ok()?, at)))
+        .collect();
+    let mut municipality_of: HashMap<i64, i64> = HashMap::new();
+    for (id, municipality, at, into_akte) in uploads {
+        let (Ok(id), Some(municipality)) = (id.parse::<i64>(), municipality) else {
+            continue;
+        };
+        if !real.contains(&municipality) {
+            continue;
+        }
+        municipality_of.insert(id, municipality);
+        facts
+            .events
+            .push(event(Metric::Uploaded, municipality, at, 1));
+        if into_akte {
+            first_filed.insert(id, at);
+        }
+    }
+    for (id, at) in &first_filed {
+        if let Some(&municipality) = municipality_of.get(id) {
+            facts
+                .events
+                .push(event(Metric::Filed, municipality, *at, 1));
+        }
+    }
+
+    // The backlog from the documents that exist. One emptied from the
+    // trash has left the Posteingang for good anyway.
+    type DocumentRow = (i64, i64, i64, Option<i64>, Option<i64>);
+    let rows: Vec<DocumentRow> = sqlx::query_as(
+        "SELECT id, municipality_id, created_at, filed_at, trashed_at FROM documents",
+    )
+    .fetch_all(pool)
+    .await?;
+    for (id, municipality, created_at, filed_at, trashed_at) in rows {
+        if !real.contains(&municipality) {
+            continue;
+        }
+        // Rows from before the audit log knew them fall back to the columns.
+        let filed = first_filed.get(&id).copied().or(filed_at);
+        let until = match (filed, trashed_at) {
+            (Some(f), Some(t)) => Some(f.min(t)),
+            (f, t) => f.or(t),
+        };
+        facts.spans.push(Span {
+            metric: Metric::InboxBacklog,
+            municipality_id: municipality,
+            from: local_day(created_at),
+            until: until.map(local_day),
+        });
+    }
+    Ok(())
+}
+
+async fn pages(
+    pool: &SqlitePool,
+    real: &HashSet<i64>,
+    facts: &mut Facts,
+) -> Result<(), sqlx::Error> {
+    let rows: Vec<(i64, i64, i64, i64)> = sqlx::query_as(
+        "SELECT d.municipality_id, t.extracted_at, t.pages, t.ocr_pages
+         FROM version_texts t
+         JOIN document_versions v ON v.id = t.version_id
+         JOIN documents d ON d.id = v.document_id",
+    )
+    .fetch_all(pool)
+    .await?;
+    for (municipality, at, pages, ocr_pages) in rows {
+        if !real.contains(&municipality) {
+            continue;
+        }
+        if pages > 0 {
+            facts
+                .events
+                .push(event(Metric::Pages, municipality, at, pages));
+        }
+        if ocr_pages > 0 {
+            facts
+                .events
+                .push(event(Metric::OcrPages, municipality, at, ocr_pages));
+        }
+    }
+    Ok(())
+}
+
+/// People, their finished walkthroughs and attended sessions.
+async fn training(
+    pool: &SqlitePool,
+    real: &HashSet<i64>,
+    facts: &mut Facts,
+) -> Result<(), sqlx::Error> {
+    let tours: Vec<(i64, i64, i64)> = sqlx::query_as(
+        "SELECT r.user_id, u.municipality_id, COALESCE(r.ended_at, r.updated_at)
+         FROM tour_runs r JOIN users u ON u.id = r.user_id WHERE r.status = 'finished'",
+    )
+    .fetch_all(pool)
+    .await?;
+    let attended: Vec<(i64, i64, i64)> = sqlx::query_as(
+        "SELECT r.user_id, u.municipality_id, s.starts_at
+         FROM training_registrations r
+         JOIN training_sessions s ON s.id = r.session_id
+         JOIN users u ON u.id = r.user_id
+         WHERE r.attendance = 'attended'",
+    )
+    .fetch_all(pool)
+    .await?;
+    let mut first_tour: HashMap<i64, i64> = HashMap::new();
+    for (user, municipality, at) in tours {
+        if real.contains(&municipality) {
+            facts
+                .events
+                .push(event(Metric::ToursFinished, municipality, at, 1));
+        }
+        first_tour
+            .entry(user)
+            .and_modify(|first| *first = (*first).min(at))
+            .or_insert(at);
+    }
+    let mut first_training: HashMap<i64, i64> = HashMap::new();
+    for (user, municipality, at) in attended {
+        if real.contains(&municipality) {
+            facts
+                .events
+                .push(event(Metric::TrainingAttended, municipality, at, 1));
+        }
+        first_training
+            .entry(user)
+            .and_modify(|first| *first = (*first).min(at))
+            .or_insert(at);
+    }
+    let people: Vec<(i64, i64, i64)> =
+        sqlx::query_as("SELECT id, municipality_id, created_at FROM users WHERE active = 1")
+            .fetch_all(pool)
+            .await?;
+    facts.people = people
+        .into_iter()
+        .filter(|(_, municipality, _)| real.contains(municipality))
+        .map(|(id, municipality_id, created_at)| Person {
+            municipality_id,
+            since: local_day(created_at),
+            first_tour: first_tour.get(&id).copied().map(local_day),
+            first_training: first_training.get(&id).copied().map(local_day),
+        })
+        .collect();
+    Ok(())
+}
+
+async fn acknowledgements(
+    pool: &SqlitePool,
+    real: &HashSet<i64>,
+    facts: &mut Facts,
+) -> Result<(), sqlx::Error> {
+    let people: Vec<(i64, i64, String)> =
+        sqlx::query_as("SELECT id, municipality_id, role FROM users WHERE active = 1")
+            .fetch_all(pool)
+            .await?;
+    let people: Vec<(i64, i64, crate::auth::Role)> = people
+        .into_iter()
+        .filter(|(_, municipality, _)| real.contains(municipality))
+        .filter_map(|(id, m, role)| Some((id, m, crate::auth::Role::parse(&role)?)))
+        .collect();
+
+    // Announcements that ask for it: every addressed person owes one.
+    let receipts: Vec<(i64, i64, i64)> = sqlx::query_as(
+        "SELECT announcement_id, user_id, acknowledged_at FROM announcement_receipts
+         WHERE acknowledged_at IS NOT NULL",
+    )
+    .fetch_all(pool)
+    .await?;
+    let given: HashMap<(i64, i64), i64> = receipts
+        .into_iter()
+        .map(|(announcement, user, at)| ((announcement, user), at))
+        .collect();
+    for announcement in crate::announcements::storage::load_all(pool).await? {
+        if !announcement.requires_ack {
+            continue;
+        }
+        let due = local_day(announcement.publish_at);
+        for &(user, municipality, role) in &people {
+            if announcement.targeting.addresses(municipality, role) {
+                facts.acks.push(AckDue {
+                    municipality_id: municipality,
+                    due,
+                    given: given.get(&(announcement.id, user)).copied().map(local_day),
+                });
+            }
+        }
+    }
+
+    // Guides: the newest version that requires it is owed by everyone; an
+    // acknowledgement of that version or a later one settles it.
+    let required: Vec<(i64, i64, i64)> = sqlx::query_as(
+        "SELECT v.guide_id, v.number, v.created_at FROM guide_versions v
+         WHERE v.requires_ack = 1 AND v.number = (
+             SELECT MAX(r.number) FROM guide_versions r
+             WHERE r.guide_id = v.guide_id AND r.requires_ack = 1)",
+    )
+    .fetch_all(pool)
+    .await?;
+    let acks: Vec<(i64, i64, i64, i64)> = sqlx::query_as(
+        "SELECT w.guide_id, w.number, a.user_id, a.acknowledged_at
+         FROM guide_acknowledgements a JOIN guide_versions w ON w.id = a.version_id",
+    )
+    .fetch_all(pool)
+    .await?;
+    for (guide, number, created_at) in required {
+        let mut settled: HashMap<i64, i64> = HashMap::new();
+        for &(g, n, user, at) in &acks {
+            if g == guide && n >= number {
+                settled
+                    .entry(user)
+                    .and_modify(|first| *first = (*first).min(at))
+                    .or_insert(at);
+            }
+        }
+        let due = local_day(created_at);
+        for &(user, municipality, _) in &people {
+            facts.acks.push(AckDue {
+                municipality_id: municipality,
+                due,
+                given: settled.get(&user).copied().map(local_day),
+            });
+        }
+    }
+    Ok(())
+}
+
+async fn questions(
+    pool: &SqlitePool,
+    real: &HashSet<i64>,
+    facts: &mut Facts,
+) -> Result<(), sqlx::Error> {
+    // (question, asker's home municipality, closed_at)
+    let asked: Vec<(i64, i64, i64, Option<i64>)> = sqlx::query_as(
+        "SELECT q.id, u.municipality_id, q.created_at, q.closed_at
+         FROM questions q JOIN users u ON u.id = q.asker_id",
+    )
+    .fetch_all(pool)
+    .await?;
+    let messages: Vec<(i64, bool, i64)> = sqlx::query_as(
+        "SELECT question_id, from_team = 1, created_at FROM question_messages ORDER BY question_id, id",
+    )
+    .fetch_all(pool)
+    .await?;
+    let mut threads: HashMap<i64, Vec<(bool, i64)>> = HashMap::new();
+    for (question, from_team, at) in messages {
+        threads.entry(question).or_default().push((from_team, at));
+    }
+    for (id, municipality, created_at, closed_at) in asked {
+        if !real.contains(&municipality) {
+            continue;
+        }
+        facts
+            .events
+            .push(event(Metric::QuestionsAsked, municipality, created_at, 1));
+        let thread = threads.remove(&id).unwrap_or_default();
+        for (from, until) in waiting_spans(created_at, &thread, closed_at) {
+            facts.spans.push(Span {
+                metric: Metric::QuestionsOpen,
+                municipality_id: municipality,
+                from: local_day(from),
+                until: until.map(local_day),
+            });
+        }
+    }
+    Ok(())
+}
+
+/// The times a question waited for the team: from the asker's message
+/// until the team's next one. Closing (which keeps its time until the next
+/// message) ends a wait too.
+fn waiting_spans(
+    created_at: i64,
+    thread: &[(bool, i64)],
+    closed_at: Option<i64>,
+) -> Vec<(i64, Option<i64>)> {
+    let mut spans = Vec::new();
+    let mut waiting_since = Some(created_at);
+    for &(from_team, at) in thread {
+        match (from_team, waiting_since) {
+            (true, Some(since)) => {
+                spans.push((since, Some(at)));
+                waiting_since = None;
+            }
+            (false, None) => waiting_since = Some(at),
+            _ => {}
+        }
+    }
+    if let Some(since) = waiting_since {
+        spans.push((since, closed_at.filter(|&closed| closed >= since)));
+    }
+    spans
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn local_day_follows_berlin_time() {
+        // 2026-11-25 23:30 UTC is already the 26th in Berlin (UTC+1).
+        let late = 1_795_649_400;
+        assert_eq!(local_day(late).to_string(), "2026-11-26");
+        // 2026-07-14 21:59 UTC is 23:59 in Berlin (UTC+2).
+        let summer = 1_784_066_340;
+        assert_eq!(local_day(summer).to_string(), "2026-07-14");
+    }
+
+    #[test]
+    fn a_question_waits_until_the_team_answers_and_again_after_a_follow_up() {
+        let thread = [
+            (false, 100),
+            (true, 200),
+            (false, 300),
+            (true, 400),
+            (false, 500),
+        ];
+        assert_eq!(
+            waiting_spans(100, &thread, None),
+            vec![(100, Some(200)), (300, Some(400)), (500, None)]
+        );
+        // Closed without an answer: the wait ends there.
+        assert_eq!(
+            waiting_spans(100, &[(false, 100)], Some(150)),
+            vec![(100, Some(150))]
+        );
+    }
+}
