@@ -1,5 +1,5 @@
 # The two commands a newcomer needs are `make run` and `make test`.
-.PHONY: run demo test build release size lint clean bench-aktenplan bench-upload bench-search bench-ocr
+.PHONY: run demo test build release size lint clean bench-aktenplan bench-upload bench-search bench-ocr bench-rollout
 
 run:        ## install what is missing, build (release) and start on embedded defaults
 	./scripts/run.sh
@@ -37,3 +37,6 @@ bench-search: ## release build, then index 100,000 generated documents and time 
 
 bench-ocr:  ## release build, then OCR 24 scanned pages through the job system against parallel tesseract
 	./scripts/bench-ocr.sh $(PAGES)
+
+bench-rollout: ## release build, then time the rollout dashboard on a year with 100,000 documents
+	./scripts/bench-rollout.sh $(DOCUMENTS)

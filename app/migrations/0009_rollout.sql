@@ -15,3 +15,6 @@ CREATE INDEX user_activity_days_day ON user_activity_days (day);
 
 -- Uploads and filings are read from the audit log by action.
 CREATE INDEX audit_log_action_at ON audit_log (action, at);
+
+-- Pages read per day.
+CREATE INDEX version_texts_extracted ON version_texts (extracted_at);

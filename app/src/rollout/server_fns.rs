@@ -45,7 +45,7 @@ pub mod ssr {
             Some(id) => choosable.iter().filter(|m| m.id == id).cloned().collect(),
             None => choosable.clone(),
         };
-        let facts = super::super::storage::facts(pool).await?;
+        let facts = super::super::storage::facts(pool, range.from, range.to).await?;
         Ok(compute(&facts, range, shown, choosable, selected))
     }
 }

@@ -74,17 +74,46 @@ pub async fn municipalities(pool: &SqlitePool) -> Result<Vec<MunicipalityName>, 
         .collect())
 }
 
-/// Every fact the dashboard needs. The volumes stay modest (one row per
-/// document, page-text and audit upload/filing), and reading them whole keeps
-/// the arithmetic in `figures.rs`, where it is tested.
-pub async fn facts(pool: &SqlitePool) -> Result<Facts, sqlx::Error> {
+/// The Unix times a range of local days certainly lies within: a day of
+/// margin on both sides covers every offset from UTC. `figures.rs` drops
+/// what falls outside the days themselves.
+#[derive(Clone, Copy, Debug)]
+struct Window {
+    from: i64,
+    to: i64,
+}
+
+impl Window {
+    fn around(from: NaiveDate, to: NaiveDate) -> Window {
+        let midnight = |day: NaiveDate| day.and_time(chrono::NaiveTime::MIN).and_utc().timestamp();
+        Window {
+            from: midnight(from) - 86_400,
+            to: midnight(to) + 2 * 86_400,
+        }
+    }
+}
+
+/// The facts the dashboard needs for the days `from` to `to`: events
+/// inside the range, and of the things that wait (documents in the
+/// Posteingang, questions) those that were still waiting at its start or
+/// began inside it. The arithmetic stays in `figures.rs`, where it is
+/// tested; the SQL only leaves out what cannot count.
+pub async fn facts(
+    pool: &SqlitePool,
+    from: NaiveDate,
+    to: NaiveDate,
+) -> Result<Facts, sqlx::Error> {
+    let window = Window::around(from, to);
     let real: HashSet<i64> = municipalities(pool).await?.iter().map(|m| m.id).collect();
     let mut facts = Facts::default();
 
-    let activity: Vec<(i64, i64, String)> =
-        sqlx::query_as("SELECT municipality_id, user_id, day FROM user_activity_days")
-            .fetch_all(pool)
-            .await?;
+    let activity: Vec<(i64, i64, String)> = sqlx::query_as(
+        "SELECT municipality_id, user_id, day FROM user_activity_days WHERE day BETWEEN ? AND ?",
+    )
+    .bind(from.format("%Y-%m-%d").to_string())
+    .bind(to.format("%Y-%m-%d").to_string())
+    .fetch_all(pool)
+    .await?;
     facts.activity = activity
         .into_iter()
         .filter_map(|(municipality_id, user_id, day)| {
@@ -96,8 +125,8 @@ pub async fn facts(pool: &SqlitePool) -> Result<Facts, sqlx::Error> {
         })
         .collect();
 
-    documents(pool, &real, &mut facts).await?;
-    pages(pool, &real, &mut facts).await?;
+    documents(pool, &real, window, &mut facts).await?;
+    pages(pool, &real, window, &mut facts).await?;
     training(pool, &real, &mut facts).await?;
     acknowledgements(pool, &real, &mut facts).await?;
     questions(pool, &real, &mut facts).await?;
@@ -116,27 +145,36 @@ fn event(metric: Metric, municipality_id: i64, at: i64, amount: i64) -> Event {
 async fn documents(
     pool: &SqlitePool,
     real: &HashSet<i64>,
+    window: Window,
     facts: &mut Facts,
 ) -> Result<(), sqlx::Error> {
     // (document, municipality, at, uploaded straight into an Akte)
     let uploads: Vec<(String, Option<i64>, i64, bool)> = sqlx::query_as(
         "SELECT object_id, municipality_id, at,
                 json_extract(details, '$.akte_id') IS NOT NULL
-         FROM audit_log WHERE action = 'document_uploaded' AND object_type = 'document'",
+         FROM audit_log WHERE action = 'document_uploaded' AND object_type = 'document'
+              AND at BETWEEN ? AND ?",
     )
+    .bind(window.from)
+    .bind(window.to)
     .fetch_all(pool)
     .await?;
-    let filings: Vec<(String, i64)> = sqlx::query_as(
-        "SELECT object_id, MIN(at) FROM audit_log
-         WHERE action = 'document_filed' AND object_type = 'document' GROUP BY object_id",
+    // The first filing (and its municipality) of every document filed, or
+    // filed again, since the window opened: that covers every document
+    // whose `filed_at` lies inside it.
+    let filings: Vec<(String, i64, Option<i64>)> = sqlx::query_as(
+        "SELECT object_id, MIN(at), municipality_id FROM audit_log
+         WHERE action = 'document_filed' AND object_type = 'document'
+         GROUP BY object_id HAVING MAX(at) >= ?",
     )
+    .bind(window.from)
     .fetch_all(pool)
     .await?;
-    let mut first_filed: HashMap<i64, i64> = filings
+    // document -> (first filing, municipality)
+    let mut first_filed: HashMap<i64, (i64, Option<i64>)> = filings
         .into_iter()
-        .filter_map(|(id, at)| Some((id.parse().ok()?, at)))
+        .filter_map(|(id, at, municipality)| Some((id.parse().ok()?, (at, municipality))))
         .collect();
-    let mut municipality_of: HashMap<i64, i64> = HashMap::new();
     for (id, municipality, at, into_akte) in uploads {
         let (Ok(id), Some(municipality)) = (id.parse::<i64>(), municipality) else {
             continue;
@@ -144,28 +182,35 @@ async fn documents(
         if !real.contains(&municipality) {
             continue;
         }
-        municipality_of.insert(id, municipality);
         facts
             .events
             .push(event(Metric::Uploaded, municipality, at, 1));
         if into_akte {
-            first_filed.insert(id, at);
+            first_filed.insert(id, (at, Some(municipality)));
         }
     }
-    for (id, at) in &first_filed {
-        if let Some(&municipality) = municipality_of.get(id) {
-            facts
-                .events
-                .push(event(Metric::Filed, municipality, *at, 1));
+    for (at, municipality) in first_filed.values() {
+        if let Some(municipality) = municipality.filter(|m| real.contains(m)) {
+            if (window.from..=window.to).contains(at) {
+                facts
+                    .events
+                    .push(event(Metric::Filed, municipality, *at, 1));
+            }
         }
     }
 
-    // The backlog from the documents that exist. One emptied from the
-    // trash has left the Posteingang for good anyway.
+    // The backlog from the documents that exist and were in the Posteingang
+    // at some time in the window (`filed_at` is the newest filing, so one
+    // filed or trashed before the window had left it before). A document
+    // emptied from the trash had left the Posteingang for good anyway.
     type DocumentRow = (i64, i64, i64, Option<i64>, Option<i64>);
     let rows: Vec<DocumentRow> = sqlx::query_as(
-        "SELECT id, municipality_id, created_at, filed_at, trashed_at FROM documents",
+        "SELECT id, municipality_id, created_at, filed_at, trashed_at FROM documents
+         WHERE created_at <= ?1 AND (filed_at IS NULL OR filed_at >= ?2)
+               AND (trashed_at IS NULL OR trashed_at >= ?2)",
     )
+    .bind(window.to)
+    .bind(window.from)
     .fetch_all(pool)
     .await?;
     for (id, municipality, created_at, filed_at, trashed_at) in rows {
@@ -173,7 +218,7 @@ async fn documents(
             continue;
         }
         // Rows from before the audit log knew them fall back to the columns.
-        let filed = first_filed.get(&id).copied().or(filed_at);
+        let filed = first_filed.get(&id).map(|(at, _)| *at).or(filed_at);
         let until = match (filed, trashed_at) {
             (Some(f), Some(t)) => Some(f.min(t)),
             (f, t) => f.or(t),
@@ -191,14 +236,18 @@ async fn documents(
 async fn pages(
     pool: &SqlitePool,
     real: &HashSet<i64>,
+    window: Window,
     facts: &mut Facts,
 ) -> Result<(), sqlx::Error> {
     let rows: Vec<(i64, i64, i64, i64)> = sqlx::query_as(
         "SELECT d.municipality_id, t.extracted_at, t.pages, t.ocr_pages
          FROM version_texts t
          JOIN document_versions v ON v.id = t.version_id
-         JOIN documents d ON d.id = v.document_id",
+         JOIN documents d ON d.id = v.document_id
+         WHERE t.extracted_at BETWEEN ? AND ?",
     )
+    .bind(window.from)
+    .bind(window.to)
     .fetch_all(pool)
     .await?;
     for (municipality, at, pages, ocr_pages) in rows {

@@ -1,0 +1,333 @@
+//! `bench-rollout`: what the rollout dashboard costs on a year of a busy
+//! rollout (issue 7). Generates 100,000 documents (uploads and filings in
+//! the audit log, extracted pages), 300 people with their days of use,
+//! finished walkthroughs and questions over 365 days, then times the
+//! dashboard through the real router (session, CSRF, server function,
+//! JSON) next to a baseline measured in the same run: one figure
+//! (uploads per municipality and day) as a single SQL `GROUP BY`.
+//!
+//! Run with `cargo run --release -p server --bin bench-rollout [documents]`
+//! (or `make bench-rollout`); a debug build prints figures that mean nothing.
+
+use axum::body::Body;
+use axum::http::{header, Request, StatusCode};
+use axum::Router;
+use server::config::Config;
+use std::time::{Duration, Instant};
+use tower::ServiceExt;
+
+type BoxError = Box<dyn std::error::Error>;
+
+const HOST: &str = "aktenwerk.bench";
+const ORIGIN: &str = "http://aktenwerk.bench";
+const USER: &str = "projekt.mic";
+const PEOPLE: i64 = 300;
+const DAYS: i64 = 365;
+const RUNS: usize = 30;
+const WARMUP: usize = 3;
+
+/// A small deterministic generator (64-bit LCG), so every run has the same data.
+struct Lcg(u64);
+
+impl Lcg {
+    fn next(&mut self) -> u64 {
+        self.0 = self
+            .0
+            .wrapping_mul(6_364_136_223_846_793_005)
+            .wrapping_add(1_442_695_040_888_963_407);
+        self.0 >> 33
+    }
+
+    fn below(&mut self, n: i64) -> i64 {
+        (self.next() % n.max(1) as u64) as i64
+    }
+}
+
+#[tokio::main(flavor = "current_thread")]
+async fn main() -> Result<(), BoxError> {
+    let documents: i64 = std::env::args()
+        .nth(1)
+        .map(|n| n.parse())
+        .transpose()?
+        .unwrap_or(100_000);
+    let dir = tempfile::tempdir()?;
+    let config = Config::from_vars([
+        (
+            "AKTENWERK_DATA_DIR".to_string(),
+            dir.path().display().to_string(),
+        ),
+        ("AKTENWERK_DEMO".to_string(), "true".to_string()),
+    ])?;
+    let state = server::startup::prepare(&config).await?;
+    let router = server::router(&config, state.clone());
+
+    let started = Instant::now();
+    generate(&state.pool, documents).await?;
+    println!(
+        "Generated {documents} documents, {PEOPLE} people, {DAYS} days in {:.1} s.",
+        started.elapsed().as_secs_f64()
+    );
+
+    let cookie = login(&router).await?;
+    let today = app::rollout::storage::today();
+    let year_ago = today - chrono::Duration::days(DAYS - 1);
+    let month_ago = today - chrono::Duration::days(27);
+    let form = |from: chrono::NaiveDate, granularity: &str| {
+        format!(
+            "request%5Bvon%5D={from}&request%5Bbis%5D={today}&request%5Beinteilung%5D={granularity}&request%5Bgemeinde%5D="
+        )
+    };
+    let cases = [
+        ("365 days by day", form(year_ago, "tag")),
+        ("365 days by week", form(year_ago, "woche")),
+        ("28 days by day (the default)", form(month_ago, "tag")),
+    ];
+    let rss_before = rss_kib("VmRSS");
+    println!();
+    println!("| dashboard request | n | p50 | p95 | baseline p50 | baseline p95 | baseline ÷ ours (p50) |");
+    println!("|---|---:|---:|---:|---:|---:|---:|");
+    for (what, form) in &cases {
+        let mut ours = Vec::new();
+        let mut baseline = Vec::new();
+        for i in 0..WARMUP + RUNS {
+            let start = Instant::now();
+            let reply = post(&router, &cookie, "/api/rollout_dashboard", form.clone()).await?;
+            let elapsed = start.elapsed();
+            if reply.0 != StatusCode::OK {
+                return Err(format!("dashboard answered {}: {}", reply.0, reply.1).into());
+            }
+            let start = Instant::now();
+            let rows: Vec<(i64, String, i64)> = sqlx::query_as(
+                "SELECT municipality_id, date(at, 'unixepoch', 'localtime'), COUNT(*)
+                 FROM audit_log WHERE action = 'document_uploaded' GROUP BY 1, 2",
+            )
+            .fetch_all(&state.pool)
+            .await?;
+            let base = start.elapsed();
+            std::hint::black_box(rows);
+            if i >= WARMUP {
+                ours.push(elapsed);
+                baseline.push(base);
+            }
+        }
+        let (o50, o95) = percentiles(ours);
+        let (b50, b95) = percentiles(baseline);
+        println!(
+            "| {what} | {RUNS} | {} | {} | {} | {} | {:.2} |",
+            ms(o50),
+            ms(o95),
+            ms(b50),
+            ms(b95),
+            b50.as_secs_f64() / o50.as_secs_f64()
+        );
+    }
+    println!();
+    println!(
+        "Process memory: {} MiB RSS before the requests, {} MiB after, peak {} MiB (including the generator).",
+        rss_before / 1024,
+        rss_kib("VmRSS") / 1024,
+        rss_kib("VmHWM") / 1024
+    );
+    Ok(())
+}
+
+fn ms(d: Duration) -> String {
+    format!("{:.1} ms", d.as_secs_f64() * 1000.0)
+}
+
+/// Nearest-rank p50 and p95.
+fn percentiles(mut samples: Vec<Duration>) -> (Duration, Duration) {
+    samples.sort();
+    let n = samples.len();
+    let at = |p: usize| samples[(n * p).div_ceil(100).clamp(1, n) - 1];
+    (at(50), at(95))
+}
+
+fn rss_kib(field: &str) -> u64 {
+    std::fs::read_to_string("/proc/self/status")
+        .ok()
+        .and_then(|status| {
+            status
+                .lines()
+                .find(|l| l.starts_with(field))
+                .and_then(|l| l.split_whitespace().nth(1))
+                .and_then(|v| v.parse().ok())
+        })
+        .unwrap_or(0)
+}
+
+async fn post(
+    router: &Router,
+    cookie: &str,
+    path: &str,
+    form: String,
+) -> Result<(StatusCode, String), BoxError> {
+    let request = Request::post(path)
+        .header(header::HOST, HOST)
+        .header(header::ORIGIN, ORIGIN)
+        .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+        .header(header::COOKIE, cookie)
+        .body(Body::from(form))?;
+    let response = router.clone().oneshot(request).await?;
+    let status = response.status();
+    let bytes = axum::body::to_bytes(response.into_body(), usize::MAX).await?;
+    Ok((status, String::from_utf8_lossy(&bytes).into_owned()))
+}
+
+async fn login(router: &Router) -> Result<String, BoxError> {
+    let form = format!(
+        "benutzername={USER}&passwort={}",
+        app::users::bootstrap::DEMO_PASSWORD
+    );
+    let request = Request::post("/anmelden")
+        .header(header::HOST, HOST)
+        .header(header::ORIGIN, ORIGIN)
+        .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+        .body(Body::from(form))?;
+    let response = router.clone().oneshot(request).await?;
+    response
+        .headers()
+        .get(header::SET_COOKIE)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.split(';').next())
+        .filter(|pair| !pair.ends_with('='))
+        .map(str::to_string)
+        .ok_or_else(|| format!("demo login as {USER} failed: {}", response.status()).into())
+}
+
+/// Rows as the features would have written them over a year. The audit
+/// rows carry placeholder hashes: the dashboard reads actions and times,
+/// not the chain.
+async fn generate(pool: &sqlx::SqlitePool, documents: i64) -> Result<(), BoxError> {
+    let mut rng = Lcg(42);
+    let now = chrono::Utc::now().timestamp();
+    let year_start = now - DAYS * 86_400;
+    let mut tx = pool.begin().await?;
+    let mut people = Vec::new();
+    for i in 0..PEOPLE {
+        let municipality = 1 + i % 4;
+        let id: i64 = sqlx::query_scalar(
+            "INSERT INTO users (username, display_name, municipality_id, role, password_hash, created_at, updated_at)
+             VALUES (?, ?, ?, 'sachbearbeitung', 'x', ?, ?) RETURNING id",
+        )
+        .bind(format!("bench.{i}"))
+        .bind(format!("Person {i}"))
+        .bind(municipality)
+        .bind(year_start)
+        .bind(year_start)
+        .fetch_one(&mut *tx)
+        .await?;
+        people.push((id, municipality));
+    }
+    let conn = &mut *tx;
+    for &(id, municipality) in &people {
+        for day in 0..DAYS {
+            if rng.below(10) < 6 {
+                app::rollout::storage::record_activity(
+                    &mut *conn,
+                    id,
+                    municipality,
+                    year_start + day * 86_400 + 8 * 3600,
+                )
+                .await?;
+            }
+        }
+        if rng.below(10) < 6 {
+            let at = year_start + rng.below(DAYS) * 86_400;
+            sqlx::query(
+                "INSERT INTO tour_runs (user_id, tour_id, status, step, steps, started_at, updated_at, ended_at)
+                 VALUES (?, 2, 'finished', 6, 6, ?, ?, ?)",
+            )
+            .bind(id)
+            .bind(at)
+            .bind(at + 300)
+            .bind(at + 300)
+            .execute(&mut *conn)
+            .await?;
+        }
+    }
+    for i in 0..documents {
+        let (user, municipality) = people[(i % PEOPLE) as usize];
+        let created = year_start + rng.below(DAYS * 86_400);
+        let filed = (rng.below(100) < 85).then(|| created + rng.below(10 * 86_400));
+        let sha = format!("{i:064x}");
+        sqlx::query("INSERT INTO blobs (sha256, size, created_at) VALUES (?, 1000, ?)")
+            .bind(&sha)
+            .bind(created)
+            .execute(&mut *conn)
+            .await?;
+        let document: i64 = sqlx::query_scalar(
+            "INSERT INTO documents (municipality_id, title, created_by, created_at, updated_at, filed_at)
+             VALUES (?, 'Dokument', ?, ?, ?, ?) RETURNING id",
+        )
+        .bind(municipality)
+        .bind(user)
+        .bind(created)
+        .bind(created)
+        .bind(filed)
+        .fetch_one(&mut *conn)
+        .await?;
+        let version: i64 = sqlx::query_scalar(
+            "INSERT INTO document_versions (document_id, number, sha256, size, kind, file_name, created_by, created_at)
+             VALUES (?, 1, ?, 1000, 'pdf', 'd.pdf', ?, ?) RETURNING id",
+        )
+        .bind(document)
+        .bind(&sha)
+        .bind(user)
+        .bind(created)
+        .fetch_one(&mut *conn)
+        .await?;
+        let pages = 1 + rng.below(5);
+        sqlx::query(
+            "INSERT INTO version_texts (version_id, text, pages, ocr_pages, method, extracted_at)
+             VALUES (?, '', ?, ?, 'mixed', ?)",
+        )
+        .bind(version)
+        .bind(pages)
+        .bind(rng.below(pages + 1))
+        .bind(created + 60)
+        .execute(&mut *conn)
+        .await?;
+        for (action, at) in [
+            ("document_uploaded", Some(created)),
+            ("document_filed", filed),
+        ] {
+            let Some(at) = at else { continue };
+            sqlx::query(
+                "INSERT INTO audit_log (at, actor_user_id, actor_name, municipality_id, action, object_type, object_id, details, prev_hash, hash)
+                 VALUES (?, ?, 'Person', ?, ?, 'document', ?, '{\"akte_id\":null}', '', ?)",
+            )
+            .bind(at)
+            .bind(user)
+            .bind(municipality)
+            .bind(action)
+            .bind(document.to_string())
+            .bind(format!("{action}-{document}"))
+            .execute(&mut *conn)
+            .await?;
+        }
+    }
+    for i in 0..(documents / 200) {
+        let (user, municipality) = people[(i * 7 % PEOPLE) as usize];
+        let asked = year_start + rng.below(DAYS * 86_400);
+        let question: i64 = sqlx::query_scalar(
+            "INSERT INTO questions (asker_id, municipality_id, page_path, created_at) VALUES (?, ?, '/', ?) RETURNING id",
+        )
+        .bind(user)
+        .bind(municipality)
+        .bind(asked)
+        .fetch_one(&mut *conn)
+        .await?;
+        sqlx::query(
+            "INSERT INTO question_messages (question_id, author_id, author_name, from_team, body, created_at)
+             VALUES (?, ?, 'Person', 0, 'Frage', ?)",
+        )
+        .bind(question)
+        .bind(user)
+        .bind(asked)
+        .execute(&mut *conn)
+        .await?;
+    }
+    tx.commit().await?;
+    Ok(())
+}
