@@ -1,7 +1,8 @@
 //! The extraction child and its parent.
 //!
 //! Parent ([`run_in_child`]): starts `program prefix_args… kind path` in a
-//! new process group with the limits as JSON in [`LIMITS_ENV`], reads its
+//! new process group with a cleared environment (only [`PASSED_ON_ENV`]
+//! and the limits as JSON in [`LIMITS_ENV`]), reads its
 //! stdout and stderr on two threads (both capped), and polls for its exit
 //! without reaping it. On exit it kills whatever is left of the group
 //! (stray `tesseract`s), then reaps; at the wall limit it kills the whole
@@ -26,6 +27,19 @@ use crate::{extract_file, ExtractError, Extracted, Kind, Limits};
 /// Environment variable carrying [`Limits`] (JSON, see
 /// [`Limits::to_env_value`]) from parent to child.
 pub const LIMITS_ENV: &str = "AKTENWERK_EXTRACT_LIMITS";
+
+/// The only variables of the server's environment the child inherits:
+/// where programs and libraries are, the locale, and where Tesseract finds
+/// its language data. Everything else is cleared.
+pub const PASSED_ON_ENV: [&str; 7] = [
+    "PATH",
+    "LD_LIBRARY_PATH",
+    "LANG",
+    "LC_ALL",
+    "LC_CTYPE",
+    "TZ",
+    "TESSDATA_PREFIX",
+];
 
 /// Stderr beyond this is dropped (it only feeds error messages).
 const STDERR_CAP: usize = 64 * 1024;
@@ -252,7 +266,17 @@ pub fn run_in_child(
     let scratch = tempfile::Builder::new()
         .prefix("aktenwerk-extract-")
         .tempdir()?;
-    let mut child = Command::new(program)
+    let mut command = Command::new(program);
+    // A clean environment: the child parses hostile files, so it gets none
+    // of the server's settings (session key, database, mail passwords),
+    // only what it and the tools it starts need to run.
+    command.env_clear();
+    for name in PASSED_ON_ENV {
+        if let Some(value) = std::env::var_os(name) {
+            command.env(name, value);
+        }
+    }
+    let mut child = command
         .args(prefix_args)
         .arg(kind.as_str())
         .arg(path)

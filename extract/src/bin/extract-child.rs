@@ -8,7 +8,10 @@
 //! `sleep <pid-file> <kind> <path>` asks to die with its parent, starts
 //! `sleep 60` as a grandchild (likewise), writes its own pid (the process
 //! group id under `run_in_child`) and the grandchild's to `pid-file`, and
-//! sleeps.
+//! sleeps;
+//! `env <kind> <path>` answers like an extraction whose text is the names
+//! of the variables in its environment, one a line, so a test can see
+//! what the parent passed on.
 
 use std::os::unix::process::CommandExt;
 
@@ -56,6 +59,23 @@ fn main() {
             );
             std::thread::sleep(std::time::Duration::from_secs(60));
             drop(grandchild);
+        }
+        Some("env") => {
+            let mut names: Vec<String> = std::env::vars_os()
+                .map(|(name, _)| name.to_string_lossy().into_owned())
+                .collect();
+            names.sort();
+            let answer = extract::Extracted {
+                text: names.join("\n"),
+                pages: 1,
+                ocr_pages: 0,
+                method: extract::Method::Text,
+                notes: Vec::new(),
+            };
+            match serde_json::to_string(&answer) {
+                Ok(json) => println!("{json}"),
+                Err(_) => std::process::exit(4),
+            }
         }
         _ => std::process::exit(child_main(&args, &Limits::default())),
     }
