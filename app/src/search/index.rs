@@ -4,6 +4,8 @@
 //! that is reloaded on [`SearchIndex::commit`]. Every search — hits, total,
 //! facets, snippets, suggestions — runs one query that already contains the
 //! viewer's permission clause, so nothing can leak through a side channel.
+//! The statistics that steer a search (fuzzy matching, BM25 ranking) are
+//! those of the viewer's documents only, see [`visible`].
 
 mod analyzer;
 mod facets;
@@ -12,6 +14,7 @@ mod query;
 mod schema;
 #[cfg(test)]
 mod tests;
+mod visible;
 
 use crate::search::{Hit, SearchParams, SearchResults, Sort, Suggestion, PER_PAGE};
 use schema::{names, Fields, SCHEMA_VERSION};
@@ -25,6 +28,7 @@ use tantivy::{
     DocAddress, Index, IndexReader, IndexWriter, Order, ReloadPolicy, Searcher, TantivyDocument,
     Term,
 };
+use visible::VisibleStatistics;
 
 /// What the index knows about one document. Built by the service layer from
 /// the database (document, Akte, plan position, shares).
@@ -278,10 +282,9 @@ impl SearchIndex {
         }
         let f = &self.inner.fields;
         let searcher = self.inner.reader.searcher();
-        let mut parsed = query::parse(&params.q, &|code| {
-            self.is_municipality_code(&searcher, code)
-        });
-        self.mark_common_words(&searcher, &mut parsed);
+        let stats = VisibleStatistics::new(&searcher, f.visible_to, &viewer.municipalities)?;
+        let mut parsed = query::parse(&params.q, &|code| self.is_municipality_code(&stats, code));
+        self.mark_common_words(&stats, &mut parsed);
         let user = query::user_query(f, &parsed);
         let by_relevance = params.sort == Sort::Relevance && user.is_some();
         let restricted = query::restricted(f, user, &viewer.municipalities, Some(params));
@@ -289,7 +292,7 @@ impl SearchIndex {
         let top =
             TopDocs::with_limit(PER_PAGE as usize).and_offset(((page - 1) * PER_PAGE) as usize);
         let (addresses, counts) = if by_relevance {
-            collect(&searcher, &*restricted, top.order_by_score(), |s| s)?
+            collect(&stats, &searcher, &*restricted, top.order_by_score(), |s| s)?
         } else {
             let order = if params.sort == Sort::Oldest {
                 Order::Asc
@@ -297,6 +300,7 @@ impl SearchIndex {
                 Order::Desc
             };
             collect(
+                &stats,
                 &searcher,
                 &*restricted,
                 top.order_by_fast_field::<i64>(names::SORT_DATE, order),
@@ -307,8 +311,8 @@ impl SearchIndex {
         let hits = if addresses.is_empty() {
             Vec::new()
         } else {
-            let title_terms = highlight::terms_for_field(&searcher, f.title, &parsed, true);
-            let text_terms = highlight::terms_for_field(&searcher, f.text, &parsed, false);
+            let title_terms = highlight::terms_for_field(&searcher, &stats, f.title, &parsed, true);
+            let text_terms = highlight::terms_for_field(&searcher, &stats, f.text, &parsed, false);
             addresses
                 .into_iter()
                 .map(|(score, address)| {
@@ -359,25 +363,26 @@ impl SearchIndex {
         })
     }
 
-    /// See [`query::Word::common_in_text`].
-    fn mark_common_words(&self, searcher: &Searcher, parsed: &mut query::Parsed) {
+    /// See [`query::Word::common_in_text`]; counted in the viewer's
+    /// documents only, so another municipality's vocabulary cannot switch
+    /// fuzzy matching off.
+    fn mark_common_words(&self, stats: &VisibleStatistics<'_>, parsed: &mut query::Parsed) {
         let text = self.inner.fields.text;
         for word in &mut parsed.words {
-            word.common_in_text = searcher
-                .doc_freq(&Term::from_field_text(text, &word.stem))
+            word.common_in_text = stats
+                .visible_doc_freq(&Term::from_field_text(text, &word.stem))
                 .is_ok_and(|n| n >= query::COMMON_IN_TEXT);
         }
     }
 
-    /// Whether some indexed document belongs to a municipality with this
-    /// code (as typed or upper-cased): "MIC 621.1-0007" vs "Akte 621.1-0007".
-    fn is_municipality_code(&self, searcher: &Searcher, code: &str) -> bool {
+    /// Whether some document the viewer may see belongs to a municipality
+    /// with this code (as typed or upper-cased): "MIC 621.1-0007" vs
+    /// "Akte 621.1-0007".
+    fn is_municipality_code(&self, stats: &VisibleStatistics<'_>, code: &str) -> bool {
         let field = self.inner.fields.municipality_code;
-        [code.to_string(), code.to_uppercase()].iter().any(|c| {
-            searcher
-                .doc_freq(&Term::from_field_text(field, c))
-                .is_ok_and(|n| n > 0)
-        })
+        [code.to_string(), code.to_uppercase()]
+            .iter()
+            .any(|c| stats.is_visible_term(&Term::from_field_text(field, c)))
     }
 
     /// The best `limit` visible documents for what has been typed so far.
@@ -392,8 +397,9 @@ impl SearchIndex {
         }
         let f = &self.inner.fields;
         let searcher = self.inner.reader.searcher();
-        let mut parsed = query::parse(prefix, &|code| self.is_municipality_code(&searcher, code));
-        self.mark_common_words(&searcher, &mut parsed);
+        let stats = VisibleStatistics::new(&searcher, f.visible_to, &viewer.municipalities)?;
+        let mut parsed = query::parse(prefix, &|code| self.is_municipality_code(&stats, code));
+        self.mark_common_words(&stats, &mut parsed);
         // Suggestions are always for a word being typed.
         parsed.last_is_prefix = !parsed.words.is_empty();
         parsed.aktenzeichen_is_prefix |= parsed.words.is_empty();
@@ -401,7 +407,11 @@ impl SearchIndex {
             return Ok(Vec::new());
         };
         let restricted = query::restricted(f, Some(user), &viewer.municipalities, None);
-        let top = searcher.search(&*restricted, &TopDocs::with_limit(limit).order_by_score())?;
+        let top = searcher.search_with_statistics_provider(
+            &*restricted,
+            &TopDocs::with_limit(limit).order_by_score(),
+            &stats,
+        )?;
         top.into_iter()
             .map(|(_, address)| {
                 let doc: TantivyDocument = searcher.doc(address)?;
@@ -423,8 +433,10 @@ impl SearchIndex {
     }
 }
 
-/// Runs the top-docs collector and the facet collector in one pass.
+/// Runs the top-docs collector and the facet collector in one pass, scored
+/// with the viewer's statistics.
 fn collect<C, K>(
+    stats: &VisibleStatistics<'_>,
     searcher: &Searcher,
     query: &dyn Query,
     top: C,
@@ -433,7 +445,8 @@ fn collect<C, K>(
 where
     C: Collector<Fruit = Vec<(K, DocAddress)>>,
 {
-    let (top, counts) = searcher.search(query, &(top, facets::FacetCollector))?;
+    let (top, counts) =
+        searcher.search_with_statistics_provider(query, &(top, facets::FacetCollector), stats)?;
     Ok((
         top.into_iter().map(|(k, a)| (score(k), a)).collect(),
         counts,

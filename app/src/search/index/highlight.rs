@@ -19,11 +19,14 @@ pub const LEAD_CHARS: usize = 160;
 const MAX_EXPANSIONS: usize = 50;
 
 /// The index terms to mark in `field`: the exact terms of the query, plus
-/// the terms its fuzzy and prefix words actually matched in this index
-/// (tantivy's snippet generator only knows exact terms). `with_prefix`:
-/// the field is searched by prefix too (see [`super::query::prefix_fields`]).
+/// the terms its fuzzy and prefix words actually matched in the viewer's
+/// documents (tantivy's snippet generator only knows exact terms; terms
+/// only other municipalities use must not take up the
+/// [`MAX_EXPANSIONS`]). `with_prefix`: the field is searched by prefix too
+/// (see [`super::query::prefix_fields`]).
 pub fn terms_for_field(
     searcher: &Searcher,
+    stats: &super::visible::VisibleStatistics<'_>,
     field: Field,
     parsed: &Parsed,
     with_prefix: bool,
@@ -68,9 +71,13 @@ pub fn terms_for_field(
                     continue;
                 };
                 while stream.advance() {
-                    if let Ok(term) = std::str::from_utf8(stream.key()) {
-                        terms.entry(term.to_string()).or_insert(0.5);
+                    let Ok(term) = std::str::from_utf8(stream.key()) else {
+                        continue;
+                    };
+                    if !stats.is_visible_term(&Term::from_field_text(field, term)) {
+                        continue;
                     }
+                    terms.entry(term.to_string()).or_insert(0.5);
                     found += 1;
                     if found >= MAX_EXPANSIONS {
                         break 'segments;

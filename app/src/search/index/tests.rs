@@ -809,3 +809,103 @@ fn common_words_are_not_fuzzy_in_the_text() {
     // A typo is still found (it is rare).
     assert_eq!(index.search(&mic(), &q("Vertarg ")).unwrap().total, 29);
 }
+
+/// Michelstadt's search must not tell what Erbach writes: the same search
+/// on an index that also holds Erbach's documents behaves exactly as on
+/// one without them (same hits, order, scores, snippets, facets), even for
+/// a word Erbach uses often and Michelstadt rarely or only misspelled.
+#[test]
+fn another_municipalitys_vocabulary_changes_nothing_for_a_search() {
+    let with_text = |id: i64, municipality: i64, title: &str, text: &str| {
+        doc(
+            id,
+            municipality,
+            title,
+            "vermerk",
+            "",
+            None,
+            date("2024-08-01"),
+            text,
+        )
+    };
+    let mut mine: Vec<IndexDoc> = corpus()
+        .into_iter()
+        .filter(|d| d.visible_to.contains(&MIC))
+        .collect();
+    mine.push(with_text(
+        30,
+        MIC,
+        "Vermerk Sommerfest",
+        "Für das Sommerfest wird Zwetschgenkuchn beim Bäcker bestellt.",
+    ));
+    mine.push(with_text(
+        31,
+        MIC,
+        "Sommerfest Kaffee",
+        "Zwetschgenkuchen und Kaffee für das Sommerfest der Gemeinde.",
+    ));
+    mine.push(with_text(
+        32,
+        MIC,
+        "Rückmeldung",
+        "Kuchen für das Sommerfest.",
+    ));
+    let theirs: Vec<IndexDoc> = corpus()
+        .into_iter()
+        .filter(|d| !d.visible_to.contains(&MIC))
+        .chain((100..130).map(|id| {
+            with_text(
+                id,
+                ERB,
+                "Backhausfest Zwetschgenkuchen",
+                "Zwetschgenkuchen vom Backhaus Erbach, dazu Kaffee, Sahne und eine \
+                 sehr lange Liste von Helferinnen und Helfern des Backhausfestes.",
+            )
+        }))
+        .collect();
+    // Erbach's documents between Michelstadt's, which keep their order.
+    let mut all = Vec::new();
+    for (i, d) in mine.iter().enumerate() {
+        all.push(d.clone());
+        all.extend(theirs.iter().skip(i * 3).take(3).cloned());
+    }
+    all.extend(theirs.iter().skip(mine.len() * 3).cloned());
+    assert_eq!(all.len(), mine.len() + theirs.len());
+
+    let build = |docs: &[IndexDoc]| {
+        let index = SearchIndex::in_memory().unwrap();
+        index.upsert(docs).unwrap();
+        index.commit().unwrap();
+        index
+    };
+    let alone = build(&mine);
+    let shared = build(&all);
+    for query in [
+        "Zwetschgenkuchen ",
+        "Zwetschgenkuchn ",
+        "Zwetschenkuchen ",
+        "Zwetschgenk",
+        "Sommerfest Kaffee ",
+        "Kaffee ",
+        "Rechnung Stadtwerke ",
+        "Gewerbegebiet ",
+        "ERB 690.1-0005",
+        "\"Zwetschgenkuchen und Kaffee\"",
+    ] {
+        assert_eq!(
+            shared.search(&mic(), &q(query)).unwrap(),
+            alone.search(&mic(), &q(query)).unwrap(),
+            "{query}"
+        );
+    }
+    for prefix in ["Zwetsch", "Kaff", "Sommerf"] {
+        assert_eq!(
+            shared.suggest(&mic(), prefix, 5).unwrap(),
+            alone.suggest(&mic(), prefix, 5).unwrap(),
+            "{prefix}"
+        );
+    }
+    // The misspelt Michelstadt document is found for the right word.
+    let found = ids(&shared, &mic(), &q("Zwetschgenkuchen "));
+    assert!(found.contains(&30) && found.contains(&31), "{found:?}");
+}
