@@ -1,6 +1,8 @@
 //! The Aktenplan as CSV: the seed file `app/data/aktenplan.csv` and the
 //! import/export format. Semicolon-separated UTF-8 (what German Excel
-//! writes), one position per line, parents before children.
+//! writes), one position per line, parents before children. Cells that a
+//! spreadsheet would run as a formula are written with a leading
+//! apostrophe ([`crate::spreadsheet::defuse`]) and read back without it.
 //!
 //! Import is all or nothing: every problem is reported with its line, and a
 //! file with any problem imports nothing.
@@ -99,7 +101,10 @@ pub fn parse(text: &str) -> Result<Vec<PositionRecord>, Vec<CsvProblem>> {
             ));
             continue;
         }
-        let field = |i: usize| row.get(i).unwrap_or_default().trim();
+        // The export defuses formulas (see `write`); the apostrophe it
+        // added, or one a spreadsheet user typed to keep a formula as text,
+        // is not part of the value.
+        let field = |i: usize| crate::spreadsheet::undefuse(row.get(i).unwrap_or_default().trim());
         let mut row_problems = Vec::new();
         let code = Kennzeichen::parse(field(0))
             .map_err(|e| row_problems.push(e.to_string()))
@@ -184,6 +189,11 @@ pub fn write(records: &[PositionRecord]) -> String {
         .terminator(csv::Terminator::Any(b'\n'))
         .from_writer(Vec::new());
     let mut write_row = |fields: &[&str]| {
+        // The same rule as every other CSV export (spreadsheet formulas
+        // become text); `parse` takes the apostrophe off again.
+        let fields = fields
+            .iter()
+            .map(|f| crate::spreadsheet::defuse(f).into_owned());
         // Writing to a Vec cannot fail.
         let _ = writer.write_record(fields);
     };
@@ -233,6 +243,34 @@ mod tests {
         let written = write(&records);
         assert_eq!(parse(&written).expect("round trip"), records);
         assert_eq!(written, SMALL);
+    }
+
+    #[test]
+    fn formulas_are_defused_on_export_and_restored_on_import() {
+        let mut records = parse(SMALL).expect("valid");
+        records[1].title = "=HYPERLINK(\"http://böse.example\";\"Klick\")".into();
+        records[1].description = "+49 6061 74-0".into();
+        records[2].description = "'=schon mit Apostroph".into();
+        records[2].keywords = vec!["@Postfach".into(), "-Minus".into()];
+        let written = write(&records);
+        let mut reader = csv::ReaderBuilder::new()
+            .delimiter(b';')
+            .from_reader(written.as_bytes());
+        for row in reader.records() {
+            for field in row.expect("csv").iter() {
+                assert!(
+                    !field.starts_with(['=', '+', '-', '@', '\t', '\r']),
+                    "not defused: {field:?}"
+                );
+            }
+        }
+        assert_eq!(parse(&written).expect("round trip"), records);
+        // A hand-made file whose author kept a formula as text in Excel.
+        let typed = format!(
+            "{}\n0;'=Allgemeines;;;10;Aktenschluss;B;ja\n",
+            HEADER.join(";")
+        );
+        assert_eq!(parse(&typed).expect("valid")[0].title, "=Allgemeines");
     }
 
     #[test]
