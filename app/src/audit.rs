@@ -1,7 +1,11 @@
 //! The audit log: who did what, when, in which municipality, from where.
 //! Entries are append-only (database triggers refuse UPDATE and DELETE) and
 //! hash-chained, so that `verify_chain` detects an edited or removed entry.
+//! The chain alone cannot see its newest entries cut off, so its end is
+//! anchored by keyed checkpoints kept outside the database (`anchor`).
 
+#[cfg(feature = "ssr")]
+pub mod anchor;
 pub mod page;
 pub mod server_fns;
 #[cfg(feature = "ssr")]
@@ -24,12 +28,88 @@ pub struct AuditEntryView {
     pub ip: Option<String>,
 }
 
-/// The result of re-computing the hash chain.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+/// The result of re-computing the hash chain and comparing it with the
+/// checkpoints kept outside the database.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ChainReport {
     pub entries_checked: u64,
     /// Id of the first entry whose hash or link does not match.
     pub first_broken_id: Option<i64>,
+    /// Authentic checkpoints compared with the log. Zero means the end of
+    /// the log is not anchored (yet): a cut-off end would go unnoticed.
+    #[serde(default)]
+    pub checkpoints_checked: u64,
+    /// What the checkpoints contradict; empty when they all agree.
+    #[serde(default)]
+    pub anchor_problems: Vec<AnchorProblem>,
+}
+
+impl ChainReport {
+    pub fn is_intact(&self) -> bool {
+        self.first_broken_id.is_none() && self.anchor_problems.is_empty()
+    }
+}
+
+/// A contradiction between the checkpoints and the log.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum AnchorProblem {
+    /// A line of the checkpoint file that is malformed or whose MAC does not
+    /// match the key: forged, or damaged. `line` counts from 1.
+    ForgedCheckpoint { line: u64 },
+    /// The log ends before an entry a checkpoint vouched for: its newest
+    /// entries were removed. Reported once, for the newest checkpoint.
+    Truncated {
+        checkpoint_id: i64,
+        newest_id: Option<i64>,
+        /// When the checkpoint was written, German local time.
+        checkpoint_time: String,
+    },
+    /// An entry a checkpoint vouched for is gone from inside the log.
+    EntryMissing { id: i64 },
+    /// An entry differs from what a checkpoint recorded: the log was
+    /// rewritten from there on (even if the chain itself is consistent).
+    EntryRewritten { id: i64 },
+    /// The checkpoint file exists but cannot be read.
+    Unreadable { reason: String },
+    /// Further problems of the kinds above, not listed one by one.
+    More { count: u64 },
+}
+
+impl AnchorProblem {
+    /// For administrators and the `verify-audit` command.
+    pub fn describe(&self) -> String {
+        match self {
+            AnchorProblem::ForgedCheckpoint { line } => format!(
+                "Prüfpunkt in Zeile {line} der Prüfpunktdatei ist ungültig oder gefälscht \
+                 (die Prüfsumme passt nicht zum Protokollschlüssel)."
+            ),
+            AnchorProblem::Truncated {
+                checkpoint_id,
+                newest_id,
+                checkpoint_time,
+            } => {
+                let ends = match newest_id {
+                    Some(id) => format!("endet bei Eintrag {id}"),
+                    None => "ist leer".to_string(),
+                };
+                format!(
+                    "Das Protokoll {ends}, am {checkpoint_time} war aber schon Eintrag \
+                     {checkpoint_id} bestätigt: Die neuesten Einträge wurden entfernt."
+                )
+            }
+            AnchorProblem::EntryMissing { id } => format!(
+                "Eintrag {id} fehlt, obwohl ein Prüfpunkt ihn bestätigt: Er wurde entfernt."
+            ),
+            AnchorProblem::EntryRewritten { id } => format!(
+                "Eintrag {id} stimmt nicht mehr mit seinem Prüfpunkt überein: Das Protokoll \
+                 wurde ab hier neu geschrieben."
+            ),
+            AnchorProblem::Unreadable { reason } => {
+                format!("Die Prüfpunktdatei kann nicht gelesen werden: {reason}")
+            }
+            AnchorProblem::More { count } => format!("… und {count} weitere Abweichungen."),
+        }
+    }
 }
 
 /// German labels for the recorded actions.

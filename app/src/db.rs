@@ -29,11 +29,32 @@ pub async fn connect(url: &str) -> Result<SqlitePool, DbError> {
         .synchronous(SqliteSynchronous::Full)
         .busy_timeout(Duration::from_secs(10))
         .foreign_keys(true);
+    create_private(options.get_filename());
     SqlitePoolOptions::new()
         .max_connections(8)
         .connect_with(options)
         .await
         .map_err(DbError::Open)
+}
+
+/// Creates a missing database file readable by its owner only, before
+/// SQLite creates it with the default mode. SQLite gives the -wal and -shm
+/// files the database file's mode, so they are private too.
+/// Any failure (e.g. a missing directory) is left to SQLite to report.
+fn create_private(path: &std::path::Path) {
+    let name = path.to_string_lossy();
+    if name.is_empty() || name.starts_with(':') || name.starts_with("file:") {
+        return; // in memory, or a URI SQLite resolves itself
+    }
+    let mut options = std::fs::OpenOptions::new();
+    options.write(true).create_new(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        options.mode(0o600);
+    }
+    // An existing file is kept as it is (create_new fails on it).
+    let _ = options.open(path);
 }
 
 pub async fn migrate(pool: &SqlitePool) -> Result<(), DbError> {
@@ -65,6 +86,15 @@ mod tests {
             .await
             .expect("pragma");
         assert_eq!(mode, "wal");
+        #[cfg(unix)]
+        for file in ["test.db", "test.db-wal"] {
+            use std::os::unix::fs::PermissionsExt;
+            let mode = std::fs::metadata(dir.path().join(file))
+                .expect("file")
+                .permissions()
+                .mode();
+            assert_eq!(mode & 0o077, 0, "{file} is readable by others");
+        }
         let count: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM municipalities")
             .fetch_one(&pool)
             .await

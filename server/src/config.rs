@@ -41,6 +41,11 @@ pub struct Config {
     pub workers: usize,
     /// Longest time one file may take to extract or OCR.
     pub extract_timeout_secs: u64,
+    /// Signs the audit checkpoints; generated into `<data>/audit-key` if unset.
+    /// For real protection it is kept away from the data directory.
+    pub audit_key: Option<String>,
+    /// The append-only file of audit checkpoints; best on another volume.
+    pub audit_checkpoints: PathBuf,
 }
 
 impl std::fmt::Debug for Config {
@@ -69,6 +74,8 @@ impl std::fmt::Debug for Config {
             .field("index_dir", &self.index_dir)
             .field("workers", &self.workers)
             .field("extract_timeout_secs", &self.extract_timeout_secs)
+            .field("audit_key", &self.audit_key.as_ref().map(|_| "<gesetzt>"))
+            .field("audit_checkpoints", &self.audit_checkpoints)
             .finish()
     }
 }
@@ -148,6 +155,16 @@ impl Config {
                 ));
             }
         }
+        let audit_key = get("AKTENWERK_AUDIT_KEY");
+        if audit_key.as_ref().is_some_and(|key| key.len() < 32) {
+            return Err(error(
+                "AKTENWERK_AUDIT_KEY",
+                "muss mindestens 32 Zeichen lang sein (z. B. `openssl rand -hex 32`)",
+            ));
+        }
+        let audit_checkpoints = get("AKTENWERK_AUDIT_CHECKPOINTS")
+            .map(PathBuf::from)
+            .unwrap_or_else(|| data_dir.join("audit-checkpoints"));
         let public_url =
             get("AKTENWERK_PUBLIC_URL").map(|url| url.trim_end_matches('/').to_string());
         if let Some(url) = &public_url {
@@ -234,6 +251,8 @@ impl Config {
             index_dir,
             workers: usize::try_from(workers).unwrap_or(1),
             extract_timeout_secs: u64::try_from(extract_timeout_secs).unwrap_or(600),
+            audit_key,
+            audit_checkpoints,
         })
     }
 
@@ -296,6 +315,30 @@ mod tests {
         assert!(!config.demo);
         assert!(!config.secure_cookies());
         assert_eq!(config.session_idle_minutes, 60);
+        assert_eq!(config.audit_key, None);
+        assert_eq!(
+            config.audit_checkpoints,
+            PathBuf::from("data/audit-checkpoints")
+        );
+    }
+
+    #[test]
+    fn the_audit_anchor_can_live_elsewhere() {
+        let config = Config::from_vars(vars(&[
+            ("AKTENWERK_AUDIT_KEY", &"k".repeat(32)),
+            (
+                "AKTENWERK_AUDIT_CHECKPOINTS",
+                "/mnt/protokoll/audit-checkpoints",
+            ),
+        ]))
+        .expect("valid");
+        assert_eq!(config.audit_key.as_deref(), Some("k".repeat(32).as_str()));
+        assert_eq!(
+            config.audit_checkpoints,
+            PathBuf::from("/mnt/protokoll/audit-checkpoints")
+        );
+        let err = Config::from_vars(vars(&[("AKTENWERK_AUDIT_KEY", "kurz")])).expect_err("short");
+        assert_eq!(err.name, "AKTENWERK_AUDIT_KEY");
     }
 
     #[test]
@@ -348,9 +391,11 @@ mod tests {
         let config = Config::from_vars(vars(&[
             ("AKTENWERK_SESSION_SECRET", &"geheim".repeat(8)),
             ("AKTENWERK_ADMIN_PASSWORD", "Rathaus-Passwort"),
+            ("AKTENWERK_AUDIT_KEY", &"protokollschluessel".repeat(2)),
         ]))
         .expect("valid");
         let shown = format!("{config:?}");
+        assert!(!shown.contains("protokollschluessel"));
         assert!(!shown.contains("geheim"));
         assert!(!shown.contains("Rathaus-Passwort"));
     }

@@ -7,7 +7,7 @@ const USAGE: &str = "Aufruf: aktenwerk [BEFEHL]
 
 Befehle:
   (keiner)       Server starten
-  verify-audit   Hash-Kette des Protokolls prüfen (Exit-Code 1 bei Verletzung)
+  verify-audit   Hash-Kette und Prüfpunkte des Protokolls prüfen (Exit-Code 1 bei Verletzung)
   verify         Jede Dokumentdatei neu prüfen (Exit-Code 1 bei fehlenden/veränderten)
   reindex        Suchindex aus der Datenbank neu aufbauen (bei gestopptem Server)
   help           Diese Hilfe
@@ -22,6 +22,10 @@ fn main() -> ExitCode {
         let code = extract::child_main(&args[2..], &extract::Limits::default());
         return ExitCode::from(u8::try_from(code).unwrap_or(1));
     }
+    // Everything Aktenwerk writes (database, documents, index, keys) is for
+    // the service account only.
+    #[cfg(unix)]
+    server::startup::restrict_umask();
     match tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()
@@ -66,6 +70,9 @@ async fn run() -> ExitCode {
     }
 }
 
+/// The chain and the checkpoints outside the database; then, if all is in
+/// order, a checkpoint for the present end (so running this from cron also
+/// anchors a server that is down or was never started).
 async fn verify_audit(config: &Config) -> ExitCode {
     let pool = match app::db::connect(&config.database_url).await {
         Ok(pool) => pool,
@@ -74,28 +81,51 @@ async fn verify_audit(config: &Config) -> ExitCode {
             return ExitCode::FAILURE;
         }
     };
-    match app::audit::storage::verify_chain(&pool).await {
-        Ok(report) => match report.first_broken_id {
-            None => {
-                println!(
-                    "Protokoll in Ordnung: {} Einträge, Kette lückenlos.",
-                    report.entries_checked
-                );
-                ExitCode::SUCCESS
-            }
-            Some(id) => {
-                println!(
-                    "PROTOKOLL VERLETZT ab Eintrag {id} ({} Einträge geprüft).",
-                    report.entries_checked
-                );
-                ExitCode::FAILURE
-            }
-        },
+    let anchor = match server::startup::audit_anchor(config) {
+        Ok(anchor) => anchor,
+        Err(error) => {
+            eprintln!("{error}");
+            return ExitCode::FAILURE;
+        }
+    };
+    let report = match app::audit::anchor::verify(&pool, &anchor).await {
+        Ok(report) => report,
         Err(error) => {
             eprintln!("Prüfung fehlgeschlagen: {error}");
-            ExitCode::FAILURE
+            return ExitCode::FAILURE;
         }
+    };
+    if let Some(id) = report.first_broken_id {
+        println!(
+            "PROTOKOLL VERLETZT ab Eintrag {id} ({} Einträge geprüft).",
+            report.entries_checked
+        );
     }
+    for problem in &report.anchor_problems {
+        println!("PROTOKOLL VERLETZT: {}", problem.describe());
+    }
+    if !report.is_intact() {
+        tracing::error!(
+            first_broken_id = ?report.first_broken_id,
+            anchor_problems = report.anchor_problems.len(),
+            "audit log verification failed"
+        );
+        return ExitCode::FAILURE;
+    }
+    println!(
+        "Protokoll in Ordnung: {} Einträge, Kette lückenlos, {} Prüfpunkte stimmen.",
+        report.entries_checked, report.checkpoints_checked
+    );
+    if report.checkpoints_checked == 0 && report.entries_checked > 0 {
+        println!(
+            "Hinweis: Noch kein Prüfpunkt vorhanden; erst ab jetzt fiele ein abgeschnittenes Ende auf."
+        );
+    }
+    if let Err(error) = app::audit::anchor::checkpoint(&pool, &anchor).await {
+        eprintln!("Prüfpunkt nicht geschrieben: {error}");
+        return ExitCode::FAILURE;
+    }
+    ExitCode::SUCCESS
 }
 
 async fn verify_store(config: &Config) -> ExitCode {

@@ -35,6 +35,50 @@ const ACTIONS: [&str; 27] = [
     "plan_csv_imported",
 ];
 
+/// What the integrity check found, in words for administrators.
+#[component]
+fn ChainResult(report: super::ChainReport) -> impl IntoView {
+    if report.is_intact() {
+        let anchored = if report.checkpoints_checked > 0 {
+            format!(
+                " {} Prüfpunkte außerhalb der Datenbank bestätigen das Ende des Protokolls.",
+                report.checkpoints_checked
+            )
+        } else {
+            " Noch kein Prüfpunkt vorhanden: Ein abgeschnittenes Ende fiele erst ab dem ersten Prüfpunkt auf."
+                .to_string()
+        };
+        return view! {
+            <p class="notice success">
+                {format!(
+                    "In Ordnung: {} Einträge geprüft, die Kette ist lückenlos.{anchored}",
+                    report.entries_checked,
+                )}
+            </p>
+        }
+        .into_any();
+    }
+    let mut findings = Vec::new();
+    if let Some(id) = report.first_broken_id {
+        findings.push(format!("Die Kette ist ab Eintrag {id} verletzt."));
+    }
+    findings.extend(
+        report
+            .anchor_problems
+            .iter()
+            .map(super::AnchorProblem::describe),
+    );
+    view! {
+        <div class="notice error">
+            <p>
+                "Achtung: Das Protokoll wurde verändert. Bitte informieren Sie sofort die Datenschutz- und IT-Verantwortlichen."
+            </p>
+            <ul>{findings.into_iter().map(|text| view! { <li>{text}</li> }).collect_view()}</ul>
+        </div>
+    }
+    .into_any()
+}
+
 #[component]
 pub fn AuditPage() -> impl IntoView {
     let query = use_query_map();
@@ -77,7 +121,7 @@ pub fn AuditPage() -> impl IntoView {
         </form>
         <section aria-labelledby="chain-heading" class="panel">
             <h2 id="chain-heading">"Unversehrtheit prüfen"</h2>
-            <p>"Prüft die Hash-Kette aller Einträge: Ein nachträglich geänderter oder gelöschter Eintrag fällt auf."</p>
+            <p>"Prüft die Hash-Kette aller Einträge und die außerhalb der Datenbank gespeicherten Prüfpunkte: Ein nachträglich geänderter oder gelöschter Eintrag fällt auf, auch am Ende des Protokolls."</p>
             <ActionForm action=verify>
                 <button type="submit" class="button secondary">"Protokoll prüfen"</button>
             </ActionForm>
@@ -87,31 +131,7 @@ pub fn AuditPage() -> impl IntoView {
                         .value()
                         .get()
                         .map(|result| match result {
-                            Ok(report) => {
-                                match report.first_broken_id {
-                                    None => {
-                                        view! {
-                                            <p class="notice success">
-                                                {format!(
-                                                    "In Ordnung: {} Einträge geprüft, die Kette ist lückenlos.",
-                                                    report.entries_checked,
-                                                )}
-                                            </p>
-                                        }
-                                            .into_any()
-                                    }
-                                    Some(id) => {
-                                        view! {
-                                            <p class="notice error">
-                                                {format!(
-                                                    "Achtung: Die Kette ist ab Eintrag {id} verletzt. Bitte informieren Sie sofort die Datenschutz- und IT-Verantwortlichen.",
-                                                )}
-                                            </p>
-                                        }
-                                            .into_any()
-                                    }
-                                }
-                            }
+                            Ok(report) => view! { <ChainResult report/> }.into_any(),
                             Err(error) => view! { <ErrorNotice error/> }.into_any(),
                         })
                 }}
@@ -172,6 +192,23 @@ pub fn AuditPage() -> impl IntoView {
 #[component]
 fn StoreCheckPanel() -> impl IntoView {
     let check = ServerAction::<crate::documents::server_fns::VerifyStore>::new();
+    // The store is shared by all municipalities: only those responsible
+    // for all of them see (and may start) the check.
+    let user = Resource::new(|| (), |_| crate::auth::server_fns::current_user());
+    view! {
+        <Transition fallback=|| ()>
+            {move || Suspend::new(async move {
+                matches!(user.await, Ok(Some(u)) if crate::documents::may_verify_store(&u))
+                    .then(|| view! { <StoreCheckSection check/> })
+            })}
+        </Transition>
+    }
+}
+
+#[component]
+fn StoreCheckSection(
+    check: ServerAction<crate::documents::server_fns::VerifyStore>,
+) -> impl IntoView {
     view! {
         <section aria-labelledby="store-heading" class="panel">
             <h2 id="store-heading">"Dokumentablage prüfen"</h2>

@@ -152,12 +152,27 @@ pub async fn record_alone(pool: &SqlitePool, entry: NewEntry) -> Result<(), sqlx
 }
 
 /// Re-computes every hash and link, oldest first, in batches so that memory
-/// stays flat however long the log grows.
+/// stays flat however long the log grows. This alone cannot notice entries
+/// cut off at the end; [`super::anchor::verify`] adds the checkpoints.
 pub async fn verify_chain(pool: &SqlitePool) -> Result<ChainReport, sqlx::Error> {
+    verify_anchored(pool, &[]).await
+}
+
+/// [`verify_chain`], and every (authentic) checkpoint compared with the
+/// entry it names. The walk goes on past a broken link so that the
+/// checkpoints are compared with the whole log.
+pub async fn verify_anchored(
+    pool: &SqlitePool,
+    checkpoints: &[super::anchor::Checkpoint],
+) -> Result<ChainReport, sqlx::Error> {
     const BATCH: i64 = 2000;
+    let wanted: std::collections::HashSet<i64> = checkpoints.iter().map(|c| c.id).collect();
+    let mut stored = std::collections::HashMap::new();
     let mut expected_prev = GENESIS.to_string();
     let mut checked = 0u64;
+    let mut first_broken_id = None;
     let mut after_id = 0i64;
+    let mut newest_id = None;
     loop {
         let rows = sqlx::query_as::<_, StoredEntry>(
             "SELECT * FROM audit_log WHERE id > ? ORDER BY id LIMIT ?",
@@ -170,7 +185,14 @@ pub async fn verify_chain(pool: &SqlitePool) -> Result<ChainReport, sqlx::Error>
             break;
         };
         after_id = last.id;
+        newest_id = Some(last.id);
         for row in rows {
+            if wanted.contains(&row.id) {
+                stored.insert(row.id, row.hash.clone());
+            }
+            if first_broken_id.is_some() {
+                continue;
+            }
             checked += 1;
             let recomputed = entry_hash(
                 &row.prev_hash,
@@ -185,18 +207,30 @@ pub async fn verify_chain(pool: &SqlitePool) -> Result<ChainReport, sqlx::Error>
                 row.ip.as_deref(),
             );
             if row.prev_hash != expected_prev || recomputed != row.hash {
-                return Ok(ChainReport {
-                    entries_checked: checked,
-                    first_broken_id: Some(row.id),
-                });
+                first_broken_id = Some(row.id);
+                if wanted.is_empty() {
+                    break;
+                }
             }
             expected_prev = row.hash;
+        }
+        if first_broken_id.is_some() && wanted.is_empty() {
+            break;
         }
     }
     Ok(ChainReport {
         entries_checked: checked,
-        first_broken_id: None,
+        first_broken_id,
+        checkpoints_checked: checkpoints.len() as u64,
+        anchor_problems: super::anchor::compare(checkpoints, &stored, newest_id),
     })
+}
+
+/// Id and hash of the newest entry (what a checkpoint records).
+pub async fn newest(pool: &SqlitePool) -> Result<Option<(i64, String)>, sqlx::Error> {
+    sqlx::query_as("SELECT id, hash FROM audit_log ORDER BY id DESC LIMIT 1")
+        .fetch_optional(pool)
+        .await
 }
 
 /// One page of the log, newest first, optionally limited to a municipality.
@@ -310,7 +344,7 @@ mod tests {
             report,
             ChainReport {
                 entries_checked: 3,
-                first_broken_id: None
+                ..ChainReport::default()
             }
         );
 
@@ -375,7 +409,7 @@ mod tests {
             report,
             ChainReport {
                 entries_checked: 20,
-                first_broken_id: None
+                ..ChainReport::default()
             }
         );
     }
