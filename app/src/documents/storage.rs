@@ -7,7 +7,6 @@ use super::{AkteRef, CleanMetadata, DocType, DocumentDetail, DocumentSummary, Ve
 use crate::audit::storage::{format_local, record, NewEntry};
 use crate::auth::SessionUser;
 use sqlx::{SqliteConnection, SqlitePool};
-use std::collections::HashMap;
 
 /// Visible to municipality `?N`: its own, or in an Akte shared with it.
 macro_rules! visible {
@@ -749,8 +748,96 @@ pub async fn restore_version(
     Ok(Some(new_number))
 }
 
-/// Destroys trashed documents for good (administration). Blobs no other
-/// version uses are removed from the database here and from disk by the
+/// Tables whose rows point at a document (`document_id`), children first.
+/// Destroying a document deletes from each; a new table referring to
+/// `documents` must be named here (a test compares this with the schema).
+pub const DOCUMENT_REFERENCES: [&str; 2] = ["document_tags", "document_versions"];
+
+/// Tables whose rows point at a document version (`version_id`).
+pub const VERSION_REFERENCES: [&str; 2] = ["version_texts", "jobs"];
+
+/// Tables whose rows use a stored file (`sha256`). A blob is destroyed
+/// only when none of them uses it any more.
+pub const BLOB_REFERENCES: [&str; 2] = ["document_versions", "guide_versions"];
+
+/// Destroys documents for good with everything that hangs off them
+/// (versions, found texts, jobs, tags); the delete triggers queue them for
+/// removal from the search index. Returns the blob hashes their versions
+/// used, for [`release_unused_blobs`] once the caller's other writes are
+/// done. The audit trail keeps its entries: it records that they existed.
+pub async fn destroy(conn: &mut SqliteConnection, ids: &[i64]) -> Result<Vec<String>, sqlx::Error> {
+    if ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    let json = serde_json::Value::from(ids).to_string();
+    const DOCUMENTS: &str = "(SELECT value FROM json_each(?1))";
+    let hashes: Vec<String> = sqlx::query_scalar(&format!(
+        "SELECT DISTINCT sha256 FROM document_versions WHERE document_id IN {DOCUMENTS}"
+    ))
+    .bind(&json)
+    .fetch_all(&mut *conn)
+    .await?;
+    for table in VERSION_REFERENCES {
+        sqlx::query(&format!(
+            "DELETE FROM {table} WHERE version_id IN
+             (SELECT id FROM document_versions WHERE document_id IN {DOCUMENTS})"
+        ))
+        .bind(&json)
+        .execute(&mut *conn)
+        .await?;
+    }
+    for table in DOCUMENT_REFERENCES {
+        sqlx::query(&format!(
+            "DELETE FROM {table} WHERE document_id IN {DOCUMENTS}"
+        ))
+        .bind(&json)
+        .execute(&mut *conn)
+        .await?;
+    }
+    sqlx::query(&format!("DELETE FROM documents WHERE id IN {DOCUMENTS}"))
+        .bind(&json)
+        .execute(&mut *conn)
+        .await?;
+    Ok(hashes)
+}
+
+/// Is this stored file still used by anything (a document version of any
+/// municipality or practice area, a Dienstanweisung's PDF)?
+pub async fn blob_in_use(conn: &mut SqliteConnection, sha256: &str) -> Result<bool, sqlx::Error> {
+    let sql = format!(
+        "SELECT {}",
+        BLOB_REFERENCES
+            .map(|table| format!("EXISTS (SELECT 1 FROM {table} WHERE sha256 = ?1)"))
+            .join(" OR ")
+    );
+    sqlx::query_scalar(&sql).bind(sha256).fetch_one(conn).await
+}
+
+/// Deletes the rows of those blobs nothing uses any more and returns
+/// their hashes; the caller removes the files after the commit
+/// ([`super::blobs::BlobStore::remove_files`]), holding the removal guard
+/// from before this call, so no upload can start using one meanwhile.
+pub async fn release_unused_blobs(
+    conn: &mut SqliteConnection,
+    candidates: impl IntoIterator<Item = String>,
+) -> Result<Vec<String>, sqlx::Error> {
+    let mut unused = Vec::new();
+    let mut seen = std::collections::HashSet::new();
+    for sha in candidates {
+        if !seen.insert(sha.clone()) || blob_in_use(&mut *conn, &sha).await? {
+            continue;
+        }
+        sqlx::query("DELETE FROM blobs WHERE sha256 = ?")
+            .bind(&sha)
+            .execute(&mut *conn)
+            .await?;
+        unused.push(sha);
+    }
+    Ok(unused)
+}
+
+/// Destroys trashed documents for good (administration). Blobs nothing
+/// else uses are removed from the database here and from disk by the
 /// caller after the commit. Returns (documents, blob hashes now unused).
 pub async fn empty_trash(
     pool: &SqlitePool,
@@ -765,41 +852,8 @@ pub async fn empty_trash(
     .bind(municipality_id)
     .fetch_all(&mut *tx)
     .await?;
-    let mut hashes: HashMap<String, ()> = HashMap::new();
-    for id in &ids {
-        let shas: Vec<String> =
-            sqlx::query_scalar("SELECT sha256 FROM document_versions WHERE document_id = ?")
-                .bind(id)
-                .fetch_all(&mut *tx)
-                .await?;
-        hashes.extend(shas.into_iter().map(|s| (s, ())));
-        for sql in [
-            "DELETE FROM jobs WHERE version_id IN (SELECT id FROM document_versions WHERE document_id = ?)",
-            "DELETE FROM document_tags WHERE document_id = ?",
-            "DELETE FROM document_versions WHERE document_id = ?",
-            "DELETE FROM documents WHERE id = ?",
-        ] {
-            sqlx::query(sql).bind(id).execute(&mut *tx).await?;
-        }
-    }
-    let mut unused = Vec::new();
-    for sha in hashes.into_keys() {
-        // PDF versions of Dienstanweisungen share the blob store.
-        let still: i64 = sqlx::query_scalar(
-            "SELECT (SELECT COUNT(*) FROM document_versions WHERE sha256 = ?1)
-                  + (SELECT COUNT(*) FROM guide_versions WHERE sha256 = ?1)",
-        )
-        .bind(&sha)
-        .fetch_one(&mut *tx)
-        .await?;
-        if still == 0 {
-            sqlx::query("DELETE FROM blobs WHERE sha256 = ?")
-                .bind(&sha)
-                .execute(&mut *tx)
-                .await?;
-            unused.push(sha);
-        }
-    }
+    let used = destroy(&mut tx, &ids).await?;
+    let unused = release_unused_blobs(&mut tx, used).await?;
     record(
         &mut tx,
         NewEntry::by(

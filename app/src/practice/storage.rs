@@ -218,27 +218,21 @@ async fn fill(
 /// and jobs; Akten with shares and counters; plan proposals made there).
 /// Returns the blob hashes its documents used.
 async fn clear(tx: &mut SqliteConnection, area_id: i64) -> Result<Vec<String>, sqlx::Error> {
-    let hashes: Vec<String> = sqlx::query_scalar(
-        "SELECT DISTINCT v.sha256 FROM document_versions v JOIN documents d ON d.id = v.document_id
-         WHERE d.municipality_id = ?",
-    )
-    .bind(area_id)
-    .fetch_all(&mut *tx)
-    .await?;
-    const VERSIONS: &str = "(SELECT v.id FROM document_versions v JOIN documents d ON d.id = v.document_id WHERE d.municipality_id = ?1)";
+    let documents: Vec<i64> =
+        sqlx::query_scalar("SELECT id FROM documents WHERE municipality_id = ?")
+            .bind(area_id)
+            .fetch_all(&mut *tx)
+            .await?;
+    // The same destruction as emptying the trash, so no table is missed.
+    let hashes = crate::documents::storage::destroy(&mut *tx, &documents).await?;
     for sql in [
-        format!("DELETE FROM version_texts WHERE version_id IN {VERSIONS}"),
-        format!("DELETE FROM jobs WHERE version_id IN {VERSIONS}"),
-        "DELETE FROM document_tags WHERE document_id IN (SELECT id FROM documents WHERE municipality_id = ?1)".into(),
-        "DELETE FROM document_versions WHERE document_id IN (SELECT id FROM documents WHERE municipality_id = ?1)".into(),
-        "DELETE FROM documents WHERE municipality_id = ?1".into(),
-        "DELETE FROM akten_shares WHERE municipality_id = ?1 OR akte_id IN (SELECT id FROM akten WHERE municipality_id = ?1)".into(),
-        "DELETE FROM akten_counters WHERE municipality_id = ?1".into(),
-        "DELETE FROM akten WHERE municipality_id = ?1".into(),
-        "DELETE FROM plan_proposal_comments WHERE proposal_id IN (SELECT id FROM plan_proposals WHERE practice_municipality_id = ?1)".into(),
-        "DELETE FROM plan_proposals WHERE practice_municipality_id = ?1".into(),
+        "DELETE FROM akten_shares WHERE municipality_id = ?1 OR akte_id IN (SELECT id FROM akten WHERE municipality_id = ?1)",
+        "DELETE FROM akten_counters WHERE municipality_id = ?1",
+        "DELETE FROM akten WHERE municipality_id = ?1",
+        "DELETE FROM plan_proposal_comments WHERE proposal_id IN (SELECT id FROM plan_proposals WHERE practice_municipality_id = ?1)",
+        "DELETE FROM plan_proposals WHERE practice_municipality_id = ?1",
     ] {
-        sqlx::query(&sql).bind(area_id).execute(&mut *tx).await?;
+        sqlx::query(sql).bind(area_id).execute(&mut *tx).await?;
     }
     Ok(hashes)
 }
@@ -260,28 +254,10 @@ pub async fn reset(state: &AppState, user: &SessionUser) -> Result<Municipality,
     let used = clear(&mut tx, area.id).await?;
     let owner = practising(user.clone(), area.clone());
     fill(&mut tx, state, &owner, &documents, &fresh).await?;
-    let mut unused = Vec::new();
-    for sha in used {
-        let still: i64 =
-            sqlx::query_scalar("SELECT COUNT(*) FROM document_versions WHERE sha256 = ?")
-                .bind(&sha)
-                .fetch_one(&mut *tx)
-                .await?;
-        if still == 0 {
-            sqlx::query("DELETE FROM blobs WHERE sha256 = ?")
-                .bind(&sha)
-                .execute(&mut *tx)
-                .await?;
-            unused.push(sha);
-        }
-    }
+    // After the refill: the template's own files are in use again.
+    let unused = crate::documents::storage::release_unused_blobs(&mut tx, used).await?;
     tx.commit().await?;
-    for sha in unused {
-        if let Err(error) = tokio::fs::remove_file(state.blobs.path_of(&sha)).await {
-            tracing::warn!(%error, %sha, "blob of a reset practice area could not be removed");
-        }
-        let _ = tokio::fs::remove_file(state.blobs.thumbnail_path(&sha)).await;
-    }
+    state.blobs.remove_files(&unused).await;
     state.wake.jobs.notify_one();
     state.wake.index.notify_one();
     Ok(area)

@@ -60,13 +60,23 @@ pub async fn reprocess_document(id: i64) -> Result<TextState, AppError> {
     )
 }
 
+/// An administrator with the municipality whose processing they drive:
+/// their own, or `None` (every real one) when responsible for all.
 #[cfg(feature = "ssr")]
-fn operator() -> Result<(crate::auth::SessionUser, crate::state::AppState), AppError> {
+fn operator() -> Result<
+    (
+        crate::auth::SessionUser,
+        crate::state::AppState,
+        Option<i64>,
+    ),
+    AppError,
+> {
     let user = crate::auth::require_user()?;
     if !crate::auth::permissions::may_see_administration(&user) {
         return Err(AppError::Forbidden);
     }
-    Ok((user, crate::state::AppState::from_context()?))
+    let scope = (!user.all_municipalities).then_some(user.municipality.id);
+    Ok((user, crate::state::AppState::from_context()?, scope))
 }
 
 /// The processing queue for the administration.
@@ -74,8 +84,8 @@ fn operator() -> Result<(crate::auth::SessionUser, crate::state::AppState), AppE
 pub async fn processing_queue() -> Result<QueueOverview, AppError> {
     crate::error::with_status(
         async {
-            let (_, state) = operator()?;
-            Ok(super::storage::overview(&state.pool, 100).await?)
+            let (_, state, scope) = operator()?;
+            Ok(super::storage::overview(&state.pool, 100, scope).await?)
         }
         .await,
     )
@@ -86,9 +96,9 @@ pub async fn processing_queue() -> Result<QueueOverview, AppError> {
 pub async fn retry_failed_jobs() -> Result<u64, AppError> {
     crate::error::with_status(
         async {
-            let (user, state) = operator()?;
+            let (user, state, scope) = operator()?;
             let now = crate::auth::session::now();
-            let count = super::storage::retry_failed(&state.pool, now).await?;
+            let count = super::storage::retry_failed(&state.pool, now, scope).await?;
             crate::audit::storage::record_alone(
                 &state.pool,
                 crate::audit::storage::NewEntry::by(
@@ -96,7 +106,7 @@ pub async fn retry_failed_jobs() -> Result<u64, AppError> {
                     "jobs_retried",
                     "jobs",
                     0,
-                    serde_json::json!({ "count": count }),
+                    serde_json::json!({ "count": count, "municipality_id": scope }),
                 ),
             )
             .await?;

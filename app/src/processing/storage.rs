@@ -10,6 +10,18 @@ macro_rules! real_job {
     };
 }
 
+/// "Job `j` is about a document of municipality `?1`", or any real one
+/// when `?1` is NULL (an administrator responsible for all).
+macro_rules! job_in_scope {
+    () => {
+        concat!(
+            real_job!(),
+            " AND (?1 IS NULL OR EXISTS (SELECT 1 FROM document_versions sv JOIN documents sd ON sd.id = sv.document_id
+                                        WHERE sv.id = j.version_id AND sd.municipality_id = ?1))"
+        )
+    };
+}
+
 use super::{QueueEntry, QueueOverview, TextState, MAX_ATTEMPTS};
 use crate::audit::storage::format_local;
 use sqlx::SqlitePool;
@@ -67,7 +79,9 @@ pub async fn claim_next(pool: &SqlitePool, now: i64) -> Result<Option<ClaimedJob
     }))
 }
 
-/// Stores the text and closes the job in one transaction.
+/// Stores the text and closes the job in one transaction. A job that is
+/// gone (its document was destroyed while the worker read the file) keeps
+/// nothing: the text must not bring back a piece of a destroyed record.
 pub async fn complete(
     pool: &SqlitePool,
     job: &ClaimedJob,
@@ -75,6 +89,21 @@ pub async fn complete(
     now: i64,
 ) -> Result<(), sqlx::Error> {
     let mut tx = crate::db::begin_write(pool).await?;
+    let closed = sqlx::query(
+        "UPDATE jobs SET status = 'done', last_error = NULL, finished_at = ?, updated_at = ? WHERE id = ?",
+    )
+    .bind(now)
+    .bind(now)
+    .bind(job.job_id)
+    .execute(&mut *tx)
+    .await?;
+    if closed.rows_affected() == 0 {
+        tracing::debug!(
+            job = job.job_id,
+            "job vanished while running; its text is dropped"
+        );
+        return Ok(());
+    }
     sqlx::query(
         "INSERT INTO version_texts (version_id, text, pages, ocr_pages, method, extracted_at)
          VALUES (?, ?, ?, ?, ?, ?)
@@ -87,14 +116,6 @@ pub async fn complete(
     .bind(found.ocr_pages)
     .bind(&found.method)
     .bind(now)
-    .execute(&mut *tx)
-    .await?;
-    sqlx::query(
-        "UPDATE jobs SET status = 'done', last_error = NULL, finished_at = ?, updated_at = ? WHERE id = ?",
-    )
-    .bind(now)
-    .bind(now)
-    .bind(job.job_id)
     .execute(&mut *tx)
     .await?;
     tx.commit().await
@@ -190,14 +211,20 @@ pub async fn reprocess_document(
     Ok(true)
 }
 
-/// Puts every job that failed for good back into the queue.
-pub async fn retry_failed(pool: &SqlitePool, now: i64) -> Result<u64, sqlx::Error> {
+/// Puts every job that failed for good back into the queue: those of
+/// `municipality_id`, or of every real municipality for `None`.
+pub async fn retry_failed(
+    pool: &SqlitePool,
+    now: i64,
+    municipality_id: Option<i64>,
+) -> Result<u64, sqlx::Error> {
     let done = sqlx::query(
         concat!(
-            "UPDATE jobs AS j SET status = 'pending', attempts = 0, run_after = 0, updated_at = ? WHERE status = 'failed' AND ",
-            real_job!()
+            "UPDATE jobs AS j SET status = 'pending', attempts = 0, run_after = 0, updated_at = ?2 WHERE status = 'failed' AND ",
+            job_in_scope!()
         ),
     )
+    .bind(municipality_id)
     .bind(now)
     .execute(pool)
     .await?;
@@ -257,13 +284,19 @@ pub async fn text_state(pool: &SqlitePool, document_id: i64) -> Result<TextState
     })
 }
 
-/// Counts and the jobs worth looking at, for the administration.
-pub async fn overview(pool: &SqlitePool, limit: i64) -> Result<QueueOverview, sqlx::Error> {
+/// Counts and the jobs worth looking at, for the administration of
+/// `municipality_id`, or of every real municipality for `None`.
+pub async fn overview(
+    pool: &SqlitePool,
+    limit: i64,
+    municipality_id: Option<i64>,
+) -> Result<QueueOverview, sqlx::Error> {
     let counts: Vec<(String, i64)> = sqlx::query_as(concat!(
         "SELECT status, COUNT(*) FROM jobs j WHERE ",
-        real_job!(),
+        job_in_scope!(),
         " GROUP BY status"
     ))
+    .bind(municipality_id)
     .fetch_all(pool)
     .await?;
     let mut result = QueueOverview::default();
@@ -280,8 +313,10 @@ pub async fn overview(pool: &SqlitePool, limit: i64) -> Result<QueueOverview, sq
         sqlx::query_as(
             "SELECT COALESCE(SUM(t.ocr_pages), 0) FROM version_texts t
              JOIN document_versions v ON v.id = t.version_id JOIN documents d ON d.id = v.document_id
-             JOIN municipalities m ON m.id = d.municipality_id WHERE m.practice_user_id IS NULL",
+             JOIN municipalities m ON m.id = d.municipality_id
+             WHERE m.practice_user_id IS NULL AND (?1 IS NULL OR d.municipality_id = ?1)",
         )
+            .bind(municipality_id)
             .fetch_one(pool)
             .await?;
     result.counts.ocr_pages = ocr_pages;
@@ -306,10 +341,11 @@ pub async fn overview(pool: &SqlitePool, limit: i64) -> Result<QueueOverview, sq
          JOIN document_versions v ON v.id = j.version_id
          JOIN documents d ON d.id = v.document_id
          JOIN municipalities m ON m.id = d.municipality_id
-         WHERE j.status != 'done' AND m.practice_user_id IS NULL
+         WHERE j.status != 'done' AND m.practice_user_id IS NULL AND (?1 IS NULL OR d.municipality_id = ?1)
          ORDER BY CASE j.status WHEN 'failed' THEN 0 WHEN 'running' THEN 1 ELSE 2 END, j.id
-         LIMIT ?",
+         LIMIT ?2",
     )
+    .bind(municipality_id)
     .bind(limit)
     .fetch_all(pool)
     .await?;
