@@ -135,6 +135,26 @@ pub async fn get_visible(
     Ok(found.map(|full| (full.row.into_summary(), full.position_id)))
 }
 
+/// The status of an Akte the municipality may see, read inside the caller's
+/// transaction: an upload checks it again right before its rows are
+/// written, since the Akte may have been closed or unshared meanwhile.
+pub async fn status_in(
+    conn: &mut sqlx::SqliteConnection,
+    id: i64,
+    municipality_id: i64,
+) -> Result<Option<AkteStatus>, sqlx::Error> {
+    let status: Option<String> = sqlx::query_scalar(concat!(
+        "SELECT a.status FROM akten a WHERE a.id = ?2 AND ",
+        visible!(1)
+    ))
+    .bind(municipality_id)
+    .bind(id)
+    .fetch_optional(&mut *conn)
+    .await?;
+    // An unknown status takes nothing: only a known open Akte does.
+    Ok(status.map(|s| AkteStatus::parse(&s).unwrap_or(AkteStatus::Closed)))
+}
+
 /// Owner, closing data and shares of a visible Akte.
 pub struct AkteRecord {
     pub municipality_id: i64,

@@ -50,6 +50,9 @@ pub struct BlobStore {
     /// database; removing unused blobs holds it exclusively, so a blob an
     /// upload just found "already stored" cannot vanish under it.
     gate: Arc<tokio::sync::RwLock<()>>,
+    /// Held while the whole store is re-hashed: one run reads every file,
+    /// a second one at the same time would only double the load.
+    verifying: Arc<tokio::sync::Mutex<()>>,
 }
 
 /// A fully written, fsynced temporary file with its hash.
@@ -97,6 +100,7 @@ impl BlobStore {
             root: root.into(),
             failpoint: Arc::default(),
             gate: Arc::default(),
+            verifying: Arc::default(),
         }
     }
 
@@ -108,6 +112,11 @@ impl BlobStore {
     /// Held while blobs are removed for good.
     pub async fn removal_guard(&self) -> tokio::sync::RwLockWriteGuard<'_, ()> {
         self.gate.write().await
+    }
+
+    /// Claims the one verification run; `None` while another one runs.
+    pub fn try_start_verification(&self) -> Option<tokio::sync::OwnedMutexGuard<()>> {
+        self.verifying.clone().try_lock_owned().ok()
     }
 
     /// Crash tests only: stop after `step` from now on.
@@ -144,11 +153,7 @@ impl BlobStore {
         tokio::fs::create_dir_all(&dir).await?;
         let name = format!("{:032x}.part", rand::random::<u128>());
         let temp_path = dir.join(name);
-        let file = tokio::fs::OpenOptions::new()
-            .write(true)
-            .create_new(true)
-            .open(&temp_path)
-            .await?;
+        let file = new_private_file(&temp_path).await?;
         Ok(BlobWriter {
             file: BufWriter::with_capacity(WRITE_BUFFER, file),
             temp_path,
@@ -199,6 +204,13 @@ impl BlobStore {
     /// Caches a preview picture; written aside and renamed, so a reader
     /// never sees half a file.
     pub async fn store_thumbnail(&self, sha256: &str, bytes: &[u8]) -> std::io::Result<()> {
+        // Shared with uploads: a blob destroyed while its preview was being
+        // rendered is gone by now or stays until the preview is written
+        // (and then removed with it); no preview outlives its file.
+        let _shared = self.gate.read().await;
+        if !tokio::fs::try_exists(self.path_of(sha256)).await? {
+            return Ok(());
+        }
         let target = self.thumbnail_path(sha256);
         if let Some(dir) = target.parent() {
             tokio::fs::create_dir_all(dir).await?;
@@ -207,8 +219,27 @@ impl BlobStore {
             .temp_dir()
             .join(format!("{:032x}.thumb", rand::random::<u128>()));
         tokio::fs::create_dir_all(self.temp_dir()).await?;
-        tokio::fs::write(&temp, bytes).await?;
+        let mut file = new_private_file(&temp).await?;
+        file.write_all(bytes).await?;
+        // tokio finishes writes in the background; wait before renaming.
+        file.flush().await?;
         tokio::fs::rename(&temp, &target).await
+    }
+
+    /// Removes the files (and cached previews) of blobs whose rows were
+    /// just deleted; called after the commit, under [`Self::removal_guard`].
+    /// A file that cannot be removed is only logged: its row is gone, so
+    /// the next start-up removes it as an orphan.
+    pub async fn remove_files(&self, hashes: &[String]) {
+        for sha in hashes {
+            match tokio::fs::remove_file(self.path_of(sha)).await {
+                Ok(()) => {}
+                Err(error) if error.kind() == std::io::ErrorKind::NotFound => {}
+                Err(error) => tracing::warn!(%error, %sha, "an unused blob could not be removed"),
+            }
+            // Previews exist only for images; a missing one is normal.
+            let _ = tokio::fs::remove_file(self.thumbnail_path(sha)).await;
+        }
     }
 
     /// Opens a stored blob for reading.
@@ -320,12 +351,24 @@ impl BlobStore {
             ..VerifyReport::default()
         };
         for sha in &hashes {
-            if let Some(problem) = self.check(sha).await? {
-                report.problems.push(problem);
+            match self.check(sha).await? {
+                // Destroyed (trash emptied, practice reset) since the list
+                // was read: not a loss.
+                Some(BlobProblem::Missing { .. }) if !still_known(pool, sha).await? => {}
+                Some(problem) => report.problems.push(problem),
+                None => {}
             }
         }
         Ok(report)
     }
+}
+
+async fn still_known(pool: &SqlitePool, sha256: &str) -> Result<bool, BlobError> {
+    sqlx::query_scalar("SELECT EXISTS (SELECT 1 FROM blobs WHERE sha256 = ?)")
+        .bind(sha256)
+        .fetch_one(pool)
+        .await
+        .map_err(|error| BlobError::Io(std::io::Error::other(error)))
 }
 
 impl BlobProblem {
@@ -405,6 +448,16 @@ impl Drop for BlobWriter {
             let _ = std::fs::remove_file(&self.temp_path);
         }
     }
+}
+
+/// A new file only the service account can read (0600 whatever the umask):
+/// document content is personal data. Renaming keeps the mode.
+async fn new_private_file(path: &Path) -> std::io::Result<tokio::fs::File> {
+    let mut options = tokio::fs::OpenOptions::new();
+    options.write(true).create_new(true);
+    #[cfg(unix)]
+    options.mode(0o600);
+    options.open(path).await
 }
 
 async fn sync_dir(dir: &Path) -> std::io::Result<()> {

@@ -8,6 +8,9 @@
 use super::filetype::FileKind;
 use std::io::Cursor;
 use std::path::Path;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::Arc;
+use std::time::Duration;
 
 /// The longest edge of a preview.
 pub const EDGE: u32 = 480;
@@ -19,6 +22,55 @@ pub const MAX_PIXELS: u64 = 50_000_000;
 /// Memory the decoder may use, beyond the pixels themselves.
 const MAX_ALLOC: u64 = 512 * 1024 * 1024;
 
+/// Previews rendered at the same time, server-wide. Decoding a large
+/// picture takes up to [`MAX_ALLOC`] plus its pixels; twenty requested at
+/// once must not take gigabytes.
+pub const RENDERINGS: usize = 2;
+
+/// How long a request waits for a rendering slot before it is answered
+/// "busy" (503 with `Retry-After`).
+pub const WAIT: Duration = Duration::from_secs(10);
+
+/// The rendering slots: shared by all clones (it lives in the app state).
+#[derive(Clone, Debug)]
+pub struct PreviewSlots {
+    permits: Arc<tokio::sync::Semaphore>,
+    wait_ms: Arc<AtomicU64>,
+}
+
+impl Default for PreviewSlots {
+    fn default() -> Self {
+        PreviewSlots {
+            permits: Arc::new(tokio::sync::Semaphore::new(RENDERINGS)),
+            wait_ms: Arc::new(AtomicU64::new(
+                u64::try_from(WAIT.as_millis()).unwrap_or(u64::MAX),
+            )),
+        }
+    }
+}
+
+impl PreviewSlots {
+    /// A rendering slot, or None when none came free within the wait.
+    pub async fn acquire(&self) -> Option<tokio::sync::OwnedSemaphorePermit> {
+        let wait = Duration::from_millis(self.wait_ms.load(Ordering::Relaxed));
+        tokio::time::timeout(wait, self.permits.clone().acquire_owned())
+            .await
+            .ok()
+            .and_then(Result::ok)
+    }
+
+    /// Tests only: a shorter (or longer) wait for a slot.
+    pub fn set_wait(&self, wait: Duration) {
+        self.wait_ms.store(
+            u64::try_from(wait.as_millis()).unwrap_or(u64::MAX),
+            Ordering::Relaxed,
+        );
+    }
+}
+
+/// The German answer when every slot stayed busy.
+pub const BUSY: &str = "Die Vorschau kann gerade nicht erstellt werden, weil viele Vorschaubilder zugleich angefragt werden. Bitte laden Sie die Seite in einigen Sekunden neu.";
+
 #[derive(Debug, thiserror::Error)]
 pub enum ThumbnailError {
     #[error("Für dieses Bild gibt es keine Vorschau: Mit {0} Megapixeln ist es zu groß. Laden Sie es herunter, um es anzusehen.")]
@@ -27,6 +79,50 @@ pub enum ThumbnailError {
     NotAnImage,
     #[error("Das Bild lässt sich nicht lesen; die Datei ist vermutlich beschädigt. Laden Sie es herunter, um es zu prüfen.")]
     Unreadable(String),
+}
+
+impl ThumbnailError {
+    /// Whether the same file will always fail the same way, so the failure
+    /// can be remembered (the file is content-addressed, it never changes).
+    pub fn is_permanent(&self) -> bool {
+        matches!(
+            self,
+            ThumbnailError::TooLarge(_) | ThumbnailError::Unreadable(_)
+        )
+    }
+}
+
+/// Where a failed preview is remembered: beside the cached preview, in the
+/// previews directory (which start-up recovery does not treat as blobs).
+pub fn failure_marker(thumbnail_path: &Path) -> std::path::PathBuf {
+    thumbnail_path.with_extension("fehler")
+}
+
+/// The German message of a remembered failure, if there is one.
+pub async fn remembered_failure(thumbnail_path: &Path) -> Option<String> {
+    tokio::fs::read_to_string(failure_marker(thumbnail_path))
+        .await
+        .ok()
+        .filter(|message| !message.is_empty())
+}
+
+/// Remembers a failure that will recur, so the picture is not decoded
+/// again on every request. Written aside and renamed: a reader sees the
+/// whole message or none.
+pub async fn remember_failure(
+    thumbnail_path: &Path,
+    error: &ThumbnailError,
+) -> std::io::Result<()> {
+    if !error.is_permanent() {
+        return Ok(());
+    }
+    let marker = failure_marker(thumbnail_path);
+    if let Some(dir) = marker.parent() {
+        tokio::fs::create_dir_all(dir).await?;
+    }
+    let temp = marker.with_extension(format!("fehler.{:016x}", rand::random::<u64>()));
+    tokio::fs::write(&temp, error.to_string()).await?;
+    tokio::fs::rename(&temp, &marker).await
 }
 
 fn format_of(kind: FileKind) -> Option<image::ImageFormat> {

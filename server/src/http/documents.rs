@@ -145,6 +145,15 @@ pub async fn upload(
             (StatusCode::CREATED, Json(answer)).into_response()
         }
         Err(StoreError::Gone) => not_found("Das Dokument"),
+        // The file already sits at its content address without a row; the
+        // orphan sweep at the next start removes it (it may also belong to
+        // another document, so it is not deleted here).
+        Err(StoreError::AkteClosed) => akte_closed(),
+        Err(StoreError::AkteUnavailable) => refuse(
+            StatusCode::CONFLICT,
+            "akte_unavailable",
+            "Die Akte ist für Ihre Gemeinde nicht mehr zugänglich; die Freigabe wurde während des Hochladens aufgehoben. Die Datei wurde nicht gespeichert.",
+        ),
         Err(StoreError::Duplicate(existing_id, title)) => duplicate(&name, existing_id, &title),
         Err(StoreError::Blob(BlobError::Injected(step))) => {
             tracing::warn!(?step, "upload stopped by an injected failure");
@@ -155,6 +164,14 @@ pub async fn upload(
             internal()
         }
     }
+}
+
+fn akte_closed() -> Response {
+    refuse(
+        StatusCode::CONFLICT,
+        "akte_closed",
+        "Die Akte ist geschlossen (zdA). In geschlossene Akten kann nichts mehr abgelegt werden; die Datei wurde nicht gespeichert.",
+    )
 }
 
 /// Where the upload goes.
@@ -183,11 +200,7 @@ async fn check_target(
                 Ok(Some((akte, _))) if akte.status == app::akten::AkteStatus::Open => {
                     Ok(Target::Akte(akte_id))
                 }
-                Ok(Some(_)) => Err(refuse(
-                    StatusCode::CONFLICT,
-                    "akte_closed",
-                    "Die Akte ist geschlossen (zdA). In geschlossene Akten kann nichts mehr abgelegt werden.",
-                )),
+                Ok(Some(_)) => Err(akte_closed()),
                 Ok(None) => Err(not_found("Die Akte")),
                 Err(error) => {
                     tracing::error!(%error, "akte lookup failed");
@@ -335,6 +348,10 @@ enum StoreError {
     Database(#[from] sqlx::Error),
     #[error("document vanished")]
     Gone,
+    #[error("the Akte was closed during the upload")]
+    AkteClosed,
+    #[error("the Akte is no longer visible to the uploader")]
+    AkteUnavailable,
 }
 
 async fn store(
@@ -359,6 +376,17 @@ async fn store(
     let mut tx = app::db::begin_write(&state.pool).await?;
     let answer = match target {
         Target::Inbox | Target::Akte(_) => {
+            // Checked before the upload; checked again here, inside the
+            // write transaction, since the Akte may have been closed or
+            // unshared while the file was arriving. Nothing is written then.
+            if let Target::Akte(akte_id) = target {
+                match app::akten::storage::status_in(&mut tx, akte_id, user.municipality.id).await?
+                {
+                    Some(app::akten::AkteStatus::Open) => {}
+                    Some(_) => return Err(StoreError::AkteClosed),
+                    None => return Err(StoreError::AkteUnavailable),
+                }
+            }
             if let Some((existing_id, title)) =
                 docs::find_duplicate(&mut *tx, user.municipality.id, &sha256).await?
             {
@@ -553,39 +581,10 @@ pub async fn thumbnail(
     let cached = state.blobs.thumbnail_path(&file.sha256);
     let bytes = match tokio::fs::read(&cached).await {
         Ok(bytes) => bytes,
-        Err(_) => {
-            let source = state.blobs.path_of(&file.sha256);
-            let made = tokio::task::spawn_blocking(move || {
-                app::documents::thumbnail::render(
-                    &source,
-                    kind,
-                    app::documents::thumbnail::MAX_PIXELS,
-                )
-            })
-            .await;
-            match made {
-                Ok(Ok(bytes)) => {
-                    if let Err(error) = state.blobs.store_thumbnail(&file.sha256, &bytes).await {
-                        tracing::warn!(%error, "preview could not be cached");
-                    }
-                    bytes
-                }
-                Ok(Err(error)) => {
-                    if let ThumbnailError::Unreadable(detail) = &error {
-                        tracing::warn!(%detail, document_id, "preview failed");
-                    }
-                    return refuse(
-                        StatusCode::UNPROCESSABLE_ENTITY,
-                        "no_thumbnail",
-                        error.to_string(),
-                    );
-                }
-                Err(error) => {
-                    tracing::error!(%error, "preview task failed");
-                    return internal();
-                }
-            }
-        }
+        Err(_) => match render_preview(&state, &file.sha256, kind, &cached).await {
+            Ok(bytes) => bytes,
+            Err(response) => return *response,
+        },
     };
     if let Err(error) = docs::record_access(
         &state.pool,
@@ -613,6 +612,68 @@ pub async fn thumbnail(
         bytes,
     )
         .into_response()
+}
+
+/// Renders (and caches) the preview of one blob, within a bounded number
+/// of renderings at a time; a failure that will recur is remembered and
+/// answered from then on without decoding again.
+async fn render_preview(
+    state: &AppState,
+    sha256: &str,
+    kind: FileKind,
+    cached: &std::path::Path,
+) -> Result<Vec<u8>, Box<Response>> {
+    use app::documents::thumbnail;
+    let no_preview = |message: String| {
+        Box::new(refuse(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "no_thumbnail",
+            message,
+        ))
+    };
+    if let Some(message) = thumbnail::remembered_failure(cached).await {
+        return Err(no_preview(message));
+    }
+    let Some(_slot) = state.previews.acquire().await else {
+        let mut busy = refuse(StatusCode::SERVICE_UNAVAILABLE, "busy", thumbnail::BUSY);
+        busy.headers_mut()
+            .insert(header::RETRY_AFTER, HeaderValue::from_static("5"));
+        return Err(Box::new(busy));
+    };
+    // Another request may have finished the same picture while this one
+    // waited for its slot.
+    if let Ok(bytes) = tokio::fs::read(cached).await {
+        return Ok(bytes);
+    }
+    if let Some(message) = thumbnail::remembered_failure(cached).await {
+        return Err(no_preview(message));
+    }
+    let source = state.blobs.path_of(sha256);
+    let made = tokio::task::spawn_blocking(move || {
+        thumbnail::render(&source, kind, thumbnail::MAX_PIXELS)
+    })
+    .await;
+    match made {
+        Ok(Ok(bytes)) => {
+            if let Err(error) = state.blobs.store_thumbnail(sha256, &bytes).await {
+                tracing::warn!(%error, "preview could not be cached");
+            }
+            Ok(bytes)
+        }
+        Ok(Err(error)) => {
+            if let ThumbnailError::Unreadable(detail) = &error {
+                tracing::warn!(%detail, sha = %sha256, "preview failed");
+            }
+            if let Err(io) = thumbnail::remember_failure(cached, &error).await {
+                tracing::warn!(error = %io, "preview failure could not be remembered");
+            }
+            Err(no_preview(error.to_string()))
+        }
+        Err(error) => {
+            tracing::error!(%error, "preview task failed");
+            Err(Box::new(internal()))
+        }
+    }
 }
 
 const DOWNLOAD_CHUNK: usize = 64 * 1024;
