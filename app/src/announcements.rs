@@ -69,7 +69,7 @@ impl Targeting {
 
 /// The project team writes, schedules and evaluates announcements.
 pub fn may_publish(user: &SessionUser) -> bool {
-    crate::auth::permissions::acting_role(user) == Role::Projektteam
+    crate::auth::permissions::is_project_team(user)
 }
 
 /// Where an announcement stands in time.

@@ -105,8 +105,23 @@ impl SessionUser {
 
 /// The signed-in user of the current request, or [`crate::error::AppError::NotLoggedIn`].
 /// The session layer in the server puts the user into the request extensions.
+/// A session that still has to replace its one-time password gets
+/// [`crate::error::AppError::PasswordChangeRequired`]: it may do nothing
+/// but change it (the server's session layer refuses the same for HTTP;
+/// this covers server functions run while a page renders).
 #[cfg(feature = "ssr")]
 pub fn require_user() -> Result<SessionUser, crate::error::AppError> {
+    let user = require_user_allowing_password_change()?;
+    if user.must_change_password {
+        return Err(crate::error::AppError::PasswordChangeRequired);
+    }
+    Ok(user)
+}
+
+/// Like [`require_user`], but lets a session with a one-time password
+/// through: only for changing the password and for knowing who is signed in.
+#[cfg(feature = "ssr")]
+pub fn require_user_allowing_password_change() -> Result<SessionUser, crate::error::AppError> {
     current_user().ok_or(crate::error::AppError::NotLoggedIn)
 }
 

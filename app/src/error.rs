@@ -18,6 +18,9 @@ pub enum AppError {
     NotLoggedIn,
     #[error("Dafür fehlt Ihnen die Berechtigung.")]
     Forbidden,
+    /// A session with a one-time password may only change it or sign out.
+    #[error("Bitte ändern Sie zuerst Ihr Einmal-Passwort unter „Passwort ändern“.")]
+    PasswordChangeRequired,
     #[error("{0} wurde nicht gefunden.")]
     NotFound(String),
     /// Input that failed validation; the text says what to correct.
@@ -51,6 +54,7 @@ impl From<AppError> for WireError {
         let (code, detail) = match error {
             AppError::NotLoggedIn => ("not_logged_in", None),
             AppError::Forbidden => ("forbidden", None),
+            AppError::PasswordChangeRequired => ("password_change_required", None),
             AppError::NotFound(what) => ("not_found", Some(what)),
             AppError::Invalid(text) => ("invalid", Some(text)),
             AppError::Conflict(text) => ("conflict", Some(text)),
@@ -72,6 +76,7 @@ impl From<WireError> for AppError {
         match wire.code.as_str() {
             "not_logged_in" => AppError::NotLoggedIn,
             "forbidden" => AppError::Forbidden,
+            "password_change_required" => AppError::PasswordChangeRequired,
             "not_found" => AppError::NotFound(detail),
             "invalid" => AppError::Invalid(detail),
             "conflict" => AppError::Conflict(detail),
@@ -87,7 +92,7 @@ impl AppError {
     pub fn status_code(&self) -> u16 {
         match self {
             AppError::NotLoggedIn => 401,
-            AppError::Forbidden => 403,
+            AppError::Forbidden | AppError::PasswordChangeRequired => 403,
             AppError::NotFound(_) => 404,
             AppError::Invalid(_) => 422,
             AppError::Conflict(_) => 409,
@@ -164,6 +169,7 @@ mod tests {
     fn wire_form_has_code_and_german_message_and_round_trips() {
         for error in [
             AppError::Forbidden,
+            AppError::PasswordChangeRequired,
             AppError::NotFound("Die Akte".into()),
             AppError::invalid("Bitte einen Namen angeben."),
             AppError::Internal,

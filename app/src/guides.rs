@@ -9,7 +9,7 @@ pub mod server_fns;
 #[cfg(feature = "ssr")]
 pub mod storage;
 
-use crate::auth::{Role, SessionUser};
+use crate::auth::SessionUser;
 use crate::error::AppError;
 use serde::{Deserialize, Serialize};
 
@@ -64,7 +64,7 @@ pub fn screen_label(key: &str) -> Option<&'static str> {
 
 /// The project team keeps the library.
 pub fn may_edit(user: &SessionUser) -> bool {
-    crate::auth::permissions::acting_role(user) == Role::Projektteam
+    crate::auth::permissions::is_project_team(user)
 }
 
 /// What the metadata form sends.

@@ -8,13 +8,13 @@ pub mod server_fns;
 #[cfg(feature = "ssr")]
 pub mod storage;
 
-use crate::auth::{Role, SessionUser};
+use crate::auth::SessionUser;
 use crate::error::AppError;
 use serde::{Deserialize, Serialize};
 
 /// The project team answers questions and keeps the FAQ.
 pub fn may_answer(user: &SessionUser) -> bool {
-    crate::auth::permissions::acting_role(user) == Role::Projektteam
+    crate::auth::permissions::is_project_team(user)
 }
 
 /// May `user` see the thread of a question asked by `asker_id`?
@@ -172,6 +172,7 @@ pub fn validate_faq(question: &str, answer: &str) -> Result<(String, String), Ap
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::auth::Role;
     use crate::municipalities::Municipality;
 
     fn user(id: i64, role: Role) -> SessionUser {

@@ -35,8 +35,10 @@ pub enum Scope {
 }
 
 pub fn scope_of(user: &SessionUser) -> Option<Scope> {
+    if crate::auth::permissions::is_project_team(user) {
+        return Some(Scope::All);
+    }
     match crate::auth::permissions::acting_role(user) {
-        Role::Projektteam => Some(Scope::All),
         Role::Administration if user.all_municipalities => Some(Scope::All),
         Role::Administration => Some(Scope::Own(user.municipality.id)),
         _ => None,

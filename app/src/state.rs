@@ -17,6 +17,11 @@ pub struct AppState {
     pub search: crate::search::index::SearchIndex,
     /// Nudges for the background workers, so new work starts at once.
     pub wake: Wakeups,
+    /// Slots for argon2 hashing (login, password changes, administration);
+    /// see `crate::auth::password::run_bounded`.
+    pub hashing: Arc<tokio::sync::Semaphore>,
+    /// Slots for rendering image previews (bounded memory under load).
+    pub previews: crate::documents::thumbnail::PreviewSlots,
 }
 
 /// Background workers poll on their own; these wake them early.
@@ -36,6 +41,8 @@ pub struct Settings {
     /// Cookies get `Secure` (and the `__Host-` prefix) when served over TLS.
     pub secure_cookies: bool,
     pub max_upload_bytes: u64,
+    /// Key and file of the audit log's checkpoints (kept outside the database).
+    pub audit_anchor: crate::audit::anchor::AuditAnchor,
 }
 
 impl AppState {

@@ -728,7 +728,7 @@ pub struct RecordOverview {
 
 /// The project team writes tours and sees everybody's record.
 pub fn may_edit_tours(user: &crate::auth::SessionUser) -> bool {
-    crate::auth::permissions::acting_role(user) == Role::Projektteam
+    crate::auth::permissions::is_project_team(user)
 }
 
 /// The editor's choices, from the registry.

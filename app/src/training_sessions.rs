@@ -425,7 +425,7 @@ pub fn targets(
 /// The project team schedules sessions, sees every session and its
 /// participants, and marks attendance.
 pub fn may_manage(user: &crate::auth::SessionUser) -> bool {
-    crate::auth::permissions::acting_role(user) == Role::Projektteam
+    crate::auth::permissions::is_project_team(user)
 }
 
 /// Where a new registration goes.

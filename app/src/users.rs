@@ -36,6 +36,11 @@ pub struct AdminOverview {
     /// Municipalities this admin may assign accounts to.
     pub municipalities: Vec<Municipality>,
     pub can_grant_all_municipalities: bool,
+    /// Only all-municipality admins may make someone project team.
+    pub can_grant_project_team: bool,
+    /// Accounts listed for information that this admin may not change
+    /// (wider rights than their own).
+    pub read_only: Vec<i64>,
     pub own_user_id: i64,
 }
 

@@ -21,6 +21,11 @@ pub enum StartupError {
         path: String,
         source: std::io::Error,
     },
+    #[error("Protokollschlüssel {path} kann nicht gelesen oder angelegt werden: {source}")]
+    AuditKey {
+        path: String,
+        source: std::io::Error,
+    },
     #[error(transparent)]
     Database(#[from] app::db::DbError),
     #[error("Erstbefüllung (Administratorkonto, Aktenplan): {0}")]
@@ -37,11 +42,73 @@ pub enum StartupError {
     },
 }
 
+/// Creates a storage directory readable by the service account only (0700;
+/// documents and personal data must not be readable by other local users).
+/// An existing directory we own loses its permissions for "others"; group
+/// bits are left alone, a backup group may rely on them.
 fn create_dir(path: &Path) -> Result<(), StartupError> {
-    std::fs::create_dir_all(path).map_err(|source| StartupError::Directory {
+    let err = |source| StartupError::Directory {
         path: path.display().to_string(),
         source,
-    })
+    };
+    let mut builder = std::fs::DirBuilder::new();
+    builder.recursive(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::DirBuilderExt;
+        builder.mode(0o700);
+    }
+    builder.create(path).map_err(err)?;
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::{MetadataExt, PermissionsExt};
+        let metadata = std::fs::metadata(path).map_err(err)?;
+        let mode = metadata.permissions().mode();
+        // SAFETY: geteuid has no preconditions and cannot fail.
+        let ours = metadata.uid() == unsafe { libc::geteuid() };
+        if ours && mode & 0o007 != 0 {
+            std::fs::set_permissions(path, std::fs::Permissions::from_mode(mode & !0o007))
+                .map_err(err)?;
+            tracing::warn!(
+                path = %path.display(),
+                "directory was accessible to all local users; access for others removed"
+            );
+        }
+    }
+    Ok(())
+}
+
+/// Files the process creates from here on are private (0600, directories
+/// 0700) unless created with an explicit mode: covers what libraries
+/// create on their own (SQLite's -wal/-shm, the search index, temporary
+/// files). Called first thing by the `aktenwerk` binary; the storage code
+/// also sets modes explicitly, so tests and other embedders are covered
+/// without a process-wide setting.
+#[cfg(unix)]
+pub fn restrict_umask() {
+    // SAFETY: umask only replaces the process's file mode mask.
+    unsafe {
+        libc::umask(0o077);
+    }
+}
+
+/// The key and file that anchor the audit chain outside the database: the
+/// configured key, or one generated on first start next to the session
+/// secret (which protects against database-only tampering; keep key or
+/// checkpoints on another volume against someone with the whole disk).
+pub fn audit_anchor(config: &Config) -> Result<app::audit::anchor::AuditAnchor, StartupError> {
+    use app::audit::anchor::{load_or_create_key, AuditAnchor, AuditKey};
+    let key = match &config.audit_key {
+        Some(key) => AuditKey::new(key.as_bytes().to_vec()),
+        None => {
+            let path = config.data_dir.join("audit-key");
+            load_or_create_key(&path).map_err(|source| StartupError::AuditKey {
+                path: path.display().to_string(),
+                source,
+            })?
+        }
+    };
+    Ok(AuditAnchor::new(key, &config.audit_checkpoints))
 }
 
 /// The configured secret, or one generated on first start and kept (owner
@@ -97,8 +164,23 @@ pub async fn prepare(config: &Config) -> Result<AppState, StartupError> {
         throttle: ThrottlePolicy::default(),
         secure_cookies: config.secure_cookies(),
         max_upload_bytes: config.max_upload_bytes,
+        audit_anchor: audit_anchor(config)?,
     };
 
+    if !config.demo {
+        // Demo credentials are published: they must not outlive demo mode.
+        // Runs before the first-admin check, so a fresh administrator with
+        // a one-time password replaces a retired demo admin.
+        let retired = bootstrap::retire_demo_accounts(&pool)
+            .await
+            .map_err(StartupError::Bootstrap)?;
+        if !retired.is_empty() {
+            tracing::warn!(
+                accounts = ?retired,
+                "demo mode is off: demo accounts deactivated and signed out"
+            );
+        }
+    }
     let given = config
         .admin_password
         .as_deref()
@@ -114,16 +196,15 @@ pub async fn prepare(config: &Config) -> Result<AppState, StartupError> {
                 "first administrator created with the configured password"
             );
         }
-        FirstAdmin::CreatedWithGeneratedPassword(password) => {
+        FirstAdmin::CreatedWithGeneratedPassword { username, password } => {
             // Shown exactly once, on the console of the person installing.
             eprintln!(
                 "\n==============================================================\n\
                  Aktenwerk: erstes Administratorkonto angelegt\n  \
-                 Benutzername: {}\n  Einmal-Passwort: {password}\n\
+                 Benutzername: {username}\n  Einmal-Passwort: {password}\n\
                  Bitte notieren; es wird nicht erneut angezeigt und muss bei der\n\
                  ersten Anmeldung geändert werden.\n\
-                 ==============================================================\n",
-                bootstrap::FIRST_ADMIN
+                 ==============================================================\n"
             );
         }
     }
@@ -169,6 +250,8 @@ pub async fn prepare(config: &Config) -> Result<AppState, StartupError> {
         blobs,
         search,
         wake: app::state::Wakeups::default(),
+        hashing: app::auth::password::hashing_gate(),
+        previews: app::documents::thumbnail::PreviewSlots::default(),
     })
 }
 

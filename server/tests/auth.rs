@@ -350,3 +350,331 @@ async fn configured_admin_password_works_and_forced_change_redirects() {
         .await
         .is_some());
 }
+
+/// A form post to `/anmelden` as if from `address` (the client-address
+/// layer reads the connection's address).
+fn login_request(username: &str, password: &str, address: [u8; 4]) -> Request<Body> {
+    let mut request = Request::post("/anmelden")
+        .header(header::HOST, "aktenwerk.test")
+        .header(header::ORIGIN, common::ORIGIN)
+        .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+        .body(Body::from(format!(
+            "benutzername={username}&passwort={password}"
+        )))
+        .expect("request");
+    request
+        .extensions_mut()
+        .insert(axum::extract::ConnectInfo(std::net::SocketAddr::from((
+            address, 40000,
+        ))));
+    request
+}
+
+async fn wrong_password_failures(app: &TestApp) -> i64 {
+    app.count(
+        "SELECT COUNT(*) FROM audit_log WHERE action = 'login_failed'
+         AND json_extract(details, '$.reason') = 'wrong_password'",
+    )
+    .await
+}
+
+#[tokio::test]
+async fn a_burst_of_parallel_guesses_reaches_the_password_check_at_most_five_times() {
+    let app = TestApp::demo().await;
+    let attacker = [198, 51, 100, 7];
+    let mut burst = tokio::task::JoinSet::new();
+    for i in 0..20 {
+        let router = app.router.clone();
+        let request = login_request("admin.erb", &format!("falsch-{i}"), attacker);
+        burst.spawn(async move {
+            use tower::ServiceExt;
+            router.oneshot(request).await.expect("infallible").status()
+        });
+    }
+    let mut answered = 0;
+    while let Some(status) = burst.join_next().await {
+        assert_eq!(status.expect("task"), StatusCode::SEE_OTHER);
+        answered += 1;
+    }
+    assert_eq!(answered, 20);
+    let checked = wrong_password_failures(&app).await;
+    assert!(
+        (1..=5).contains(&checked),
+        "{checked} guesses reached the password check"
+    );
+
+    // Carrying on only makes the delay grow (a few more tries, so a slow
+    // test machine cannot outlast the first short delays) …
+    for i in 0..3 {
+        app.send(login_request("admin.erb", &format!("weiter-{i}"), attacker))
+            .await;
+    }
+    // … and the attacker's address waits, even with the right password …
+    let reply = app
+        .send(login_request("admin.erb", DEMO_PASSWORD, attacker))
+        .await;
+    assert!(
+        reply.location().starts_with("/anmelden?fehler=gesperrt"),
+        "{}",
+        reply.location()
+    );
+    // … but the account's owner at another address is not locked out.
+    let reply = app
+        .send(login_request("admin.erb", DEMO_PASSWORD, [203, 0, 113, 9]))
+        .await;
+    assert!(
+        reply.headers.get(header::SET_COOKIE).is_some(),
+        "{}",
+        reply.location()
+    );
+    assert_eq!(reply.location(), "/");
+}
+
+#[tokio::test]
+async fn one_address_spraying_many_accounts_is_slowed_down_too() {
+    let app = TestApp::demo().await;
+    let sprayer = [198, 51, 100, 8];
+    let mut throttled = false;
+    // Fewer than five per account, but many accounts from one address.
+    'spray: for round in 0..4 {
+        for n in 0..20 {
+            let reply = app
+                .send(login_request(
+                    &format!("gibt.es.nicht.{n}"),
+                    &format!("x{round}"),
+                    sprayer,
+                ))
+                .await;
+            if reply.location().starts_with("/anmelden?fehler=gesperrt") {
+                throttled = true;
+                break 'spray;
+            }
+        }
+    }
+    assert!(throttled, "the per-address budget never ran out");
+    assert!(app.login("admin.erb", DEMO_PASSWORD).await.is_some());
+}
+
+#[tokio::test]
+async fn changing_the_password_is_throttled_like_the_login() {
+    let app = TestApp::demo().await;
+    let cookie = app.login_demo("sachbearbeitung.erb").await;
+    for _ in 0..5 {
+        let reply = app
+            .call(
+                &cookie,
+                "change_password",
+                "current=geraten-123&new_password=Neues-Passwort-2026&repeat=Neues-Passwort-2026",
+            )
+            .await;
+        assert_eq!(
+            reply.status,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "{}",
+            reply.body
+        );
+    }
+    let reply = app
+        .call(
+            &cookie,
+            "change_password",
+            &format!("current={DEMO_PASSWORD}&new_password=Neues-Passwort-2026&repeat=Neues-Passwort-2026"),
+        )
+        .await;
+    assert_eq!(
+        reply.status,
+        StatusCode::TOO_MANY_REQUESTS,
+        "{}",
+        reply.body
+    );
+    assert!(reply.body.contains("Minute"), "{}", reply.body);
+    // Nothing changed; the login is counted apart and still works.
+    assert!(app
+        .login("sachbearbeitung.erb", DEMO_PASSWORD)
+        .await
+        .is_some());
+}
+
+#[tokio::test]
+async fn a_one_time_password_session_may_only_change_the_password() {
+    let app = TestApp::demo().await;
+    let central = app.login_demo("admin.mic").await;
+    let target = app.user_id("admin.erb").await;
+    let reply = app
+        .call(&central, "reset_password", &format!("id={target}"))
+        .await;
+    assert_eq!(reply.status, StatusCode::OK, "{}", reply.body);
+    let otp = reply.json()["password"]
+        .as_str()
+        .expect("password")
+        .to_string();
+    let cookie = app.login("admin.erb", &otp).await.expect("login");
+
+    let refused = |reply: &common::Reply, what: &str| {
+        assert_eq!(
+            reply.status,
+            StatusCode::FORBIDDEN,
+            "{what}: {}",
+            reply.body
+        );
+        assert_eq!(reply.json()["code"], "password_change_required", "{what}");
+        assert!(
+            reply.json()["message"]
+                .as_str()
+                .is_some_and(|m| m.contains("Einmal-Passwort")),
+            "{what}: {}",
+            reply.body
+        );
+    };
+    for (function, form) in [
+        ("list_users", ""),
+        ("load_inbox", ""),
+        ("comms_status", ""),
+        (
+            "reset_password",
+            format!("id={}", app.user_id("sachbearbeitung.erb").await).as_str(),
+        ),
+    ] {
+        refused(&app.call(&cookie, function, form).await, function);
+    }
+    refused(
+        &app.upload(&cookie, "brief.txt", "", b"Hallo").await,
+        "upload",
+    );
+    refused(
+        &app.get("/export/aktenplan.csv", Some(&cookie)).await,
+        "aktenplan.csv",
+    );
+    refused(
+        &app.get("/einfuehrung/zahlen.csv", Some(&cookie)).await,
+        "zahlen.csv",
+    );
+    assert_eq!(
+        app.count("SELECT COUNT(*) FROM users WHERE must_change_password = 1")
+            .await,
+        1,
+        "the refused reset did nothing"
+    );
+
+    // Pages lead to the password page, which renders without error boxes.
+    assert_eq!(
+        app.get("/", Some(&cookie)).await.location(),
+        "/konto/passwort"
+    );
+    let page = app.get("/konto/passwort", Some(&cookie)).await;
+    assert_eq!(page.status, StatusCode::OK, "{}", page.body);
+    assert!(page.body.contains("Passwort ändern"));
+    assert!(!page.body.contains("notice error"), "{}", page.body);
+    assert!(!page.body.contains("Berechtigung"));
+    let who = app.call(&cookie, "current_user", "").await;
+    assert_eq!(who.status, StatusCode::OK);
+    assert_eq!(who.json()["username"], "admin.erb");
+
+    let reply = app
+        .call(
+            &cookie,
+            "change_password",
+            &format!(
+                "current={otp}&new_password=Eigenes-Passwort-2026&repeat=Eigenes-Passwort-2026"
+            ),
+        )
+        .await;
+    assert_eq!(reply.status, StatusCode::OK, "{}", reply.body);
+    // Now everything works again, in the same session.
+    assert_eq!(
+        app.call(&cookie, "list_users", "").await.status,
+        StatusCode::OK
+    );
+    assert_eq!(
+        app.get("/export/aktenplan.csv", Some(&cookie)).await.status,
+        StatusCode::OK
+    );
+    assert_eq!(
+        app.get("/einfuehrung/zahlen.csv", Some(&cookie))
+            .await
+            .status,
+        StatusCode::OK
+    );
+    assert_eq!(app.get("/", Some(&cookie)).await.status, StatusCode::OK);
+}
+
+#[tokio::test]
+async fn demo_credentials_do_not_outlive_demo_mode() {
+    let app = TestApp::demo().await;
+    let demo_session = app.login_demo("sachbearbeitung.erb").await;
+    assert!(app.login("admin", DEMO_PASSWORD).await.is_some());
+    let real_admin = app.login_demo("admin.mic").await;
+    let reply = app
+        .call(
+            &real_admin,
+            "create_user",
+            "username=echt.person&display_name=Echte Person&email=&municipality_id=2&role=sachbearbeitung",
+        )
+        .await;
+    assert_eq!(reply.status, StatusCode::OK, "{}", reply.body);
+
+    let app = app.restart_with(&[]).await;
+    for name in [
+        "admin",
+        "admin.mic",
+        "admin.erb",
+        "projekt.mic",
+        "sachbearbeitung.erb",
+        "schulung.bro",
+    ] {
+        assert!(
+            app.login(name, DEMO_PASSWORD).await.is_none(),
+            "{name} still signs in with the demo password"
+        );
+    }
+    // Sessions from demo mode are gone too.
+    assert_eq!(
+        app.get("/", Some(&demo_session)).await.status,
+        StatusCode::SEE_OTHER
+    );
+    assert_eq!(
+        app.count("SELECT COUNT(*) FROM users WHERE demo = 1 AND active = 1")
+            .await,
+        0
+    );
+    // Accounts created by an administrator are no demo accounts.
+    assert_eq!(
+        app.count("SELECT COUNT(*) FROM users WHERE username = 'echt.person' AND active = 1")
+            .await,
+        1
+    );
+    // A fresh administrator with a one-time password took over.
+    assert_eq!(
+        app.count(
+            "SELECT COUNT(*) FROM users WHERE role = 'administration' AND active = 1
+             AND all_municipalities = 1 AND must_change_password = 1 AND demo = 0"
+        )
+        .await,
+        1
+    );
+    assert_eq!(
+        app.count("SELECT COUNT(*) FROM audit_log WHERE action = 'demo_accounts_deactivated'")
+            .await,
+        1
+    );
+    // A second start without demo mode changes nothing more.
+    let app = app.restart_with(&[]).await;
+    assert_eq!(
+        app.count("SELECT COUNT(*) FROM audit_log WHERE action = 'demo_accounts_deactivated'")
+            .await,
+        1
+    );
+    assert_eq!(
+        app.count("SELECT COUNT(*) FROM users WHERE role = 'administration' AND active = 1")
+            .await,
+        1
+    );
+
+    // Demo mode on again brings the demo accounts back.
+    let app = app.restart_with(&[("AKTENWERK_DEMO", "true")]).await;
+    assert!(app
+        .login("sachbearbeitung.erb", DEMO_PASSWORD)
+        .await
+        .is_some());
+    assert!(app.login("admin", DEMO_PASSWORD).await.is_some());
+}

@@ -77,28 +77,38 @@ async fn erbach_admin_manages_erbach_but_not_michelstadt() {
         .unwrap_or_default();
     assert_eq!(offered.len(), 1, "only Erbach can be assigned");
 
-    for (function, form) in [
+    // Another municipality's accounts answer like unknown ones; moving an
+    // own account there or creating one there is refused.
+    for (function, form, expected) in [
         (
             "update_user",
             format!("id={michelstadt_user}&display_name=X&email=&municipality_id=1&role=schulung"),
+            StatusCode::NOT_FOUND,
         ),
         (
             "set_user_active",
             format!("id={michelstadt_user}&active=false"),
+            StatusCode::NOT_FOUND,
         ),
-        ("reset_password", format!("id={michelstadt_user}")),
+        (
+            "reset_password",
+            format!("id={michelstadt_user}"),
+            StatusCode::NOT_FOUND,
+        ),
         (
             "update_user",
             format!("id={erbach_user}&display_name=X&email=&municipality_id=1&role=schulung"),
+            StatusCode::FORBIDDEN,
         ),
         (
             "create_user",
             "username=fremd.mic&display_name=Fremd&email=&municipality_id=1&role=sachbearbeitung"
                 .to_string(),
+            StatusCode::FORBIDDEN,
         ),
     ] {
         let reply = app.call(&cookie, function, &form).await;
-        assert_eq!(reply.status, StatusCode::FORBIDDEN, "{function} {form}");
+        assert_eq!(reply.status, expected, "{function} {form}");
     }
     let unchanged: (String, String, i64) =
         sqlx::query_as("SELECT display_name, role, active FROM users WHERE id = ?")
@@ -115,12 +125,14 @@ async fn erbach_admin_manages_erbach_but_not_michelstadt() {
         )
     );
 
-    // Within Erbach it works, but granting "all municipalities" does not.
+    // Within Erbach it works, but granting "all municipalities" does not
+    // (nor the project team: see
+    // `erbach_admin_cannot_create_or_promote_a_project_team_account`).
     let reply = app
         .call(
             &cookie,
             "update_user",
-            &format!("id={erbach_user}&display_name=Erika Muster&email=erika@erbach.de&municipality_id=2&role=projektteam"),
+            &format!("id={erbach_user}&display_name=Erika Muster&email=erika@erbach.de&municipality_id=2&role=schulung"),
         )
         .await;
     assert_eq!(reply.status, StatusCode::OK, "{}", reply.body);
@@ -128,7 +140,7 @@ async fn erbach_admin_manages_erbach_but_not_michelstadt() {
         .call(
             &cookie,
             "update_user",
-            &format!("id={erbach_user}&display_name=Erika Muster&email=&municipality_id=2&role=projektteam&all_municipalities=on"),
+            &format!("id={erbach_user}&display_name=Erika Muster&email=&municipality_id=2&role=administration&all_municipalities=on"),
         )
         .await;
     assert_eq!(reply.status, StatusCode::UNPROCESSABLE_ENTITY);
@@ -301,4 +313,194 @@ async fn every_change_is_in_an_intact_audit_chain() {
     let entries = audit.json().as_array().cloned().unwrap_or_default();
     assert!(!entries.is_empty());
     assert!(entries.iter().all(|e| e["municipality"] == "Erbach"));
+}
+
+/// A Michelstadt administrator who is *not* responsible for all
+/// municipalities, created by the central admin; returns its cookie after
+/// the forced password change.
+async fn municipal_admin_of_michelstadt(app: &TestApp) -> String {
+    let central = app.login_demo("admin.mic").await;
+    let reply = app
+        .call(
+            &central,
+            "create_user",
+            "username=it.mic&display_name=IT Michelstadt&email=&municipality_id=1&role=administration",
+        )
+        .await;
+    assert_eq!(reply.status, StatusCode::OK, "{}", reply.body);
+    let otp = reply.json()["password"]
+        .as_str()
+        .expect("password")
+        .to_string();
+    let cookie = app.login("it.mic", &otp).await.expect("login");
+    let reply = app
+        .call(
+            &cookie,
+            "change_password",
+            &format!(
+                "current={otp}&new_password=Eigenes-Passwort-2026&repeat=Eigenes-Passwort-2026"
+            ),
+        )
+        .await;
+    assert_eq!(reply.status, StatusCode::OK, "{}", reply.body);
+    cookie
+}
+
+async fn account_state(app: &TestApp, id: i64) -> (String, String, String, bool, bool) {
+    sqlx::query_as(
+        "SELECT display_name, role, password_hash, all_municipalities, active FROM users WHERE id = ?",
+    )
+    .bind(id)
+    .fetch_one(&app.state.pool)
+    .await
+    .expect("user")
+}
+
+#[tokio::test]
+async fn municipal_admin_cannot_act_on_accounts_with_wider_rights() {
+    let app = TestApp::demo().await;
+    let cookie = municipal_admin_of_michelstadt(&app).await;
+    for target in ["admin", "admin.mic", "projekt.mic"] {
+        let id = app.user_id(target).await;
+        let before = account_state(&app, id).await;
+        for (function, form) in [
+            ("reset_password", format!("id={id}")),
+            ("set_user_active", format!("id={id}&active=false")),
+            (
+                "update_user",
+                format!(
+                    "id={id}&display_name=Geändert&email=&municipality_id=1&role=sachbearbeitung"
+                ),
+            ),
+            (
+                "update_user",
+                format!(
+                    "id={id}&display_name=Geändert&email=&municipality_id=1&role=administration"
+                ),
+            ),
+        ] {
+            let reply = app.call(&cookie, function, &form).await;
+            assert_eq!(
+                reply.status,
+                StatusCode::FORBIDDEN,
+                "{target} {function}: {}",
+                reply.body
+            );
+            assert!(!reply.body.contains("password\":"), "{}", reply.body);
+        }
+        assert_eq!(account_state(&app, id).await, before, "{target} unchanged");
+        // Still signs in with its own password.
+        assert!(app.login(target, common::DEMO_PASSWORD).await.is_some());
+    }
+    // Deactivating the already deactivated, or reactivating: refused too.
+    let projekt = app.user_id("projekt.mic").await;
+    let reply = app
+        .call(
+            &cookie,
+            "set_user_active",
+            &format!("id={projekt}&active=true"),
+        )
+        .await;
+    assert_eq!(reply.status, StatusCode::FORBIDDEN);
+
+    // Its own municipality's ordinary accounts it does manage.
+    let clerk = app.user_id("sachbearbeitung.mic").await;
+    let reply = app
+        .call(&cookie, "reset_password", &format!("id={clerk}"))
+        .await;
+    assert_eq!(reply.status, StatusCode::OK, "{}", reply.body);
+
+    // The list marks what it may not change, and offers no project team.
+    let list = app.call(&cookie, "list_users", "").await;
+    assert_eq!(list.status, StatusCode::OK);
+    let read_only: Vec<i64> = list.json()["read_only"]
+        .as_array()
+        .cloned()
+        .unwrap_or_default()
+        .iter()
+        .filter_map(|v| v.as_i64())
+        .collect();
+    for target in ["admin", "admin.mic", "projekt.mic"] {
+        assert!(read_only.contains(&app.user_id(target).await), "{target}");
+    }
+    assert!(!read_only.contains(&clerk));
+    assert_eq!(list.json()["can_grant_project_team"], false);
+    let page = app.get("/verwaltung", Some(&cookie)).await;
+    assert_eq!(page.status, StatusCode::OK);
+    assert!(page
+        .body
+        .contains("Nur die gemeindeübergreifende Administration kann dieses Konto ändern."));
+    assert!(!page.body.contains("value=\"projektteam\""));
+    // The central admin still sees and offers everything.
+    let central = app.login_demo("admin.mic").await;
+    let page = app.get("/verwaltung", Some(&central)).await;
+    assert!(!page
+        .body
+        .contains("Nur die gemeindeübergreifende Administration"));
+    assert!(page.body.contains("value=\"projektteam\""));
+}
+
+#[tokio::test]
+async fn erbach_admin_cannot_create_or_promote_a_project_team_account() {
+    let app = TestApp::demo().await;
+    let cookie = app.login_demo("admin.erb").await;
+    let users_before = app.count("SELECT COUNT(*) FROM users").await;
+    let reply = app
+        .call(
+            &cookie,
+            "create_user",
+            "username=team.erb&display_name=Team&email=&municipality_id=2&role=projektteam",
+        )
+        .await;
+    assert_eq!(reply.status, StatusCode::FORBIDDEN, "{}", reply.body);
+    assert_eq!(app.count("SELECT COUNT(*) FROM users").await, users_before);
+
+    let clerk = app.user_id("sachbearbeitung.erb").await;
+    let reply = app
+        .call(
+            &cookie,
+            "update_user",
+            &format!("id={clerk}&display_name=Sachbearbeitung Erbach&email=&municipality_id=2&role=projektteam"),
+        )
+        .await;
+    assert_eq!(reply.status, StatusCode::FORBIDDEN, "{}", reply.body);
+    let role: String = sqlx::query_scalar("SELECT role FROM users WHERE id = ?")
+        .bind(clerk)
+        .fetch_one(&app.state.pool)
+        .await
+        .expect("role");
+    assert_eq!(role, "sachbearbeitung");
+
+    // Erbach's existing project team account is out of reach as well:
+    // no reset (which would hand the admin its cross-municipality view).
+    let team = app.user_id("projekt.erb").await;
+    let before = account_state(&app, team).await;
+    for (function, form) in [
+        ("reset_password", format!("id={team}")),
+        ("set_user_active", format!("id={team}&active=false")),
+        (
+            "update_user",
+            format!("id={team}&display_name=X&email=&municipality_id=2&role=schulung"),
+        ),
+    ] {
+        let reply = app.call(&cookie, function, &form).await;
+        assert_eq!(
+            reply.status,
+            StatusCode::FORBIDDEN,
+            "{function}: {}",
+            reply.body
+        );
+    }
+    assert_eq!(account_state(&app, team).await, before);
+
+    // The central admin may grant it.
+    let central = app.login_demo("admin.mic").await;
+    let reply = app
+        .call(
+            &central,
+            "create_user",
+            "username=team.erb&display_name=Team&email=&municipality_id=2&role=projektteam",
+        )
+        .await;
+    assert_eq!(reply.status, StatusCode::OK, "{}", reply.body);
 }

@@ -99,5 +99,5 @@ pub fn may_propose(user: &crate::auth::SessionUser) -> bool {
 
 /// Only the project team approves, rejects and publishes.
 pub fn may_decide(user: &crate::auth::SessionUser) -> bool {
-    crate::auth::permissions::acting_role(user) == crate::auth::Role::Projektteam
+    crate::auth::permissions::is_project_team(user)
 }

@@ -4,7 +4,6 @@
 
 use super::csv_import::{ImportPlanCsv, ImportReport};
 use crate::auth::server_fns::current_user;
-use crate::auth::Role;
 use crate::shell::components::{ErrorNotice, PageHeading};
 use leptos::prelude::*;
 
@@ -26,7 +25,7 @@ pub fn CsvImportPage() -> impl IntoView {
         <Transition fallback=|| view! { <p>"Wird geladen …"</p> }>
             {move || Suspend::new(async move {
                 match user.await {
-                    Ok(Some(user)) if crate::auth::permissions::acting_role(&user) == Role::Projektteam => view! { <ImportForm/> }.into_any(),
+                    Ok(Some(user)) if crate::auth::permissions::is_project_team(&user) => view! { <ImportForm/> }.into_any(),
                     Ok(_) => view! {
                         <p class="notice">
                             "Einen ganzen Aktenplan übernehmen kann nur das Projektteam. "

@@ -88,6 +88,12 @@ pub async fn get_comms_status() -> Result<CommsStatus, AppError> {
     crate::error::with_status(
         async {
             use super::schedule::now;
+            // The layout asks on every page, /konto/passwort too: a session
+            // that must first replace its one-time password quietly sees
+            // nothing (rather than an error box or a 403 page status).
+            if crate::auth::current_user().is_some_and(|u| u.must_change_password) {
+                return Ok(CommsStatus::default());
+            }
             let (user, state) = super::server_fns::ssr::reader()?;
             let now = now();
             let receipts = super::storage::receipts_of(&state.pool, user.id).await?;

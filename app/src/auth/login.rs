@@ -14,6 +14,11 @@ pub enum LoginError {
     InvalidCredentials,
     #[error("Zu viele fehlgeschlagene Anmeldeversuche. Bitte warten Sie {minutes} Minute(n) und versuchen Sie es dann erneut.")]
     Throttled { minutes: i64 },
+    /// Every password-hashing slot stayed taken for a while.
+    #[error(
+        "Der Server ist gerade ausgelastet. Bitte versuchen Sie es in einigen Sekunden erneut."
+    )]
+    Busy,
     #[error("Die Anmeldung ist gerade nicht möglich. Bitte versuchen Sie es gleich noch einmal.")]
     Internal,
 }
@@ -31,6 +36,7 @@ impl LoginError {
         match self {
             LoginError::InvalidCredentials => "ungueltig",
             LoginError::Throttled { .. } => "gesperrt",
+            LoginError::Busy => "ausgelastet",
             LoginError::Internal => "intern",
         }
     }
@@ -59,11 +65,24 @@ pub async fn attempt(
     let policy = state.settings.throttle;
     let username = username.trim().to_lowercase();
     let now = session::now();
-    if let Some(wait) = throttle::locked_for(pool, policy, &username, address, now).await? {
-        return Err(LoginError::Throttled {
-            minutes: (wait + 59) / 60,
-        });
-    }
+    // Counted as a failure before the password is checked; see throttle.rs.
+    let ticket = match throttle::begin_attempt(
+        pool,
+        policy,
+        throttle::Purpose::Login,
+        &username,
+        address,
+        now,
+    )
+    .await?
+    {
+        Ok(ticket) => ticket,
+        Err(wait) => {
+            return Err(LoginError::Throttled {
+                minutes: throttle::minutes(wait),
+            })
+        }
+    };
     let candidate = sqlx::query_as::<_, Candidate>(
         "SELECT id, password_hash, active, municipality_id, display_name
          FROM users WHERE username = ?",
@@ -72,27 +91,35 @@ pub async fn attempt(
     .fetch_optional(pool)
     .await?;
 
-    let verified = match &candidate {
+    // argon2 is deliberately slow and memory-hungry: off the async workers
+    // and only a few at a time.
+    let given = password_given.to_string();
+    let verification = match &candidate {
         Some(user) => {
             let hash = user.password_hash.clone();
-            let given = password_given.to_string();
-            // argon2 is deliberately slow; keep it off the async workers.
-            tokio::task::spawn_blocking(move || password::verify(&given, &hash))
-                .await
-                .unwrap_or(false)
+            password::run_bounded(&state.hashing, move || password::verify(&given, &hash)).await
         }
         None => {
-            let given = password_given.to_string();
-            let _ =
-                tokio::task::spawn_blocking(move || password::verify_against_dummy(&given)).await;
-            false
+            password::run_bounded(&state.hashing, move || {
+                password::verify_against_dummy(&given);
+                false
+            })
+            .await
+        }
+    };
+    let verified = match verification {
+        Ok(verified) => verified,
+        Err(password::Busy) => {
+            // Not checked, so not a failure.
+            throttle::forgive(pool, &ticket).await?;
+            return Err(LoginError::Busy);
         }
     };
 
     let user = match candidate {
         Some(user) if verified && user.active => user,
         other => {
-            throttle::record_failure(pool, policy, &username, address, now).await?;
+            // The failure stays counted (the ticket is not forgiven).
             let mut tx = begin_write(pool).await?;
             record(
                 &mut tx,
@@ -119,7 +146,7 @@ pub async fn attempt(
         }
     };
 
-    throttle::clear_user(pool, &username).await?;
+    throttle::succeeded(pool, &ticket).await?;
     let mut tx = begin_write(pool).await?;
     let token = session::create(
         &mut *tx,

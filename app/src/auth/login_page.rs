@@ -17,6 +17,10 @@ pub fn error_message(code: &str, minutes: Option<&str>) -> Option<String> {
             "Die Anmeldung ist gerade nicht möglich. Bitte versuchen Sie es gleich noch einmal.".into(),
         ),
         "leer" => Some("Bitte geben Sie Benutzername und Passwort ein.".into()),
+        "ausgelastet" => Some(
+            "Der Server ist gerade ausgelastet. Bitte versuchen Sie es in einigen Sekunden erneut."
+                .into(),
+        ),
         _ => None,
     }
 }
@@ -120,6 +124,7 @@ mod tests {
         assert!(error_message("ungueltig", None).is_some_and(|m| m.contains("nicht korrekt")));
         assert!(error_message("gesperrt", Some("3")).is_some_and(|m| m.contains("3 Minute")));
         assert!(error_message("gesperrt", Some("<script>")).is_some_and(|m| m.contains("15")));
+        assert!(error_message("ausgelastet", None).is_some_and(|m| m.contains("ausgelastet")));
         assert_eq!(error_message("<b>", None), None);
     }
 }

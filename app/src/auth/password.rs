@@ -41,6 +41,46 @@ pub fn verify_against_dummy(password: &str) {
     let _ = verify(password, stored);
 }
 
+/// How many argon2 computations run at once. Each takes 19 MiB and a core
+/// for a noticeable moment; unbounded, a burst of logins would queue
+/// hundreds on the blocking pool and exhaust memory.
+pub const HASHING_PERMITS: usize = 4;
+
+/// How long a request waits for a hashing slot before it is turned away.
+pub const HASHING_WAIT: std::time::Duration = std::time::Duration::from_secs(5);
+
+/// All hashing slots were taken for [`HASHING_WAIT`].
+#[derive(Debug, PartialEq, Eq)]
+pub struct Busy;
+
+/// The slots shared by login, password changes and the administration.
+pub fn hashing_gate() -> std::sync::Arc<tokio::sync::Semaphore> {
+    std::sync::Arc::new(tokio::sync::Semaphore::new(HASHING_PERMITS))
+}
+
+/// Runs an argon2 job off the async workers, holding one of the gate's
+/// slots; waits at most [`HASHING_WAIT`] for one.
+pub async fn run_bounded<T: Send + 'static>(
+    gate: &tokio::sync::Semaphore,
+    job: impl FnOnce() -> T + Send + 'static,
+) -> Result<T, Busy> {
+    let permit = tokio::time::timeout(HASHING_WAIT, gate.acquire())
+        .await
+        .map_err(|_| Busy)?
+        .map_err(|_| Busy)?;
+    let result = tokio::task::spawn_blocking(job).await.map_err(|_| Busy);
+    drop(permit);
+    result
+}
+
+/// The German answer for [`Busy`] in server functions.
+pub fn busy_error() -> AppError {
+    AppError::TooManyRequests(
+        "Der Server ist gerade ausgelastet. Bitte versuchen Sie es in einigen Sekunden erneut."
+            .into(),
+    )
+}
+
 /// Rules for a password a person chooses.
 pub fn check_new(password: &str, username: &str) -> Result<(), AppError> {
     if password.chars().count() < MIN_LENGTH {

@@ -45,7 +45,8 @@ pub fn ChangePasswordPage() -> impl IntoView {
                         Ok(()) => {
                             view! {
                                 <p class="notice success">
-                                    "Ihr Passwort wurde geändert. Andere Anmeldungen wurden beendet."
+                                    "Ihr Passwort wurde geändert. Andere Anmeldungen wurden beendet. "
+                                    <a href="/" rel="external">"Weiter zur Startseite"</a>
                                 </p>
                             }
                                 .into_any()

@@ -36,6 +36,39 @@ pub fn can_manage_users_of(actor: &SessionUser, municipality_id: i64) -> bool {
         && (actor.all_municipalities || actor.municipality.id == municipality_id)
 }
 
+/// Rights wider than a municipal administrator's: the project team works
+/// across all four municipalities, and so does anyone responsible for all.
+fn has_cross_municipal_rights(role: Role, all_municipalities: bool) -> bool {
+    all_municipalities || role == Role::Projektteam
+}
+
+/// May `actor` change, reset, deactivate or reactivate an account of
+/// `target_municipality` with this role and scope? Nobody may act on an
+/// account with wider rights than their own: otherwise a municipal admin
+/// could reset the password of an all-municipality account and sign in as
+/// it. So municipal admins act only on their own municipality's accounts
+/// that are neither project team nor responsible for all municipalities;
+/// all-municipality admins act on every account.
+pub fn may_act_on_account(
+    actor: &SessionUser,
+    target_municipality: i64,
+    target_role: Role,
+    target_all_municipalities: bool,
+) -> bool {
+    if !can_administer_users(actor) {
+        return false;
+    }
+    actor.all_municipalities
+        || (actor.municipality.id == target_municipality
+            && !has_cross_municipal_rights(target_role, target_all_municipalities))
+}
+
+/// Is this user (acting as) the project team? The one place that decides
+/// who gets the project team's cross-municipality view and editing rights.
+pub fn is_project_team(user: &SessionUser) -> bool {
+    acting_role(user) == Role::Projektteam
+}
+
 /// What an administrator asks to give an account.
 #[derive(Clone, Copy, Debug)]
 pub struct Assignment {
@@ -59,6 +92,11 @@ pub fn check_assignment(actor: &SessionUser, wanted: Assignment) -> Result<(), A
         return Err(AppError::invalid(
             "Die Zuständigkeit für alle Gemeinden gibt es nur für Administration und Projektteam.",
         ));
+    }
+    // The project team acts across all municipalities, so only those who
+    // already do may grant it.
+    if wanted.role == Role::Projektteam && !actor.all_municipalities {
+        return Err(AppError::Forbidden);
     }
     Ok(())
 }
@@ -216,6 +254,112 @@ mod tests {
             ..wanted
         };
         assert!(check_assignment(&central_admin, trainee_everywhere).is_err());
+    }
+
+    #[test]
+    fn nobody_acts_on_an_account_with_wider_rights() {
+        let michelstadt_admin = user(1, Role::Administration, MICHELSTADT, false);
+        // Own municipality, ordinary rights: yes.
+        for role in [Role::Administration, Role::Sachbearbeitung, Role::Schulung] {
+            assert!(may_act_on_account(
+                &michelstadt_admin,
+                MICHELSTADT,
+                role,
+                false
+            ));
+        }
+        // The bootstrap admin, the central admin, any project team: no.
+        assert!(!may_act_on_account(
+            &michelstadt_admin,
+            MICHELSTADT,
+            Role::Administration,
+            true
+        ));
+        assert!(!may_act_on_account(
+            &michelstadt_admin,
+            MICHELSTADT,
+            Role::Projektteam,
+            true
+        ));
+        assert!(!may_act_on_account(
+            &michelstadt_admin,
+            MICHELSTADT,
+            Role::Projektteam,
+            false
+        ));
+        // Another municipality: no.
+        assert!(!may_act_on_account(
+            &michelstadt_admin,
+            ERBACH,
+            Role::Sachbearbeitung,
+            false
+        ));
+        // The central admin acts on everyone, its peers included.
+        let central_admin = user(2, Role::Administration, MICHELSTADT, true);
+        for role in Role::ALL {
+            for all in [false, true] {
+                assert!(may_act_on_account(&central_admin, ERBACH, role, all));
+            }
+        }
+        // Non-admins and practising admins act on no one.
+        let team = user(3, Role::Projektteam, MICHELSTADT, true);
+        assert!(!may_act_on_account(
+            &team,
+            MICHELSTADT,
+            Role::Schulung,
+            false
+        ));
+        let practising_admin = practising(central_admin);
+        assert!(!may_act_on_account(
+            &practising_admin,
+            99,
+            Role::Schulung,
+            false
+        ));
+    }
+
+    #[test]
+    fn only_all_municipality_admins_grant_the_project_team() {
+        let erbach_admin = user(1, Role::Administration, ERBACH, false);
+        let team = Assignment {
+            municipality_id: ERBACH,
+            role: Role::Projektteam,
+            all_municipalities: false,
+        };
+        assert_eq!(
+            check_assignment(&erbach_admin, team),
+            Err(AppError::Forbidden)
+        );
+        let clerk = Assignment {
+            role: Role::Sachbearbeitung,
+            ..team
+        };
+        assert!(check_assignment(&erbach_admin, clerk).is_ok());
+        let central_admin = user(2, Role::Administration, MICHELSTADT, true);
+        assert!(check_assignment(&central_admin, team).is_ok());
+    }
+
+    #[test]
+    fn project_team_is_the_acting_role() {
+        assert!(is_project_team(&user(1, Role::Projektteam, ERBACH, false)));
+        assert!(is_project_team(&user(
+            1,
+            Role::Projektteam,
+            MICHELSTADT,
+            true
+        )));
+        assert!(!is_project_team(&practising(user(
+            1,
+            Role::Projektteam,
+            MICHELSTADT,
+            true
+        ))));
+        assert!(!is_project_team(&user(
+            1,
+            Role::Administration,
+            MICHELSTADT,
+            true
+        )));
     }
 
     #[test]

@@ -4,10 +4,11 @@ use super::SessionUser;
 use crate::error::AppError;
 use leptos::prelude::*;
 
-/// The signed-in user, or `None` on the login page.
+/// The signed-in user, or `None` on the login page. Answers a session with
+/// a one-time password too (the password page needs to know who it is).
 #[server(prefix = "/api", endpoint = "current_user")]
 pub async fn current_user() -> Result<Option<SessionUser>, AppError> {
-    Ok(super::current_user())
+    Ok(super::require_user_allowing_password_change().ok())
 }
 
 /// Changes the signed-in user's own password. Other sessions of the user end;
@@ -19,11 +20,12 @@ pub async fn change_password(
     repeat: String,
 ) -> Result<(), AppError> {
     use crate::audit::storage::{record, NewEntry};
-    use crate::auth::password;
+    use crate::auth::{password, throttle};
     use crate::state::AppState;
     crate::error::with_status(
         async {
-            let user = super::require_user()?;
+            // The one thing a session with a one-time password may do.
+            let user = super::require_user_allowing_password_change()?;
             let state = AppState::from_context()?;
             if new_password != repeat {
                 return Err(AppError::invalid(
@@ -31,19 +33,47 @@ pub async fn change_password(
                 ));
             }
             password::check_new(&new_password, &user.username)?;
+            // A taken-over session must not become a way to guess the
+            // current password: the same throttle as the login.
+            let address = super::client_address();
+            let ticket = match throttle::begin_attempt(
+                &state.pool,
+                state.settings.throttle,
+                throttle::Purpose::PasswordChange,
+                &user.username,
+                address.as_deref(),
+                super::session::now(),
+            )
+            .await?
+            {
+                Ok(ticket) => ticket,
+                Err(wait) => {
+                    return Err(AppError::TooManyRequests(format!(
+                        "Zu viele falsche Eingaben des bisherigen Passworts. Bitte warten Sie {} Minute(n) und versuchen Sie es dann erneut.",
+                        throttle::minutes(wait)
+                    )))
+                }
+            };
             let stored: String = sqlx::query_scalar("SELECT password_hash FROM users WHERE id = ?")
                 .bind(user.id)
                 .fetch_one(&state.pool)
                 .await?;
-            let (ok, new_hash) = tokio::task::spawn_blocking(move || {
+            let checked = password::run_bounded(&state.hashing, move || {
                 let ok = password::verify(&current, &stored);
                 (ok, ok.then(|| password::hash(&new_password)))
             })
-            .await
-            .map_err(|_| AppError::Internal)?;
+            .await;
+            let (ok, new_hash) = match checked {
+                Ok(checked) => checked,
+                Err(password::Busy) => {
+                    throttle::forgive(&state.pool, &ticket).await?;
+                    return Err(password::busy_error());
+                }
+            };
             if !ok {
                 return Err(AppError::invalid("Das bisherige Passwort ist nicht korrekt."));
             }
+            throttle::succeeded(&state.pool, &ticket).await?;
             let new_hash = new_hash.ok_or(AppError::Internal)??;
             let current_token_hash = current_session_token_hash(&state);
             let mut tx = crate::db::begin_write(&state.pool).await?;

@@ -17,10 +17,12 @@ pub fn PageHeading(title: &'static str) -> impl IntoView {
 #[component]
 pub fn ErrorNotice(error: AppError) -> impl IntoView {
     let login_hint = matches!(error, AppError::NotLoggedIn);
+    let password_hint = matches!(error, AppError::PasswordChangeRequired);
     view! {
         <div class="notice error" role="alert">
             <p>{error.to_string()}</p>
             {login_hint.then(|| view! { <p><a href="/anmelden" rel="external">"Zur Anmeldung"</a></p> })}
+            {password_hint.then(|| view! { <p><a href="/konto/passwort" rel="external">"Passwort ändern"</a></p> })}
         </div>
     }
 }

@@ -20,6 +20,36 @@ pub fn Layout() -> impl IntoView {
         <Suspense fallback=|| view! { <p class="loading">"Aktenwerk wird geladen …"</p> }>
             {move || Suspend::new(async move {
                 match user.await {
+                    // Until the one-time password is replaced, only the
+                    // password page is reachable: no navigation, search,
+                    // tours or notices, whose server calls would be refused.
+                    Ok(Some(user)) if user.must_change_password => {
+                        provide_context(user.clone());
+                        view! {
+                            <header class="site-header">
+                                <div class="header-bar">
+                                    <span class="brand">
+                                        <span class="brand-mark" aria-hidden="true">"A"</span>
+                                        <span class="brand-name">"Aktenwerk"</span>
+                                    </span>
+                                    <div class="user-box">
+                                        <p class="user-name">
+                                            <span class="visually-hidden">"Angemeldet als "</span>
+                                            {user.display_name.clone()}
+                                        </p>
+                                        <form method="post" action="/abmelden" class="logout-form">
+                                            <button type="submit" class="button secondary small">"Abmelden"</button>
+                                        </form>
+                                    </div>
+                                </div>
+                            </header>
+                            <main id="inhalt" class="content" tabindex="-1">
+                                <Outlet/>
+                            </main>
+                            <Footer/>
+                        }
+                            .into_any()
+                    }
                     Ok(Some(user)) if user.in_practice() => {
                         provide_context(user.clone());
                         crate::tours::engine::provide_tours();

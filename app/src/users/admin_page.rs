@@ -54,6 +54,7 @@ pub fn UserAdminPage() -> impl IntoView {
                 match overview.await {
                     Ok(overview) => {
                         let edit_form = editing()
+                            .filter(|id| !overview.read_only.contains(id))
                             .and_then(|id| overview.users.iter().find(|u| u.id == id).cloned())
                             .map(|user| view! { <EditUserForm user overview=overview.clone() action=update/> });
                         view! {
@@ -118,6 +119,7 @@ fn UserTable(
     reset: ServerAction<ResetPassword>,
 ) -> impl IntoView {
     let own_id = overview.own_user_id;
+    let read_only = overview.read_only.clone();
     view! {
         <section aria-labelledby="users-heading">
             <h2 id="users-heading">{format!("Benutzerkonten ({})", overview.users.len())}</h2>
@@ -138,7 +140,10 @@ fn UserTable(
                         {overview
                             .users
                             .into_iter()
-                            .map(|user| view! { <UserRow user own_id set_active reset/> })
+                            .map(|user| {
+                                let editable = !read_only.contains(&user.id);
+                                view! { <UserRow user own_id editable set_active reset/> }
+                            })
                             .collect_view()}
                     </tbody>
                 </table>
@@ -151,6 +156,9 @@ fn UserTable(
 fn UserRow(
     user: UserSummary,
     own_id: i64,
+    /// False for accounts with wider rights than the admin's: the server
+    /// refuses every change, so none is offered.
+    editable: bool,
     set_active: ServerAction<SetUserActive>,
     reset: ServerAction<ResetPassword>,
 ) -> impl IntoView {
@@ -176,41 +184,53 @@ fn UserRow(
             <td>{status}</td>
             <td>{user.last_login.clone().unwrap_or_else(|| "noch nie".into())}</td>
             <td class="row-actions">
-                <a
-                    class="button secondary small"
-                    href=format!("/verwaltung?bearbeiten={}", user.id)
-                    aria-label=edit_label
-                >
-                    "Bearbeiten"
-                </a>
-                <ActionForm action=reset>
-                    <input type="hidden" name="id" value=user.id/>
-                    <button type="submit" class="button secondary small" aria-label=reset_label>
-                        "Passwort zurücksetzen"
-                    </button>
-                </ActionForm>
-                {(user.id != own_id)
-                    .then(|| {
-                        let (label, value) = if user.active {
-                            ("Deaktivieren", "false")
-                        } else {
-                            ("Reaktivieren", "true")
-                        };
-                        let name = name.clone();
-                        view! {
-                            <ActionForm action=set_active>
-                                <input type="hidden" name="id" value=user.id/>
-                                <input type="hidden" name="active" value=value/>
-                                <button
-                                    type="submit"
-                                    class="button secondary small"
-                                    aria-label=format!("{name} {}", label.to_lowercase())
-                                >
-                                    {label}
-                                </button>
-                            </ActionForm>
-                        }
-                    })}
+                {if editable {
+                    view! {
+                        <a
+                            class="button secondary small"
+                            href=format!("/verwaltung?bearbeiten={}", user.id)
+                            aria-label=edit_label
+                        >
+                            "Bearbeiten"
+                        </a>
+                        <ActionForm action=reset>
+                            <input type="hidden" name="id" value=user.id/>
+                            <button type="submit" class="button secondary small" aria-label=reset_label>
+                                "Passwort zurücksetzen"
+                            </button>
+                        </ActionForm>
+                        {(user.id != own_id)
+                            .then(|| {
+                                let (label, value) = if user.active {
+                                    ("Deaktivieren", "false")
+                                } else {
+                                    ("Reaktivieren", "true")
+                                };
+                                let name = name.clone();
+                                view! {
+                                    <ActionForm action=set_active>
+                                        <input type="hidden" name="id" value=user.id/>
+                                        <input type="hidden" name="active" value=value/>
+                                        <button
+                                            type="submit"
+                                            class="button secondary small"
+                                            aria-label=format!("{name} {}", label.to_lowercase())
+                                        >
+                                            {label}
+                                        </button>
+                                    </ActionForm>
+                                }
+                            })}
+                    }
+                    .into_any()
+                } else {
+                    view! {
+                        <span class="hint">
+                            "Nur die gemeindeübergreifende Administration kann dieses Konto ändern."
+                        </span>
+                    }
+                    .into_any()
+                }}
             </td>
         </tr>
     }
@@ -263,6 +283,8 @@ fn AccountFields(
         <select id=format!("{prefix}-role") name="role" required aria-describedby=format!("{prefix}-role-hint")>
             {Role::ALL
                 .into_iter()
+                // Offer only what the server accepts from this admin.
+                .filter(|role| *role != Role::Projektteam || overview.can_grant_project_team)
                 .map(|role| {
                     view! {
                         <option value=role.as_str() selected=role == selected_role>

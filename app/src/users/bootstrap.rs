@@ -21,8 +21,9 @@ pub enum FirstAdmin {
     /// Created with the password from the configuration.
     CreatedWithGivenPassword,
     /// Created with a generated password that must be shown once and changed
-    /// at the first login.
-    CreatedWithGeneratedPassword(String),
+    /// at the first login. The user name is `admin`, or `admin-<time>` when
+    /// an inactive account (e.g. the retired demo admin) holds that name.
+    CreatedWithGeneratedPassword { username: String, password: String },
 }
 
 /// Creates the first administrator (Michelstadt, responsible for all four
@@ -44,10 +45,15 @@ pub async fn ensure_first_admin(
             let generated = password::generate_temporary();
             (
                 generated.clone(),
-                FirstAdmin::CreatedWithGeneratedPassword(generated),
+                FirstAdmin::CreatedWithGeneratedPassword {
+                    username: String::new(),
+                    password: generated,
+                },
             )
         }
     };
+    // Created with the published password: a demo account like the others.
+    let demo = password == DEMO_PASSWORD;
     let hash = password::hash(&password)?;
     let fields = UserFields {
         display_name: "Administration".into(),
@@ -56,7 +62,7 @@ pub async fn ensure_first_admin(
         role: Role::Administration,
         all_municipalities: true,
     };
-    let must_change = matches!(outcome, FirstAdmin::CreatedWithGeneratedPassword(_));
+    let must_change = matches!(outcome, FirstAdmin::CreatedWithGeneratedPassword { .. });
     let username = if storage::username_exists(&mut tx, FIRST_ADMIN).await? {
         // An "admin" account exists but is no longer an active administrator.
         format!("{FIRST_ADMIN}-{}", chrono::Utc::now().timestamp())
@@ -64,6 +70,9 @@ pub async fn ensure_first_admin(
         FIRST_ADMIN.to_string()
     };
     let id = storage::insert(&mut tx, &username, &fields, &hash, must_change).await?;
+    if demo {
+        storage::mark_demo(&mut tx, id).await?;
+    }
     record(
         &mut tx,
         NewEntry {
@@ -78,7 +87,12 @@ pub async fn ensure_first_admin(
     )
     .await?;
     tx.commit().await?;
-    Ok(outcome)
+    Ok(match outcome {
+        FirstAdmin::CreatedWithGeneratedPassword { password, .. } => {
+            FirstAdmin::CreatedWithGeneratedPassword { username, password }
+        }
+        other => other,
+    })
 }
 
 /// One demo person per role and municipality: (user name, display name,
@@ -113,10 +127,30 @@ pub fn demo_accounts() -> Vec<(String, String, i64, Role, bool)> {
     accounts
 }
 
-/// Creates the demo accounts that do not exist yet; returns how many.
+/// Creates the demo accounts that do not exist yet and reactivates those a
+/// start without demo mode deactivated; returns how many were created.
 pub async fn seed_demo(pool: &SqlitePool) -> Result<usize, crate::error::AppError> {
     let hash = password::hash(DEMO_PASSWORD)?;
     let mut tx = begin_write(pool).await?;
+    let reactivated = storage::demo_accounts(&mut tx, false).await?;
+    for (id, _, _) in &reactivated {
+        storage::set_active(&mut tx, *id, true).await?;
+    }
+    if !reactivated.is_empty() {
+        record(
+            &mut tx,
+            NewEntry {
+                actor_name: "System".into(),
+                action: "demo_accounts_reactivated",
+                object_type: "user",
+                details: serde_json::json!({
+                    "usernames": reactivated.iter().map(|(_, name, _)| name).collect::<Vec<_>>(),
+                }),
+                ..NewEntry::default()
+            },
+        )
+        .await?;
+    }
     let mut created = 0;
     for (username, display_name, municipality_id, role, all) in demo_accounts() {
         if storage::username_exists(&mut tx, &username).await? {
@@ -129,7 +163,8 @@ pub async fn seed_demo(pool: &SqlitePool) -> Result<usize, crate::error::AppErro
             role,
             all_municipalities: all,
         };
-        storage::insert(&mut tx, &username, &fields, &hash, false).await?;
+        let id = storage::insert(&mut tx, &username, &fields, &hash, false).await?;
+        storage::mark_demo(&mut tx, id).await?;
         created += 1;
     }
     if created > 0 {
@@ -147,6 +182,45 @@ pub async fn seed_demo(pool: &SqlitePool) -> Result<usize, crate::error::AppErro
     }
     tx.commit().await?;
     Ok(created)
+}
+
+/// On a start without demo mode: deactivates every demo account (the
+/// published password must not open a real installation), ends their
+/// sessions and records it. A bootstrap `admin` from before demo accounts
+/// were marked counts as one if it still has the demo password. Returns
+/// the user names deactivated.
+pub async fn retire_demo_accounts(
+    pool: &SqlitePool,
+) -> Result<Vec<String>, crate::error::AppError> {
+    let mut tx = begin_write(pool).await?;
+    if let Some((id, hash)) = storage::unmarked_active(&mut tx, FIRST_ADMIN).await? {
+        // One argon2 check per start, only while such an account is active.
+        if password::verify(DEMO_PASSWORD, &hash) {
+            storage::mark_demo(&mut tx, id).await?;
+        }
+    }
+    let retired = storage::demo_accounts(&mut tx, true).await?;
+    if retired.is_empty() {
+        return Ok(Vec::new());
+    }
+    for (id, _, _) in &retired {
+        storage::set_active(&mut tx, *id, false).await?;
+        crate::auth::session::delete_all_for_user(&mut *tx, *id).await?;
+    }
+    let usernames: Vec<String> = retired.into_iter().map(|(_, name, _)| name).collect();
+    record(
+        &mut tx,
+        NewEntry {
+            actor_name: "System".into(),
+            action: "demo_accounts_deactivated",
+            object_type: "user",
+            details: serde_json::json!({ "usernames": usernames }),
+            ..NewEntry::default()
+        },
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(usernames)
 }
 
 #[cfg(test)]

@@ -35,10 +35,23 @@ mod ssr {
         state: &AppState,
         id: i64,
     ) -> Result<UserSummary, AppError> {
+        let not_found = || AppError::NotFound("Das Benutzerkonto".into());
         let target = crate::users::storage::get(&state.pool, id)
             .await?
-            .ok_or_else(|| AppError::NotFound("Das Benutzerkonto".into()))?;
+            .ok_or_else(not_found)?;
+        // Accounts of another municipality answer like unknown ones: the
+        // admin does not see them in the list either.
         if !permissions::can_manage_users_of(admin, target.municipality_id) {
+            return Err(not_found());
+        }
+        // Never an account with wider rights than the admin's own (these
+        // are listed, read-only, so a plain refusal reveals nothing).
+        if !permissions::may_act_on_account(
+            admin,
+            target.municipality_id,
+            target.role,
+            target.all_municipalities,
+        ) {
             return Err(AppError::Forbidden);
         }
         Ok(target)
@@ -58,10 +71,11 @@ mod ssr {
         }
     }
 
-    pub async fn hash_off_thread(password: String) -> Result<String, AppError> {
-        tokio::task::spawn_blocking(move || crate::auth::password::hash(&password))
+    pub async fn hash_off_thread(state: &AppState, password: String) -> Result<String, AppError> {
+        use crate::auth::password;
+        password::run_bounded(&state.hashing, move || password::hash(&password))
             .await
-            .map_err(|_| AppError::Internal)?
+            .map_err(|_| password::busy_error())?
     }
 }
 
@@ -78,10 +92,24 @@ pub async fn list_users() -> Result<AdminOverview, AppError> {
                 .into_iter()
                 .filter(|m| crate::auth::permissions::can_manage_users_of(&admin, m.id))
                 .collect();
+            let read_only = users
+                .iter()
+                .filter(|u| {
+                    !crate::auth::permissions::may_act_on_account(
+                        &admin,
+                        u.municipality_id,
+                        u.role,
+                        u.all_municipalities,
+                    )
+                })
+                .map(|u| u.id)
+                .collect();
             Ok(AdminOverview {
                 users,
                 municipalities,
                 can_grant_all_municipalities: admin.all_municipalities,
+                can_grant_project_team: admin.all_municipalities,
+                read_only,
                 own_user_id: admin.id,
             })
         }
@@ -122,7 +150,7 @@ pub async fn create_user(
             )?;
             ssr::real_municipality(&state, fields.municipality_id).await?;
             let password = crate::auth::password::generate_temporary();
-            let hash = ssr::hash_off_thread(password.clone()).await?;
+            let hash = ssr::hash_off_thread(&state, password.clone()).await?;
             let mut tx = crate::db::begin_write(&state.pool).await?;
             let id = super::storage::insert(&mut tx, &username, &fields, &hash, true).await?;
             crate::audit::storage::record(
@@ -274,7 +302,7 @@ pub async fn reset_password(id: i64) -> Result<OneTimePassword, AppError> {
             let (admin, state) = ssr::admin()?;
             let target = ssr::managed_user(&admin, &state, id).await?;
             let password = crate::auth::password::generate_temporary();
-            let hash = ssr::hash_off_thread(password.clone()).await?;
+            let hash = ssr::hash_off_thread(&state, password.clone()).await?;
             let mut tx = crate::db::begin_write(&state.pool).await?;
             super::storage::set_password(&mut tx, id, &hash, true).await?;
             crate::auth::session::delete_all_for_user(&mut *tx, id).await?;

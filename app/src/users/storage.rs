@@ -191,3 +191,38 @@ pub async fn count_administrators(conn: &mut SqliteConnection) -> Result<i64, sq
         .fetch_one(conn)
         .await
 }
+
+/// Marks an account as a demo account (published password).
+pub async fn mark_demo(conn: &mut SqliteConnection, id: i64) -> Result<(), sqlx::Error> {
+    sqlx::query("UPDATE users SET demo = 1 WHERE id = ?")
+        .bind(id)
+        .execute(conn)
+        .await?;
+    Ok(())
+}
+
+/// Active accounts not marked as demo with this user name: (id, password hash).
+pub async fn unmarked_active(
+    conn: &mut SqliteConnection,
+    username: &str,
+) -> Result<Option<(i64, String)>, sqlx::Error> {
+    sqlx::query_as(
+        "SELECT id, password_hash FROM users WHERE username = ? AND demo = 0 AND active = 1",
+    )
+    .bind(username)
+    .fetch_optional(conn)
+    .await
+}
+
+/// Demo accounts with this activity state: (id, user name, municipality).
+pub async fn demo_accounts(
+    conn: &mut SqliteConnection,
+    active: bool,
+) -> Result<Vec<(i64, String, i64)>, sqlx::Error> {
+    sqlx::query_as(
+        "SELECT id, username, municipality_id FROM users WHERE demo = 1 AND active = ? ORDER BY id",
+    )
+    .bind(active)
+    .fetch_all(conn)
+    .await
+}

@@ -48,7 +48,7 @@ fn failure(json: bool, error: &LoginError, form: &LoginForm) -> Response {
     if json {
         let status = match error {
             LoginError::InvalidCredentials => StatusCode::UNAUTHORIZED,
-            LoginError::Throttled { .. } => StatusCode::TOO_MANY_REQUESTS,
+            LoginError::Throttled { .. } | LoginError::Busy => StatusCode::TOO_MANY_REQUESTS,
             LoginError::Internal => StatusCode::SERVICE_UNAVAILABLE,
         };
         return (

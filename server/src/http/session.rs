@@ -4,6 +4,7 @@
 
 use super::cookies;
 use app::auth::{session, SessionToken};
+use app::error::AppError;
 use app::state::AppState;
 use axum::extract::{Request, State};
 use axum::http::{header, HeaderValue, Method, StatusCode};
@@ -48,6 +49,43 @@ const ASSET_EXTENSIONS: [&str; 14] = [
     "map",
     "csv",
 ];
+
+/// What a session that must still replace its one-time password may
+/// request besides pages (which are redirected to `/konto/passwort`):
+/// changing it, asking who it is, signing out or in, and static files.
+fn allowed_during_password_change(path: &str) -> bool {
+    matches!(
+        path,
+        "/api/change_password" | "/api/current_user" | "/abmelden" | "/anmelden" | "/healthz"
+    ) || is_static_asset(path)
+}
+
+/// The bundle under `/pkg/` and the files from `public/` at the top level
+/// (`/favicon.svg`); not the data exports that end in `.csv` or `.ics`.
+fn is_static_asset(path: &str) -> bool {
+    if path.starts_with("/pkg/") {
+        return true;
+    }
+    let Some(name) = path.strip_prefix('/') else {
+        return false;
+    };
+    !name.contains('/')
+        && name.rsplit_once('.').is_some_and(|(_, ext)| {
+            let ext = ext.to_ascii_lowercase();
+            ext != "csv" && ASSET_EXTENSIONS.contains(&ext.as_str())
+        })
+}
+
+/// 403 with the error's JSON (`code` `password_change_required` and the
+/// German message), which the browser side turns back into the
+/// [`AppError`] and shows.
+fn password_change_required() -> Response {
+    (
+        StatusCode::FORBIDDEN,
+        axum::Json(AppError::PasswordChangeRequired),
+    )
+        .into_response()
+}
 
 /// `/anmelden?weiter=…` for coming back after login.
 fn login_redirect(path_and_query: &str, expired: bool) -> String {
@@ -119,6 +157,15 @@ pub async fn layer(State(state): State<AppState>, mut request: Request, next: Ne
         }
     }
 
+    // Everything else (server functions, uploads, exports) waits until the
+    // one-time password is replaced.
+    if user.as_ref().is_some_and(|u| u.must_change_password)
+        && !is_page_request(request.method(), &path)
+        && !allowed_during_password_change(&path)
+    {
+        return password_change_required();
+    }
+
     if let (Some(user), Some(token)) = (user, token) {
         request.extensions_mut().insert(user);
         request.extensions_mut().insert(SessionToken(token));
@@ -153,6 +200,35 @@ mod tests {
         // Deep links to plan positions are pages, and need a login.
         assert!(is_page_request(&Method::GET, "/aktenplan/621.1"));
         assert!(is_page_request(&Method::GET, "/aktenplan/022.3"));
+    }
+
+    #[test]
+    fn a_one_time_password_session_reaches_only_the_password_change() {
+        for allowed in [
+            "/api/change_password",
+            "/api/current_user",
+            "/abmelden",
+            "/healthz",
+            "/pkg/aktenwerk.wasm",
+            "/pkg/aktenwerk.css",
+            "/favicon.svg",
+            "/robots.txt",
+        ] {
+            assert!(allowed_during_password_change(allowed), "{allowed}");
+        }
+        for refused in [
+            "/api/list_users",
+            "/api/reset_password",
+            "/dokumente/hochladen",
+            "/export/aktenplan.csv",
+            "/einfuehrung/zahlen.csv",
+            "/schulungstermine/3/kalender.ics",
+            "/schulungstermine/3/teilnehmende.csv",
+            "/dokumente/5/datei",
+            "/api/change_password/x",
+        ] {
+            assert!(!allowed_during_password_change(refused), "{refused}");
+        }
     }
 
     #[test]
