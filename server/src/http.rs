@@ -13,6 +13,7 @@ pub mod guides;
 pub mod health;
 pub mod login;
 pub mod rollout_csv;
+pub mod routes;
 pub mod security_headers;
 pub mod session;
 pub mod training_sessions;

@@ -8,7 +8,6 @@ pub mod http;
 pub mod startup;
 
 use app::state::AppState;
-use axum::routing::{get, post};
 use axum::Router;
 use config::Config;
 use leptos::prelude::*;
@@ -52,41 +51,17 @@ pub fn router(config: &Config, state: AppState) -> Router {
     let expected_origin = http::csrf::ExpectedOrigin(config.public_url.clone());
 
     // Forms and server functions get a small body limit; uploads stream
-    // and enforce the configured file size themselves.
+    // and enforce the configured file size themselves. The plain routes
+    // come from one list that the permission matrix test enumerates.
+    let mut forms = Router::<AppState>::new();
+    let mut uploads = Router::<AppState>::new();
+    for route in http::routes::plain_routes(config.public_url.clone()) {
+        match route.body {
+            http::routes::BodyKind::Form => forms = forms.route(route.path, route.handler),
+            http::routes::BodyKind::Upload => uploads = uploads.route(route.path, route.handler),
+        }
+    }
     let pages = Router::new()
-        .route("/anmelden", post(http::login::login))
-        .route("/abmelden", post(http::login::logout))
-        .route("/healthz", get(http::health::healthz))
-        .route("/export/aktenplan.csv", get(http::aktenplan_csv::export))
-        .route("/dokumente/{id}/datei", get(http::documents::download))
-        .route(
-            "/dokumente/{id}/vorschaubild",
-            get(http::documents::thumbnail),
-        )
-        .route(
-            "/dienstanweisungen/versionen/{id}/datei",
-            get(http::guides::download_pdf),
-        )
-        .route(
-            "/schulungstermine/{id}/kalender.ics",
-            get({
-                let public_url = config.public_url.clone();
-                let app_state = state.clone();
-                move |user, id| {
-                    http::training_sessions::calendar(
-                        app_state.clone(),
-                        user,
-                        id,
-                        public_url.clone(),
-                    )
-                }
-            }),
-        )
-        .route("/einfuehrung/zahlen.csv", get(http::rollout_csv::export))
-        .route(
-            "/schulungstermine/{id}/teilnehmende.csv",
-            get(http::training_sessions::participants),
-        )
         .leptos_routes_with_context(
             &server_state,
             routes,
@@ -100,14 +75,9 @@ pub fn router(config: &Config, state: AppState) -> Router {
             app::shell,
         ))
         .with_state(server_state)
+        .merge(forms.with_state(state.clone()))
         .layer(RequestBodyLimitLayer::new(FORM_BODY_LIMIT));
-    let uploads = Router::new()
-        .route("/dokumente/hochladen", post(http::documents::upload))
-        .route(
-            "/dienstanweisungen/{id}/pdf",
-            post(http::guides::upload_pdf),
-        )
-        .with_state(state.clone());
+    let uploads = uploads.with_state(state.clone());
 
     pages
         .merge(uploads)
@@ -136,6 +106,11 @@ pub fn router(config: &Config, state: AppState) -> Router {
 pub async fn serve(config: Config) -> Result<(), Box<dyn std::error::Error>> {
     let state = startup::prepare(&config).await?;
     spawn_session_cleanup(state.clone());
+    // Anchors the audit chain's end outside the database every few seconds.
+    let audit_checkpoints = tokio::spawn(app::audit::anchor::run(
+        state.pool.clone(),
+        state.settings.audit_anchor.clone(),
+    ));
     let extractor = background::Extractor::this_binary(config.extract_timeout_secs)
         .map_err(|error| format!("Programmdatei nicht auffindbar: {error}"))?;
     let background = background::start(&state, extractor, config.workers);
@@ -156,6 +131,13 @@ pub async fn serve(config: Config) -> Result<(), Box<dyn std::error::Error>> {
     .with_graceful_shutdown(shutdown_signal())
     .await?;
     background.stop();
+    audit_checkpoints.abort();
+    // The last entries (logouts, the final requests) get anchored too.
+    if let Err(error) =
+        app::audit::anchor::checkpoint(&state.pool, &state.settings.audit_anchor).await
+    {
+        tracing::error!(%error, "last audit checkpoint not written");
+    }
     state.pool.close().await;
     tracing::info!("Aktenwerk stopped");
     Ok(())

@@ -45,8 +45,16 @@ pub(crate) mod ssr {
 /// The configured largest file, for the upload hint.
 #[server(prefix = "/api", endpoint = "upload_limit_mb")]
 pub async fn upload_limit_mb() -> Result<u64, AppError> {
-    let state = crate::state::AppState::from_context()?;
-    Ok(state.settings.max_upload_bytes / (1024 * 1024))
+    crate::error::with_status(
+        async {
+            // Settings are no secret, but every endpoint answers only to a
+            // signed-in person (the permission matrix holds all to that).
+            crate::auth::require_user()?;
+            let state = crate::state::AppState::from_context()?;
+            Ok(state.settings.max_upload_bytes / (1024 * 1024))
+        }
+        .await,
+    )
 }
 
 /// Documents filed in an Akte the user's municipality owns or shares.
@@ -233,15 +241,12 @@ pub async fn empty_trash() -> Result<usize, AppError> {
             }
             let state = crate::state::AppState::from_context()?;
             let scope = trash_scope(&user)?;
+            // Exclusive: no upload may find a blob "already stored" that
+            // is about to be removed.
             let _exclusive = state.blobs.removal_guard().await;
             let (count, unused) = super::storage::empty_trash(&state.pool, &user, scope).await?;
-            for sha in unused {
-                if let Err(error) = tokio::fs::remove_file(state.blobs.path_of(&sha)).await {
-                    tracing::warn!(%error, %sha, "blob of an emptied document could not be removed");
-                }
-                // Previews exist only for images; a missing one is normal.
-                let _ = tokio::fs::remove_file(state.blobs.thumbnail_path(&sha)).await;
-            }
+            state.blobs.remove_files(&unused).await;
+            state.wake.index.notify_one();
             Ok(count)
         }
         .await,
@@ -249,16 +254,23 @@ pub async fn empty_trash() -> Result<usize, AppError> {
 }
 
 /// Re-hashes every stored file and reports missing or changed ones.
-/// Administration only; the check itself is audited.
+/// Only administrators responsible for all municipalities (the store is
+/// shared by all), one run at a time; the check itself is audited.
 #[server(prefix = "/api", endpoint = "verify_store")]
 pub async fn verify_store() -> Result<StoreCheck, AppError> {
     crate::error::with_status(
         async {
             let user = crate::auth::require_user()?;
-            if !crate::auth::permissions::can_administer_users(&user) {
+            if !super::may_verify_store(&user) {
                 return Err(AppError::Forbidden);
             }
             let state = crate::state::AppState::from_context()?;
+            let Some(_running) = state.blobs.try_start_verification() else {
+                return Err(AppError::Conflict(
+                    "Eine Prüfung läuft bereits. Bitte warten Sie, bis sie abgeschlossen ist; das Ergebnis steht danach im Protokoll."
+                        .into(),
+                ));
+            };
             let report = state.blobs.verify_all(&state.pool).await.map_err(|error| {
                 tracing::error!(%error, "store verification failed");
                 AppError::Internal

@@ -605,9 +605,15 @@ pub async fn unregister(
     now: i64,
 ) -> Result<(), AppError> {
     let mut tx = crate::db::begin_write(pool).await?;
-    let Some((row, _)) = get_on(&mut tx, id).await? else {
+    let Some((row, audience)) = get_on(&mut tx, id).await? else {
         return Err(AppError::NotFound("Der Schulungstermin".into()));
     };
+    if !audience.includes(user) && !is_registered(&mut tx, id, user.id).await? {
+        // A session for others answers like an unknown one (as in
+        // `register`); someone registered before the audience changed may
+        // still leave it.
+        return Err(AppError::NotFound("Der Schulungstermin".into()));
+    }
     if matches!(row.state(now), SessionState::Running | SessionState::Past) {
         return Err(AppError::Conflict(
             "Der Termin hat bereits begonnen; eine Abmeldung ist nicht mehr möglich.".into(),
@@ -630,6 +636,21 @@ pub async fn unregister(
     }
     tx.commit().await?;
     Ok(())
+}
+
+async fn is_registered(
+    conn: &mut SqliteConnection,
+    session_id: i64,
+    user_id: i64,
+) -> Result<bool, sqlx::Error> {
+    let found: Option<i64> = sqlx::query_scalar(
+        "SELECT 1 FROM training_registrations WHERE session_id = ? AND user_id = ?",
+    )
+    .bind(session_id)
+    .bind(user_id)
+    .fetch_optional(conn)
+    .await?;
+    Ok(found.is_some())
 }
 
 /// The trainer marks a confirmed participant as present or absent, once

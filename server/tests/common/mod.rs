@@ -299,4 +299,45 @@ impl TestApp {
             .await
             .expect("count")
     }
+
+    /// Creates a clerk account of Erbach through the user administration
+    /// (`admin` must be an Erbach admin); returns its one-time password.
+    pub async fn new_account(&self, admin: &str, username: &str) -> String {
+        let reply = self
+            .call(
+                admin,
+                "create_user",
+                &format!(
+                    "username={username}&display_name={username}&email=&municipality_id=2&role=sachbearbeitung"
+                ),
+            )
+            .await;
+        assert_eq!(reply.status, StatusCode::OK, "{}", reply.body);
+        reply.json()["password"]
+            .as_str()
+            .expect("one-time password")
+            .to_string()
+    }
+}
+
+impl TestApp {
+    /// Another server on the same data directory with other settings
+    /// (e.g. `&[]` for a start without demo mode), as after a restart.
+    pub async fn restart_with(self, settings: &[(&str, &str)]) -> TestApp {
+        let dir = self.shut_down().await;
+        let mut vars = vec![(
+            "AKTENWERK_DATA_DIR".to_string(),
+            dir.path().display().to_string(),
+        )];
+        vars.extend(settings.iter().map(|(k, v)| (k.to_string(), v.to_string())));
+        let config = Config::from_vars(vars).expect("config");
+        let state = server::startup::prepare(&config).await.expect("startup");
+        let router = server::router(&config, state.clone());
+        TestApp {
+            router,
+            state,
+            dir,
+            background: Default::default(),
+        }
+    }
 }
