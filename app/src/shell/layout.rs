@@ -25,6 +25,7 @@ pub fn Layout() -> impl IntoView {
                     // tours or notices, whose server calls would be refused.
                     Ok(Some(user)) if user.must_change_password => {
                         provide_context(user.clone());
+                        mark_hydrated();
                         view! {
                             <header class="site-header">
                                 <div class="header-bar">
@@ -107,19 +108,24 @@ pub fn Layout() -> impl IntoView {
     }
 }
 
-#[component]
-fn Header(user: SessionUser, comms: crate::announcements::header::StatusResource) -> impl IntoView {
-    // The menu button only makes sense once the page is interactive; without
-    // JavaScript the navigation simply stays open.
-    let (hydrated, set_hydrated) = signal(false);
+/// A marker for browser tests (and scripts): the page now reacts. Every
+/// header variant sets it.
+fn mark_hydrated() {
     Effect::new(move |_| {
-        set_hydrated.set(true);
-        // A marker for browser tests (and scripts): the page now reacts.
         #[cfg(feature = "hydrate")]
         if let Some(root) = document().document_element() {
             let _ = root.set_attribute("data-hydrated", "true");
         }
     });
+}
+
+#[component]
+fn Header(user: SessionUser, comms: crate::announcements::header::StatusResource) -> impl IntoView {
+    // The menu button only makes sense once the page is interactive; without
+    // JavaScript the navigation simply stays open.
+    let (hydrated, set_hydrated) = signal(false);
+    Effect::new(move |_| set_hydrated.set(true));
+    mark_hydrated();
     let (menu_open, set_menu_open) = signal(false);
     let show_admin = permissions::may_see_administration(&user);
     let show_rollout = crate::rollout::may_see(&user);
