@@ -6,4 +6,4 @@ source "$(dirname "$0")/lib.sh"
 cd "$ROOT"
 
 say "Aktenplan-Benchmark (Release-Build; kalt einige Minuten)"
-exec cargo run --release --quiet -p server --bin bench-aktenplan
+exec cargo run --release --quiet -p bench --bin bench-aktenplan

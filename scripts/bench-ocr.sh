@@ -11,5 +11,5 @@ for tool in pdftoppm tesseract; do
   command -v "$tool" >/dev/null || { echo "$tool fehlt (Pakete poppler-utils, tesseract-ocr-deu)" >&2; exit 1; }
 done
 say "OCR-Benchmark (Release-Build; ${1:-${BENCH_OCR_PAGES:-24}} Seiten, einige Minuten)"
-cargo build --release --quiet -p server --bin aktenwerk --bin bench-ocr
+cargo build --release --quiet -p server -p bench --bin aktenwerk --bin bench-ocr
 exec "${CARGO_TARGET_DIR:-$ROOT/target}/release/bench-ocr" "$@"

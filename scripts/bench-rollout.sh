@@ -7,4 +7,4 @@ source "$(dirname "$0")/lib.sh"
 cd "$ROOT"
 
 say "Einführungsstand-Benchmark (Release-Build; kalt einige Minuten)"
-exec cargo run --release --quiet -p server --bin bench-rollout -- "$@"
+exec cargo run --release --quiet -p bench --bin bench-rollout -- "$@"

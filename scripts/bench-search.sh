@@ -11,4 +11,4 @@ source "$(dirname "$0")/lib.sh"
 cd "$ROOT"
 
 say "Such-Benchmark (Release-Build; kalt einige Minuten, 100.000 Dokumente brauchen ~2 GiB in ${TMPDIR:-/tmp})"
-exec cargo run --release --quiet -p server --bin bench-search -- "$@"
+exec cargo run --release --quiet -p bench --bin bench-search -- "$@"

@@ -8,5 +8,5 @@ source "$(dirname "$0")/lib.sh"
 cd "$ROOT"
 
 say "Upload-Benchmark (Release-Build; kalt einige Minuten, braucht ~3 GiB freien Platz in ${TMPDIR:-/tmp})"
-cargo build --release --quiet -p server --bin aktenwerk --bin bench-upload
+cargo build --release --quiet -p server -p bench --bin aktenwerk --bin bench-upload
 exec "$ROOT/target/release/bench-upload"

@@ -3,7 +3,6 @@
 
 pub mod background;
 pub mod config;
-pub mod corpus;
 pub mod http;
 pub mod startup;
 

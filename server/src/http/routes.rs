@@ -1,6 +1,6 @@
 //! The one list of plain axum routes (everything outside the Leptos pages
 //! and server functions). `router()` serves exactly this list, and the
-//! permission matrix test (`server/tests/permissions.rs`) enumerates it, so
+//! permission matrix test (`server/tests/permissions/main.rs`) enumerates it, so
 //! a new route cannot be served without the test noticing it.
 
 use super::{aktenplan_csv, documents, guides, health, login, rollout_csv, training_sessions};

@@ -383,15 +383,15 @@ fn letter(number: usize, rng: &mut StdRng) -> Vec<String> {
         format!("Für die {short} werden festgesetzt:"),
         format!(
             "    Gebühr nach der Gebührenordnung          {}",
-            server::corpus::euro(fee)
+            bench::corpus::euro(fee)
         ),
         format!(
             "    Auslagen und Zustellung                  {}",
-            server::corpus::euro(costs)
+            bench::corpus::euro(costs)
         ),
         format!(
             "    Gesamtbetrag                             {}",
-            server::corpus::euro(fee + costs)
+            bench::corpus::euro(fee + costs)
         ),
         String::new(),
         format!(
@@ -425,7 +425,7 @@ fn generate_scans(dir: &Path, pages: usize, cores: usize) -> Result<Vec<PathBuf>
         let pdf = dir.join(format!("seite-{number:03}.pdf"));
         std::fs::write(
             &pdf,
-            server::corpus::pdf::text_pdf(&letter(number, &mut rng)),
+            bench::corpus::pdf::text_pdf(&letter(number, &mut rng)),
         )?;
         pdfs.push(pdf);
     }

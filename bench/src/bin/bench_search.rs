@@ -2,7 +2,7 @@
 //! municipal documents (issue 5), next to SQLite FTS5 over the same texts
 //! measured in the same run.
 //!
-//! 1. Generates the corpus (`server::corpus`, deterministic by seed; default
+//! 1. Generates the corpus (`bench::corpus`, deterministic by seed; default
 //!    100,000 documents, seed 42) in batches, never all in memory.
 //! 2. Indexes it into an on-disk tantivy index in a temporary directory
 //!    (`SearchIndex::open`, `upsert` in batches, `commit`), and into an FTS5
@@ -41,7 +41,7 @@
 
 use app::search::index::{IndexDoc, SearchIndex, Viewer};
 use app::search::SearchParams;
-use server::corpus::{Corpus, CorpusDoc};
+use bench::corpus::{Corpus, CorpusDoc};
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqliteSynchronous};
 use sqlx::{Connection, Row as _, SqliteConnection};
 use std::collections::BTreeMap;
