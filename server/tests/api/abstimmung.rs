@@ -1,7 +1,7 @@
 //! Coordinated plan changes: propose, decide, publish, and what the
 //! published version changes for everybody.
 
-mod common;
+use crate::common;
 
 use axum::http::StatusCode;
 use common::TestApp;

@@ -1,6 +1,6 @@
 //! The Aktenplan explorer and Akten through their server functions.
 
-mod common;
+use crate::common;
 
 use axum::http::StatusCode;
 use common::TestApp;

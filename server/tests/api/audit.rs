@@ -1,7 +1,7 @@
 //! The audit chain anchored outside the database (checkpoints keyed with a
 //! secret the database does not hold), and the data directory kept private.
 
-mod common;
+use crate::common;
 
 use axum::http::StatusCode;
 use common::TestApp;

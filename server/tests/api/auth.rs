@@ -1,7 +1,7 @@
 //! Login, sessions, throttling and CSRF against the real router and a real
 //! SQLite file.
 
-mod common;
+use crate::common;
 
 use axum::body::Body;
 use axum::http::{header, Request, StatusCode};

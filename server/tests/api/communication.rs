@@ -2,7 +2,7 @@
 //! acknowledgement statistics, Dienstanweisungen/Leitfäden with versions,
 //! and questions whose threads only the asker and the team see.
 
-mod common;
+use crate::common;
 
 use axum::http::StatusCode;
 use common::{samples, TestApp};

@@ -4,7 +4,7 @@
 //! verification scoped to the administrator's municipality.
 #![allow(clippy::unwrap_used)]
 
-mod common;
+use crate::common;
 
 use app::processing::TextState;
 use axum::http::StatusCode;

@@ -1,7 +1,7 @@
 //! Uploads that race a change of their Akte, and previews under load:
 //! the holes of issue 14, point 8 that need the real router.
 
-mod common;
+use crate::common;
 
 use axum::body::Body;
 use axum::http::{header, Request, StatusCode};

@@ -1,7 +1,7 @@
 //! Documents through the real router: upload, download, types, limits,
 //! crash safety, duplicates, hostile names, permissions, versions, trash.
 
-mod common;
+use crate::common;
 
 use app::documents::blobs::Step;
 use axum::http::{header, StatusCode};

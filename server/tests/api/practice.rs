@@ -4,7 +4,7 @@
 //! figures never show practice data.
 #![allow(clippy::unwrap_used)]
 
-mod common;
+use crate::common;
 
 use axum::http::StatusCode;
 use common::TestApp;

@@ -3,7 +3,7 @@
 //! an attended session, questions and an acknowledgement, and the numbers
 //! the dashboard (and its CSV) must show for it. Also who may see what.
 
-mod common;
+use crate::common;
 
 use app::rollout::storage::{local_day, record_activity};
 use axum::http::{header, StatusCode};

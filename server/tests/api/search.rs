@@ -2,7 +2,7 @@
 //! real child process → stored text → index → search with permissions.
 #![allow(clippy::unwrap_used)]
 
-mod common;
+use crate::common;
 
 use app::processing::TextState;
 use axum::http::StatusCode;

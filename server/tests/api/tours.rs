@@ -3,7 +3,7 @@
 //! messages, the record of started, finished and skipped tours, and the
 //! offer to new people.
 
-mod common;
+use crate::common;
 
 use axum::body::Body;
 use axum::http::{header, Request, StatusCode};

@@ -2,7 +2,7 @@
 //! registration with waiting list, capacity under concurrent registrations,
 //! attendance, the .ics and CSV downloads and who may do what.
 
-mod common;
+use crate::common;
 
 use axum::http::{header, StatusCode};
 use chrono::{Datelike, TimeZone};

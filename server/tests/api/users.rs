@@ -1,7 +1,7 @@
 //! User administration through its server functions: who may do what, and
 //! that every change lands in the audit log.
 
-mod common;
+use crate::common;
 
 use axum::http::StatusCode;
 use common::TestApp;

@@ -147,7 +147,7 @@ pub fn zip_bomb_docx() -> Vec<u8> {
 
 /// A one-page PDF with a real text layer (Helvetica, WinAnsi).
 pub fn text_pdf(lines: &[&str]) -> Vec<u8> {
-    server::corpus::pdf::text_pdf(lines)
+    app::documents::text_pdf::text_pdf(lines)
 }
 
 /// A DOCX whose `word/document.xml` inflates to `unpacked` bytes of zeros
