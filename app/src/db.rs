@@ -57,8 +57,13 @@ fn create_private(path: &std::path::Path) {
     let _ = options.open(path);
 }
 
+/// The schema's history, embedded at compile time. sqlx records each applied
+/// migration's checksum in the database and refuses to start on one that has
+/// changed since, so a landed migration is never edited: add a new one.
+static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("./migrations");
+
 pub async fn migrate(pool: &SqlitePool) -> Result<(), DbError> {
-    sqlx::migrate!("./migrations").run(pool).await?;
+    MIGRATOR.run(pool).await?;
     Ok(())
 }
 
@@ -74,6 +79,48 @@ pub async fn begin_write(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Every landed migration with the SHA-384 checksum sqlx stores for it in
+    /// each installation's `_sqlx_migrations`. Editing a landed migration
+    /// makes every existing database refuse to start, so this list only ever
+    /// grows: a new migration gets a new line, an old line never changes.
+    const LANDED: &[(i64, &str)] = &[
+        (1, "3ba9fbb72d900578264f58c94c6818fda575d3e87d54913b25522295b5b800f556d27b2ea13918212582c8afb73ccef2"),
+        (2, "c15ce8b8f2892ea377f3e94366aa65a0f7cd290f84fc304cde65ed38db99293511db89cd096968337a9bb2e26324ce4f"),
+        (3, "2fcc178cbe0748ec2ea24ebf17251b139f16c472bf10c13b40a14acaf3f7272a52a11c40d962e4c2c5880c04b387b78d"),
+        (4, "7825281f7511c3ea5cb6766383d8a6d331cbc5340c9cdb19ecf097df05bf286fba5a39412f19f1b2e7f91e06a70b77fb"),
+        (5, "7566b9a59c2cdf6dd0185442d02edc8b95cc2d67771256beb37ef1deb51e7b1552500a33c7be6de2fa713f65341d8a20"),
+        (6, "bbb2d94a27a4d856d2df51447fd60bfbad9f1d7a3155528b439b2c0d76177a013d47b9509cebd26642728fae832c4232"),
+        (7, "1e44c970a4b857fd2579d6f8aa1b2175b6d15617907abf6b400fb8745d167f1c398c0dcc2ed56c4978253f3f7779925a"),
+        (8, "0cc6ba99b9aa43ff0f9b948fbad1505d80c7a4e70879e2c1df537f47ffe5b8c0ced96dc02b5a5b95df1e3e8c9c3fb941"),
+        (9, "db928f5f6ab82f352f683dd104268efc1fc452b876da51c5cd2516263c521a93e06fefe4c4b147d2b4ac0927166a4181"),
+        (10, "ad8fc4d57eb8d5fa97fd0af6f790ef2b9b9364b7ad52fd194809180971dbb02d16bca2c76bad44eab3490c833788766f"),
+    ];
+
+    #[test]
+    fn landed_migrations_are_never_edited() {
+        let hex = |bytes: &[u8]| bytes.iter().map(|b| format!("{b:02x}")).collect::<String>();
+        let embedded: Vec<(i64, String)> = MIGRATOR
+            .iter()
+            .map(|m| (m.version, hex(&m.checksum)))
+            .collect();
+        for (version, checksum) in LANDED {
+            let found = embedded.iter().find(|(v, _)| v == version);
+            assert_eq!(
+                found.map(|(_, c)| c.as_str()),
+                Some(*checksum),
+                "migration {version:04} was removed or edited after it landed; \
+                 restore it and put the change into a new migration"
+            );
+        }
+        for (version, checksum) in &embedded {
+            assert!(
+                LANDED.iter().any(|(v, _)| v == version),
+                "migration {version:04} is new: add ({version}, \"{checksum}\") to LANDED \
+                 in app/src/db.rs once it is committed"
+            );
+        }
+    }
 
     #[tokio::test]
     async fn creates_file_in_wal_mode_and_migrates() {
