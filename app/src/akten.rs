@@ -67,12 +67,6 @@ impl AkteStatus {
     }
 }
 
-/// Staff, project team and administration open Akten for their own
-/// municipality; trainees only in the practice area.
-pub fn may_open_akten(user: &crate::auth::SessionUser) -> bool {
-    crate::auth::permissions::acting_role(user) != crate::auth::Role::Schulung
-}
-
 /// Akten are formed from the third level down (e.g. `621`, `621.1`); main
 /// groups and groups only structure the plan.
 pub const MIN_AKTE_LEVEL: usize = 3;

@@ -11,7 +11,6 @@ pub mod server_fns;
 pub mod stats_page;
 
 #[cfg(feature = "ssr")]
-pub mod schedule;
 #[cfg(feature = "ssr")]
 pub mod storage;
 
@@ -65,11 +64,6 @@ impl Targeting {
         };
         format!("{places} · {roles}")
     }
-}
-
-/// The project team writes, schedules and evaluates announcements.
-pub fn may_publish(user: &SessionUser) -> bool {
-    crate::auth::permissions::is_project_team(user)
 }
 
 /// Where an announcement stands in time.

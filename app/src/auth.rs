@@ -1,6 +1,7 @@
 //! Who is signed in and what they may do: roles, the session user, login,
 //! password changes and the permission rules (plain functions, unit-tested).
 
+pub mod guard;
 pub mod login_page;
 pub mod password_page;
 pub mod permissions;

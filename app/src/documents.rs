@@ -26,7 +26,6 @@ pub mod thumbnail;
 pub mod trash_page;
 pub mod upload;
 
-use crate::auth::{Role, SessionUser};
 use serde::{Deserialize, Serialize};
 
 /// What kind of paper a document is.
@@ -138,22 +137,6 @@ pub struct DocumentDetail {
     /// Only the owning municipality changes a document; a municipality an
     /// Akte is shared with reads it.
     pub may_edit: bool,
-}
-
-/// Clerks handle documents; nobody else reads their content.
-pub fn may_handle_documents(user: &SessionUser) -> bool {
-    crate::auth::permissions::acting_role(user) == Role::Sachbearbeitung
-}
-
-/// Emptying the trash destroys documents for good: administration only.
-pub fn may_empty_trash(user: &SessionUser) -> bool {
-    crate::auth::permissions::acting_role(user) == Role::Administration
-}
-
-/// Re-hashing the document store reads every municipality's files (the
-/// store is shared): only administrators responsible for all of them.
-pub fn may_verify_store(user: &SessionUser) -> bool {
-    may_empty_trash(user) && user.all_municipalities
 }
 
 /// Checks metadata typed by a person; returns the cleaned values.
@@ -285,34 +268,6 @@ mod tests {
         assert!(validate_metadata(&form("x", "eingang", "", &"t,".repeat(30))).is_ok());
         let many: Vec<String> = (0..21).map(|i| format!("t{i}")).collect();
         assert!(validate_metadata(&form("x", "eingang", "", &many.join(","))).is_err());
-    }
-
-    #[test]
-    fn only_all_municipality_administrators_verify_the_store() {
-        let user = |role, all: bool, practising: bool| {
-            let municipality = crate::municipalities::Municipality {
-                id: 2,
-                code: "ERB".into(),
-                name: "Erbach".into(),
-            };
-            SessionUser {
-                id: 1,
-                username: "u".into(),
-                display_name: "U".into(),
-                role,
-                municipality: municipality.clone(),
-                all_municipalities: all && !practising,
-                must_change_password: false,
-                practice: practising.then_some(crate::auth::PracticeArea {
-                    home: municipality,
-                    home_all_municipalities: all,
-                }),
-            }
-        };
-        assert!(may_verify_store(&user(Role::Administration, true, false)));
-        assert!(!may_verify_store(&user(Role::Administration, false, false)));
-        assert!(!may_verify_store(&user(Role::Administration, true, true)));
-        assert!(!may_verify_store(&user(Role::Projektteam, true, false)));
     }
 
     #[test]

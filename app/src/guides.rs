@@ -9,7 +9,6 @@ pub mod server_fns;
 #[cfg(feature = "ssr")]
 pub mod storage;
 
-use crate::auth::SessionUser;
 use crate::error::AppError;
 use serde::{Deserialize, Serialize};
 
@@ -60,11 +59,6 @@ pub const SCREENS: [(&str, &str); 9] = [
 
 pub fn screen_label(key: &str) -> Option<&'static str> {
     SCREENS.iter().find(|(k, _)| *k == key).map(|(_, l)| *l)
-}
-
-/// The project team keeps the library.
-pub fn may_edit(user: &SessionUser) -> bool {
-    crate::auth::permissions::is_project_team(user)
 }
 
 /// What the metadata form sends.

@@ -12,14 +12,9 @@ use crate::auth::SessionUser;
 use crate::error::AppError;
 use serde::{Deserialize, Serialize};
 
-/// The project team answers questions and keeps the FAQ.
-pub fn may_answer(user: &SessionUser) -> bool {
-    crate::auth::permissions::is_project_team(user)
-}
-
 /// May `user` see the thread of a question asked by `asker_id`?
 pub fn may_see_thread(user: &SessionUser, asker_id: i64) -> bool {
-    user.id == asker_id || may_answer(user)
+    user.id == asker_id || crate::auth::guard::Rule::ProjectTeam.allows(user)
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]

@@ -35,7 +35,7 @@ pub enum Scope {
 }
 
 pub fn scope_of(user: &SessionUser) -> Option<Scope> {
-    if crate::auth::permissions::is_project_team(user) {
+    if crate::auth::guard::Rule::ProjectTeam.allows(user) {
         return Some(Scope::All);
     }
     match crate::auth::permissions::acting_role(user) {
@@ -43,12 +43,6 @@ pub fn scope_of(user: &SessionUser) -> Option<Scope> {
         Role::Administration => Some(Scope::Own(user.municipality.id)),
         _ => None,
     }
-}
-
-/// May this person open the dashboard? (For the navigation; the server
-/// asks [`scope_of`] itself.)
-pub fn may_see(user: &SessionUser) -> bool {
-    scope_of(user).is_some()
 }
 
 impl Scope {

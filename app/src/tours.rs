@@ -726,11 +726,6 @@ pub struct RecordOverview {
     pub selected: Option<i64>,
 }
 
-/// The project team writes tours and sees everybody's record.
-pub fn may_edit_tours(user: &crate::auth::SessionUser) -> bool {
-    crate::auth::permissions::is_project_team(user)
-}
-
 /// The editor's choices, from the registry.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct AnchorChoice {

@@ -422,12 +422,6 @@ pub fn targets(
     municipality_ok && role_ok
 }
 
-/// The project team schedules sessions, sees every session and its
-/// participants, and marks attendance.
-pub fn may_manage(user: &crate::auth::SessionUser) -> bool {
-    crate::auth::permissions::is_project_team(user)
-}
-
 /// Where a new registration goes.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub enum Admission {

@@ -14,8 +14,8 @@ pub async fn create_akte(
 ) -> Result<AkteSummary, AppError> {
     crate::error::with_status(
         async {
-            let (user, state) = crate::aktenplan::server_fns::ssr::plan_reader()?;
-            if !super::may_open_akten(&user) {
+            let (user, state) = crate::auth::guard::require(crate::auth::guard::Rule::OpenAkten)?;
+            if !crate::auth::guard::Rule::OpenAkten.allows(&user) {
                 return Err(AppError::Forbidden);
             }
             let (title, responsible, opened_on) = super::validate_new(&title, &responsible, &opened_on)?;
@@ -60,7 +60,7 @@ pub async fn create_akte(
 pub async fn get_akte(id: i64) -> Result<super::AkteDetail, AppError> {
     crate::error::with_status(
         async {
-            let (user, state) = crate::aktenplan::server_fns::ssr::plan_reader()?;
+            let (user, state) = crate::auth::guard::require(crate::auth::guard::Rule::OpenAkten)?;
             let (akte, position_id) =
                 super::storage::get_visible(&state.pool, id, user.municipality.id)
                     .await?
@@ -114,8 +114,8 @@ pub async fn get_akte(id: i64) -> Result<super::AkteDetail, AppError> {
 pub async fn close_akte(id: i64, closed_on: String) -> Result<Option<String>, AppError> {
     crate::error::with_status(
         async {
-            let (user, state) = crate::aktenplan::server_fns::ssr::plan_reader()?;
-            if !super::may_open_akten(&user) {
+            let (user, state) = crate::auth::guard::require(crate::auth::guard::Rule::OpenAkten)?;
+            if !crate::auth::guard::Rule::OpenAkten.allows(&user) {
                 return Err(AppError::Forbidden);
             }
             let (akte, position_id) =
@@ -160,8 +160,8 @@ pub async fn close_akte(id: i64, closed_on: String) -> Result<Option<String>, Ap
 pub async fn share_akte(id: i64, municipality_id: i64, shared: bool) -> Result<(), AppError> {
     crate::error::with_status(
         async {
-            let (user, state) = crate::aktenplan::server_fns::ssr::plan_reader()?;
-            if !super::may_open_akten(&user) {
+            let (user, state) = crate::auth::guard::require(crate::auth::guard::Rule::OpenAkten)?;
+            if !crate::auth::guard::Rule::OpenAkten.allows(&user) {
                 return Err(AppError::Forbidden);
             }
             super::storage::set_share(&state.pool, &user, id, municipality_id, shared).await

@@ -273,7 +273,7 @@ pub async fn set_share(
         .bind(id)
         .bind(municipality_id)
         .bind(user.id)
-        .bind(crate::auth::session::now())
+        .bind(crate::time::now())
         .execute(&mut *tx)
         .await
     } else {
@@ -363,7 +363,7 @@ pub async fn create_in(
     .bind(new.opened_on)
     .bind(new.responsible)
     .bind(new.user_id)
-    .bind(crate::auth::session::now())
+    .bind(crate::time::now())
     .execute(&mut *tx)
     .await?
     .last_insert_rowid();

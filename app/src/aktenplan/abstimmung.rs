@@ -88,16 +88,3 @@ pub struct AbstimmungData {
     pub may_decide: bool,
     pub current_version: i64,
 }
-
-/// Who may propose: staff and the project team.
-pub fn may_propose(user: &crate::auth::SessionUser) -> bool {
-    matches!(
-        crate::auth::permissions::acting_role(user),
-        crate::auth::Role::Sachbearbeitung | crate::auth::Role::Projektteam
-    )
-}
-
-/// Only the project team approves, rejects and publishes.
-pub fn may_decide(user: &crate::auth::SessionUser) -> bool {
-    crate::auth::permissions::is_project_team(user)
-}

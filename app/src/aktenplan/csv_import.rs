@@ -55,8 +55,8 @@ pub async fn import_plan_csv(
 ) -> Result<ImportReport, AppError> {
     crate::error::with_status(
         async {
-            let (user, state) = super::server_fns::ssr::plan_reader()?;
-            if !super::abstimmung::may_decide(&user) {
+            let (user, state) = crate::auth::guard::require(crate::auth::guard::Rule::OpenAkten)?;
+            if !crate::auth::guard::Rule::ProjectTeam.allows(&user) {
                 return Err(AppError::Forbidden);
             }
             let title = title.trim();

@@ -25,7 +25,7 @@ pub fn CsvImportPage() -> impl IntoView {
         <Transition fallback=|| view! { <p>"Wird geladen …"</p> }>
             {move || Suspend::new(async move {
                 match user.await {
-                    Ok(Some(user)) if crate::auth::permissions::is_project_team(&user) => view! { <ImportForm/> }.into_any(),
+                    Ok(Some(user)) if crate::auth::guard::Rule::ProjectTeam.allows(&user) => view! { <ImportForm/> }.into_any(),
                     Ok(_) => view! {
                         <p class="notice">
                             "Einen ganzen Aktenplan übernehmen kann nur das Projektteam. "

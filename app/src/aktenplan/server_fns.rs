@@ -9,20 +9,10 @@ pub(crate) mod ssr {
     use crate::aktenplan::index::{MatchedIn, PlanIndex};
     use crate::aktenplan::storage::StoredPosition;
     use crate::aktenplan::{PositionDetail, SearchHit, TreeNode};
-    use crate::auth::{Role, SessionUser};
+    use crate::auth::SessionUser;
     use crate::error::AppError;
     use crate::state::AppState;
     use std::collections::HashMap;
-
-    /// Trainees work in the practice area only; the real plan's Akten are
-    /// not for them.
-    pub fn plan_reader() -> Result<(SessionUser, AppState), AppError> {
-        let user = crate::auth::require_user()?;
-        if crate::auth::permissions::acting_role(&user) == Role::Schulung {
-            return Err(AppError::Forbidden);
-        }
-        Ok((user, AppState::from_context()?))
-    }
 
     pub fn node(
         index: &PlanIndex,
@@ -110,7 +100,7 @@ pub(crate) mod ssr {
             .await?,
             may_open_akte: record.active
                 && record.code.level() >= crate::akten::MIN_AKTE_LEVEL
-                && crate::akten::may_open_akten(user),
+                && crate::auth::guard::Rule::OpenAkten.allows(user),
             today: chrono::Utc::now()
                 .with_timezone(&chrono_tz::Europe::Berlin)
                 .format("%Y-%m-%d")
@@ -140,7 +130,7 @@ pub(crate) mod ssr {
 pub async fn load_explorer(code: Option<String>) -> Result<ExplorerData, AppError> {
     crate::error::with_status(
         async {
-            let (user, state) = ssr::plan_reader()?;
+            let (user, state) = crate::auth::guard::require(crate::auth::guard::Rule::OpenAkten)?;
             let index = state.plan.snapshot();
             let counts =
                 crate::akten::storage::counts_by_position(&state.pool, user.municipality.id)
@@ -183,7 +173,7 @@ pub async fn load_explorer(code: Option<String>) -> Result<ExplorerData, AppErro
 pub async fn plan_children(parent_id: i64) -> Result<Vec<TreeNode>, AppError> {
     crate::error::with_status(
         async {
-            let (user, state) = ssr::plan_reader()?;
+            let (user, state) = crate::auth::guard::require(crate::auth::guard::Rule::OpenAkten)?;
             let index = state.plan.snapshot();
             if index.get(parent_id).is_none() {
                 return Err(AppError::NotFound("Die Position".into()));
@@ -202,7 +192,7 @@ pub async fn plan_children(parent_id: i64) -> Result<Vec<TreeNode>, AppError> {
 pub async fn search_plan(query: String) -> Result<Vec<SearchHit>, AppError> {
     crate::error::with_status(
         async {
-            let (_, state) = ssr::plan_reader()?;
+            let (_, state) = crate::auth::guard::require(crate::auth::guard::Rule::OpenAkten)?;
             if query.chars().count() > 200 {
                 return Err(AppError::invalid(
                     "Der Suchbegriff ist zu lang (höchstens 200 Zeichen).",

@@ -169,7 +169,7 @@ pub async fn import_initial(
             "Es gibt bereits einen Aktenplan. Änderungen laufen über Änderungsvorschläge.".into(),
         ));
     }
-    let now = crate::auth::session::now();
+    let now = crate::time::now();
     let mut ids: HashMap<Kennzeichen, i64> = HashMap::new();
     for record in records {
         let parent_id = match record.code.parent() {

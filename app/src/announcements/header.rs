@@ -87,14 +87,14 @@ pub fn status_resource() -> StatusResource {
 pub async fn get_comms_status() -> Result<CommsStatus, AppError> {
     crate::error::with_status(
         async {
-            use super::schedule::now;
+            use crate::time::now;
             // The layout asks on every page, /konto/passwort too: a session
             // that must first replace its one-time password quietly sees
             // nothing (rather than an error box or a 403 page status).
             if crate::auth::current_user().is_some_and(|u| u.must_change_password) {
                 return Ok(CommsStatus::default());
             }
-            let (user, state) = super::server_fns::ssr::reader()?;
+            let (user, state) = crate::auth::guard::require(crate::auth::guard::Rule::SignedIn)?;
             let now = now();
             let receipts = super::storage::receipts_of(&state.pool, user.id).await?;
             let mut status = CommsStatus::default();
@@ -130,7 +130,7 @@ pub async fn get_comms_status() -> Result<CommsStatus, AppError> {
             }
             status.unseen_answers =
                 crate::questions::storage::unseen_answers(&state.pool, user.id).await?;
-            if crate::questions::may_answer(&user) {
+            if crate::auth::guard::Rule::ProjectTeam.allows(&user) {
                 status.waiting_questions =
                     Some(crate::questions::storage::waiting_count(&state.pool).await?);
             }

@@ -6,22 +6,8 @@ use leptos::prelude::*;
 
 #[cfg(feature = "ssr")]
 pub(crate) mod ssr {
-    use crate::auth::SessionUser;
+
     use crate::error::AppError;
-    use crate::state::AppState;
-
-    pub fn reader() -> Result<(SessionUser, AppState), AppError> {
-        let user = crate::auth::require_user()?;
-        Ok((user, AppState::from_context()?))
-    }
-
-    pub fn team() -> Result<(SessionUser, AppState), AppError> {
-        let (user, state) = reader()?;
-        if !super::super::may_publish(&user) {
-            return Err(AppError::Forbidden);
-        }
-        Ok((user, state))
-    }
 
     pub async fn municipality_names(
         pool: &sqlx::SqlitePool,
@@ -40,9 +26,9 @@ pub(crate) mod ssr {
 pub async fn list_news() -> Result<NewsList, AppError> {
     crate::error::with_status(
         async {
-            use super::schedule::{display, now};
             use super::{AnnouncementView, Phase};
-            let (user, state) = ssr::reader()?;
+            use crate::time::{display, now};
+            let (user, state) = crate::auth::guard::require(crate::auth::guard::Rule::SignedIn)?;
             let now = now();
             let receipts = super::storage::receipts_of(&state.pool, user.id).await?;
             let mut current = Vec::new();
@@ -78,7 +64,7 @@ pub async fn list_news() -> Result<NewsList, AppError> {
             Ok(NewsList {
                 current,
                 archive,
-                may_publish: super::may_publish(&user),
+                may_publish: crate::auth::guard::Rule::ProjectTeam.allows(&user),
             })
         }
         .await,
@@ -90,8 +76,8 @@ pub async fn list_news() -> Result<NewsList, AppError> {
 pub async fn acknowledge_announcement(id: i64) -> Result<String, AppError> {
     crate::error::with_status(
         async {
-            use super::schedule::now;
-            let (user, state) = ssr::reader()?;
+            use crate::time::now;
+            let (user, state) = crate::auth::guard::require(crate::auth::guard::Rule::SignedIn)?;
             let now = now();
             let announcement = super::storage::current_for(&state.pool, &user, now)
                 .await?
@@ -104,7 +90,7 @@ pub async fn acknowledge_announcement(id: i64) -> Result<String, AppError> {
                 ));
             }
             let at = super::storage::acknowledge(&state.pool, user.id, id, now).await?;
-            Ok(super::schedule::display(at))
+            Ok(crate::time::display(at))
         }
         .await,
     )
@@ -115,8 +101,8 @@ pub async fn acknowledge_announcement(id: i64) -> Result<String, AppError> {
 pub async fn mark_announcement_read(id: i64) -> Result<(), AppError> {
     crate::error::with_status(
         async {
-            use super::schedule::now;
-            let (user, state) = ssr::reader()?;
+            use crate::time::now;
+            let (user, state) = crate::auth::guard::require(crate::auth::guard::Rule::SignedIn)?;
             let now = now();
             if !super::storage::current_for(&state.pool, &user, now)
                 .await?
@@ -137,8 +123,9 @@ pub async fn mark_announcement_read(id: i64) -> Result<(), AppError> {
 pub async fn list_managed_announcements() -> Result<Vec<ManagedAnnouncement>, AppError> {
     crate::error::with_status(
         async {
-            use super::schedule::{display, now};
-            let (_user, state) = ssr::team()?;
+            use crate::time::{display, now};
+            let (_user, state) =
+                crate::auth::guard::require(crate::auth::guard::Rule::ProjectTeam)?;
             let now = now();
             let names = ssr::municipality_names(&state.pool).await?;
             let people = super::storage::active_people(&state.pool).await?;
@@ -170,8 +157,8 @@ async fn statistics(
     names: &[(i64, String)],
     people: &[super::storage::Person],
 ) -> Result<AnnouncementStats, AppError> {
-    use super::schedule::display;
     use crate::auth::Role;
+    use crate::time::display;
     let receipts = super::storage::receipts_for(pool, stored.id).await?;
     let addressed = people
         .iter()
@@ -205,7 +192,8 @@ async fn statistics(
 pub async fn get_announcement_stats(id: i64) -> Result<AnnouncementStats, AppError> {
     crate::error::with_status(
         async {
-            let (_user, state) = ssr::team()?;
+            let (_user, state) =
+                crate::auth::guard::require(crate::auth::guard::Rule::ProjectTeam)?;
             let stored = super::storage::load(&state.pool, id)
                 .await?
                 .ok_or_else(|| AppError::NotFound("Die Mitteilung".into()))?;
@@ -222,8 +210,9 @@ pub async fn get_announcement_stats(id: i64) -> Result<AnnouncementStats, AppErr
 pub async fn announcement_editor(id: Option<i64>) -> Result<EditorData, AppError> {
     crate::error::with_status(
         async {
-            use super::schedule::{input_value, now};
-            let (_user, state) = ssr::team()?;
+            use crate::time::{input_value, now};
+            let (_user, state) =
+                crate::auth::guard::require(crate::auth::guard::Rule::ProjectTeam)?;
             let municipalities = crate::municipalities::storage::list(&state.pool).await?;
             let Some(id) = id else {
                 return Ok(EditorData {
@@ -269,8 +258,8 @@ pub async fn announcement_editor(id: Option<i64>) -> Result<EditorData, AppError
 pub async fn save_announcement(id: Option<i64>, draft: AnnouncementDraft) -> Result<i64, AppError> {
     crate::error::with_status(
         async {
-            use super::schedule::{now, parse_input};
-            let (user, state) = ssr::team()?;
+            use crate::time::{now, parse_input};
+            let (user, state) = crate::auth::guard::require(crate::auth::guard::Rule::ProjectTeam)?;
             let known: Vec<i64> = crate::municipalities::storage::list(&state.pool)
                 .await?
                 .into_iter()
@@ -319,7 +308,7 @@ pub async fn save_announcement(id: Option<i64>, draft: AnnouncementDraft) -> Res
 pub async fn delete_announcement(id: i64) -> Result<(), AppError> {
     crate::error::with_status(
         async {
-            let (user, state) = ssr::team()?;
+            let (user, state) = crate::auth::guard::require(crate::auth::guard::Rule::ProjectTeam)?;
             if !super::storage::delete(&state.pool, &user, id).await? {
                 return Err(AppError::NotFound("Die Mitteilung".into()));
             }

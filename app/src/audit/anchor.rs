@@ -170,7 +170,7 @@ pub fn compare(
         listed.push(AnchorProblem::Truncated {
             checkpoint_id: checkpoint.id,
             newest_id,
-            checkpoint_time: super::storage::format_local(checkpoint.at),
+            checkpoint_time: crate::time::display_exact(checkpoint.at),
         });
     }
     listed
@@ -287,12 +287,7 @@ pub async fn checkpoint(
             );
         }
     }
-    let signed = Checkpoint::sign(
-        &anchor.key,
-        newest.0,
-        &newest.1,
-        chrono::Utc::now().timestamp(),
-    );
+    let signed = Checkpoint::sign(&anchor.key, newest.0, &newest.1, crate::time::now());
     append_line(anchor.path.clone(), signed.to_line())
         .await
         .map_err(|error| anchor.file_error(error))?;

@@ -198,7 +198,7 @@ fn StoreCheckPanel() -> impl IntoView {
     view! {
         <Transition fallback=|| ()>
             {move || Suspend::new(async move {
-                matches!(user.await, Ok(Some(u)) if crate::documents::may_verify_store(&u))
+                matches!(user.await, Ok(Some(u)) if crate::auth::guard::Rule::AllMunicipalityAdministration.allows(&u))
                     .then(|| view! { <StoreCheckSection check/> })
             })}
         </Transition>

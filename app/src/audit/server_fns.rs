@@ -11,11 +11,11 @@ pub async fn list_audit(
     document: Option<i64>,
     before_id: Option<i64>,
 ) -> Result<Vec<AuditEntryView>, AppError> {
-    use crate::{auth::permissions, state::AppState};
+    use crate::state::AppState;
     crate::error::with_status(
         async {
             let user = crate::auth::require_user()?;
-            if !permissions::can_administer_users(&user) {
+            if !crate::auth::guard::Rule::Administration.allows(&user) {
                 return Err(AppError::Forbidden);
             }
             let state = AppState::from_context()?;
@@ -38,11 +38,11 @@ pub async fn list_audit(
 /// kept outside the database (which also show a cut-off end).
 #[server(prefix = "/api", endpoint = "verify_audit")]
 pub async fn verify_audit() -> Result<ChainReport, AppError> {
-    use crate::{auth::permissions, state::AppState};
+    use crate::state::AppState;
     crate::error::with_status(
         async {
             let user = crate::auth::require_user()?;
-            if !permissions::can_administer_users(&user) {
+            if !crate::auth::guard::Rule::Administration.allows(&user) {
                 return Err(AppError::Forbidden);
             }
             let state = AppState::from_context()?;

@@ -109,7 +109,7 @@ pub async fn record(conn: &mut SqliteConnection, entry: NewEntry) -> Result<(), 
             .fetch_optional(&mut *conn)
             .await?
             .unwrap_or_else(|| GENESIS.to_string());
-    let at = chrono::Utc::now().timestamp();
+    let at = crate::time::now();
     let details = entry.details.to_string();
     let hash = entry_hash(
         &prev_hash,
@@ -283,7 +283,7 @@ pub async fn list(
         .into_iter()
         .map(|row| super::AuditEntryView {
             id: row.id,
-            at: format_local(row.at),
+            at: crate::time::display_exact(row.at),
             actor_name: row.actor_name,
             municipality: row.municipality,
             action_label: super::action_label(&row.action).to_string(),
@@ -296,17 +296,6 @@ pub async fn list(
             ip: row.ip,
         })
         .collect())
-}
-
-/// Unix seconds as German local time.
-pub fn format_local(unix_secs: i64) -> String {
-    use chrono::TimeZone;
-    match chrono_tz::Europe::Berlin.timestamp_opt(unix_secs, 0) {
-        chrono::LocalResult::Single(at) | chrono::LocalResult::Ambiguous(at, _) => {
-            at.format("%d.%m.%Y %H:%M:%S").to_string()
-        }
-        chrono::LocalResult::None => unix_secs.to_string(),
-    }
 }
 
 #[cfg(test)]
@@ -412,11 +401,5 @@ mod tests {
                 ..ChainReport::default()
             }
         );
-    }
-
-    #[test]
-    fn local_time_is_berlin() {
-        // 2026-07-01 10:00:00 UTC is 12:00 in summer time.
-        assert_eq!(format_local(1_782_900_000), "01.07.2026 12:00:00");
     }
 }

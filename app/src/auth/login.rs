@@ -64,7 +64,7 @@ pub async fn attempt(
     let pool = &state.pool;
     let policy = state.settings.throttle;
     let username = username.trim().to_lowercase();
-    let now = session::now();
+    let now = crate::time::now();
     // Counted as a failure before the password is checked; see throttle.rs.
     let ticket = match throttle::begin_attempt(
         pool,

@@ -17,25 +17,6 @@ pub fn acting_role(user: &SessionUser) -> Role {
     }
 }
 
-/// May this user switch practice mode on and off? Trainees cannot: they
-/// are always in it.
-pub fn may_leave_practice(user: &SessionUser) -> bool {
-    user.role != Role::Schulung
-}
-
-/// May this user open the user administration at all?
-pub fn can_administer_users(user: &SessionUser) -> bool {
-    acting_role(user) == Role::Administration
-}
-
-/// May `actor` manage accounts that belong to `municipality_id`?
-/// Municipal admins manage their own municipality; an admin responsible for
-/// all four municipalities manages everyone.
-pub fn can_manage_users_of(actor: &SessionUser, municipality_id: i64) -> bool {
-    can_administer_users(actor)
-        && (actor.all_municipalities || actor.municipality.id == municipality_id)
-}
-
 /// Rights wider than a municipal administrator's: the project team works
 /// across all four municipalities, and so does anyone responsible for all.
 fn has_cross_municipal_rights(role: Role, all_municipalities: bool) -> bool {
@@ -55,18 +36,12 @@ pub fn may_act_on_account(
     target_role: Role,
     target_all_municipalities: bool,
 ) -> bool {
-    if !can_administer_users(actor) {
+    if !crate::auth::guard::Rule::Administration.allows(actor) {
         return false;
     }
     actor.all_municipalities
         || (actor.municipality.id == target_municipality
             && !has_cross_municipal_rights(target_role, target_all_municipalities))
-}
-
-/// Is this user (acting as) the project team? The one place that decides
-/// who gets the project team's cross-municipality view and editing rights.
-pub fn is_project_team(user: &SessionUser) -> bool {
-    acting_role(user) == Role::Projektteam
 }
 
 /// What an administrator asks to give an account.
@@ -79,7 +54,7 @@ pub struct Assignment {
 
 /// Checks that `actor` may give an account this municipality, role and scope.
 pub fn check_assignment(actor: &SessionUser, wanted: Assignment) -> Result<(), AppError> {
-    if !can_manage_users_of(actor, wanted.municipality_id) {
+    if !crate::auth::guard::administers(actor, wanted.municipality_id) {
         return Err(AppError::Forbidden);
     }
     if wanted.all_municipalities && !actor.all_municipalities {
@@ -124,11 +99,6 @@ pub fn check_self_change(
     Ok(())
 }
 
-/// The main sections and who sees them in the navigation.
-pub fn may_see_administration(user: &SessionUser) -> bool {
-    can_administer_users(user)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -171,13 +141,13 @@ mod tests {
             let practising = practising(user(7, role, ERBACH, role == Role::Projektteam));
             assert_eq!(acting_role(&practising), Role::Sachbearbeitung);
             assert_eq!(practising.role, role, "the real role stays for tours");
-            assert!(!can_administer_users(&practising));
-            assert!(!may_see_administration(&practising));
-            assert!(crate::documents::may_handle_documents(&practising));
-            assert!(!crate::documents::may_empty_trash(&practising));
-            assert!(crate::akten::may_open_akten(&practising));
-            assert!(crate::aktenplan::abstimmung::may_propose(&practising));
-            assert!(!crate::aktenplan::abstimmung::may_decide(&practising));
+            assert!(!crate::auth::guard::Rule::Administration.allows(&practising));
+            assert!(!crate::auth::guard::Rule::Administration.allows(&practising));
+            assert!(crate::auth::guard::Rule::Clerk.allows(&practising));
+            assert!(!crate::auth::guard::Rule::Administration.allows(&practising));
+            assert!(crate::auth::guard::Rule::OpenAkten.allows(&practising));
+            assert!(crate::auth::guard::Rule::ProposePlanChanges.allows(&practising));
+            assert!(!crate::auth::guard::Rule::ProjectTeam.allows(&practising));
             assert_eq!(practising.home_municipality().id, ERBACH);
         }
     }
@@ -186,26 +156,28 @@ mod tests {
     fn trainees_outside_practice_reach_nothing_and_cannot_leave() {
         let trainee = user(8, Role::Schulung, ERBACH, false);
         assert_eq!(acting_role(&trainee), Role::Schulung);
-        assert!(!crate::documents::may_handle_documents(&trainee));
-        assert!(!crate::akten::may_open_akten(&trainee));
-        assert!(!crate::aktenplan::abstimmung::may_propose(&trainee));
-        assert!(!can_administer_users(&trainee));
-        assert!(!may_leave_practice(&trainee));
-        assert!(!may_leave_practice(&practising(trainee)));
-        assert!(may_leave_practice(&practising(user(
-            9,
-            Role::Sachbearbeitung,
-            ERBACH,
-            false
-        ))));
+        assert!(!crate::auth::guard::Rule::Clerk.allows(&trainee));
+        assert!(!crate::auth::guard::Rule::OpenAkten.allows(&trainee));
+        assert!(!crate::auth::guard::Rule::ProposePlanChanges.allows(&trainee));
+        assert!(!crate::auth::guard::Rule::Administration.allows(&trainee));
+        assert!(!crate::auth::guard::Rule::LeavePractice.allows(&trainee));
+        assert!(!crate::auth::guard::Rule::LeavePractice.allows(&practising(trainee)));
+        assert!(
+            crate::auth::guard::Rule::LeavePractice.allows(&practising(user(
+                9,
+                Role::Sachbearbeitung,
+                ERBACH,
+                false
+            )))
+        );
     }
 
     #[test]
     fn outside_practice_the_real_role_counts() {
         let admin = user(1, Role::Administration, ERBACH, false);
         assert_eq!(acting_role(&admin), Role::Administration);
-        assert!(can_administer_users(&admin));
-        assert!(crate::aktenplan::abstimmung::may_decide(&user(
+        assert!(crate::auth::guard::Rule::Administration.allows(&admin));
+        assert!(crate::auth::guard::Rule::ProjectTeam.allows(&user(
             2,
             Role::Projektteam,
             ERBACH,
@@ -218,24 +190,24 @@ mod tests {
 
     #[test]
     fn only_administration_administers_users() {
-        assert!(can_administer_users(&user(
+        assert!(crate::auth::guard::Rule::Administration.allows(&user(
             1,
             Role::Administration,
             ERBACH,
             false
         )));
         for role in [Role::Projektteam, Role::Sachbearbeitung, Role::Schulung] {
-            assert!(!can_administer_users(&user(1, role, ERBACH, true)));
+            assert!(!crate::auth::guard::Rule::Administration.allows(&user(1, role, ERBACH, true)));
         }
     }
 
     #[test]
     fn municipal_admin_is_limited_to_own_municipality() {
         let erbach_admin = user(1, Role::Administration, ERBACH, false);
-        assert!(can_manage_users_of(&erbach_admin, ERBACH));
-        assert!(!can_manage_users_of(&erbach_admin, MICHELSTADT));
+        assert!(crate::auth::guard::administers(&erbach_admin, ERBACH));
+        assert!(!crate::auth::guard::administers(&erbach_admin, MICHELSTADT));
         let central_admin = user(2, Role::Administration, MICHELSTADT, true);
-        assert!(can_manage_users_of(&central_admin, ERBACH));
+        assert!(crate::auth::guard::administers(&central_admin, ERBACH));
     }
 
     #[test]
@@ -341,20 +313,27 @@ mod tests {
 
     #[test]
     fn project_team_is_the_acting_role() {
-        assert!(is_project_team(&user(1, Role::Projektteam, ERBACH, false)));
-        assert!(is_project_team(&user(
+        assert!(crate::auth::guard::Rule::ProjectTeam.allows(&user(
+            1,
+            Role::Projektteam,
+            ERBACH,
+            false
+        )));
+        assert!(crate::auth::guard::Rule::ProjectTeam.allows(&user(
             1,
             Role::Projektteam,
             MICHELSTADT,
             true
         )));
-        assert!(!is_project_team(&practising(user(
-            1,
-            Role::Projektteam,
-            MICHELSTADT,
-            true
-        ))));
-        assert!(!is_project_team(&user(
+        assert!(
+            !crate::auth::guard::Rule::ProjectTeam.allows(&practising(user(
+                1,
+                Role::Projektteam,
+                MICHELSTADT,
+                true
+            )))
+        );
+        assert!(!crate::auth::guard::Rule::ProjectTeam.allows(&user(
             1,
             Role::Administration,
             MICHELSTADT,

@@ -42,7 +42,7 @@ pub async fn change_password(
                 throttle::Purpose::PasswordChange,
                 &user.username,
                 address.as_deref(),
-                super::session::now(),
+                crate::time::now(),
             )
             .await?
             {
@@ -81,7 +81,7 @@ pub async fn change_password(
                 "UPDATE users SET password_hash = ?, must_change_password = 0, updated_at = ? WHERE id = ?",
             )
             .bind(new_hash)
-            .bind(super::session::now())
+            .bind(crate::time::now())
             .bind(user.id)
             .execute(&mut *tx)
             .await?;

@@ -51,10 +51,6 @@ pub fn new_token() -> String {
     base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(bytes)
 }
 
-pub fn now() -> i64 {
-    chrono::Utc::now().timestamp()
-}
-
 /// Starts a new session and returns the token for the cookie.
 pub async fn create<'e, E>(
     executor: E,
@@ -67,7 +63,7 @@ where
     E: sqlx::Executor<'e, Database = Sqlite>,
 {
     let token = new_token();
-    let at = now();
+    let at = crate::time::now();
     sqlx::query(
         "INSERT INTO sessions (token_hash, user_id, created_at, last_seen_at, ip, user_agent)
          VALUES (?, ?, ?, ?, ?, ?)",
@@ -123,7 +119,7 @@ pub async fn lookup(state: &AppState, token: &str) -> Result<Option<SessionUser>
     let Some(row) = row else {
         return Ok(None);
     };
-    let at = now();
+    let at = crate::time::now();
     if !policy.is_alive(row.created_at, row.last_seen_at, at) {
         sqlx::query("DELETE FROM sessions WHERE token_hash = ?")
             .bind(&token_hash)
@@ -133,8 +129,7 @@ pub async fn lookup(state: &AppState, token: &str) -> Result<Option<SessionUser>
     }
     // The first request of a new day also counts the day as one of use
     // (sign-in counts the day it happens on).
-    let new_day = crate::rollout::storage::local_day(at)
-        != crate::rollout::storage::local_day(row.last_seen_at);
+    let new_day = crate::time::local_day(at) != crate::time::local_day(row.last_seen_at);
     if at - row.last_seen_at >= 60 || new_day {
         sqlx::query("UPDATE sessions SET last_seen_at = ? WHERE token_hash = ?")
             .bind(at)
@@ -195,7 +190,7 @@ where
 
 /// Removes sessions that can no longer be used.
 pub async fn purge_expired(pool: &SqlitePool, policy: SessionPolicy) -> Result<u64, sqlx::Error> {
-    let at = now();
+    let at = crate::time::now();
     let done = sqlx::query("DELETE FROM sessions WHERE last_seen_at <= ? OR created_at <= ?")
         .bind(at - policy.idle_timeout_secs)
         .bind(at - policy.absolute_timeout_secs)

@@ -24,18 +24,8 @@ pub struct TrashEntry {
 
 #[cfg(feature = "ssr")]
 pub(crate) mod ssr {
-    use crate::auth::SessionUser;
-    use crate::error::AppError;
-    use crate::state::AppState;
 
-    /// A clerk with the app state, or the matching refusal.
-    pub fn clerk() -> Result<(SessionUser, AppState), AppError> {
-        let user = crate::auth::require_user()?;
-        if !super::super::may_handle_documents(&user) {
-            return Err(AppError::Forbidden);
-        }
-        Ok((user, AppState::from_context()?))
-    }
+    use crate::error::AppError;
 
     pub fn not_found() -> AppError {
         AppError::NotFound("Das Dokument".into())
@@ -62,7 +52,7 @@ pub async fn upload_limit_mb() -> Result<u64, AppError> {
 pub async fn akte_documents(akte_id: i64) -> Result<Vec<DocumentSummary>, AppError> {
     crate::error::with_status(
         async {
-            let (user, state) = ssr::clerk()?;
+            let (user, state) = crate::auth::guard::require(crate::auth::guard::Rule::Clerk)?;
             if crate::akten::storage::get_visible(&state.pool, akte_id, user.municipality.id)
                 .await?
                 .is_none()
@@ -79,7 +69,7 @@ pub async fn akte_documents(akte_id: i64) -> Result<Vec<DocumentSummary>, AppErr
 pub async fn load_inbox() -> Result<Vec<DocumentSummary>, AppError> {
     crate::error::with_status(
         async {
-            let (user, state) = ssr::clerk()?;
+            let (user, state) = crate::auth::guard::require(crate::auth::guard::Rule::Clerk)?;
             Ok(super::storage::inbox(&state.pool, user.municipality.id).await?)
         }
         .await,
@@ -90,7 +80,7 @@ pub async fn load_inbox() -> Result<Vec<DocumentSummary>, AppError> {
 pub async fn get_document(id: i64) -> Result<DocumentDetail, AppError> {
     crate::error::with_status(
         async {
-            let (user, state) = ssr::clerk()?;
+            let (user, state) = crate::auth::guard::require(crate::auth::guard::Rule::Clerk)?;
             super::storage::detail(&state.pool, id, user.municipality.id)
                 .await?
                 .ok_or_else(ssr::not_found)
@@ -103,7 +93,7 @@ pub async fn get_document(id: i64) -> Result<DocumentDetail, AppError> {
 pub async fn save_document(id: i64, meta: MetadataForm) -> Result<(), AppError> {
     crate::error::with_status(
         async {
-            let (user, state) = ssr::clerk()?;
+            let (user, state) = crate::auth::guard::require(crate::auth::guard::Rule::Clerk)?;
             let clean = super::validate_metadata(&meta).map_err(AppError::Invalid)?;
             if super::storage::update_metadata(&state.pool, &user, id, &clean).await? {
                 Ok(())
@@ -126,7 +116,7 @@ pub async fn bulk_documents(
     crate::error::with_status(
         async {
             use super::storage::{BulkAction, BulkRefusal};
-            let (user, state) = ssr::clerk()?;
+            let (user, state) = crate::auth::guard::require(crate::auth::guard::Rule::Clerk)?;
             if ids.is_empty() {
                 return Err(AppError::invalid("Bitte wählen Sie mindestens ein Dokument aus."));
             }
@@ -173,7 +163,7 @@ pub async fn bulk_documents(
 pub async fn restore_document_version(id: i64, number: i64) -> Result<i64, AppError> {
     crate::error::with_status(
         async {
-            let (user, state) = ssr::clerk()?;
+            let (user, state) = crate::auth::guard::require(crate::auth::guard::Rule::Clerk)?;
             super::storage::restore_version(&state.pool, &user, id, number)
                 .await?
                 .ok_or_else(ssr::not_found)
@@ -187,7 +177,7 @@ pub async fn restore_document_version(id: i64, number: i64) -> Result<i64, AppEr
 pub async fn find_akten_for_filing(query: String) -> Result<Vec<AkteRef>, AppError> {
     crate::error::with_status(
         async {
-            let (user, state) = ssr::clerk()?;
+            let (user, state) = crate::auth::guard::require(crate::auth::guard::Rule::Clerk)?;
             Ok(crate::akten::storage::find_open(
                 &state.pool,
                 user.municipality.id,
@@ -221,9 +211,9 @@ pub async fn list_trash() -> Result<Vec<TrashEntry>, AppError> {
 
 #[cfg(feature = "ssr")]
 fn trash_scope(user: &crate::auth::SessionUser) -> Result<Option<i64>, AppError> {
-    if super::may_handle_documents(user) {
+    if crate::auth::guard::Rule::Clerk.allows(user) {
         Ok(Some(user.municipality.id))
-    } else if super::may_empty_trash(user) {
+    } else if crate::auth::guard::Rule::Administration.allows(user) {
         Ok((!user.all_municipalities).then_some(user.municipality.id))
     } else {
         Err(AppError::Forbidden)
@@ -236,7 +226,7 @@ pub async fn empty_trash() -> Result<usize, AppError> {
     crate::error::with_status(
         async {
             let user = crate::auth::require_user()?;
-            if !super::may_empty_trash(&user) {
+            if !crate::auth::guard::Rule::Administration.allows(&user) {
                 return Err(AppError::Forbidden);
             }
             let state = crate::state::AppState::from_context()?;
@@ -261,7 +251,7 @@ pub async fn verify_store() -> Result<StoreCheck, AppError> {
     crate::error::with_status(
         async {
             let user = crate::auth::require_user()?;
-            if !super::may_verify_store(&user) {
+            if !crate::auth::guard::Rule::AllMunicipalityAdministration.allows(&user) {
                 return Err(AppError::Forbidden);
             }
             let state = crate::state::AppState::from_context()?;
@@ -314,7 +304,7 @@ pub struct HistoryEntry {
 pub async fn document_history(id: i64) -> Result<Vec<HistoryEntry>, AppError> {
     crate::error::with_status(
         async {
-            let (user, state) = ssr::clerk()?;
+            let (user, state) = crate::auth::guard::require(crate::auth::guard::Rule::Clerk)?;
             if super::storage::access(&state.pool, id, user.municipality.id).await?
                 != Some(super::storage::Access::Owner)
             {

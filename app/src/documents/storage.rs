@@ -4,8 +4,9 @@
 
 use super::filetype::FileKind;
 use super::{AkteRef, CleanMetadata, DocType, DocumentDetail, DocumentSummary, VersionView};
-use crate::audit::storage::{format_local, record, NewEntry};
+use crate::audit::storage::{record, NewEntry};
 use crate::auth::SessionUser;
+use crate::time::display_exact;
 use sqlx::{SqliteConnection, SqlitePool};
 
 /// Visible to municipality `?N`: its own, or in an Akte shared with it.
@@ -74,7 +75,7 @@ impl Row {
             kind_label: kind_label(&self.kind),
             size: self.size,
             versions: self.versions,
-            uploaded_at: format_local(self.created_at),
+            uploaded_at: display_exact(self.created_at),
             uploaded_by: self.uploaded_by.clone(),
             akte: match (self.akte_id, &self.aktenzeichen, &self.akte_title) {
                 (Some(id), Some(aktenzeichen), Some(title)) => Some(AkteRef {
@@ -185,7 +186,7 @@ fn entry(
 /// Inserts document, first version, blob row, job and audit entry in the
 /// caller's transaction.
 pub async fn create(conn: &mut SqliteConnection, new: NewDocument<'_>) -> Result<i64, sqlx::Error> {
-    let now = crate::auth::session::now();
+    let now = crate::time::now();
     insert_blob(conn, &new.file, now).await?;
     let document_id = sqlx::query(
         "INSERT INTO documents (municipality_id, akte_id, title, created_by, created_at, updated_at, filed_at)
@@ -227,7 +228,7 @@ pub async fn add_version(
     document_id: i64,
     file: StoredFile<'_>,
 ) -> Result<i64, sqlx::Error> {
-    let now = crate::auth::session::now();
+    let now = crate::time::now();
     insert_blob(conn, &file, now).await?;
     let number = insert_version(conn, document_id, &file, user.id, "", now).await?;
     touch(conn, document_id, now).await?;
@@ -367,7 +368,7 @@ pub async fn trash(
     Ok(rows
         .into_iter()
         .map(|t| {
-            let when = t.row.trashed_at.map(format_local).unwrap_or_default();
+            let when = t.row.trashed_at.map(display_exact).unwrap_or_default();
             (t.row.summary(), format!("{when}, {}", t.trashed_by))
         })
         .collect())
@@ -417,7 +418,7 @@ pub async fn detail(
             file_name: v.file_name,
             kind_label: kind_label(&v.kind),
             size: v.size,
-            created_at: format_local(v.created_at),
+            created_at: display_exact(v.created_at),
             created_by: v.created_by,
             note: v.note,
             previewable: kind.is_some_and(|k| k.is_inline_previewable()),
@@ -505,7 +506,7 @@ pub async fn update_metadata(
     if access(&mut *tx, document_id, user.municipality.id).await? != Some(Access::Owner) {
         return Ok(false);
     }
-    let now = crate::auth::session::now();
+    let now = crate::time::now();
     sqlx::query(
         "UPDATE documents SET title = ?, doc_type = ?, document_date = ?, correspondent = ?, notes = ?, updated_at = ?
          WHERE id = ?",
@@ -579,7 +580,7 @@ pub async fn bulk(
     action: &BulkAction,
 ) -> Result<Result<usize, BulkRefusal>, sqlx::Error> {
     let mut tx = crate::db::begin_write(pool).await?;
-    let now = crate::auth::session::now();
+    let now = crate::time::now();
     if let BulkAction::File { akte_id } = action {
         let open: Option<String> = sqlx::query_scalar(
             "SELECT a.status FROM akten a WHERE a.id = ?2 AND (a.municipality_id = ?1
@@ -716,7 +717,7 @@ pub async fn restore_version(
     let Some(kind) = FileKind::parse(&kind) else {
         return Ok(None);
     };
-    let now = crate::auth::session::now();
+    let now = crate::time::now();
     let file = StoredFile {
         sha256: &sha256,
         size: u64::try_from(size).unwrap_or(0),

@@ -34,7 +34,7 @@ pub fn TrashPage() -> impl IntoView {
         </div>
         <Transition fallback=|| view! { <p>"Papierkorb wird geladen …"</p> }>
             {move || Suspend::new(async move {
-                let is_admin = matches!(user.await, Ok(Some(u)) if super::may_empty_trash(&u));
+                let is_admin = matches!(user.await, Ok(Some(u)) if crate::auth::guard::Rule::Administration.allows(&u));
                 match entries.await {
                     Ok(entries) if entries.is_empty() => view! { <p class="empty">"Der Papierkorb ist leer."</p> }.into_any(),
                     Ok(entries) => view! {

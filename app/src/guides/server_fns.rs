@@ -9,8 +9,8 @@ use leptos::prelude::*;
 pub async fn guide_library() -> Result<Library, AppError> {
     crate::error::with_status(
         async {
-            let (user, state) = crate::announcements::server_fns::ssr::reader()?;
-            let may_edit = super::may_edit(&user);
+            let (user, state) = crate::auth::guard::require(crate::auth::guard::Rule::SignedIn)?;
+            let may_edit = crate::auth::guard::Rule::ProjectTeam.allows(&user);
             Ok(Library {
                 guides: super::storage::list(&state.pool, user.id, may_edit).await?,
                 may_edit,
@@ -29,9 +29,9 @@ pub async fn get_guide(
 ) -> Result<Option<GuideDetail>, AppError> {
     crate::error::with_status(
         async {
-            use crate::announcements::schedule::display;
-            let (user, state) = crate::announcements::server_fns::ssr::reader()?;
-            let may_edit = super::may_edit(&user);
+            use crate::time::display;
+            let (user, state) = crate::auth::guard::require(crate::auth::guard::Rule::SignedIn)?;
+            let may_edit = crate::auth::guard::Rule::ProjectTeam.allows(&user);
             let id = match (id, screen) {
                 (Some(id), _) => id,
                 (None, Some(screen)) => {
@@ -106,8 +106,8 @@ pub async fn get_guide(
 pub async fn save_guide(id: Option<i64>, draft: GuideDraft) -> Result<i64, AppError> {
     crate::error::with_status(
         async {
-            use crate::announcements::schedule::now;
-            let (user, state) = crate::announcements::server_fns::ssr::team()?;
+            use crate::time::now;
+            let (user, state) = crate::auth::guard::require(crate::auth::guard::Rule::ProjectTeam)?;
             let valid = super::validate(&draft)?;
             match id {
                 Some(id) => {
@@ -133,7 +133,7 @@ pub async fn add_guide_text(
 ) -> Result<i64, AppError> {
     crate::error::with_status(
         async {
-            let (user, state) = crate::announcements::server_fns::ssr::team()?;
+            let (user, state) = crate::auth::guard::require(crate::auth::guard::Rule::ProjectTeam)?;
             let body = body.trim();
             if body.is_empty() {
                 return Err(AppError::invalid(
@@ -151,7 +151,7 @@ pub async fn add_guide_text(
                 super::storage::Content::Markdown(body),
                 &note,
                 requires_ack,
-                crate::announcements::schedule::now(),
+                crate::time::now(),
             )
             .await?
             .ok_or_else(|| AppError::NotFound("Der Leitfaden".into()))?;
@@ -167,8 +167,8 @@ pub async fn add_guide_text(
 pub async fn acknowledge_guide(id: i64) -> Result<String, AppError> {
     crate::error::with_status(
         async {
-            use crate::announcements::schedule::{display, now};
-            let (user, state) = crate::announcements::server_fns::ssr::reader()?;
+            use crate::time::{display, now};
+            let (user, state) = crate::auth::guard::require(crate::auth::guard::Rule::SignedIn)?;
             let versions = super::storage::versions(&state.pool, id).await?;
             let newest = versions.first().ok_or_else(|| {
                 AppError::NotFound("Die Dienstanweisung bzw. der Leitfaden".into())
@@ -190,7 +190,7 @@ pub async fn acknowledge_guide(id: i64) -> Result<String, AppError> {
 pub async fn delete_guide(id: i64) -> Result<(), AppError> {
     crate::error::with_status(
         async {
-            let (user, state) = crate::announcements::server_fns::ssr::team()?;
+            let (user, state) = crate::auth::guard::require(crate::auth::guard::Rule::ProjectTeam)?;
             if !super::storage::delete(&state.pool, &user, id).await? {
                 return Err(AppError::NotFound("Der Leitfaden".into()));
             }

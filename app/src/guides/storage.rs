@@ -5,9 +5,9 @@
 //! only fixes a typo (no acknowledgement required) asks nobody again.
 
 use super::{GuideKind, GuideSummary, ValidGuide, VersionView};
-use crate::announcements::schedule::display;
 use crate::audit::storage::{record, NewEntry};
 use crate::auth::SessionUser;
+use crate::time::display;
 use sqlx::{SqliteConnection, SqlitePool};
 use std::collections::HashMap;
 

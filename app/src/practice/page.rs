@@ -3,7 +3,7 @@
 //! and leave.
 
 use super::server_fns::{load_practice, EnterPractice, LeavePractice, ResetPractice};
-use crate::auth::{permissions, SessionUser};
+use crate::auth::SessionUser;
 use crate::shell::components::{ErrorNotice, PageHeading};
 use leptos::prelude::*;
 
@@ -88,7 +88,7 @@ fn LeaveButton() -> impl IntoView {
 /// round the whole page (see `.practice-frame`).
 #[component]
 pub fn PracticeBanner(user: SessionUser) -> impl IntoView {
-    let may_leave = permissions::may_leave_practice(&user);
+    let may_leave = crate::auth::guard::Rule::LeavePractice.allows(&user);
     let home = user.home_municipality().name.clone();
     view! {
         <aside class="practice-banner" aria-labelledby="practice-banner-title">

@@ -37,7 +37,7 @@ pub async fn load_practice() -> Result<PracticeOverview, AppError> {
             let count = |n: usize| i64::try_from(n).unwrap_or(i64::MAX);
             Ok(PracticeOverview {
                 active: user.in_practice(),
-                may_switch: crate::auth::permissions::may_leave_practice(&user),
+                may_switch: crate::auth::guard::Rule::LeavePractice.allows(&user),
                 area_name: area.map(|a| a.name),
                 akten,
                 documents,
@@ -82,7 +82,7 @@ pub async fn leave_practice() -> Result<(), AppError> {
     crate::error::with_status(
         async {
             let user = crate::auth::require_user()?;
-            if !crate::auth::permissions::may_leave_practice(&user) {
+            if !crate::auth::guard::Rule::LeavePractice.allows(&user) {
                 return Err(AppError::Forbidden);
             }
             if !user.in_practice() {

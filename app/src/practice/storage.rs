@@ -271,7 +271,7 @@ pub async fn set_active(
 ) -> Result<(), sqlx::Error> {
     sqlx::query("UPDATE users SET practice_active = ?, updated_at = ? WHERE id = ?")
         .bind(active)
-        .bind(crate::auth::session::now())
+        .bind(crate::time::now())
         .bind(user_id)
         .execute(conn)
         .await?;

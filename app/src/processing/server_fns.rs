@@ -9,7 +9,7 @@ use leptos::prelude::*;
 pub async fn document_text_state(id: i64) -> Result<TextState, AppError> {
     crate::error::with_status(
         async {
-            let (user, state) = crate::documents::server_fns::ssr::clerk()?;
+            let (user, state) = crate::auth::guard::require(crate::auth::guard::Rule::Clerk)?;
             if crate::documents::storage::access(&state.pool, id, user.municipality.id)
                 .await?
                 .is_none()
@@ -28,7 +28,7 @@ pub async fn reprocess_document(id: i64) -> Result<TextState, AppError> {
     crate::error::with_status(
         async {
             use crate::documents::storage::Access;
-            let (user, state) = crate::documents::server_fns::ssr::clerk()?;
+            let (user, state) = crate::auth::guard::require(crate::auth::guard::Rule::Clerk)?;
             match crate::documents::storage::access(&state.pool, id, user.municipality.id).await? {
                 Some(Access::Owner) => {}
                 Some(Access::Shared) => {
@@ -38,7 +38,7 @@ pub async fn reprocess_document(id: i64) -> Result<TextState, AppError> {
                 }
                 None => return Err(crate::documents::server_fns::ssr::not_found()),
             }
-            let now = crate::auth::session::now();
+            let now = crate::time::now();
             if !super::storage::reprocess_document(&state.pool, id, now).await? {
                 return Err(crate::documents::server_fns::ssr::not_found());
             }
@@ -72,7 +72,7 @@ fn operator() -> Result<
     AppError,
 > {
     let user = crate::auth::require_user()?;
-    if !crate::auth::permissions::may_see_administration(&user) {
+    if !crate::auth::guard::Rule::Administration.allows(&user) {
         return Err(AppError::Forbidden);
     }
     let scope = (!user.all_municipalities).then_some(user.municipality.id);
@@ -97,7 +97,7 @@ pub async fn retry_failed_jobs() -> Result<u64, AppError> {
     crate::error::with_status(
         async {
             let (user, state, scope) = operator()?;
-            let now = crate::auth::session::now();
+            let now = crate::time::now();
             let count = super::storage::retry_failed(&state.pool, now, scope).await?;
             crate::audit::storage::record_alone(
                 &state.pool,
@@ -133,7 +133,7 @@ pub const SHOWN_TEXT_CHARS: usize = 100_000;
 pub async fn document_found_text(id: i64) -> Result<Option<FoundTextView>, AppError> {
     crate::error::with_status(
         async {
-            let (user, state) = crate::documents::server_fns::ssr::clerk()?;
+            let (user, state) = crate::auth::guard::require(crate::auth::guard::Rule::Clerk)?;
             if crate::documents::storage::access(&state.pool, id, user.municipality.id)
                 .await?
                 .is_none()

@@ -23,7 +23,7 @@ macro_rules! job_in_scope {
 }
 
 use super::{QueueEntry, QueueOverview, TextState, MAX_ATTEMPTS};
-use crate::audit::storage::format_local;
+use crate::time::display_exact;
 use sqlx::SqlitePool;
 
 /// A job a worker has taken.
@@ -265,7 +265,7 @@ pub async fn text_state(pool: &SqlitePool, document_id: i64) -> Result<TextState
         Some("running") => TextState::Running,
         Some("pending") if row.attempts.unwrap_or(0) > 0 => TextState::Retrying {
             attempt: row.attempts.unwrap_or(0),
-            next_at: format_local(row.run_after.unwrap_or(0)),
+            next_at: display_exact(row.run_after.unwrap_or(0)),
             reason: row.last_error.unwrap_or_default(),
         },
         Some("pending") => TextState::Waiting,
@@ -358,7 +358,7 @@ pub async fn overview(
             municipality_code: row.municipality_code,
             file_kind: row.kind,
             size: row.size,
-            when: format_local(if row.status == "pending" && row.run_after > 0 {
+            when: display_exact(if row.status == "pending" && row.run_after > 0 {
                 row.run_after
             } else {
                 row.created_at

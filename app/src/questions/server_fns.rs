@@ -29,17 +29,11 @@ mod ssr {
 pub async fn ask_question(text: String, page_path: String) -> Result<i64, AppError> {
     crate::error::with_status(
         async {
-            let (user, state) = crate::announcements::server_fns::ssr::reader()?;
+            let (user, state) = crate::auth::guard::require(crate::auth::guard::Rule::SignedIn)?;
             let text = super::validate_text(&text)?;
             let path = super::clean_page_path(&page_path);
-            let id = super::storage::ask(
-                &state.pool,
-                &user,
-                &text,
-                &path,
-                crate::announcements::schedule::now(),
-            )
-            .await?;
+            let id =
+                super::storage::ask(&state.pool, &user, &text, &path, crate::time::now()).await?;
             Ok(id)
         }
         .await,
@@ -52,9 +46,9 @@ pub async fn list_questions(
 ) -> Result<(Vec<QuestionSummary>, Option<Vec<QuestionSummary>>), AppError> {
     crate::error::with_status(
         async {
-            let (user, state) = crate::announcements::server_fns::ssr::reader()?;
+            let (user, state) = crate::auth::guard::require(crate::auth::guard::Rule::SignedIn)?;
             let mine = super::storage::list_for_asker(&state.pool, user.id).await?;
-            let all = if super::may_answer(&user) {
+            let all = if crate::auth::guard::Rule::ProjectTeam.allows(&user) {
                 Some(super::storage::list_all(&state.pool).await?)
             } else {
                 None
@@ -70,7 +64,7 @@ pub async fn list_questions(
 pub async fn get_question(id: i64) -> Result<QuestionThread, AppError> {
     crate::error::with_status(
         async {
-            let (user, state) = crate::announcements::server_fns::ssr::reader()?;
+            let (user, state) = crate::auth::guard::require(crate::auth::guard::Rule::SignedIn)?;
             let header = ssr::visible(&state, &user, id).await?;
             if header.asker_id == user.id {
                 super::storage::mark_seen(&state.pool, id).await?;
@@ -79,12 +73,12 @@ pub async fn get_question(id: i64) -> Result<QuestionThread, AppError> {
                 id,
                 status: super::QuestionStatus::parse(&header.status)
                     .unwrap_or(super::QuestionStatus::Open),
-                asked: crate::announcements::schedule::display(header.created_at),
+                asked: crate::time::display(header.created_at),
                 page_path: header.page_path,
                 asker_name: header.asker_name,
                 municipality: header.municipality,
                 messages: super::storage::messages(&state.pool, id).await?,
-                as_team: super::may_answer(&user),
+                as_team: crate::auth::guard::Rule::ProjectTeam.allows(&user),
                 faq_id: super::storage::faq_of_question(&state.pool, id).await?,
             })
         }
@@ -97,20 +91,15 @@ pub async fn get_question(id: i64) -> Result<QuestionThread, AppError> {
 pub async fn reply_question(id: i64, text: String) -> Result<i64, AppError> {
     crate::error::with_status(
         async {
-            let (user, state) = crate::announcements::server_fns::ssr::reader()?;
+            let (user, state) = crate::auth::guard::require(crate::auth::guard::Rule::SignedIn)?;
             let header = ssr::visible(&state, &user, id).await?;
             let text = super::validate_text(&text)?;
             // The asker writes as asker even if they belong to the team.
-            let from_team = super::may_answer(&user) && header.asker_id != user.id;
-            let message = super::storage::reply(
-                &state.pool,
-                &user,
-                id,
-                &text,
-                from_team,
-                crate::announcements::schedule::now(),
-            )
-            .await?;
+            let from_team =
+                crate::auth::guard::Rule::ProjectTeam.allows(&user) && header.asker_id != user.id;
+            let message =
+                super::storage::reply(&state.pool, &user, id, &text, from_team, crate::time::now())
+                    .await?;
             if header.asker_id == user.id {
                 super::storage::mark_seen(&state.pool, id).await?;
             }
@@ -125,9 +114,9 @@ pub async fn reply_question(id: i64, text: String) -> Result<i64, AppError> {
 pub async fn close_question(id: i64) -> Result<(), AppError> {
     crate::error::with_status(
         async {
-            let (user, state) = crate::announcements::server_fns::ssr::reader()?;
+            let (user, state) = crate::auth::guard::require(crate::auth::guard::Rule::SignedIn)?;
             ssr::visible(&state, &user, id).await?;
-            super::storage::close(&state.pool, id, crate::announcements::schedule::now()).await?;
+            super::storage::close(&state.pool, id, crate::time::now()).await?;
             Ok(())
         }
         .await,
@@ -140,7 +129,7 @@ pub async fn close_question(id: i64) -> Result<(), AppError> {
 pub async fn question_to_faq(id: i64) -> Result<i64, AppError> {
     crate::error::with_status(
         async {
-            let (user, state) = crate::announcements::server_fns::ssr::team()?;
+            let (user, state) = crate::auth::guard::require(crate::auth::guard::Rule::ProjectTeam)?;
             ssr::visible(&state, &user, id).await?;
             if let Some(existing) = super::storage::faq_of_question(&state.pool, id).await? {
                 return Ok(existing);
@@ -158,7 +147,7 @@ pub async fn question_to_faq(id: i64) -> Result<i64, AppError> {
                 &question,
                 &answer,
                 Some(id),
-                crate::announcements::schedule::now(),
+                crate::time::now(),
             )
             .await?
             .ok_or(AppError::Internal)
@@ -172,10 +161,10 @@ pub async fn question_to_faq(id: i64) -> Result<i64, AppError> {
 pub async fn list_faq() -> Result<FaqList, AppError> {
     crate::error::with_status(
         async {
-            let (user, state) = crate::announcements::server_fns::ssr::reader()?;
+            let (user, state) = crate::auth::guard::require(crate::auth::guard::Rule::SignedIn)?;
             Ok(FaqList {
                 entries: super::storage::list_faq(&state.pool).await?,
-                may_edit: super::may_answer(&user),
+                may_edit: crate::auth::guard::Rule::ProjectTeam.allows(&user),
             })
         }
         .await,
@@ -187,7 +176,7 @@ pub async fn list_faq() -> Result<FaqList, AppError> {
 pub async fn save_faq(id: Option<i64>, question: String, answer: String) -> Result<i64, AppError> {
     crate::error::with_status(
         async {
-            let (user, state) = crate::announcements::server_fns::ssr::team()?;
+            let (user, state) = crate::auth::guard::require(crate::auth::guard::Rule::ProjectTeam)?;
             let (question, answer) = super::validate_faq(&question, &answer)?;
             super::storage::save_faq(
                 &state.pool,
@@ -196,7 +185,7 @@ pub async fn save_faq(id: Option<i64>, question: String, answer: String) -> Resu
                 &question,
                 &answer,
                 None,
-                crate::announcements::schedule::now(),
+                crate::time::now(),
             )
             .await?
             .ok_or_else(|| AppError::NotFound("Der FAQ-Eintrag".into()))
@@ -209,7 +198,7 @@ pub async fn save_faq(id: Option<i64>, question: String, answer: String) -> Resu
 pub async fn delete_faq(id: i64) -> Result<(), AppError> {
     crate::error::with_status(
         async {
-            let (user, state) = crate::announcements::server_fns::ssr::team()?;
+            let (user, state) = crate::auth::guard::require(crate::auth::guard::Rule::ProjectTeam)?;
             if !super::storage::delete_faq(&state.pool, &user, id).await? {
                 return Err(AppError::NotFound("Der FAQ-Eintrag".into()));
             }

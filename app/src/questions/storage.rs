@@ -1,9 +1,9 @@
 //! SQL for questions, their threads and the FAQ.
 
 use super::{FaqEntry, Message, QuestionStatus, QuestionSummary};
-use crate::announcements::schedule::display;
 use crate::audit::storage::{record, NewEntry};
 use crate::auth::SessionUser;
+use crate::time::display;
 use sqlx::SqlitePool;
 
 pub async fn ask(

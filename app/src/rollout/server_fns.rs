@@ -21,7 +21,7 @@ pub mod ssr {
         request: &DashboardRequest,
     ) -> Result<Dashboard, AppError> {
         let scope = scope_of(user).ok_or(AppError::Forbidden)?;
-        let range = Range::from_request(request, super::super::storage::today())?;
+        let range = Range::from_request(request, crate::time::today())?;
         let selected = match request.gemeinde.trim() {
             "" => None,
             value => Some(

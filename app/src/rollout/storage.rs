@@ -19,25 +19,10 @@
 
 use super::figures::{AckDue, Activity, Event, Facts, Person, Span};
 use super::{Metric, MunicipalityName};
-use chrono::{NaiveDate, TimeZone};
-use chrono_tz::Europe::Berlin;
+use crate::time::local_day;
+use chrono::NaiveDate;
 use sqlx::{SqliteConnection, SqlitePool};
 use std::collections::{HashMap, HashSet};
-
-/// The calendar day (Europe/Berlin) of a Unix time.
-pub fn local_day(unix_secs: i64) -> NaiveDate {
-    match Berlin.timestamp_opt(unix_secs, 0) {
-        chrono::LocalResult::Single(at) | chrono::LocalResult::Ambiguous(at, _) => at.date_naive(),
-        chrono::LocalResult::None => chrono::DateTime::from_timestamp(unix_secs, 0)
-            .map(|at| at.date_naive())
-            .unwrap_or_default(),
-    }
-}
-
-/// Today in Europe/Berlin.
-pub fn today() -> NaiveDate {
-    local_day(crate::auth::session::now())
-}
 
 /// Notes that a person used Aktenwerk on the day of `at`; repeated calls
 /// on the same day change nothing.
@@ -480,16 +465,6 @@ fn waiting_spans(
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn local_day_follows_berlin_time() {
-        // 2026-11-25 23:30 UTC is already the 26th in Berlin (UTC+1).
-        let late = 1_795_649_400;
-        assert_eq!(local_day(late).to_string(), "2026-11-26");
-        // 2026-07-14 21:59 UTC is 23:59 in Berlin (UTC+2).
-        let summer = 1_784_066_340;
-        assert_eq!(local_day(summer).to_string(), "2026-07-14");
-    }
 
     #[test]
     fn a_question_waits_until_the_team_answers_and_again_after_a_follow_up() {

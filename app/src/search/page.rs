@@ -344,7 +344,7 @@ pub fn ScopedSearch(
     label: &'static str,
 ) -> impl IntoView {
     let may_search = crate::shell::layout::use_current_user()
-        .is_some_and(|user| crate::documents::may_handle_documents(&user));
+        .is_some_and(|user| crate::auth::guard::Rule::Clerk.allows(&user));
     let id = format!("suche-{scope}");
     may_search.then(|| {
         view! {

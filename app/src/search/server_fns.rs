@@ -33,7 +33,7 @@ mod ssr {
 
     /// Only clerks read case documents, so only they search them.
     pub fn searcher() -> Result<(Viewer, crate::state::AppState), AppError> {
-        let (user, state) = crate::documents::server_fns::ssr::clerk()?;
+        let (user, state) = crate::auth::guard::require(crate::auth::guard::Rule::Clerk)?;
         Ok((
             Viewer {
                 municipalities: vec![user.municipality.id],

@@ -1,6 +1,6 @@
 //! Header, navigation and footer around every signed-in page.
 
-use crate::auth::{permissions, server_fns::current_user, SessionUser};
+use crate::auth::{server_fns::current_user, SessionUser};
 use crate::shell::components::ErrorNotice;
 use leptos::prelude::*;
 use leptos_router::components::{Outlet, A};
@@ -127,8 +127,8 @@ fn Header(user: SessionUser, comms: crate::announcements::header::StatusResource
     Effect::new(move |_| set_hydrated.set(true));
     mark_hydrated();
     let (menu_open, set_menu_open) = signal(false);
-    let show_admin = permissions::may_see_administration(&user);
-    let show_rollout = crate::rollout::may_see(&user);
+    let show_admin = crate::auth::guard::Rule::Administration.allows(&user);
+    let show_rollout = crate::auth::guard::Rule::RolloutFigures.allows(&user);
     let practising = user.in_practice();
     let scope = if user.all_municipalities {
         "alle Gemeinden".to_string()
@@ -144,7 +144,7 @@ fn Header(user: SessionUser, comms: crate::announcements::header::StatusResource
                     <span class="brand-name">"Aktenwerk"</span>
                     <span class="visually-hidden">" – zur Startseite"</span>
                 </a>
-                {crate::documents::may_handle_documents(&user)
+                {crate::auth::guard::Rule::Clerk.allows(&user)
                     .then(|| view! { <crate::search::header_field::HeaderSearch/> })}
                 <p class="municipality" data-tour="gemeinde">
                     <span class="visually-hidden">"Gemeinde: "</span>

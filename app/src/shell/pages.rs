@@ -13,7 +13,9 @@ pub fn HomePage() -> impl IntoView {
         .unwrap_or_else(|| "Guten Tag!".into());
     // In practice mode the banner says where the user is; the greeting
     // keeps the real municipality.
-    let show_rollout = user.as_ref().is_some_and(crate::rollout::may_see);
+    let show_rollout = user
+        .as_ref()
+        .is_some_and(|u| crate::auth::guard::Rule::RolloutFigures.allows(u));
     let municipality = user
         .map(|u| u.home_municipality().name.clone())
         .unwrap_or_default();

@@ -13,19 +13,6 @@ pub(crate) mod ssr {
     use crate::error::AppError;
     use crate::state::AppState;
 
-    pub fn member() -> Result<(SessionUser, AppState), AppError> {
-        let user = crate::auth::require_user()?;
-        Ok((user, AppState::from_context()?))
-    }
-
-    pub fn editor() -> Result<(SessionUser, AppState), AppError> {
-        let (user, state) = member()?;
-        if !super::super::may_edit_tours(&user) {
-            return Err(AppError::Forbidden);
-        }
-        Ok((user, state))
-    }
-
     /// The running tour, if any, with its current (clamped) step.
     pub async fn active(
         state: &AppState,
@@ -53,7 +40,7 @@ pub(crate) mod ssr {
 pub async fn load_tour_state() -> Result<TourState, AppError> {
     crate::error::with_status(
         async {
-            let (user, state) = ssr::member()?;
+            let (user, state) = crate::auth::guard::require(crate::auth::guard::Rule::SignedIn)?;
             let active = ssr::active(&state, &user).await?;
             let available = super::storage::list(&state.pool, Some(user.role)).await?;
             let (answer, last_login) = super::storage::offer_context(&state.pool, user.id).await?;
@@ -86,7 +73,7 @@ pub async fn load_tour_state() -> Result<TourState, AppError> {
 pub async fn start_tour(tour_id: i64) -> Result<ActiveTour, AppError> {
     crate::error::with_status(
         async {
-            let (user, state) = ssr::member()?;
+            let (user, state) = crate::auth::guard::require(crate::auth::guard::Rule::SignedIn)?;
             let tour = super::storage::get(&state.pool, tour_id)
                 .await?
                 .filter(|t| t.roles.contains(&user.role) && !t.steps.is_empty())
@@ -107,7 +94,7 @@ pub async fn start_tour(tour_id: i64) -> Result<ActiveTour, AppError> {
 pub async fn move_tour(run_id: i64, from: u32, to: u32) -> Result<RunStatus, AppError> {
     crate::error::with_status(
         async {
-            let (user, state) = ssr::member()?;
+            let (user, state) = crate::auth::guard::require(crate::auth::guard::Rule::SignedIn)?;
             super::storage::move_step(&state.pool, user.id, run_id, from as usize, to as usize)
                 .await
         }
@@ -120,7 +107,7 @@ pub async fn move_tour(run_id: i64, from: u32, to: u32) -> Result<RunStatus, App
 pub async fn end_tour(run_id: i64) -> Result<(), AppError> {
     crate::error::with_status(
         async {
-            let (user, state) = ssr::member()?;
+            let (user, state) = crate::auth::guard::require(crate::auth::guard::Rule::SignedIn)?;
             super::storage::skip(&state.pool, user.id, run_id).await
         }
         .await,
@@ -133,7 +120,7 @@ pub async fn end_tour(run_id: i64) -> Result<(), AppError> {
 pub async fn answer_tour_offer(never: bool) -> Result<(), AppError> {
     crate::error::with_status(
         async {
-            let (user, state) = ssr::member()?;
+            let (user, state) = crate::auth::guard::require(crate::auth::guard::Rule::SignedIn)?;
             super::storage::answer_offer(&state.pool, user.id, never).await?;
             Ok(())
         }
@@ -146,13 +133,13 @@ pub async fn answer_tour_offer(never: bool) -> Result<(), AppError> {
 pub async fn load_training_page() -> Result<TrainingPage, AppError> {
     crate::error::with_status(
         async {
-            let (user, state) = ssr::member()?;
+            let (user, state) = crate::auth::guard::require(crate::auth::guard::Rule::SignedIn)?;
             Ok(TrainingPage {
                 tours: super::storage::list(&state.pool, Some(user.role)).await?,
                 runs: super::storage::runs_of(&state.pool, user.id).await?,
                 attended: crate::training_sessions::storage::attended_by(&state.pool, user.id)
                     .await?,
-                may_edit: super::may_edit_tours(&user),
+                may_edit: crate::auth::guard::Rule::ProjectTeam.allows(&user),
             })
         }
         .await,
@@ -165,7 +152,7 @@ pub async fn load_training_page() -> Result<TrainingPage, AppError> {
 pub async fn training_overview(municipality: Option<i64>) -> Result<RecordOverview, AppError> {
     crate::error::with_status(
         async {
-            let (_, state) = ssr::editor()?;
+            let (_, state) = crate::auth::guard::require(crate::auth::guard::Rule::ProjectTeam)?;
             Ok(super::storage::overview(&state.pool, municipality).await?)
         }
         .await,
@@ -177,7 +164,7 @@ pub async fn training_overview(municipality: Option<i64>) -> Result<RecordOvervi
 pub async fn tour_editor() -> Result<EditorData, AppError> {
     crate::error::with_status(
         async {
-            let (_, state) = ssr::editor()?;
+            let (_, state) = crate::auth::guard::require(crate::auth::guard::Rule::ProjectTeam)?;
             Ok(EditorData {
                 tours: super::storage::list(&state.pool, None).await?,
                 anchors: super::anchor_choices(),
@@ -194,7 +181,7 @@ pub async fn tour_editor() -> Result<EditorData, AppError> {
 pub async fn save_tour(tour: Tour) -> Result<i64, AppError> {
     crate::error::with_status(
         async {
-            let (user, state) = ssr::editor()?;
+            let (user, state) = crate::auth::guard::require(crate::auth::guard::Rule::ProjectTeam)?;
             let tour = super::validate(&tour)?;
             super::storage::save(&state.pool, &user, &tour).await
         }
@@ -206,7 +193,7 @@ pub async fn save_tour(tour: Tour) -> Result<i64, AppError> {
 pub async fn delete_tour(id: i64) -> Result<(), AppError> {
     crate::error::with_status(
         async {
-            let (user, state) = ssr::editor()?;
+            let (user, state) = crate::auth::guard::require(crate::auth::guard::Rule::ProjectTeam)?;
             super::storage::delete(&state.pool, &user, id).await
         }
         .await,

@@ -5,8 +5,9 @@ use super::{
     TourCounts, WaitFor,
 };
 use crate::audit::storage::{record, NewEntry};
-use crate::auth::{session::now, Role, SessionUser};
+use crate::auth::{Role, SessionUser};
 use crate::error::AppError;
+use crate::time::now;
 use sqlx::{SqliteConnection, SqlitePool};
 use std::collections::BTreeMap;
 
@@ -407,8 +408,8 @@ impl RunRow {
             status: RunStatus::parse(&self.status).unwrap_or(RunStatus::Skipped),
             step: self.step.max(0) as usize + 1,
             steps: self.steps.max(0) as usize,
-            started_at: crate::audit::storage::format_local(self.started_at),
-            ended_at: self.ended_at.map(crate::audit::storage::format_local),
+            started_at: crate::time::display_exact(self.started_at),
+            ended_at: self.ended_at.map(crate::time::display_exact),
         }
     }
 }

@@ -201,8 +201,8 @@ pub fn TrainingSessionsPage() -> impl IntoView {
         |(municipality, _)| list_training_sessions(municipality),
     );
     let attended = Resource::new(|| (), |_| my_attended_sessions());
-    let manager =
-        crate::shell::layout::use_current_user().is_some_and(|user| super::may_manage(&user));
+    let manager = crate::shell::layout::use_current_user()
+        .is_some_and(|user| crate::auth::guard::Rule::ProjectTeam.allows(&user));
     let summary = Resource::new(
         || (),
         move |_| async move {

@@ -7,30 +7,7 @@ use crate::error::AppError;
 use leptos::prelude::*;
 
 #[cfg(feature = "ssr")]
-pub mod ssr {
-    use crate::auth::SessionUser;
-    use crate::error::AppError;
-    use crate::state::AppState;
-
-    pub fn context() -> Result<(SessionUser, AppState), AppError> {
-        let user = crate::auth::require_user()?;
-        let state = AppState::from_context()?;
-        Ok((user, state))
-    }
-
-    /// Only the project team manages sessions.
-    pub fn manager() -> Result<(SessionUser, AppState), AppError> {
-        let (user, state) = context()?;
-        if !super::super::may_manage(&user) {
-            return Err(AppError::Forbidden);
-        }
-        Ok((user, state))
-    }
-
-    pub fn now() -> i64 {
-        crate::auth::session::now()
-    }
-}
+pub mod ssr {}
 
 /// Upcoming and recent sessions for this person, and their registrations.
 /// The project team sees all sessions and may filter by municipality.
@@ -38,11 +15,12 @@ pub mod ssr {
 pub async fn list_training_sessions(municipality: Option<i64>) -> Result<SessionList, AppError> {
     crate::error::with_status(
         async {
-            let (user, state) = ssr::context()?;
-            let manager = super::may_manage(&user);
+            let (user, state) = crate::auth::guard::require(crate::auth::guard::Rule::SignedIn)?;
+            let manager = crate::auth::guard::Rule::ProjectTeam.allows(&user);
             let filter = if manager { municipality } else { None };
             let (upcoming, past, mine) =
-                super::storage::list(&state.pool, &user, manager, filter, ssr::now()).await?;
+                super::storage::list(&state.pool, &user, manager, filter, crate::time::now())
+                    .await?;
             let municipalities = if manager {
                 crate::municipalities::storage::list(&state.pool).await?
             } else {
@@ -66,10 +44,10 @@ pub async fn list_training_sessions(municipality: Option<i64>) -> Result<Session
 pub async fn get_training_session(id: i64) -> Result<SessionDetail, AppError> {
     crate::error::with_status(
         async {
-            let (user, state) = ssr::context()?;
-            let manager = super::may_manage(&user);
+            let (user, state) = crate::auth::guard::require(crate::auth::guard::Rule::SignedIn)?;
+            let manager = crate::auth::guard::Rule::ProjectTeam.allows(&user);
             let (row, audience, card) =
-                super::storage::get_visible(&state.pool, &user, manager, id, ssr::now())
+                super::storage::get_visible(&state.pool, &user, manager, id, crate::time::now())
                     .await?
                     .ok_or_else(|| AppError::NotFound("Der Schulungstermin".into()))?;
             let participants = if manager {
@@ -110,8 +88,8 @@ pub async fn get_training_session(id: i64) -> Result<SessionDetail, AppError> {
 pub async fn register_for_session(id: i64) -> Result<MyStatus, AppError> {
     crate::error::with_status(
         async {
-            let (user, state) = ssr::context()?;
-            super::storage::register(&state.pool, &user, id, ssr::now()).await
+            let (user, state) = crate::auth::guard::require(crate::auth::guard::Rule::SignedIn)?;
+            super::storage::register(&state.pool, &user, id, crate::time::now()).await
         }
         .await,
     )
@@ -122,8 +100,8 @@ pub async fn register_for_session(id: i64) -> Result<MyStatus, AppError> {
 pub async fn unregister_from_session(id: i64) -> Result<(), AppError> {
     crate::error::with_status(
         async {
-            let (user, state) = ssr::context()?;
-            super::storage::unregister(&state.pool, &user, id, ssr::now()).await
+            let (user, state) = crate::auth::guard::require(crate::auth::guard::Rule::SignedIn)?;
+            super::storage::unregister(&state.pool, &user, id, crate::time::now()).await
         }
         .await,
     )
@@ -134,8 +112,8 @@ pub async fn unregister_from_session(id: i64) -> Result<(), AppError> {
 pub async fn create_training_session(session: SessionForm) -> Result<i64, AppError> {
     crate::error::with_status(
         async {
-            let (user, state) = ssr::manager()?;
-            let now = ssr::now();
+            let (user, state) = crate::auth::guard::require(crate::auth::guard::Rule::ProjectTeam)?;
+            let now = crate::time::now();
             let valid = super::validate(&session, Some(now))?;
             super::storage::create(&state.pool, &user, &valid, now).await
         }
@@ -149,8 +127,8 @@ pub async fn create_training_session(session: SessionForm) -> Result<i64, AppErr
 pub async fn update_training_session(id: i64, session: SessionForm) -> Result<i64, AppError> {
     crate::error::with_status(
         async {
-            let (user, state) = ssr::manager()?;
-            let now = ssr::now();
+            let (user, state) = crate::auth::guard::require(crate::auth::guard::Rule::ProjectTeam)?;
+            let now = crate::time::now();
             let (row, _) = super::storage::get(&state.pool, id)
                 .await?
                 .ok_or_else(|| AppError::NotFound("Der Schulungstermin".into()))?;
@@ -174,7 +152,7 @@ pub async fn update_training_session(id: i64, session: SessionForm) -> Result<i6
 pub async fn cancel_training_session(id: i64, reason: String) -> Result<(), AppError> {
     crate::error::with_status(
         async {
-            let (user, state) = ssr::manager()?;
+            let (user, state) = crate::auth::guard::require(crate::auth::guard::Rule::ProjectTeam)?;
             let reason = reason.trim();
             if reason.is_empty()
                 || reason.chars().count() > 500
@@ -184,7 +162,7 @@ pub async fn cancel_training_session(id: i64, reason: String) -> Result<(), AppE
                     "Bitte nennen Sie den Grund der Absage (höchstens 500 Zeichen).",
                 ));
             }
-            super::storage::cancel(&state.pool, &user, id, reason, ssr::now()).await
+            super::storage::cancel(&state.pool, &user, id, reason, crate::time::now()).await
         }
         .await,
     )
@@ -200,7 +178,7 @@ pub async fn mark_attendance(
 ) -> Result<(), AppError> {
     crate::error::with_status(
         async {
-            let (user, state) = ssr::manager()?;
+            let (user, state) = crate::auth::guard::require(crate::auth::guard::Rule::ProjectTeam)?;
             let attendance = if attended {
                 super::Attendance::Attended
             } else {
@@ -212,7 +190,7 @@ pub async fn mark_attendance(
                 session_id,
                 user_id,
                 attendance,
-                ssr::now(),
+                crate::time::now(),
             )
             .await
         }
@@ -229,7 +207,7 @@ pub type MovedUp = (i64, String, String);
 pub async fn moved_up_notices() -> Result<Vec<MovedUp>, AppError> {
     crate::error::with_status(
         async {
-            let (user, state) = ssr::context()?;
+            let (user, state) = crate::auth::guard::require(crate::auth::guard::Rule::SignedIn)?;
             Ok(super::storage::moved_up_notices(&state.pool, user.id).await?)
         }
         .await,
@@ -241,7 +219,7 @@ pub async fn moved_up_notices() -> Result<Vec<MovedUp>, AppError> {
 pub async fn dismiss_moved_up_notices() -> Result<(), AppError> {
     crate::error::with_status(
         async {
-            let (user, state) = ssr::context()?;
+            let (user, state) = crate::auth::guard::require(crate::auth::guard::Rule::SignedIn)?;
             Ok(super::storage::dismiss_moved_up_notices(&state.pool, user.id).await?)
         }
         .await,
@@ -253,7 +231,7 @@ pub async fn dismiss_moved_up_notices() -> Result<(), AppError> {
 pub async fn my_attended_sessions() -> Result<Vec<AttendedSession>, AppError> {
     crate::error::with_status(
         async {
-            let (user, state) = ssr::context()?;
+            let (user, state) = crate::auth::guard::require(crate::auth::guard::Rule::SignedIn)?;
             Ok(super::storage::attended_by(&state.pool, user.id).await?)
         }
         .await,
@@ -265,7 +243,7 @@ pub async fn my_attended_sessions() -> Result<Vec<AttendedSession>, AppError> {
 pub async fn training_attendance_summary() -> Result<Vec<AttendanceSummaryRow>, AppError> {
     crate::error::with_status(
         async {
-            let (_, state) = ssr::manager()?;
+            let (_, state) = crate::auth::guard::require(crate::auth::guard::Rule::ProjectTeam)?;
             Ok(super::storage::attendance_summary(&state.pool).await?)
         }
         .await,

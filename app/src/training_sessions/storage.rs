@@ -8,9 +8,10 @@ use super::{
     Attendance, AttendanceSummaryRow, AttendedSession, MyStatus, Participant, SessionCard,
     SessionState, ValidSession,
 };
-use crate::audit::storage::{format_local, record, NewEntry};
+use crate::audit::storage::{record, NewEntry};
 use crate::auth::{Role, SessionUser};
 use crate::error::AppError;
+use crate::time::display_exact;
 use sqlx::{SqliteConnection, SqlitePool};
 use std::collections::HashMap;
 
@@ -308,7 +309,7 @@ pub async fn participants(pool: &SqlitePool, id: i64) -> Result<Vec<Participant>
                 municipality: row.municipality,
                 role: Role::parse(&row.role).unwrap_or(Role::Sachbearbeitung),
                 status,
-                registered_at: format_local(row.registered_at),
+                registered_at: display_exact(row.registered_at),
                 attendance: row.attendance.as_deref().and_then(Attendance::parse),
             }
         })

@@ -65,7 +65,7 @@ pub async fn ensure_first_admin(
     let must_change = matches!(outcome, FirstAdmin::CreatedWithGeneratedPassword { .. });
     let username = if storage::username_exists(&mut tx, FIRST_ADMIN).await? {
         // An "admin" account exists but is no longer an active administrator.
-        format!("{FIRST_ADMIN}-{}", chrono::Utc::now().timestamp())
+        format!("{FIRST_ADMIN}-{}", crate::time::now())
     } else {
         FIRST_ADMIN.to_string()
     };

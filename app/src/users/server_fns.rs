@@ -13,14 +13,6 @@ mod ssr {
     use crate::state::AppState;
     use crate::users::UserSummary;
 
-    pub fn admin() -> Result<(SessionUser, AppState), AppError> {
-        let user = crate::auth::require_user()?;
-        if !permissions::can_administer_users(&user) {
-            return Err(AppError::Forbidden);
-        }
-        Ok((user, AppState::from_context()?))
-    }
-
     /// The account `id`, if the admin may manage it.
     /// Accounts belong to real municipalities; a practice area is none.
     pub async fn real_municipality(state: &AppState, id: i64) -> Result<(), AppError> {
@@ -41,7 +33,7 @@ mod ssr {
             .ok_or_else(not_found)?;
         // Accounts of another municipality answer like unknown ones: the
         // admin does not see them in the list either.
-        if !permissions::can_manage_users_of(admin, target.municipality_id) {
+        if !crate::auth::guard::administers(admin, target.municipality_id) {
             return Err(not_found());
         }
         // Never an account with wider rights than the admin's own (these
@@ -84,13 +76,14 @@ mod ssr {
 pub async fn list_users() -> Result<AdminOverview, AppError> {
     crate::error::with_status(
         async {
-            let (admin, state) = ssr::admin()?;
+            let (admin, state) =
+                crate::auth::guard::require(crate::auth::guard::Rule::Administration)?;
             let scope = (!admin.all_municipalities).then_some(admin.municipality.id);
             let users = super::storage::list(&state.pool, scope).await?;
             let municipalities = crate::municipalities::storage::list(&state.pool)
                 .await?
                 .into_iter()
-                .filter(|m| crate::auth::permissions::can_manage_users_of(&admin, m.id))
+                .filter(|m| crate::auth::guard::administers(&admin, m.id))
                 .collect();
             let read_only = users
                 .iter()
@@ -131,7 +124,8 @@ pub async fn create_user(
     use crate::auth::permissions::{check_assignment, Assignment};
     crate::error::with_status(
         async {
-            let (admin, state) = ssr::admin()?;
+            let (admin, state) =
+                crate::auth::guard::require(crate::auth::guard::Rule::Administration)?;
             let username = super::parse_username(&username)?;
             let fields = super::parse_fields(
                 &display_name,
@@ -192,7 +186,7 @@ pub async fn update_user(
     use crate::auth::permissions::{check_assignment, check_self_change, Assignment};
     crate::error::with_status(
         async {
-            let (admin, state) = ssr::admin()?;
+            let (admin, state) = crate::auth::guard::require(crate::auth::guard::Rule::Administration)?;
             let before = ssr::managed_user(&admin, &state, id).await?;
             let fields = super::parse_fields(
                 &display_name,
@@ -264,7 +258,8 @@ pub async fn update_user(
 pub async fn set_user_active(id: i64, active: bool) -> Result<(), AppError> {
     crate::error::with_status(
         async {
-            let (admin, state) = ssr::admin()?;
+            let (admin, state) =
+                crate::auth::guard::require(crate::auth::guard::Rule::Administration)?;
             let target = ssr::managed_user(&admin, &state, id).await?;
             crate::auth::permissions::check_self_change(&admin, id, None, !active)?;
             let mut tx = crate::db::begin_write(&state.pool).await?;
@@ -299,7 +294,8 @@ pub async fn set_user_active(id: i64, active: bool) -> Result<(), AppError> {
 pub async fn reset_password(id: i64) -> Result<OneTimePassword, AppError> {
     crate::error::with_status(
         async {
-            let (admin, state) = ssr::admin()?;
+            let (admin, state) =
+                crate::auth::guard::require(crate::auth::guard::Rule::Administration)?;
             let target = ssr::managed_user(&admin, &state, id).await?;
             let password = crate::auth::password::generate_temporary();
             let hash = ssr::hash_off_thread(&state, password.clone()).await?;

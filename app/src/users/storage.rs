@@ -1,8 +1,9 @@
 //! SQL for user accounts.
 
 use super::{UserFields, UserSummary};
-use crate::auth::{session::now, Role};
+use crate::auth::Role;
 use crate::error::AppError;
+use crate::time::now;
 use sqlx::{Sqlite, SqliteConnection};
 
 #[derive(sqlx::FromRow)]
@@ -34,7 +35,7 @@ impl Row {
             all_municipalities: self.all_municipalities,
             active: self.active,
             must_change_password: self.must_change_password,
-            last_login: self.last_login_at.map(crate::audit::storage::format_local),
+            last_login: self.last_login_at.map(crate::time::display_exact),
         })
     }
 }

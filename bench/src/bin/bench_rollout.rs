@@ -69,7 +69,7 @@ async fn main() -> Result<(), BoxError> {
     );
 
     let cookie = login(&router).await?;
-    let today = app::rollout::storage::today();
+    let today = app::time::today();
     let year_ago = today - chrono::Duration::days(DAYS - 1);
     let month_ago = today - chrono::Duration::days(27);
     let form = |from: chrono::NaiveDate, granularity: &str| {
@@ -200,7 +200,7 @@ async fn login(router: &Router) -> Result<String, BoxError> {
 /// not the chain.
 async fn generate(pool: &sqlx::SqlitePool, documents: i64) -> Result<(), BoxError> {
     let mut rng = Lcg(42);
-    let now = chrono::Utc::now().timestamp();
+    let now = app::time::now();
     let year_start = now - DAYS * 86_400;
     let mut tx = pool.begin().await?;
     let mut people = Vec::new();

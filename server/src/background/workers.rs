@@ -14,7 +14,7 @@ const IDLE: Duration = Duration::from_secs(2);
 
 pub async fn run(state: AppState, extractor: Arc<Extractor>, number: usize) {
     loop {
-        let now = app::auth::session::now();
+        let now = app::time::now();
         match storage::claim_next(&state.pool, now).await {
             Ok(Some(job)) => {
                 process(&state, &extractor, &job).await;
@@ -67,7 +67,7 @@ pub async fn process(state: &AppState, extractor: &Extractor, job: &ClaimedJob) 
             .and_then(|result| result.map_err(Some))
         }
     };
-    let now = app::auth::session::now();
+    let now = app::time::now();
     let stored = match outcome {
         Ok(found) => {
             tracing::info!(

@@ -65,7 +65,7 @@ fn clerk(user: Option<Extension<SessionUser>>) -> Result<SessionUser, Box<Respon
             "Ihre Sitzung ist abgelaufen. Bitte melden Sie sich erneut an; die Datei wurde nicht gespeichert.",
         )));
     };
-    if !app::documents::may_handle_documents(&user) {
+    if !app::auth::guard::Rule::Clerk.allows(&user) {
         return Err(Box::new(refuse(
             StatusCode::FORBIDDEN,
             "forbidden",

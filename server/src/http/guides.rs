@@ -43,7 +43,7 @@ pub async fn upload_pdf(
             "Ihre Sitzung ist abgelaufen. Bitte melden Sie sich erneut an.",
         );
     };
-    if !app::guides::may_edit(&user) {
+    if !app::auth::guard::Rule::ProjectTeam.allows(&user) {
         return refuse(
             StatusCode::FORBIDDEN,
             "forbidden",
@@ -120,7 +120,7 @@ pub async fn upload_pdf(
             },
             &note,
             query.kenntnisnahme == Some(1),
-            chrono::Utc::now().timestamp(),
+            app::time::now(),
         )
         .await?;
         tx.commit().await?;

@@ -27,8 +27,8 @@ pub async fn calendar(
     let Ok(Path(id)) = id else {
         return refuse(AppError::NotFound("Der Schulungstermin".into()));
     };
-    let now = app::auth::session::now();
-    let manager = sessions::may_manage(&user);
+    let now = app::time::now();
+    let manager = app::auth::guard::Rule::ProjectTeam.allows(&user);
     let row = match sessions::storage::get_visible(&state.pool, &user, manager, id, now).await {
         Ok(Some((row, _, _))) => row,
         Ok(None) => return refuse(AppError::NotFound("Der Schulungstermin".into())),
@@ -70,7 +70,7 @@ pub async fn participants(
     let Some(Extension(user)) = user else {
         return refuse(AppError::NotLoggedIn);
     };
-    if !sessions::may_manage(&user) {
+    if !app::auth::guard::Rule::ProjectTeam.allows(&user) {
         return refuse(AppError::Forbidden);
     }
     let Ok(Path(id)) = id else {

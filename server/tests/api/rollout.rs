@@ -5,7 +5,8 @@
 
 use crate::common;
 
-use app::rollout::storage::{local_day, record_activity};
+use app::rollout::storage::record_activity;
+use app::time::local_day;
 use axum::http::{header, StatusCode};
 use chrono::Datelike;
 use common::{samples, TestApp};
@@ -17,7 +18,7 @@ const OBERZENT: usize = 2;
 const BROMBACHTAL: usize = 3;
 
 fn now() -> i64 {
-    chrono::Utc::now().timestamp()
+    app::time::now()
 }
 
 fn day(at: i64) -> String {

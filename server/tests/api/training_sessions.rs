@@ -65,7 +65,7 @@ async fn status_of(app: &TestApp, session: i64, username: &str) -> Option<String
 
 /// Moves a session into the past (tests cannot wait for the clock).
 async fn started_hours_ago(app: &TestApp, session: i64, hours: i64) {
-    let now = chrono::Utc::now().timestamp();
+    let now = app::time::now();
     sqlx::query("UPDATE training_sessions SET starts_at = ?, ends_at = ? WHERE id = ?")
         .bind(now - hours * 3600)
         .bind(now - hours * 3600 + 1800)

@@ -89,7 +89,7 @@ mod ssr {
 pub async fn load_abstimmung() -> Result<AbstimmungData, AppError> {
     crate::error::with_status(
         async {
-            let (user, state) = crate::aktenplan::server_fns::ssr::plan_reader()?;
+            let (user, state) = crate::auth::guard::require(crate::auth::guard::Rule::OpenAkten)?;
             let index = state.plan.snapshot();
             let current_version: i64 =
                 sqlx::query_scalar("SELECT COALESCE(MAX(version), 0) FROM plan_releases")
@@ -102,8 +102,8 @@ pub async fn load_abstimmung() -> Result<AbstimmungData, AppError> {
                     super::storage::practice_scope(&user),
                 )
                 .await?,
-                may_propose: super::may_propose(&user),
-                may_decide: super::may_decide(&user),
+                may_propose: crate::auth::guard::Rule::ProposePlanChanges.allows(&user),
+                may_decide: crate::auth::guard::Rule::ProjectTeam.allows(&user),
                 current_version,
             })
         }
@@ -141,8 +141,8 @@ pub struct ProposalForm {
 pub async fn propose_change(proposal: ProposalForm) -> Result<i64, AppError> {
     crate::error::with_status(
         async {
-            let (user, state) = crate::aktenplan::server_fns::ssr::plan_reader()?;
-            if !super::may_propose(&user) {
+            let (user, state) = crate::auth::guard::require(crate::auth::guard::Rule::OpenAkten)?;
+            if !crate::auth::guard::Rule::ProposePlanChanges.allows(&user) {
                 return Err(AppError::Forbidden);
             }
             let justification = proposal.justification.trim();
@@ -166,8 +166,10 @@ pub async fn propose_change(proposal: ProposalForm) -> Result<i64, AppError> {
 pub async fn comment_proposal(proposal_id: i64, text: String) -> Result<(), AppError> {
     crate::error::with_status(
         async {
-            let (user, state) = crate::aktenplan::server_fns::ssr::plan_reader()?;
-            if !super::may_propose(&user) && !super::may_decide(&user) {
+            let (user, state) = crate::auth::guard::require(crate::auth::guard::Rule::OpenAkten)?;
+            if !crate::auth::guard::Rule::ProposePlanChanges.allows(&user)
+                && !crate::auth::guard::Rule::ProjectTeam.allows(&user)
+            {
                 return Err(AppError::Forbidden);
             }
             let text = text.trim();
@@ -191,8 +193,8 @@ pub async fn decide_proposal(
 ) -> Result<(), AppError> {
     crate::error::with_status(
         async {
-            let (user, state) = crate::aktenplan::server_fns::ssr::plan_reader()?;
-            if !super::may_decide(&user) {
+            let (user, state) = crate::auth::guard::require(crate::auth::guard::Rule::OpenAkten)?;
+            if !crate::auth::guard::Rule::ProjectTeam.allows(&user) {
                 return Err(AppError::Forbidden);
             }
             super::storage::decide(&state.pool, &user, proposal_id, approve, note.trim()).await
@@ -206,8 +208,8 @@ pub async fn decide_proposal(
 pub async fn publish_plan(title: String, notes: String) -> Result<i64, AppError> {
     crate::error::with_status(
         async {
-            let (user, state) = crate::aktenplan::server_fns::ssr::plan_reader()?;
-            if !super::may_decide(&user) {
+            let (user, state) = crate::auth::guard::require(crate::auth::guard::Rule::OpenAkten)?;
+            if !crate::auth::guard::Rule::ProjectTeam.allows(&user) {
                 return Err(AppError::Forbidden);
             }
             let title = title.trim();
@@ -230,7 +232,7 @@ pub async fn publish_plan(title: String, notes: String) -> Result<i64, AppError>
 pub async fn list_releases() -> Result<Vec<ReleaseView>, AppError> {
     crate::error::with_status(
         async {
-            let (_, state) = crate::aktenplan::server_fns::ssr::plan_reader()?;
+            let (_, state) = crate::auth::guard::require(crate::auth::guard::Rule::OpenAkten)?;
             Ok(super::storage::releases(&state.pool).await?)
         }
         .await,

@@ -5,9 +5,10 @@ use crate::aktenplan::changes::{apply, Applied, Change, PlanEntry};
 use crate::aktenplan::code::Kennzeichen;
 use crate::aktenplan::csv_import::ImportReport;
 use crate::aktenplan::index::PlanIndex;
-use crate::audit::storage::{format_local, record, NewEntry};
+use crate::audit::storage::{record, NewEntry};
 use crate::auth::SessionUser;
 use crate::error::AppError;
+use crate::time::display_exact;
 use sqlx::{SqliteConnection, SqlitePool};
 use std::collections::HashMap;
 
@@ -71,7 +72,7 @@ pub async fn insert_proposal(
     .bind(payload)
     .bind(justification)
     .bind(user.id)
-    .bind(crate::auth::session::now())
+    .bind(crate::time::now())
     .bind(practice_scope(user))
     .execute(&mut *tx)
     .await?
@@ -145,7 +146,7 @@ pub async fn list(
             .or_default()
             .push(CommentView {
                 author,
-                at: format_local(at),
+                at: display_exact(at),
                 text,
             });
     }
@@ -161,7 +162,7 @@ pub async fn list(
                 justification: row.justification,
                 status: ProposalStatus::parse(&row.status).unwrap_or(ProposalStatus::Open),
                 proposed_by: row.proposed_by,
-                proposed_at: format_local(row.proposed_at),
+                proposed_at: display_exact(row.proposed_at),
                 decided_by: row.decided_by,
                 decision_note: row.decision_note,
                 release_version: row.release_version,
@@ -193,7 +194,7 @@ pub async fn add_comment(
     )
     .bind(proposal_id)
     .bind(user.id)
-    .bind(crate::auth::session::now())
+    .bind(crate::time::now())
     .bind(text)
     .execute(&mut *tx)
     .await?;
@@ -258,7 +259,7 @@ pub async fn decide(
     )
     .bind(if approve { "approved" } else { "rejected" })
     .bind(user.id)
-    .bind(crate::auth::session::now())
+    .bind(crate::time::now())
     .bind(note)
     .bind(proposal_id)
     .execute(&mut *tx)
@@ -423,7 +424,7 @@ async fn write_release(
     plan: &[PlanEntry],
     applied: &Applied,
 ) -> Result<(i64, i64), AppError> {
-    let now = crate::auth::session::now();
+    let now = crate::time::now();
     let version: i64 =
         sqlx::query_scalar("SELECT COALESCE(MAX(version), 0) + 1 FROM plan_releases")
             .fetch_one(&mut *tx)
@@ -563,7 +564,7 @@ pub async fn releases(pool: &SqlitePool) -> Result<Vec<ReleaseView>, sqlx::Error
             version,
             title,
             notes,
-            published_at: format_local(at),
+            published_at: display_exact(at),
             published_by: by,
             changes: by_release.remove(&id).unwrap_or_default(),
         })

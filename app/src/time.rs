@@ -1,31 +1,60 @@
-//! Times as people in the town halls read and type them: Europe/Berlin.
+//! The one clock and the one calendar: Unix seconds for storage, and
+//! times as people in the town halls read and type them (Europe/Berlin).
+//! Every feature asks here; none formats dates on its own.
 
 use crate::error::AppError;
-use chrono::TimeZone;
+use chrono::{NaiveDate, TimeZone};
 use chrono_tz::Europe::Berlin;
 
+/// Now, in Unix seconds: what every row stores.
 pub fn now() -> i64 {
     chrono::Utc::now().timestamp()
 }
 
+fn berlin(unix_secs: i64) -> Option<chrono::DateTime<chrono_tz::Tz>> {
+    match Berlin.timestamp_opt(unix_secs, 0) {
+        chrono::LocalResult::Single(at) | chrono::LocalResult::Ambiguous(at, _) => Some(at),
+        chrono::LocalResult::None => None,
+    }
+}
+
+/// The calendar day (Europe/Berlin) of a Unix time.
+pub fn local_day(unix_secs: i64) -> NaiveDate {
+    berlin(unix_secs)
+        .map(|at| at.date_naive())
+        .or_else(|| chrono::DateTime::from_timestamp(unix_secs, 0).map(|at| at.date_naive()))
+        .unwrap_or_default()
+}
+
+/// Today in Europe/Berlin.
+pub fn today() -> NaiveDate {
+    local_day(now())
+}
+
+/// `01.07.2026 12:00:00`: to the second, for logs, lists and records.
+pub fn display_exact(unix_secs: i64) -> String {
+    berlin(unix_secs)
+        .map(|at| at.format("%d.%m.%Y %H:%M:%S").to_string())
+        .unwrap_or_else(|| unix_secs.to_string())
+}
+
+/// `26.11.2026`.
+pub fn display_date(day: NaiveDate) -> String {
+    day.format("%d.%m.%Y").to_string()
+}
+
 /// `26.11.2026, 08:00 Uhr`.
 pub fn display(unix_secs: i64) -> String {
-    match Berlin.timestamp_opt(unix_secs, 0) {
-        chrono::LocalResult::Single(at) | chrono::LocalResult::Ambiguous(at, _) => {
-            at.format("%d.%m.%Y, %H:%M Uhr").to_string()
-        }
-        chrono::LocalResult::None => unix_secs.to_string(),
-    }
+    berlin(unix_secs)
+        .map(|at| at.format("%d.%m.%Y, %H:%M Uhr").to_string())
+        .unwrap_or_else(|| unix_secs.to_string())
 }
 
 /// The value of a `datetime-local` input: `2026-11-26T08:00`.
 pub fn input_value(unix_secs: i64) -> String {
-    match Berlin.timestamp_opt(unix_secs, 0) {
-        chrono::LocalResult::Single(at) | chrono::LocalResult::Ambiguous(at, _) => {
-            at.format("%Y-%m-%dT%H:%M").to_string()
-        }
-        chrono::LocalResult::None => String::new(),
-    }
+    berlin(unix_secs)
+        .map(|at| at.format("%Y-%m-%dT%H:%M").to_string())
+        .unwrap_or_default()
 }
 
 /// Parses a `datetime-local` value as Berlin time. In the autumn hour that
@@ -54,6 +83,22 @@ pub fn parse_input(value: &str, what: &str) -> Result<i64, AppError> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn local_day_follows_berlin_time() {
+        // 2026-11-25 23:30 UTC is already the 26th in Berlin (UTC+1).
+        let late = 1_795_649_400;
+        assert_eq!(local_day(late).to_string(), "2026-11-26");
+        // 2026-07-14 21:59 UTC is 23:59 in Berlin (UTC+2).
+        let summer = 1_784_066_340;
+        assert_eq!(local_day(summer).to_string(), "2026-07-14");
+    }
+
+    #[test]
+    fn exact_local_time_is_berlin() {
+        // 2026-07-01 10:00:00 UTC is 12:00 in summer time.
+        assert_eq!(display_exact(1_782_900_000), "01.07.2026 12:00:00");
+    }
 
     #[test]
     fn berlin_round_trip_in_winter_and_summer() {
