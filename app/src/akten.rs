@@ -4,6 +4,7 @@ pub mod page;
 pub mod server_fns;
 #[cfg(feature = "ssr")]
 pub mod storage;
+pub mod visibility;
 
 use serde::{Deserialize, Serialize};
 

@@ -7,16 +7,6 @@ use crate::error::AppError;
 use sqlx::SqlitePool;
 use std::collections::HashMap;
 
-/// The SQL condition "Akte `a` is visible to municipality ?N".
-macro_rules! visible {
-    ($n:literal) => {
-        concat!(
-            "(a.municipality_id = ?", $n,
-            " OR EXISTS (SELECT 1 FROM akten_shares s WHERE s.akte_id = a.id AND s.municipality_id = ?", $n, "))"
-        )
-    };
-}
-
 #[derive(sqlx::FromRow)]
 struct Row {
     id: i64,
@@ -47,7 +37,7 @@ pub async fn counts_by_position(
 ) -> Result<HashMap<i64, i64>, sqlx::Error> {
     let rows: Vec<(i64, i64)> = sqlx::query_as(concat!(
         "SELECT a.position_id, COUNT(*) FROM akten a WHERE ",
-        visible!(1),
+        crate::akte_visible!("a", 1),
         " GROUP BY a.position_id"
     ))
     .bind(municipality_id)
@@ -64,7 +54,7 @@ pub async fn list_for_position(
     let rows = sqlx::query_as::<_, Row>(concat!(
         "SELECT a.id, a.aktenzeichen, a.title, a.status, a.opened_on, a.responsible
          FROM akten a WHERE a.position_id = ?2 AND ",
-        visible!(1),
+        crate::akte_visible!("a", 1),
         " ORDER BY a.running_number DESC LIMIT 200"
     ))
     .bind(municipality_id)
@@ -92,7 +82,7 @@ pub async fn find_open(
     let rows: Vec<(i64, String, String)> = sqlx::query_as(concat!(
         "SELECT a.id, a.aktenzeichen, a.title FROM akten a
          WHERE a.status = 'open' AND (a.aktenzeichen LIKE ?2 ESCAPE '\\' OR a.title LIKE ?2 ESCAPE '\\') AND ",
-        visible!(1),
+        crate::akte_visible!("a", 1),
         " ORDER BY a.created_at DESC LIMIT ?3"
     ))
     .bind(municipality_id)
@@ -126,7 +116,7 @@ pub async fn get_visible(
     let found = sqlx::query_as::<_, Full>(concat!(
         "SELECT a.id, a.aktenzeichen, a.title, a.status, a.opened_on, a.responsible, a.position_id
          FROM akten a WHERE a.id = ?2 AND ",
-        visible!(1)
+        crate::akte_visible!("a", 1)
     ))
     .bind(municipality_id)
     .bind(id)
@@ -145,7 +135,7 @@ pub async fn status_in(
 ) -> Result<Option<AkteStatus>, sqlx::Error> {
     let status: Option<String> = sqlx::query_scalar(concat!(
         "SELECT a.status FROM akten a WHERE a.id = ?2 AND ",
-        visible!(1)
+        crate::akte_visible!("a", 1)
     ))
     .bind(municipality_id)
     .bind(id)

@@ -9,16 +9,6 @@ use crate::auth::SessionUser;
 use crate::time::display_exact;
 use sqlx::{SqliteConnection, SqlitePool};
 
-/// Visible to municipality `?N`: its own, or in an Akte shared with it.
-macro_rules! visible {
-    ($n:literal) => {
-        concat!(
-            "(d.municipality_id = ?", $n,
-            " OR (d.akte_id IS NOT NULL AND EXISTS (SELECT 1 FROM akten_shares s WHERE s.akte_id = d.akte_id AND s.municipality_id = ?", $n, ")))"
-        )
-    };
-}
-
 /// Columns of [`Row`], with the newest version joined in.
 macro_rules! summary_select {
     () => {
@@ -298,7 +288,7 @@ where
 {
     let owner: Option<i64> = sqlx::query_scalar(concat!(
         "SELECT d.municipality_id FROM documents d WHERE d.id = ?2 AND ",
-        visible!(1)
+        crate::document_visible!("d", 1)
     ))
     .bind(municipality_id)
     .bind(document_id)
@@ -383,7 +373,7 @@ pub async fn detail(
     let Some(row) = sqlx::query_as::<_, Row>(concat!(
         summary_select!(),
         "WHERE d.id = ?2 AND ",
-        visible!(1)
+        crate::document_visible!("d", 1)
     ))
     .bind(municipality_id)
     .bind(document_id)
@@ -456,7 +446,7 @@ pub async fn version_file(
          JOIN documents d ON d.id = v.document_id
          WHERE v.document_id = ?2 AND v.number = COALESCE(?3, (SELECT MAX(number) FROM document_versions WHERE document_id = ?2))
            AND ",
-        visible!(1)
+        crate::document_visible!("d", 1)
     ))
     .bind(municipality_id)
     .bind(document_id)
