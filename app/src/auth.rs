@@ -19,6 +19,12 @@ pub mod throttle;
 use crate::municipalities::Municipality;
 use serde::{Deserialize, Serialize};
 
+/// The signed-in user, provided as context by the shell's layout around
+/// every signed-in page; features read it here, never from the shell.
+pub fn use_current_user() -> Option<SessionUser> {
+    leptos::prelude::use_context::<SessionUser>()
+}
+
 /// The one role every user has.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub enum Role {

@@ -24,6 +24,7 @@ pub mod search;
 pub mod shell;
 pub mod tours;
 pub mod training_sessions;
+pub mod ui;
 pub mod users;
 
 #[cfg(feature = "ssr")]

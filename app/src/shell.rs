@@ -1,7 +1,6 @@
 //! The frame around every page: header, navigation, footer, and the simple
 //! pages (start, 404, sections still being built).
 
-pub mod components;
 pub mod layout;
 pub mod pages;
 #[cfg(feature = "ssr")]

@@ -4,7 +4,7 @@
 use super::server_fns::{get_akte, CloseAkte, ShareAkte};
 use super::{AkteDetail, AkteStatus};
 use crate::documents::akte_section::{AkteDocuments, AkteDocumentsState};
-use crate::shell::components::ErrorNotice;
+use crate::ui::ErrorNotice;
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_params_map;

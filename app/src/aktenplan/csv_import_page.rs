@@ -4,7 +4,7 @@
 
 use super::csv_import::{ImportPlanCsv, ImportReport};
 use crate::auth::server_fns::current_user;
-use crate::shell::components::{ErrorNotice, PageHeading};
+use crate::ui::{ErrorNotice, PageHeading};
 use leptos::prelude::*;
 
 #[component]

@@ -7,7 +7,7 @@
 use super::server_fns::{load_explorer, plan_children, search_plan};
 use super::{Crumb, PositionDetail, SearchHit, Segment, TreeNode};
 use crate::akten::server_fns::CreateAkte;
-use crate::shell::components::ErrorNotice;
+use crate::ui::ErrorNotice;
 use leptos::prelude::*;
 use leptos::tachys::html::attribute::custom::custom_attribute;
 use leptos_meta::Title;
@@ -613,7 +613,7 @@ fn Detail(detail: PositionDetail, create: ServerAction<CreateAkte>) -> impl Into
 
 #[component]
 fn NewAkteForm(position_id: i64, today: String, create: ServerAction<CreateAkte>) -> impl IntoView {
-    let responsible = crate::shell::layout::use_current_user()
+    let responsible = crate::auth::use_current_user()
         .map(|u| u.display_name)
         .unwrap_or_default();
     view! {

@@ -5,7 +5,7 @@
 use super::server_fns::{announcement_editor, SaveAnnouncement};
 use super::{AnnouncementDraft, EditorData};
 use crate::auth::Role;
-use crate::shell::components::ErrorNotice;
+use crate::ui::ErrorNotice;
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::{use_navigate, use_params_map};

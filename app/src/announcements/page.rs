@@ -4,7 +4,7 @@
 use super::header::CommsRefresh;
 use super::server_fns::{list_news, AcknowledgeAnnouncement};
 use super::{AnnouncementView, NewsList};
-use crate::shell::components::{ErrorNotice, PageHeading};
+use crate::ui::{ErrorNotice, PageHeading};
 use leptos::prelude::*;
 
 #[component]

@@ -4,7 +4,7 @@
 
 use super::server_fns::{get_announcement_stats, list_managed_announcements, DeleteAnnouncement};
 use super::{AnnouncementStats, Counts, ManagedAnnouncement};
-use crate::shell::components::{ErrorNotice, PageHeading};
+use crate::ui::{ErrorNotice, PageHeading};
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_params_map;

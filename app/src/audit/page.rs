@@ -1,7 +1,7 @@
 //! `/verwaltung/protokoll`: the audit log for administrators.
 
 use super::server_fns::{list_audit, VerifyAudit};
-use crate::shell::components::{ErrorNotice, PageHeading};
+use crate::ui::{ErrorNotice, PageHeading};
 use leptos::prelude::*;
 use leptos_router::hooks::use_query_map;
 

@@ -1,14 +1,13 @@
 //! `/konto/passwort`: change one's own password (required after a reset).
 
 use super::server_fns::ChangePassword;
-use crate::shell::components::{ErrorNotice, PageHeading};
+use crate::ui::{ErrorNotice, PageHeading};
 use leptos::prelude::*;
 
 #[component]
 pub fn ChangePasswordPage() -> impl IntoView {
     let action = ServerAction::<ChangePassword>::new();
-    let must_change =
-        crate::shell::layout::use_current_user().is_some_and(|user| user.must_change_password);
+    let must_change = crate::auth::use_current_user().is_some_and(|user| user.must_change_password);
     view! {
         <PageHeading title="Passwort ändern"/>
         <Show when=move || must_change>

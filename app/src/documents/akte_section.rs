@@ -6,7 +6,7 @@ use super::server_fns::{akte_documents, BulkDocuments};
 use super::upload::{UploadTarget, Uploader};
 use super::DocumentSummary;
 use crate::error::AppError;
-use crate::shell::components::ErrorNotice;
+use crate::ui::ErrorNotice;
 use leptos::prelude::*;
 use std::collections::BTreeSet;
 

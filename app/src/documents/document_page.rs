@@ -8,7 +8,7 @@ use super::server_fns::{
 };
 use super::upload::{UploadTarget, Uploader};
 use super::{DocType, DocumentDetail, VersionView};
-use crate::shell::components::ErrorNotice;
+use crate::ui::ErrorNotice;
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_params_map;

@@ -4,7 +4,7 @@
 use super::list::{AktePicker, BulkBar, DocumentTable};
 use super::server_fns::{load_inbox, BulkDocuments};
 use super::upload::{UploadTarget, Uploader};
-use crate::shell::components::{ErrorNotice, PageHeading};
+use crate::ui::{ErrorNotice, PageHeading};
 use leptos::prelude::*;
 use std::collections::BTreeSet;
 

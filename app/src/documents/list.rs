@@ -4,7 +4,7 @@
 
 use super::server_fns::{find_akten_for_filing, BulkDocuments};
 use super::{AkteRef, DocType, DocumentSummary};
-use crate::shell::components::ErrorNotice;
+use crate::ui::ErrorNotice;
 use leptos::prelude::*;
 use std::collections::BTreeSet;
 

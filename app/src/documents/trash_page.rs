@@ -4,7 +4,7 @@
 use super::list::german_date;
 use super::server_fns::{list_trash, BulkDocuments, EmptyTrash};
 use crate::auth::server_fns::current_user;
-use crate::shell::components::{ErrorNotice, PageHeading};
+use crate::ui::{ErrorNotice, PageHeading};
 use leptos::prelude::*;
 
 #[component]

@@ -8,7 +8,7 @@ use super::server_fns::{
 use super::{GuideDetail, GuideDraft, GuideKind, GuideSummary, VersionView, SCREENS};
 use crate::announcements::header::CommsRefresh;
 use crate::error::AppError;
-use crate::shell::components::{ErrorNotice, PageHeading};
+use crate::ui::{ErrorNotice, PageHeading};
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::{use_navigate, use_params_map};

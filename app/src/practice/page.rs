@@ -4,7 +4,7 @@
 
 use super::server_fns::{load_practice, EnterPractice, LeavePractice, ResetPractice};
 use crate::auth::SessionUser;
-use crate::shell::components::{ErrorNotice, PageHeading};
+use crate::ui::{ErrorNotice, PageHeading};
 use leptos::prelude::*;
 
 /// Loads `target` afresh, so that every resource (the user, lists,

@@ -2,7 +2,7 @@
 //! what waits, what runs, what failed and why, with one button to retry.
 
 use super::server_fns::{processing_queue, RetryFailedJobs};
-use crate::shell::components::{ErrorNotice, PageHeading};
+use crate::ui::{ErrorNotice, PageHeading};
 use leptos::prelude::*;
 
 #[component]

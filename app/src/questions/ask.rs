@@ -3,7 +3,7 @@
 
 use super::server_fns::AskQuestion;
 use crate::announcements::header::CommsRefresh;
-use crate::shell::components::ErrorNotice;
+use crate::ui::ErrorNotice;
 use leptos::html::Dialog;
 use leptos::prelude::*;
 

@@ -7,7 +7,7 @@ use super::server_fns::{
 };
 use super::{FaqEntry, QuestionStatus, QuestionSummary, QuestionThread};
 use crate::announcements::header::CommsRefresh;
-use crate::shell::components::{ErrorNotice, PageHeading};
+use crate::ui::{ErrorNotice, PageHeading};
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_params_map;

@@ -5,7 +5,7 @@
 use super::chart::{Line, LineChart};
 use super::server_fns::rollout_dashboard;
 use super::{Dashboard, DashboardRequest, Granularity, Kind, Metric, Series, Standing};
-use crate::shell::components::ErrorNotice;
+use crate::ui::ErrorNotice;
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;

@@ -4,7 +4,7 @@
 
 use super::server_fns::search_documents;
 use super::{FacetValue, Fragment, Hit, SearchParams, SearchResults, Sort, PER_PAGE};
-use crate::shell::components::ErrorNotice;
+use crate::ui::ErrorNotice;
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
@@ -343,7 +343,7 @@ pub fn ScopedSearch(
     value: String,
     label: &'static str,
 ) -> impl IntoView {
-    let may_search = crate::shell::layout::use_current_user()
+    let may_search = crate::auth::use_current_user()
         .is_some_and(|user| crate::auth::guard::Rule::Clerk.allows(&user));
     let id = format!("suche-{scope}");
     may_search.then(|| {

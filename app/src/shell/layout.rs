@@ -1,14 +1,9 @@
 //! Header, navigation and footer around every signed-in page.
 
 use crate::auth::{server_fns::current_user, SessionUser};
-use crate::shell::components::ErrorNotice;
+use crate::ui::ErrorNotice;
 use leptos::prelude::*;
 use leptos_router::components::{Outlet, A};
-
-/// The signed-in user, inside the [`Layout`].
-pub fn use_current_user() -> Option<SessionUser> {
-    use_context::<SessionUser>()
-}
 
 #[component]
 pub fn Layout() -> impl IntoView {

@@ -1,6 +1,6 @@
 //! The start page, the sections that later work fills, and the error pages.
 
-use crate::shell::layout::use_current_user;
+use crate::auth::use_current_user;
 use leptos::prelude::*;
 use leptos_meta::Title;
 

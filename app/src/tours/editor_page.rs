@@ -6,7 +6,7 @@ use super::engine::StepCard;
 use super::server_fns::{delete_tour, save_tour, tour_editor};
 use super::{AnchorChoice, EditorData, PageChoice, Step, Tour, WaitFor};
 use crate::auth::Role;
-use crate::shell::components::{ErrorNotice, PageHeading};
+use crate::ui::{ErrorNotice, PageHeading};
 use leptos::prelude::*;
 use leptos_router::hooks::{use_navigate, use_params_map};
 

@@ -6,8 +6,8 @@
 use super::engine::use_tours;
 use super::server_fns::{load_training_page, training_overview};
 use super::{RecordOverview, RunStatus, RunView, Tour};
-use crate::shell::components::{ErrorNotice, PageHeading};
 use crate::training_sessions::AttendedSession;
+use crate::ui::{ErrorNotice, PageHeading};
 use leptos::prelude::*;
 use leptos_router::hooks::use_query_map;
 

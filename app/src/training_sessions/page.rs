@@ -14,7 +14,7 @@ use super::{
 };
 use crate::auth::Role;
 use crate::error::AppError;
-use crate::shell::components::{ErrorNotice, PageHeading};
+use crate::ui::{ErrorNotice, PageHeading};
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::{use_navigate, use_params_map, use_query_map};
@@ -201,7 +201,7 @@ pub fn TrainingSessionsPage() -> impl IntoView {
         |(municipality, _)| list_training_sessions(municipality),
     );
     let attended = Resource::new(|| (), |_| my_attended_sessions());
-    let manager = crate::shell::layout::use_current_user()
+    let manager = crate::auth::use_current_user()
         .is_some_and(|user| crate::auth::guard::Rule::ProjectTeam.allows(&user));
     let summary = Resource::new(
         || (),
@@ -631,7 +631,7 @@ pub fn NewTrainingSessionPage() -> impl IntoView {
     let create = ServerAction::<CreateTrainingSession>::new();
     go_to_session_on_success(create.value());
     let municipalities = Resource::new(|| (), |_| list_training_sessions(None));
-    let trainer = crate::shell::layout::use_current_user()
+    let trainer = crate::auth::use_current_user()
         .map(|u| u.display_name)
         .unwrap_or_default();
     view! {

@@ -6,7 +6,7 @@ use super::server_fns::{list_users, CreateUser, ResetPassword, SetUserActive, Up
 use super::{AdminOverview, OneTimePassword, UserSummary};
 use crate::auth::Role;
 use crate::error::AppError;
-use crate::shell::components::{ErrorNotice, PageHeading};
+use crate::ui::{ErrorNotice, PageHeading};
 use leptos::prelude::*;
 use leptos_router::hooks::use_query_map;
 

@@ -5,7 +5,7 @@ use super::server_fns::{
     list_releases, load_abstimmung, CommentProposal, DecideProposal, ProposeChange, PublishPlan,
 };
 use super::{ProposalStatus, ProposalView};
-use crate::shell::components::{ErrorNotice, PageHeading};
+use crate::ui::{ErrorNotice, PageHeading};
 use leptos::prelude::*;
 use leptos_router::hooks::use_query_map;
 

@@ -1,4 +1,5 @@
-//! Small building blocks used across pages.
+//! Small building blocks every page uses (heading, error notice); below every
+//! feature, so features share them without importing the shell.
 
 use crate::error::AppError;
 use leptos::prelude::*;
