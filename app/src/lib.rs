@@ -1,10 +1,15 @@
-//! Aktenwerk's user interface and server functions, shared by the server
-//! (feature `ssr`) and the browser (feature `hydrate`).
+//! Aktenwerk's user interface, server functions and server-side use cases,
+//! shared by the server (feature `ssr`) and the browser (feature `hydrate`).
 //!
-//! Features live in folders: `auth/` (login, sessions, roles), `users/` (user
-//! administration), `audit/` (the append-only audit log), `shell/` (layout,
-//! navigation, start and error pages). Server-only code sits behind
-//! `#[cfg(feature = "ssr")]` inside the feature it belongs to.
+//! One folder per feature (`aktenplan/`, `akten/`, `documents/`, …), each
+//! with its types in `<feature>.rs`, pages, `server_fns.rs`, and behind `ssr`
+//! its use cases (`service.rs`: guard, transaction, storage, audit, commit)
+//! and `storage.rs` (SQL only). Below the features: `error` (one error type,
+//! mapped once to HTTP and German), `db`, `time` (the one clock and Berlin
+//! calendar), `ui` (page building blocks), `state` (the handles a running
+//! server holds). Above them: `shell` (layout, navigation, start page) and
+//! [`App`], which compose the features. ARCHITECTURE.md gives the order in
+//! which features may depend on each other.
 
 pub mod akten;
 pub mod aktenplan;

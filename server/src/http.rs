@@ -1,6 +1,9 @@
 //! HTTP concerns around the Leptos app: the layers every request passes
 //! (client address, CSRF origin check, session, security headers) and the
-//! few plain routes (login and logout forms, health check).
+//! plain routes that are not server functions: the login and logout forms,
+//! the streaming upload and downloads, CSV and .ics exports, guide PDFs and
+//! `/healthz`. Each handler extracts, calls a use case in `app` and maps the
+//! answer; `routes.rs` is the one list of them.
 
 pub mod aktenplan_csv;
 pub mod client_address;
