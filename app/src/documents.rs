@@ -18,6 +18,8 @@ pub mod inbox_page;
 pub mod list;
 pub mod server_fns;
 #[cfg(feature = "ssr")]
+pub mod service;
+#[cfg(feature = "ssr")]
 pub mod storage;
 #[cfg(feature = "ssr")]
 pub mod text_pdf;
