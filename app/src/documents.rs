@@ -15,6 +15,7 @@ pub mod filename;
 #[cfg(feature = "ssr")]
 pub mod filetype;
 pub mod inbox_page;
+pub mod kinds;
 pub mod list;
 pub mod server_fns;
 #[cfg(feature = "ssr")]
