@@ -15,8 +15,11 @@ pub mod filename;
 #[cfg(feature = "ssr")]
 pub mod filetype;
 pub mod inbox_page;
+pub mod kinds;
 pub mod list;
 pub mod server_fns;
+#[cfg(feature = "ssr")]
+pub mod service;
 #[cfg(feature = "ssr")]
 pub mod storage;
 #[cfg(feature = "ssr")]

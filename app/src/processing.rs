@@ -5,10 +5,12 @@
 //!
 //! This module holds what both sides need: the state a document shows
 //! ("Texterkennung läuft …", "durchsuchbar", "fehlgeschlagen: …"), the admin
-//! queue, and (server side) the job table's storage.
+//! queue, and (server side) its use cases and the job table's storage.
 
 pub mod queue_page;
 pub mod server_fns;
+#[cfg(feature = "ssr")]
+pub mod service;
 pub mod status;
 #[cfg(feature = "ssr")]
 pub mod storage;

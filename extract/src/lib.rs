@@ -55,7 +55,8 @@ use serde::{Deserialize, Serialize};
 
 pub use sandbox::{apply_rlimits, child_main, die_with_parent, run_in_child, LIMITS_ENV};
 
-/// The file kinds the DMS accepts (the server maps its own `FileKind` to this by name).
+/// The file kinds the DMS accepts: the server's `app::documents::kinds::KINDS` by
+/// name (a server test holds both lists to that).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Kind {
     Pdf,

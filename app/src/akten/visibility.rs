@@ -52,6 +52,21 @@ macro_rules! document_shared_with {
     };
 }
 
+/// SQL condition: record `$r` (with a `municipality_id`) lies in the
+/// administration's scope `?$n`: that municipality, or every real one when
+/// `?$n` is NULL (an administration responsible for all). Practice areas
+/// are never part of "all": they keep their own trash and queue.
+#[macro_export]
+macro_rules! in_admin_scope {
+    ($r:literal, $n:literal) => {
+        concat!(
+            "(", $r, ".municipality_id = ?", $n, " OR (?", $n,
+            " IS NULL AND ", $r,
+            ".municipality_id IN (SELECT vis_m.id FROM municipalities vis_m WHERE vis_m.practice_user_id IS NULL)))"
+        )
+    };
+}
+
 /// The same rule in Rust, for the in-memory search index: a document of
 /// `owner` whose Akte is shared with `shared_with`.
 pub fn document_visible_to(owner: i64, shared_with: &[i64], municipality: i64) -> bool {
@@ -140,5 +155,31 @@ mod tests {
         }
         assert_eq!(ids(&pool, documents, ERB).await, vec![10]);
         assert_eq!(ids(&pool, documents, OBZ).await, vec![12]);
+    }
+
+    #[tokio::test]
+    async fn admin_scope_is_one_municipality_or_every_real_one() {
+        let pool = pool().await;
+        for sql in [
+            "CREATE TABLE municipalities (id INTEGER PRIMARY KEY, practice_user_id INTEGER)",
+            // 9 is a practice area.
+            "INSERT INTO municipalities VALUES (1, NULL), (2, NULL), (3, NULL), (9, 7)",
+            "INSERT INTO documents VALUES (13, 9, NULL)",
+        ] {
+            sqlx::query(sql).execute(&pool).await.expect(sql);
+        }
+        let scoped = concat!(
+            "SELECT d.id FROM documents d WHERE ",
+            in_admin_scope!("d", 1),
+            " ORDER BY d.id"
+        );
+        assert_eq!(ids(&pool, scoped, MIC).await, vec![10, 11]);
+        assert_eq!(ids(&pool, scoped, 9).await, vec![13]);
+        let all: Vec<i64> = sqlx::query_scalar(scoped)
+            .bind(None::<i64>)
+            .fetch_all(&pool)
+            .await
+            .expect(scoped);
+        assert_eq!(all, vec![10, 11, 12]);
     }
 }

@@ -11,164 +11,16 @@
 //! encryption before any entry is read, so a zip bomb or a path-traversal
 //! archive disguised as DOCX is refused without being unpacked.
 
-use std::fmt;
 use std::fs::File;
 use std::io::{self, BufReader, Read, Seek, SeekFrom};
 use std::path::Path;
 
-use serde::{Deserialize, Serialize};
 use zip::result::ZipError;
 use zip::{CompressionMethod, ZipArchive};
 
 use super::filename::{clean_file_name, extension};
 
-/// The kinds of file Aktenwerk accepts.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "lowercase")]
-pub enum FileKind {
-    Pdf,
-    Tiff,
-    Png,
-    Jpeg,
-    Docx,
-    Xlsx,
-    Pptx,
-    Odt,
-    Ods,
-    Txt,
-    Csv,
-    Eml,
-}
-
-impl FileKind {
-    /// Every kind, in the order they are listed to users.
-    pub const ALL: [FileKind; 12] = [
-        FileKind::Pdf,
-        FileKind::Tiff,
-        FileKind::Png,
-        FileKind::Jpeg,
-        FileKind::Docx,
-        FileKind::Xlsx,
-        FileKind::Pptx,
-        FileKind::Odt,
-        FileKind::Ods,
-        FileKind::Txt,
-        FileKind::Csv,
-        FileKind::Eml,
-    ];
-
-    /// The MIME type to serve the file with.
-    pub fn mime(&self) -> &'static str {
-        match self {
-            FileKind::Pdf => "application/pdf",
-            FileKind::Tiff => "image/tiff",
-            FileKind::Png => "image/png",
-            FileKind::Jpeg => "image/jpeg",
-            FileKind::Docx => {
-                "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
-            }
-            FileKind::Xlsx => "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-            FileKind::Pptx => {
-                "application/vnd.openxmlformats-officedocument.presentationml.presentation"
-            }
-            FileKind::Odt => "application/vnd.oasis.opendocument.text",
-            FileKind::Ods => "application/vnd.oasis.opendocument.spreadsheet",
-            FileKind::Txt => "text/plain",
-            FileKind::Csv => "text/csv",
-            FileKind::Eml => "message/rfc822",
-        }
-    }
-
-    /// A short German label for users.
-    pub fn label(&self) -> &'static str {
-        match self {
-            FileKind::Pdf => "PDF-Dokument",
-            FileKind::Tiff => "Bild (TIFF)",
-            FileKind::Png => "Bild (PNG)",
-            FileKind::Jpeg => "Bild (JPEG)",
-            FileKind::Docx => "Word-Dokument (DOCX)",
-            FileKind::Xlsx => "Excel-Tabelle (XLSX)",
-            FileKind::Pptx => "PowerPoint (PPTX)",
-            FileKind::Odt => "Textdokument (ODT)",
-            FileKind::Ods => "Tabelle (ODS)",
-            FileKind::Txt => "Text",
-            FileKind::Csv => "CSV-Tabelle",
-            FileKind::Eml => "E-Mail (EML)",
-        }
-    }
-
-    /// The extensions (lowercase, without dot) a file of this kind may carry;
-    /// the first is the usual one.
-    pub fn extensions(&self) -> &'static [&'static str] {
-        match self {
-            FileKind::Pdf => &["pdf"],
-            FileKind::Tiff => &["tif", "tiff"],
-            FileKind::Png => &["png"],
-            FileKind::Jpeg => &["jpg", "jpeg", "jpe"],
-            FileKind::Docx => &["docx"],
-            FileKind::Xlsx => &["xlsx"],
-            FileKind::Pptx => &["pptx"],
-            FileKind::Odt => &["odt"],
-            FileKind::Ods => &["ods"],
-            FileKind::Txt => &["txt"],
-            FileKind::Csv => &["csv"],
-            FileKind::Eml => &["eml"],
-        }
-    }
-
-    /// The stable key stored in the database.
-    pub fn as_str(&self) -> &'static str {
-        match self {
-            FileKind::Pdf => "pdf",
-            FileKind::Tiff => "tiff",
-            FileKind::Png => "png",
-            FileKind::Jpeg => "jpeg",
-            FileKind::Docx => "docx",
-            FileKind::Xlsx => "xlsx",
-            FileKind::Pptx => "pptx",
-            FileKind::Odt => "odt",
-            FileKind::Ods => "ods",
-            FileKind::Txt => "txt",
-            FileKind::Csv => "csv",
-            FileKind::Eml => "eml",
-        }
-    }
-
-    /// The inverse of [`FileKind::as_str`].
-    pub fn parse(key: &str) -> Option<FileKind> {
-        FileKind::ALL.into_iter().find(|kind| kind.as_str() == key)
-    }
-
-    /// The kind a (lowercase) extension claims, if it is one we know.
-    pub fn from_extension(ext: &str) -> Option<FileKind> {
-        FileKind::ALL
-            .into_iter()
-            .find(|kind| kind.extensions().contains(&ext))
-    }
-
-    /// Whether browsers can show the file themselves. TIFF is an image but
-    /// no common browser displays it.
-    pub fn is_inline_previewable(&self) -> bool {
-        matches!(self, FileKind::Pdf | FileKind::Png | FileKind::Jpeg)
-    }
-
-    pub fn is_image(&self) -> bool {
-        matches!(self, FileKind::Png | FileKind::Jpeg | FileKind::Tiff)
-    }
-}
-
-impl fmt::Display for FileKind {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.label())
-    }
-}
-
-/// The allowed types as listed in messages to users.
-pub fn allowed_list() -> &'static str {
-    "PDF, TIFF, PNG, JPEG, Word (DOCX), Excel (XLSX), PowerPoint (PPTX), \
-     OpenDocument-Text (ODT), OpenDocument-Tabelle (ODS), Text (TXT), CSV \
-     und E-Mail (EML)"
-}
+pub use super::kinds::{allowed_list, FileKind};
 
 /// Limits for ZIP containers (Office documents), checked on the central
 /// directory before anything is unpacked.
@@ -418,7 +270,7 @@ fn detect(
     limits: &ZipLimits,
     chunk_len: usize,
 ) -> Result<FileKind, FileTypeError> {
-    if let Some(kind) = binary_kind(head) {
+    if let Some(kind) = FileKind::from_magic(head) {
         return Ok(kind);
     }
     if head.starts_with(b"PK\x03\x04") {
@@ -464,24 +316,6 @@ fn find(haystack: &[u8], needle: &[u8]) -> Option<usize> {
     haystack
         .windows(needle.len())
         .position(|window| window == needle)
-}
-
-/// Allowed kinds recognisable by a signature at the very start.
-fn binary_kind(head: &[u8]) -> Option<FileKind> {
-    const SIGNATURES: &[(&[u8], FileKind)] = &[
-        (b"%PDF-", FileKind::Pdf),
-        (b"\x89PNG\r\n\x1a\n", FileKind::Png),
-        (b"\xFF\xD8\xFF", FileKind::Jpeg),
-        (b"II*\0", FileKind::Tiff),
-        (b"MM\0*", FileKind::Tiff),
-        // BigTIFF, written by scanners for very large scans.
-        (b"II+\0", FileKind::Tiff),
-        (b"MM\0+", FileKind::Tiff),
-    ];
-    SIGNATURES
-        .iter()
-        .find(|(signature, _)| head.starts_with(signature))
-        .map(|(_, kind)| *kind)
 }
 
 /// Recognisable formats we refuse, so the message can say what the file is.
@@ -1614,7 +1448,7 @@ mod tests {
                 matches!(err, FileTypeError::NotAllowed { found: Some(ref f), .. } if f.contains(expected)),
                 "{name}: {err:?}"
             );
-            assert!(err.to_string().contains(allowed_list()), "{err}");
+            assert!(err.to_string().contains(&allowed_list()), "{err}");
         }
     }
 

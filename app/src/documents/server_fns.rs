@@ -23,27 +23,15 @@ pub struct TrashEntry {
 }
 
 #[cfg(feature = "ssr")]
-pub(crate) mod ssr {
-
-    use crate::error::AppError;
-
-    pub fn not_found() -> AppError {
-        AppError::NotFound("Das Dokument".into())
-    }
-}
+use super::service;
+#[cfg(feature = "ssr")]
+use crate::auth::guard::{require, Rule};
 
 /// The configured largest file, for the upload hint.
 #[server(prefix = "/api", endpoint = "upload_limit_mb")]
 pub async fn upload_limit_mb() -> Result<u64, AppError> {
     crate::error::with_status(
-        async {
-            // Settings are no secret, but every endpoint answers only to a
-            // signed-in person (the permission matrix holds all to that).
-            crate::auth::require_user()?;
-            let state = crate::state::AppState::from_context()?;
-            Ok(state.settings.max_upload_bytes / (1024 * 1024))
-        }
-        .await,
+        require(Rule::SignedIn).and_then(|(user, state)| service::upload_limit_mb(&state, &user)),
     )
 }
 
@@ -52,14 +40,8 @@ pub async fn upload_limit_mb() -> Result<u64, AppError> {
 pub async fn akte_documents(akte_id: i64) -> Result<Vec<DocumentSummary>, AppError> {
     crate::error::with_status(
         async {
-            let (user, state) = crate::auth::guard::require(crate::auth::guard::Rule::Clerk)?;
-            if crate::akten::storage::get_visible(&state.pool, akte_id, user.municipality.id)
-                .await?
-                .is_none()
-            {
-                return Err(AppError::NotFound("Die Akte".into()));
-            }
-            Ok(super::storage::in_akte(&state.pool, akte_id).await?)
+            let (user, state) = require(Rule::Clerk)?;
+            service::akte_documents(&state, &user, akte_id).await
         }
         .await,
     )
@@ -69,8 +51,8 @@ pub async fn akte_documents(akte_id: i64) -> Result<Vec<DocumentSummary>, AppErr
 pub async fn load_inbox() -> Result<Vec<DocumentSummary>, AppError> {
     crate::error::with_status(
         async {
-            let (user, state) = crate::auth::guard::require(crate::auth::guard::Rule::Clerk)?;
-            Ok(super::storage::inbox(&state.pool, user.municipality.id).await?)
+            let (user, state) = require(Rule::Clerk)?;
+            service::inbox(&state, &user).await
         }
         .await,
     )
@@ -80,10 +62,8 @@ pub async fn load_inbox() -> Result<Vec<DocumentSummary>, AppError> {
 pub async fn get_document(id: i64) -> Result<DocumentDetail, AppError> {
     crate::error::with_status(
         async {
-            let (user, state) = crate::auth::guard::require(crate::auth::guard::Rule::Clerk)?;
-            super::storage::detail(&state.pool, id, user.municipality.id)
-                .await?
-                .ok_or_else(ssr::not_found)
+            let (user, state) = require(Rule::Clerk)?;
+            service::detail(&state, &user, id).await
         }
         .await,
     )
@@ -93,13 +73,8 @@ pub async fn get_document(id: i64) -> Result<DocumentDetail, AppError> {
 pub async fn save_document(id: i64, meta: MetadataForm) -> Result<(), AppError> {
     crate::error::with_status(
         async {
-            let (user, state) = crate::auth::guard::require(crate::auth::guard::Rule::Clerk)?;
-            let clean = super::validate_metadata(&meta).map_err(AppError::Invalid)?;
-            if super::storage::update_metadata(&state.pool, &user, id, &clean).await? {
-                Ok(())
-            } else {
-                Err(ssr::not_found())
-            }
+            let (user, state) = require(Rule::Clerk)?;
+            service::save_metadata(&state, &user, id, &meta).await
         }
         .await,
     )
@@ -115,44 +90,9 @@ pub async fn bulk_documents(
 ) -> Result<usize, AppError> {
     crate::error::with_status(
         async {
-            use super::storage::{BulkAction, BulkRefusal};
-            let (user, state) = crate::auth::guard::require(crate::auth::guard::Rule::Clerk)?;
-            if ids.is_empty() {
-                return Err(AppError::invalid("Bitte wählen Sie mindestens ein Dokument aus."));
-            }
-            if ids.len() > 500 {
-                return Err(AppError::invalid("Bitte höchstens 500 Dokumente auf einmal."));
-            }
-            let action = match action.as_str() {
-                "file" => BulkAction::File {
-                    akte_id: value
-                        .trim()
-                        .parse()
-                        .map_err(|_| AppError::invalid("Bitte wählen Sie eine Akte aus."))?,
-                },
-                "tag" => {
-                    let tags = super::parse_tags(&value).map_err(AppError::Invalid)?;
-                    let [tag] = tags.as_slice() else {
-                        return Err(AppError::invalid("Bitte geben Sie genau ein Schlagwort an."));
-                    };
-                    BulkAction::AddTag(tag.clone())
-                }
-                "type" => BulkAction::SetType(
-                    super::DocType::parse(value.trim())
-                        .ok_or_else(|| AppError::invalid("Bitte wählen Sie eine Dokumentart aus der Liste."))?,
-                ),
-                "trash" => BulkAction::Trash,
-                "untrash" => BulkAction::Untrash,
-                _ => return Err(AppError::invalid("Diese Aktion gibt es nicht.")),
-            };
-            match super::storage::bulk(&state.pool, &user, &ids, &action).await? {
-                Ok(changed) => Ok(changed),
-                Err(BulkRefusal::UnknownDocument(_)) => Err(ssr::not_found()),
-                Err(BulkRefusal::UnknownAkte) => Err(AppError::NotFound("Die Akte".into())),
-                Err(BulkRefusal::AkteClosed) => Err(AppError::Conflict(
-                    "Die Akte ist geschlossen (zdA). In geschlossene Akten kann nichts mehr abgelegt werden.".into(),
-                )),
-            }
+            let (user, state) = require(Rule::Clerk)?;
+            let action = service::BulkAction::parse(&action, &value)?;
+            service::bulk(&state, &user, &ids, &action).await
         }
         .await,
     )
@@ -163,10 +103,8 @@ pub async fn bulk_documents(
 pub async fn restore_document_version(id: i64, number: i64) -> Result<i64, AppError> {
     crate::error::with_status(
         async {
-            let (user, state) = crate::auth::guard::require(crate::auth::guard::Rule::Clerk)?;
-            super::storage::restore_version(&state.pool, &user, id, number)
-                .await?
-                .ok_or_else(ssr::not_found)
+            let (user, state) = require(Rule::Clerk)?;
+            service::restore_version(&state, &user, id, number).await
         }
         .await,
     )
@@ -177,14 +115,8 @@ pub async fn restore_document_version(id: i64, number: i64) -> Result<i64, AppEr
 pub async fn find_akten_for_filing(query: String) -> Result<Vec<AkteRef>, AppError> {
     crate::error::with_status(
         async {
-            let (user, state) = crate::auth::guard::require(crate::auth::guard::Rule::Clerk)?;
-            Ok(crate::akten::storage::find_open(
-                &state.pool,
-                user.municipality.id,
-                query.trim(),
-                20,
-            )
-            .await?)
+            let (user, state) = require(Rule::Clerk)?;
+            service::find_akten_for_filing(&state, &user, &query).await
         }
         .await,
     )
@@ -196,28 +128,11 @@ pub async fn find_akten_for_filing(query: String) -> Result<Vec<AkteRef>, AppErr
 pub async fn list_trash() -> Result<Vec<TrashEntry>, AppError> {
     crate::error::with_status(
         async {
-            let user = crate::auth::require_user()?;
-            let state = crate::state::AppState::from_context()?;
-            let scope = trash_scope(&user)?;
-            Ok(super::storage::trash(&state.pool, scope)
-                .await?
-                .into_iter()
-                .map(|(document, trashed)| TrashEntry { document, trashed })
-                .collect())
+            let (user, state) = require(Rule::SignedIn)?;
+            service::trash(&state, &user).await
         }
         .await,
     )
-}
-
-#[cfg(feature = "ssr")]
-fn trash_scope(user: &crate::auth::SessionUser) -> Result<Option<i64>, AppError> {
-    if crate::auth::guard::Rule::Clerk.allows(user) {
-        Ok(Some(user.municipality.id))
-    } else if crate::auth::guard::Rule::Administration.allows(user) {
-        Ok((!user.all_municipalities).then_some(user.municipality.id))
-    } else {
-        Err(AppError::Forbidden)
-    }
 }
 
 /// Destroys everything in the trash for good. Administration only.
@@ -225,66 +140,20 @@ fn trash_scope(user: &crate::auth::SessionUser) -> Result<Option<i64>, AppError>
 pub async fn empty_trash() -> Result<usize, AppError> {
     crate::error::with_status(
         async {
-            let user = crate::auth::require_user()?;
-            if !crate::auth::guard::Rule::Administration.allows(&user) {
-                return Err(AppError::Forbidden);
-            }
-            let state = crate::state::AppState::from_context()?;
-            let scope = trash_scope(&user)?;
-            // Exclusive: no upload may find a blob "already stored" that
-            // is about to be removed.
-            let _exclusive = state.blobs.removal_guard().await;
-            let (count, unused) = super::storage::empty_trash(&state.pool, &user, scope).await?;
-            state.blobs.remove_files(&unused).await;
-            state.wake.index.notify_one();
-            Ok(count)
+            let (user, state) = require(Rule::Administration)?;
+            service::empty_trash(&state, &user).await
         }
         .await,
     )
 }
 
 /// Re-hashes every stored file and reports missing or changed ones.
-/// Only administrators responsible for all municipalities (the store is
-/// shared by all), one run at a time; the check itself is audited.
 #[server(prefix = "/api", endpoint = "verify_store")]
 pub async fn verify_store() -> Result<StoreCheck, AppError> {
     crate::error::with_status(
         async {
-            let user = crate::auth::require_user()?;
-            if !crate::auth::guard::Rule::AllMunicipalityAdministration.allows(&user) {
-                return Err(AppError::Forbidden);
-            }
-            let state = crate::state::AppState::from_context()?;
-            let Some(_running) = state.blobs.try_start_verification() else {
-                return Err(AppError::Conflict(
-                    "Eine Prüfung läuft bereits. Bitte warten Sie, bis sie abgeschlossen ist; das Ergebnis steht danach im Protokoll."
-                        .into(),
-                ));
-            };
-            let report = state.blobs.verify_all(&state.pool).await.map_err(|error| {
-                tracing::error!(%error, "store verification failed");
-                AppError::Internal
-            })?;
-            let problems: Vec<String> = report
-                .problems
-                .iter()
-                .map(super::blobs::BlobProblem::describe)
-                .collect();
-            crate::audit::storage::record_alone(
-                &state.pool,
-                crate::audit::storage::NewEntry::by(
-                    &user,
-                    "blobs_verified",
-                    "blobs",
-                    "alle",
-                    serde_json::json!({ "checked": report.checked, "problems": problems }),
-                ),
-            )
-            .await?;
-            Ok(StoreCheck {
-                checked: report.checked,
-                problems,
-            })
+            let (user, state) = require(Rule::AllMunicipalityAdministration)?;
+            service::verify_store(&state, &user).await
         }
         .await,
     )
@@ -304,26 +173,8 @@ pub struct HistoryEntry {
 pub async fn document_history(id: i64) -> Result<Vec<HistoryEntry>, AppError> {
     crate::error::with_status(
         async {
-            let (user, state) = crate::auth::guard::require(crate::auth::guard::Rule::Clerk)?;
-            if super::storage::access(&state.pool, id, user.municipality.id).await?
-                != Some(super::storage::Access::Owner)
-            {
-                return Err(ssr::not_found());
-            }
-            let id = id.to_string();
-            let filter = crate::audit::storage::Filter {
-                object: Some(("document", id.as_str())),
-                ..Default::default()
-            };
-            Ok(crate::audit::storage::list(&state.pool, filter, 200)
-                .await?
-                .into_iter()
-                .map(|e| HistoryEntry {
-                    at: e.at,
-                    who: e.actor_name,
-                    what: e.action_label,
-                })
-                .collect())
+            let (user, state) = require(Rule::Clerk)?;
+            service::history(&state, &user, id).await
         }
         .await,
     )

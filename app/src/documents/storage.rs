@@ -1,11 +1,10 @@
-//! SQL for documents, versions, tags and their jobs. Every read takes the
-//! reader's municipality and answers "not found" for what it may not see,
-//! so ids cannot be probed.
+//! SQL for documents, versions and tags. Every read takes the reader's
+//! municipality and answers "not found" for what it may not see, so ids
+//! cannot be probed. Transactions, audit entries and the processing job a
+//! new version needs belong to the use cases in [`super::service`].
 
 use super::filetype::FileKind;
 use super::{AkteRef, CleanMetadata, DocType, DocumentDetail, DocumentSummary, VersionView};
-use crate::audit::storage::{record, NewEntry};
-use crate::auth::SessionUser;
 use crate::time::display_exact;
 use sqlx::{SqliteConnection, SqlitePool};
 
@@ -85,7 +84,7 @@ fn kind_label(kind: &str) -> String {
 
 /// A new document with its first version.
 pub struct NewDocument<'a> {
-    pub user: &'a SessionUser,
+    pub user: &'a crate::auth::SessionUser,
     pub ip: Option<String>,
     pub akte_id: Option<i64>,
     pub title: &'a str,
@@ -98,6 +97,14 @@ pub struct StoredFile<'a> {
     pub size: u64,
     pub kind: FileKind,
     pub file_name: &'a str,
+}
+
+/// The rows a new version got.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct NewVersion {
+    pub document_id: i64,
+    pub version_id: i64,
+    pub number: i64,
 }
 
 fn size_i64(size: u64) -> i64 {
@@ -125,7 +132,7 @@ async fn insert_version(
     user_id: i64,
     note: &str,
     now: i64,
-) -> Result<i64, sqlx::Error> {
+) -> Result<NewVersion, sqlx::Error> {
     let number: i64 = sqlx::query_scalar(
         "SELECT COALESCE(MAX(number), 0) + 1 FROM document_versions WHERE document_id = ?",
     )
@@ -148,35 +155,19 @@ async fn insert_version(
     .execute(&mut *conn)
     .await?
     .last_insert_rowid();
-    // Text extraction and thumbnails run later, from this row.
-    sqlx::query(
-        "INSERT INTO jobs (kind, version_id, created_at, updated_at) VALUES ('process_version', ?, ?, ?)",
-    )
-    .bind(version_id)
-    .bind(now)
-    .bind(now)
-    .execute(&mut *conn)
-    .await?;
-    Ok(number)
+    Ok(NewVersion {
+        document_id,
+        version_id,
+        number,
+    })
 }
 
-fn entry(
-    user: &SessionUser,
-    ip: Option<String>,
-    action: &'static str,
-    document_id: i64,
-    details: serde_json::Value,
-) -> NewEntry {
-    NewEntry {
-        ip,
-        ..NewEntry::by(user, action, "document", document_id, details)
-    }
-}
-
-/// Inserts document, first version, blob row, job and audit entry in the
-/// caller's transaction.
-pub async fn create(conn: &mut SqliteConnection, new: NewDocument<'_>) -> Result<i64, sqlx::Error> {
-    let now = crate::time::now();
+/// Inserts the document, its first version and the blob row.
+pub async fn insert_document(
+    conn: &mut SqliteConnection,
+    new: &NewDocument<'_>,
+    now: i64,
+) -> Result<NewVersion, sqlx::Error> {
     insert_blob(conn, &new.file, now).await?;
     let document_id = sqlx::query(
         "INSERT INTO documents (municipality_id, akte_id, title, created_by, created_at, updated_at, filed_at)
@@ -192,50 +183,23 @@ pub async fn create(conn: &mut SqliteConnection, new: NewDocument<'_>) -> Result
     .execute(&mut *conn)
     .await?
     .last_insert_rowid();
-    insert_version(conn, document_id, &new.file, new.user.id, "", now).await?;
-    record(
-        conn,
-        entry(
-            new.user,
-            new.ip,
-            "document_uploaded",
-            document_id,
-            serde_json::json!({
-                "title": new.title, "file_name": new.file.file_name, "sha256": new.file.sha256,
-                "size": new.file.size, "kind": new.file.kind.as_str(), "akte_id": new.akte_id,
-            }),
-        ),
-    )
-    .await?;
-    Ok(document_id)
+    insert_version(conn, document_id, &new.file, new.user.id, "", now).await
 }
 
-/// Adds a version to a document the user may edit; returns its number.
-pub async fn add_version(
+/// Adds a version (and its blob row) to a document and marks the document
+/// changed.
+pub async fn insert_next_version(
     conn: &mut SqliteConnection,
-    user: &SessionUser,
-    ip: Option<String>,
     document_id: i64,
-    file: StoredFile<'_>,
-) -> Result<i64, sqlx::Error> {
-    let now = crate::time::now();
-    insert_blob(conn, &file, now).await?;
-    let number = insert_version(conn, document_id, &file, user.id, "", now).await?;
+    file: &StoredFile<'_>,
+    user_id: i64,
+    note: &str,
+    now: i64,
+) -> Result<NewVersion, sqlx::Error> {
+    insert_blob(conn, file, now).await?;
+    let version = insert_version(conn, document_id, file, user_id, note, now).await?;
     touch(conn, document_id, now).await?;
-    record(
-        conn,
-        entry(
-            user,
-            ip,
-            "document_version_added",
-            document_id,
-            serde_json::json!({
-                "version": number, "file_name": file.file_name, "sha256": file.sha256, "size": file.size,
-            }),
-        ),
-    )
-    .await?;
-    Ok(number)
+    Ok(version)
 }
 
 async fn touch(conn: &mut SqliteConnection, document_id: i64, now: i64) -> Result<(), sqlx::Error> {
@@ -245,6 +209,30 @@ async fn touch(conn: &mut SqliteConnection, document_id: i64, now: i64) -> Resul
         .execute(conn)
         .await?;
     Ok(())
+}
+
+/// The title of a document.
+pub async fn title(conn: &mut SqliteConnection, document_id: i64) -> Result<String, sqlx::Error> {
+    sqlx::query_scalar("SELECT title FROM documents WHERE id = ?")
+        .bind(document_id)
+        .fetch_one(conn)
+        .await
+}
+
+/// One stored version's file, as recorded (`None` when there is no such
+/// version).
+pub async fn version_row(
+    conn: &mut SqliteConnection,
+    document_id: i64,
+    number: i64,
+) -> Result<Option<(String, i64, String, String)>, sqlx::Error> {
+    sqlx::query_as(
+        "SELECT sha256, size, kind, file_name FROM document_versions WHERE document_id = ? AND number = ?",
+    )
+    .bind(document_id)
+    .bind(number)
+    .fetch_optional(conn)
+    .await
 }
 
 /// An own-municipality document that already holds this content.
@@ -347,8 +335,9 @@ pub async fn trash(
         summary_select!(),
         // All municipalities means the real ones: practice areas keep
         // their own trash.
-        "WHERE d.trashed_at IS NOT NULL AND (d.municipality_id = ?1
-               OR (?1 IS NULL AND d.municipality_id IN (SELECT id FROM municipalities WHERE practice_user_id IS NULL)))) x
+        "WHERE d.trashed_at IS NOT NULL AND ",
+        crate::in_admin_scope!("d", 1),
+        ") x
          JOIN documents dd ON dd.id = x.id JOIN users tu ON tu.id = dd.trashed_by
          ORDER BY x.trashed_at DESC"
     ))
@@ -461,42 +450,13 @@ pub async fn version_file(
     }))
 }
 
-/// Records a view or download in the audit trail.
-pub async fn record_access(
-    pool: &SqlitePool,
-    user: &SessionUser,
-    ip: Option<String>,
-    action: &'static str,
-    document_id: i64,
-    version: Option<i64>,
-) -> Result<(), sqlx::Error> {
-    let mut tx = crate::db::begin_write(pool).await?;
-    record(
-        &mut tx,
-        entry(
-            user,
-            ip,
-            action,
-            document_id,
-            serde_json::json!({ "version": version }),
-        ),
-    )
-    .await?;
-    tx.commit().await
-}
-
-/// Saves new metadata of an own document.
+/// Saves new metadata of a document.
 pub async fn update_metadata(
-    pool: &SqlitePool,
-    user: &SessionUser,
+    conn: &mut SqliteConnection,
     document_id: i64,
     meta: &CleanMetadata,
-) -> Result<bool, sqlx::Error> {
-    let mut tx = crate::db::begin_write(pool).await?;
-    if access(&mut *tx, document_id, user.municipality.id).await? != Some(Access::Owner) {
-        return Ok(false);
-    }
-    let now = crate::time::now();
+    now: i64,
+) -> Result<(), sqlx::Error> {
     sqlx::query(
         "UPDATE documents SET title = ?, doc_type = ?, document_date = ?, correspondent = ?, notes = ?, updated_at = ?
          WHERE id = ?",
@@ -508,25 +468,9 @@ pub async fn update_metadata(
     .bind(&meta.notes)
     .bind(now)
     .bind(document_id)
-    .execute(&mut *tx)
+    .execute(&mut *conn)
     .await?;
-    set_tags(&mut tx, document_id, &meta.tags).await?;
-    record(
-        &mut tx,
-        NewEntry::by(
-            user,
-            "document_metadata_changed",
-            "document",
-            document_id,
-            serde_json::json!({
-                "title": meta.title, "doc_type": meta.doc_type.as_str(), "document_date": meta.document_date,
-                "correspondent": meta.correspondent, "tags": meta.tags,
-            }),
-        ),
-    )
-    .await?;
-    tx.commit().await?;
-    Ok(true)
+    set_tags(conn, document_id, &meta.tags).await
 }
 
 async fn set_tags(
@@ -539,204 +483,101 @@ async fn set_tags(
         .execute(&mut *conn)
         .await?;
     for tag in tags {
-        sqlx::query("INSERT OR IGNORE INTO document_tags (document_id, tag) VALUES (?, ?)")
-            .bind(document_id)
-            .bind(tag)
-            .execute(&mut *conn)
-            .await?;
+        add_tag(conn, document_id, tag).await?;
     }
     Ok(())
 }
 
-/// One step of a bulk action on own documents.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub enum BulkAction {
-    /// Into an open Akte the user's municipality owns or shares.
-    File {
-        akte_id: i64,
-    },
-    AddTag(String),
-    SetType(DocType),
-    Trash,
-    Untrash,
-}
-
-/// Applies one action to several own documents, all or nothing. Returns
-/// how many changed; any id the user may not change refuses the whole set.
-pub async fn bulk(
-    pool: &SqlitePool,
-    user: &SessionUser,
-    document_ids: &[i64],
-    action: &BulkAction,
-) -> Result<Result<usize, BulkRefusal>, sqlx::Error> {
-    let mut tx = crate::db::begin_write(pool).await?;
-    let now = crate::time::now();
-    if let BulkAction::File { akte_id } = action {
-        let open: Option<String> = sqlx::query_scalar(
-            "SELECT a.status FROM akten a WHERE a.id = ?2 AND (a.municipality_id = ?1
-               OR EXISTS (SELECT 1 FROM akten_shares s WHERE s.akte_id = a.id AND s.municipality_id = ?1))",
-        )
-        .bind(user.municipality.id)
-        .bind(akte_id)
-        .fetch_optional(&mut *tx)
-        .await?;
-        match open.as_deref() {
-            None => return Ok(Err(BulkRefusal::UnknownAkte)),
-            Some("open") => {}
-            Some(_) => return Ok(Err(BulkRefusal::AkteClosed)),
-        }
-    }
-    let mut changed = 0;
-    for &id in document_ids {
-        let trashed: Option<Option<i64>> = sqlx::query_scalar(
-            "SELECT trashed_at FROM documents WHERE id = ? AND municipality_id = ?",
-        )
-        .bind(id)
-        .bind(user.municipality.id)
-        .fetch_optional(&mut *tx)
-        .await?;
-        let Some(trashed) = trashed else {
-            return Ok(Err(BulkRefusal::UnknownDocument(id)));
-        };
-        let (sql, audit_action, details) = match action {
-            BulkAction::File { akte_id } => {
-                sqlx::query(
-                    "UPDATE documents SET akte_id = ?, filed_at = ?, updated_at = ? WHERE id = ?",
-                )
-                .bind(akte_id)
-                .bind(now)
-                .bind(now)
-                .bind(id)
-                .execute(&mut *tx)
-                .await?;
-                (
-                    None,
-                    "document_filed",
-                    serde_json::json!({ "akte_id": akte_id }),
-                )
-            }
-            BulkAction::AddTag(tag) => {
-                sqlx::query("INSERT OR IGNORE INTO document_tags (document_id, tag) VALUES (?, ?)")
-                    .bind(id)
-                    .bind(tag)
-                    .execute(&mut *tx)
-                    .await?;
-                (None, "document_tagged", serde_json::json!({ "tag": tag }))
-            }
-            BulkAction::SetType(doc_type) => (
-                Some((
-                    "UPDATE documents SET doc_type = ?, updated_at = ? WHERE id = ?",
-                    doc_type.as_str(),
-                )),
-                "document_metadata_changed",
-                serde_json::json!({ "doc_type": doc_type.as_str() }),
-            ),
-            BulkAction::Trash => {
-                if trashed.is_some() {
-                    continue;
-                }
-                sqlx::query("UPDATE documents SET trashed_at = ?, trashed_by = ?, updated_at = ? WHERE id = ?")
-                    .bind(now)
-                    .bind(user.id)
-                    .bind(now)
-                    .bind(id)
-                    .execute(&mut *tx)
-                    .await?;
-                (None, "document_trashed", serde_json::json!({}))
-            }
-            BulkAction::Untrash => {
-                if trashed.is_none() {
-                    continue;
-                }
-                sqlx::query("UPDATE documents SET trashed_at = NULL, trashed_by = NULL, updated_at = ? WHERE id = ?")
-                    .bind(now)
-                    .bind(id)
-                    .execute(&mut *tx)
-                    .await?;
-                (None, "document_restored", serde_json::json!({}))
-            }
-        };
-        if let Some((sql, value)) = sql {
-            sqlx::query(sql)
-                .bind(value)
-                .bind(now)
-                .bind(id)
-                .execute(&mut *tx)
-                .await?;
-        }
-        record(
-            &mut tx,
-            NewEntry::by(user, audit_action, "document", id, details),
-        )
-        .await?;
-        changed += 1;
-    }
-    tx.commit().await?;
-    Ok(Ok(changed))
-}
-
-/// Why a bulk action was refused as a whole.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub enum BulkRefusal {
-    UnknownDocument(i64),
-    UnknownAkte,
-    AkteClosed,
-}
-
-/// Makes an old version the newest again (as a new version).
-pub async fn restore_version(
-    pool: &SqlitePool,
-    user: &SessionUser,
+/// Whether an own document is in the trash: `None` when the municipality
+/// owns no such document, else when it was trashed.
+pub async fn own_trashed_at(
+    conn: &mut SqliteConnection,
     document_id: i64,
-    number: i64,
-) -> Result<Option<i64>, sqlx::Error> {
-    let mut tx = crate::db::begin_write(pool).await?;
-    if access(&mut *tx, document_id, user.municipality.id).await? != Some(Access::Owner) {
-        return Ok(None);
-    }
-    let Some((sha256, size, kind, file_name)): Option<(String, i64, String, String)> = sqlx::query_as(
-        "SELECT sha256, size, kind, file_name FROM document_versions WHERE document_id = ? AND number = ?",
+    municipality_id: i64,
+) -> Result<Option<Option<i64>>, sqlx::Error> {
+    sqlx::query_scalar("SELECT trashed_at FROM documents WHERE id = ? AND municipality_id = ?")
+        .bind(document_id)
+        .bind(municipality_id)
+        .fetch_optional(conn)
+        .await
+}
+
+/// Files a document into an Akte.
+pub async fn file_into(
+    conn: &mut SqliteConnection,
+    document_id: i64,
+    akte_id: i64,
+    now: i64,
+) -> Result<(), sqlx::Error> {
+    sqlx::query("UPDATE documents SET akte_id = ?, filed_at = ?, updated_at = ? WHERE id = ?")
+        .bind(akte_id)
+        .bind(now)
+        .bind(now)
+        .bind(document_id)
+        .execute(conn)
+        .await?;
+    Ok(())
+}
+
+pub async fn add_tag(
+    conn: &mut SqliteConnection,
+    document_id: i64,
+    tag: &str,
+) -> Result<(), sqlx::Error> {
+    sqlx::query("INSERT OR IGNORE INTO document_tags (document_id, tag) VALUES (?, ?)")
+        .bind(document_id)
+        .bind(tag)
+        .execute(conn)
+        .await?;
+    Ok(())
+}
+
+pub async fn set_type(
+    conn: &mut SqliteConnection,
+    document_id: i64,
+    doc_type: DocType,
+    now: i64,
+) -> Result<(), sqlx::Error> {
+    sqlx::query("UPDATE documents SET doc_type = ?, updated_at = ? WHERE id = ?")
+        .bind(doc_type.as_str())
+        .bind(now)
+        .bind(document_id)
+        .execute(conn)
+        .await?;
+    Ok(())
+}
+
+/// Moves a document into the trash.
+pub async fn trash_one(
+    conn: &mut SqliteConnection,
+    document_id: i64,
+    user_id: i64,
+    now: i64,
+) -> Result<(), sqlx::Error> {
+    sqlx::query("UPDATE documents SET trashed_at = ?, trashed_by = ?, updated_at = ? WHERE id = ?")
+        .bind(now)
+        .bind(user_id)
+        .bind(now)
+        .bind(document_id)
+        .execute(conn)
+        .await?;
+    Ok(())
+}
+
+/// Takes a document out of the trash.
+pub async fn untrash_one(
+    conn: &mut SqliteConnection,
+    document_id: i64,
+    now: i64,
+) -> Result<(), sqlx::Error> {
+    sqlx::query(
+        "UPDATE documents SET trashed_at = NULL, trashed_by = NULL, updated_at = ? WHERE id = ?",
     )
+    .bind(now)
     .bind(document_id)
-    .bind(number)
-    .fetch_optional(&mut *tx)
-    .await?
-    else {
-        return Ok(None);
-    };
-    let Some(kind) = FileKind::parse(&kind) else {
-        return Ok(None);
-    };
-    let now = crate::time::now();
-    let file = StoredFile {
-        sha256: &sha256,
-        size: u64::try_from(size).unwrap_or(0),
-        kind,
-        file_name: &file_name,
-    };
-    let new_number = insert_version(
-        &mut tx,
-        document_id,
-        &file,
-        user.id,
-        &format!("Wiederhergestellt aus Version {number}"),
-        now,
-    )
+    .execute(conn)
     .await?;
-    touch(&mut tx, document_id, now).await?;
-    record(
-        &mut tx,
-        NewEntry::by(
-            user,
-            "document_version_restored",
-            "document",
-            document_id,
-            serde_json::json!({ "from_version": number, "new_version": new_number }),
-        ),
-    )
-    .await?;
-    tx.commit().await?;
-    Ok(Some(new_number))
+    Ok(())
 }
 
 /// Tables whose rows point at a document (`document_id`), children first.
@@ -744,8 +585,9 @@ pub async fn restore_version(
 /// `documents` must be named here (a test compares this with the schema).
 pub const DOCUMENT_REFERENCES: [&str; 2] = ["document_tags", "document_versions"];
 
-/// Tables whose rows point at a document version (`version_id`).
-pub const VERSION_REFERENCES: [&str; 2] = ["version_texts", "jobs"];
+/// Tables whose rows point at a document version (`version_id`): all
+/// processing's, which removes them itself.
+pub const VERSION_REFERENCES: [&str; 2] = crate::processing::storage::VERSION_TABLES;
 
 /// Tables whose rows use a stored file (`sha256`). A blob is destroyed
 /// only when none of them uses it any more.
@@ -768,15 +610,7 @@ pub async fn destroy(conn: &mut SqliteConnection, ids: &[i64]) -> Result<Vec<Str
     .bind(&json)
     .fetch_all(&mut *conn)
     .await?;
-    for table in VERSION_REFERENCES {
-        sqlx::query(&format!(
-            "DELETE FROM {table} WHERE version_id IN
-             (SELECT id FROM document_versions WHERE document_id IN {DOCUMENTS})"
-        ))
-        .bind(&json)
-        .execute(&mut *conn)
-        .await?;
-    }
+    crate::processing::storage::forget_documents(conn, &json).await?;
     for table in DOCUMENT_REFERENCES {
         sqlx::query(&format!(
             "DELETE FROM {table} WHERE document_id IN {DOCUMENTS}"
@@ -827,35 +661,17 @@ pub async fn release_unused_blobs(
     Ok(unused)
 }
 
-/// Destroys trashed documents for good (administration). Blobs nothing
-/// else uses are removed from the database here and from disk by the
-/// caller after the commit. Returns (documents, blob hashes now unused).
-pub async fn empty_trash(
-    pool: &SqlitePool,
-    user: &SessionUser,
+/// The trashed documents of a municipality, or of every real one for
+/// `None`.
+pub async fn trashed_ids(
+    conn: &mut SqliteConnection,
     municipality_id: Option<i64>,
-) -> Result<(usize, Vec<String>), sqlx::Error> {
-    let mut tx = crate::db::begin_write(pool).await?;
-    let ids: Vec<i64> = sqlx::query_scalar(
-        "SELECT id FROM documents WHERE trashed_at IS NOT NULL AND (municipality_id = ?1
-         OR (?1 IS NULL AND municipality_id IN (SELECT id FROM municipalities WHERE practice_user_id IS NULL)))",
-    )
+) -> Result<Vec<i64>, sqlx::Error> {
+    sqlx::query_scalar(concat!(
+        "SELECT d.id FROM documents d WHERE d.trashed_at IS NOT NULL AND ",
+        crate::in_admin_scope!("d", 1)
+    ))
     .bind(municipality_id)
-    .fetch_all(&mut *tx)
-    .await?;
-    let used = destroy(&mut tx, &ids).await?;
-    let unused = release_unused_blobs(&mut tx, used).await?;
-    record(
-        &mut tx,
-        NewEntry::by(
-            user,
-            "trash_emptied",
-            "document",
-            "papierkorb",
-            serde_json::json!({ "documents": ids, "municipality_id": municipality_id }),
-        ),
-    )
-    .await?;
-    tx.commit().await?;
-    Ok((ids.len(), unused))
+    .fetch_all(conn)
+    .await
 }

@@ -129,10 +129,13 @@ pub fn Uploader(
         queue.dropped(&ev);
     };
     let on_pick = move |ev: leptos::ev::Event| queue.picked(&ev);
+    // The same list the content check refuses with.
     let hint = move |mb: Option<u64>| {
         format!(
-            "PDF, Bilder (PNG, JPEG, TIFF), Word, Excel, PowerPoint, OpenDocument, Text, CSV und E-Mails (EML){}.",
-            mb.map(|mb| format!(", bis {mb} MB je Datei")).unwrap_or_default()
+            "Erlaubt sind: {}{}.",
+            super::kinds::allowed_list(),
+            mb.map(|mb| format!(", bis {mb} MB je Datei"))
+                .unwrap_or_default()
         )
     };
 

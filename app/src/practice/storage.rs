@@ -178,7 +178,7 @@ async fn fill(
             .and_then(|(_, ext)| FileKind::from_extension(ext))
             .unwrap_or(FileKind::Txt);
         let akte_id = document.akte.and_then(|key| akten.get(key).copied());
-        let id = crate::documents::storage::create(
+        let id = crate::documents::service::create_in(
             &mut *tx,
             crate::documents::storage::NewDocument {
                 user: owner,

@@ -4,19 +4,18 @@ use super::{QueueOverview, TextState};
 use crate::error::AppError;
 use leptos::prelude::*;
 
+#[cfg(feature = "ssr")]
+use super::service;
+#[cfg(feature = "ssr")]
+use crate::auth::guard::{require, Rule};
+
 /// Where the newest version of a document stands (polled by its page).
 #[server(prefix = "/api", endpoint = "document_text_state")]
 pub async fn document_text_state(id: i64) -> Result<TextState, AppError> {
     crate::error::with_status(
         async {
-            let (user, state) = crate::auth::guard::require(crate::auth::guard::Rule::Clerk)?;
-            if crate::documents::storage::access(&state.pool, id, user.municipality.id)
-                .await?
-                .is_none()
-            {
-                return Err(crate::documents::server_fns::ssr::not_found());
-            }
-            Ok(super::storage::text_state(&state.pool, id).await?)
+            let (user, state) = require(Rule::Clerk)?;
+            service::text_state(&state, &user, id).await
         }
         .await,
     )
@@ -27,56 +26,11 @@ pub async fn document_text_state(id: i64) -> Result<TextState, AppError> {
 pub async fn reprocess_document(id: i64) -> Result<TextState, AppError> {
     crate::error::with_status(
         async {
-            use crate::documents::storage::Access;
-            let (user, state) = crate::auth::guard::require(crate::auth::guard::Rule::Clerk)?;
-            match crate::documents::storage::access(&state.pool, id, user.municipality.id).await? {
-                Some(Access::Owner) => {}
-                Some(Access::Shared) => {
-                    return Err(AppError::invalid(
-                        "Nur die Gemeinde, der das Dokument gehört, kann die Texterkennung neu starten.",
-                    ))
-                }
-                None => return Err(crate::documents::server_fns::ssr::not_found()),
-            }
-            let now = crate::time::now();
-            if !super::storage::reprocess_document(&state.pool, id, now).await? {
-                return Err(crate::documents::server_fns::ssr::not_found());
-            }
-            crate::audit::storage::record_alone(
-                &state.pool,
-                crate::audit::storage::NewEntry::by(
-                    &user,
-                    "document_reprocess",
-                    "document",
-                    id,
-                    serde_json::json!({}),
-                ),
-            )
-            .await?;
-            state.wake.jobs.notify_one();
-            Ok(super::storage::text_state(&state.pool, id).await?)
+            let (user, state) = require(Rule::Clerk)?;
+            service::reprocess(&state, &user, id).await
         }
         .await,
     )
-}
-
-/// An administrator with the municipality whose processing they drive:
-/// their own, or `None` (every real one) when responsible for all.
-#[cfg(feature = "ssr")]
-fn operator() -> Result<
-    (
-        crate::auth::SessionUser,
-        crate::state::AppState,
-        Option<i64>,
-    ),
-    AppError,
-> {
-    let user = crate::auth::require_user()?;
-    if !crate::auth::guard::Rule::Administration.allows(&user) {
-        return Err(AppError::Forbidden);
-    }
-    let scope = (!user.all_municipalities).then_some(user.municipality.id);
-    Ok((user, crate::state::AppState::from_context()?, scope))
 }
 
 /// The processing queue for the administration.
@@ -84,8 +38,8 @@ fn operator() -> Result<
 pub async fn processing_queue() -> Result<QueueOverview, AppError> {
     crate::error::with_status(
         async {
-            let (_, state, scope) = operator()?;
-            Ok(super::storage::overview(&state.pool, 100, scope).await?)
+            let (user, state) = require(Rule::Administration)?;
+            service::queue(&state, &user).await
         }
         .await,
     )
@@ -96,22 +50,8 @@ pub async fn processing_queue() -> Result<QueueOverview, AppError> {
 pub async fn retry_failed_jobs() -> Result<u64, AppError> {
     crate::error::with_status(
         async {
-            let (user, state, scope) = operator()?;
-            let now = crate::time::now();
-            let count = super::storage::retry_failed(&state.pool, now, scope).await?;
-            crate::audit::storage::record_alone(
-                &state.pool,
-                crate::audit::storage::NewEntry::by(
-                    &user,
-                    "jobs_retried",
-                    "jobs",
-                    0,
-                    serde_json::json!({ "count": count, "municipality_id": scope }),
-                ),
-            )
-            .await?;
-            state.wake.jobs.notify_one();
-            Ok(count)
+            let (user, state) = require(Rule::Administration)?;
+            service::retry_failed(&state, &user).await
         }
         .await,
     )
@@ -133,26 +73,8 @@ pub const SHOWN_TEXT_CHARS: usize = 100_000;
 pub async fn document_found_text(id: i64) -> Result<Option<FoundTextView>, AppError> {
     crate::error::with_status(
         async {
-            let (user, state) = crate::auth::guard::require(crate::auth::guard::Rule::Clerk)?;
-            if crate::documents::storage::access(&state.pool, id, user.municipality.id)
-                .await?
-                .is_none()
-            {
-                return Err(crate::documents::server_fns::ssr::not_found());
-            }
-            Ok(super::storage::found_text(&state.pool, id)
-                .await?
-                .map(|text| {
-                    let truncated = text.chars().count() > SHOWN_TEXT_CHARS;
-                    FoundTextView {
-                        text: if truncated {
-                            text.chars().take(SHOWN_TEXT_CHARS).collect()
-                        } else {
-                            text
-                        },
-                        truncated,
-                    }
-                }))
+            let (user, state) = require(Rule::Clerk)?;
+            service::found_text(&state, &user, id, SHOWN_TEXT_CHARS).await
         }
         .await,
     )

@@ -1,4 +1,8 @@
-//! The job table and the extracted texts: every SQL statement of processing.
+//! The `jobs` table and the found texts (`version_texts`) belong to
+//! processing alone: documents queue a new version through [`enqueue`]
+//! inside their own transaction, and their destruction removes these rows
+//! through [`forget_documents`]. Only SQL here; transactions and audit
+//! entries of the administration's actions live in [`super::service`].
 
 /// "Job `j` is not about a practice area": the administration's queue and
 /// figures count real work only.
@@ -24,7 +28,7 @@ macro_rules! job_in_scope {
 
 use super::{QueueEntry, QueueOverview, TextState, MAX_ATTEMPTS};
 use crate::time::display_exact;
-use sqlx::SqlitePool;
+use sqlx::{SqliteConnection, SqlitePool};
 
 /// A job a worker has taken.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -162,20 +166,59 @@ pub async fn requeue_interrupted(pool: &SqlitePool) -> Result<u64, sqlx::Error> 
     Ok(done.rows_affected())
 }
 
+/// Queues a stored version for text extraction and thumbnails, in the
+/// caller's transaction (the one that stores the version).
+pub async fn enqueue(
+    conn: &mut SqliteConnection,
+    version_id: i64,
+    now: i64,
+) -> Result<(), sqlx::Error> {
+    sqlx::query(
+        "INSERT INTO jobs (kind, version_id, created_at, updated_at) VALUES ('process_version', ?, ?, ?)",
+    )
+    .bind(version_id)
+    .bind(now)
+    .bind(now)
+    .execute(conn)
+    .await?;
+    Ok(())
+}
+
+/// Tables of processing whose rows point at a document version
+/// (`version_id`); destroying a version deletes from each.
+pub const VERSION_TABLES: [&str; 2] = ["version_texts", "jobs"];
+
+/// Deletes jobs and found texts of every version of the documents in the
+/// JSON array `document_ids`, in the caller's transaction.
+pub async fn forget_documents(
+    conn: &mut SqliteConnection,
+    document_ids: &str,
+) -> Result<(), sqlx::Error> {
+    for table in VERSION_TABLES {
+        sqlx::query(&format!(
+            "DELETE FROM {table} WHERE version_id IN
+             (SELECT id FROM document_versions WHERE document_id IN (SELECT value FROM json_each(?1)))"
+        ))
+        .bind(document_ids)
+        .execute(&mut *conn)
+        .await?;
+    }
+    Ok(())
+}
+
 /// Queues the newest version of a document again (the "reprocess" action).
 /// A job already waiting or running for it is reused. Returns false when the
 /// document has no version.
 pub async fn reprocess_document(
-    pool: &SqlitePool,
+    conn: &mut SqliteConnection,
     document_id: i64,
     now: i64,
 ) -> Result<bool, sqlx::Error> {
-    let mut tx = crate::db::begin_write(pool).await?;
     let version: Option<(i64,)> = sqlx::query_as(
         "SELECT id FROM document_versions WHERE document_id = ? ORDER BY number DESC LIMIT 1",
     )
     .bind(document_id)
-    .fetch_optional(&mut *tx)
+    .fetch_optional(&mut *conn)
     .await?;
     let Some((version_id,)) = version else {
         return Ok(false);
@@ -184,7 +227,7 @@ pub async fn reprocess_document(
         "SELECT id FROM jobs WHERE version_id = ? AND status IN ('pending', 'running') LIMIT 1",
     )
     .bind(version_id)
-    .fetch_optional(&mut *tx)
+    .fetch_optional(&mut *conn)
     .await?;
     match open {
         Some((job_id,)) => {
@@ -193,28 +236,18 @@ pub async fn reprocess_document(
             )
             .bind(now)
             .bind(job_id)
-            .execute(&mut *tx)
+            .execute(&mut *conn)
             .await?;
         }
-        None => {
-            sqlx::query(
-                "INSERT INTO jobs (kind, version_id, created_at, updated_at) VALUES ('process_version', ?, ?, ?)",
-            )
-            .bind(version_id)
-            .bind(now)
-            .bind(now)
-            .execute(&mut *tx)
-            .await?;
-        }
+        None => enqueue(conn, version_id, now).await?,
     }
-    tx.commit().await?;
     Ok(true)
 }
 
 /// Puts every job that failed for good back into the queue: those of
 /// `municipality_id`, or of every real municipality for `None`.
 pub async fn retry_failed(
-    pool: &SqlitePool,
+    conn: &mut SqliteConnection,
     now: i64,
     municipality_id: Option<i64>,
 ) -> Result<u64, sqlx::Error> {
@@ -226,7 +259,7 @@ pub async fn retry_failed(
     )
     .bind(municipality_id)
     .bind(now)
-    .execute(pool)
+    .execute(conn)
     .await?;
     Ok(done.rows_affected())
 }

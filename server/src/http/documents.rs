@@ -10,13 +10,14 @@
 //!
 //! Answers are JSON (`UploadAnswer`, `UploadRefusal`) with German messages.
 
-use app::auth::{ClientAddress, SessionUser};
-use app::documents::blobs::{BlobError, PendingBlob, Step};
+use app::auth::guard::{rules, Allowed};
+use app::auth::ClientAddress;
+use app::documents::blobs::{BlobError, PendingBlob};
 use app::documents::filename::{self, Disposition};
-use app::documents::filetype::{self, FileKind, ZipLimits};
-use app::documents::storage::{self as docs, Access, StoredFile};
+use app::documents::filetype::FileKind;
+use app::documents::service::{self, Reading, UploadError};
 use app::documents::thumbnail::ThumbnailError;
-use app::documents::{UploadAnswer, UploadRefusal};
+use app::documents::UploadRefusal;
 use app::state::AppState;
 use axum::body::Body;
 use axum::extract::{Path, Query, State};
@@ -27,6 +28,9 @@ use http_body_util::BodyExt;
 use serde::Deserialize;
 use sha2::{Digest, Sha256};
 use tokio::io::AsyncReadExt;
+
+/// The content check, shared with the PDFs of Dienstanweisungen.
+pub(crate) use app::documents::service::inspect;
 
 pub(crate) fn refuse(status: StatusCode, code: &str, message: impl Into<String>) -> Response {
     (
@@ -48,33 +52,6 @@ pub(crate) fn internal() -> Response {
     )
 }
 
-fn not_found(what: &str) -> Response {
-    refuse(
-        StatusCode::NOT_FOUND,
-        "not_found",
-        format!("{what} wurde nicht gefunden."),
-    )
-}
-
-/// The signed-in clerk, or the refusal to send.
-fn clerk(user: Option<Extension<SessionUser>>) -> Result<SessionUser, Box<Response>> {
-    let Some(Extension(user)) = user else {
-        return Err(Box::new(refuse(
-            StatusCode::UNAUTHORIZED,
-            "not_logged_in",
-            "Ihre Sitzung ist abgelaufen. Bitte melden Sie sich erneut an; die Datei wurde nicht gespeichert.",
-        )));
-    };
-    if !app::auth::guard::Rule::Clerk.allows(&user) {
-        return Err(Box::new(refuse(
-            StatusCode::FORBIDDEN,
-            "forbidden",
-            "Dafür fehlt Ihnen die Berechtigung.",
-        )));
-    }
-    Ok(user)
-}
-
 #[derive(Debug, Deserialize)]
 pub struct UploadQuery {
     name: Option<String>,
@@ -84,18 +61,20 @@ pub struct UploadQuery {
     dokument: Option<i64>,
 }
 
+fn upload_refused(error: &UploadError) -> Response {
+    let status =
+        StatusCode::from_u16(error.status_code()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+    (status, Json(error.refusal())).into_response()
+}
+
 pub async fn upload(
     State(state): State<AppState>,
-    user: Option<Extension<SessionUser>>,
+    Allowed { user, .. }: Allowed<rules::Clerk>,
     address: Option<Extension<ClientAddress>>,
     query: Result<Query<UploadQuery>, axum::extract::rejection::QueryRejection>,
     headers: HeaderMap,
     body: Body,
 ) -> Response {
-    let user = match clerk(user) {
-        Ok(user) => user,
-        Err(response) => return *response,
-    };
     let Ok(Query(query)) = query else {
         return refuse(
             StatusCode::BAD_REQUEST,
@@ -105,124 +84,17 @@ pub async fn upload(
     };
     let name = filename::clean_file_name(query.name.as_deref().unwrap_or_default());
     let ip = address.map(|Extension(a)| a.0);
-    let target = match check_target(&state, &user, &query).await {
+    let target = match service::upload_target(&state, &user, query.akte, query.dokument).await {
         Ok(target) => target,
-        Err(response) => return response,
+        Err(error) => return upload_refused(&error),
     };
     let pending = match receive_upload(&state, &headers, body, &name).await {
         Ok(pending) => pending,
         Err(refusal) => return *refusal,
     };
-
-    let kind = match inspect(&pending, &name).await {
-        Ok(kind) => kind,
-        Err(message) => {
-            pending.discard().await;
-            return refuse(StatusCode::UNSUPPORTED_MEDIA_TYPE, "type_refused", message);
-        }
-    };
-    // A cheap early answer; `store` checks again inside its transaction,
-    // where concurrent uploads of the same content are serialised.
-    if !matches!(target, Target::NewVersion(_)) {
-        match docs::find_duplicate(&state.pool, user.municipality.id, &pending.sha256).await {
-            Ok(Some((existing_id, title))) => {
-                pending.discard().await;
-                return duplicate(&name, existing_id, &title);
-            }
-            Ok(None) => {}
-            Err(error) => {
-                tracing::error!(%error, "duplicate check failed");
-                pending.discard().await;
-                return internal();
-            }
-        }
-    }
-
-    match store(&state, &user, ip, target, &name, kind, pending).await {
-        Ok(answer) => {
-            // The new version's extraction job is waiting: start it now.
-            state.wake.jobs.notify_one();
-            (StatusCode::CREATED, Json(answer)).into_response()
-        }
-        Err(StoreError::Gone) => not_found("Das Dokument"),
-        // The file already sits at its content address without a row; the
-        // orphan sweep at the next start removes it (it may also belong to
-        // another document, so it is not deleted here).
-        Err(StoreError::AkteClosed) => akte_closed(),
-        Err(StoreError::AkteUnavailable) => refuse(
-            StatusCode::CONFLICT,
-            "akte_unavailable",
-            "Die Akte ist für Ihre Gemeinde nicht mehr zugänglich; die Freigabe wurde während des Hochladens aufgehoben. Die Datei wurde nicht gespeichert.",
-        ),
-        Err(StoreError::Duplicate(existing_id, title)) => duplicate(&name, existing_id, &title),
-        Err(StoreError::Blob(BlobError::Injected(step))) => {
-            tracing::warn!(?step, "upload stopped by an injected failure");
-            internal()
-        }
-        Err(error) => {
-            tracing::error!(%error, "upload could not be stored");
-            internal()
-        }
-    }
-}
-
-fn akte_closed() -> Response {
-    refuse(
-        StatusCode::CONFLICT,
-        "akte_closed",
-        "Die Akte ist geschlossen (zdA). In geschlossene Akten kann nichts mehr abgelegt werden; die Datei wurde nicht gespeichert.",
-    )
-}
-
-/// Where the upload goes.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-enum Target {
-    Inbox,
-    Akte(i64),
-    NewVersion(i64),
-}
-
-async fn check_target(
-    state: &AppState,
-    user: &SessionUser,
-    query: &UploadQuery,
-) -> Result<Target, Response> {
-    let municipality = user.municipality.id;
-    match (query.akte, query.dokument) {
-        (Some(_), Some(_)) => Err(refuse(
-            StatusCode::BAD_REQUEST,
-            "invalid",
-            "Bitte entweder eine Akte oder ein Dokument angeben, nicht beides.",
-        )),
-        (None, None) => Ok(Target::Inbox),
-        (Some(akte_id), None) => {
-            match app::akten::storage::get_visible(&state.pool, akte_id, municipality).await {
-                Ok(Some((akte, _))) if akte.status == app::akten::AkteStatus::Open => {
-                    Ok(Target::Akte(akte_id))
-                }
-                Ok(Some(_)) => Err(akte_closed()),
-                Ok(None) => Err(not_found("Die Akte")),
-                Err(error) => {
-                    tracing::error!(%error, "akte lookup failed");
-                    Err(internal())
-                }
-            }
-        }
-        (None, Some(document_id)) => {
-            match docs::access(&state.pool, document_id, municipality).await {
-                Ok(Some(Access::Owner)) => Ok(Target::NewVersion(document_id)),
-                Ok(Some(Access::Shared)) => Err(refuse(
-                    StatusCode::FORBIDDEN,
-                    "forbidden",
-                    "Dieses Dokument gehört einer anderen Gemeinde; neue Versionen legt nur sie an.",
-                )),
-                Ok(None) => Err(not_found("Das Dokument")),
-                Err(error) => {
-                    tracing::error!(%error, "document lookup failed");
-                    Err(internal())
-                }
-            }
-        }
+    match service::upload(&state, &user, ip, target, &name, pending).await {
+        Ok(answer) => (StatusCode::CREATED, Json(answer)).into_response(),
+        Err(error) => upload_refused(&error),
     }
 }
 
@@ -303,136 +175,6 @@ async fn receive(state: &AppState, body: Body, limit: u64) -> Result<PendingBlob
     writer.finish().await.map_err(Received::Failed)
 }
 
-/// Decides the type from the content, off the async threads (zip
-/// directories and whole text files are read).
-pub(crate) async fn inspect(pending: &PendingBlob, name: &str) -> Result<FileKind, String> {
-    let path = pending.temp_path().to_path_buf();
-    let name = name.to_string();
-    match tokio::task::spawn_blocking(move || {
-        filetype::inspect(&path, &name, &ZipLimits::default())
-    })
-    .await
-    {
-        Ok(Ok(kind)) => Ok(kind),
-        Ok(Err(error)) => Err(error.to_string()),
-        Err(error) => {
-            tracing::error!(%error, "file type check panicked");
-            Err("Die Datei konnte nicht geprüft werden und wurde nicht gespeichert.".into())
-        }
-    }
-}
-
-/// Content the municipality already holds; only its own documents are
-/// ever named, so nothing reveals what other municipalities store.
-fn duplicate(name: &str, existing_id: i64, title: &str) -> Response {
-    (
-        StatusCode::CONFLICT,
-        Json(UploadRefusal {
-            code: "duplicate".into(),
-            message: format!(
-                "„{name}“ ist bereits als „{title}“ abgelegt. Die Datei wurde kein zweites Mal gespeichert."
-            ),
-            existing_id: Some(existing_id),
-        }),
-    )
-        .into_response()
-}
-
-#[derive(Debug, thiserror::Error)]
-enum StoreError {
-    #[error("duplicate of document {0}")]
-    Duplicate(i64, String),
-    #[error(transparent)]
-    Blob(#[from] BlobError),
-    #[error(transparent)]
-    Database(#[from] sqlx::Error),
-    #[error("document vanished")]
-    Gone,
-    #[error("the Akte was closed during the upload")]
-    AkteClosed,
-    #[error("the Akte is no longer visible to the uploader")]
-    AkteUnavailable,
-}
-
-async fn store(
-    state: &AppState,
-    user: &SessionUser,
-    ip: Option<String>,
-    target: Target,
-    name: &str,
-    kind: FileKind,
-    pending: PendingBlob,
-) -> Result<UploadAnswer, StoreError> {
-    let sha256 = pending.sha256.clone();
-    let size = pending.size;
-    let _shared = state.blobs.upload_guard().await;
-    state.blobs.commit(pending).await?;
-    let file = StoredFile {
-        sha256: &sha256,
-        size,
-        kind,
-        file_name: name,
-    };
-    let mut tx = app::db::begin_write(&state.pool).await?;
-    let answer = match target {
-        Target::Inbox | Target::Akte(_) => {
-            // Checked before the upload; checked again here, inside the
-            // write transaction, since the Akte may have been closed or
-            // unshared while the file was arriving. Nothing is written then.
-            if let Target::Akte(akte_id) = target {
-                match app::akten::storage::status_in(&mut tx, akte_id, user.municipality.id).await?
-                {
-                    Some(app::akten::AkteStatus::Open) => {}
-                    Some(_) => return Err(StoreError::AkteClosed),
-                    None => return Err(StoreError::AkteUnavailable),
-                }
-            }
-            if let Some((existing_id, title)) =
-                docs::find_duplicate(&mut *tx, user.municipality.id, &sha256).await?
-            {
-                return Err(StoreError::Duplicate(existing_id, title));
-            }
-            let title = filename::title_from_file_name(name);
-            let akte_id = match target {
-                Target::Akte(id) => Some(id),
-                _ => None,
-            };
-            let id = docs::create(
-                &mut tx,
-                docs::NewDocument {
-                    user,
-                    ip,
-                    akte_id,
-                    title: &title,
-                    file,
-                },
-            )
-            .await?;
-            UploadAnswer {
-                id,
-                title,
-                version: 1,
-            }
-        }
-        Target::NewVersion(id) => {
-            // Checked before the upload; checked again inside the
-            // transaction, since it may have been trashed meanwhile.
-            if docs::access(&mut *tx, id, user.municipality.id).await? != Some(Access::Owner) {
-                return Err(StoreError::Gone);
-            }
-            let version = docs::add_version(&mut tx, user, ip, id, file).await?;
-            let title: String = sqlx::query_scalar("SELECT title FROM documents WHERE id = ?")
-                .bind(id)
-                .fetch_one(&mut *tx)
-                .await?;
-            UploadAnswer { id, title, version }
-        }
-    };
-    tx.commit().await?;
-    state.blobs.checkpoint(Step::Committed)?;
-    Ok(answer)
-}
-
 #[derive(Debug, Deserialize)]
 pub struct DownloadQuery {
     version: Option<i64>,
@@ -440,16 +182,15 @@ pub struct DownloadQuery {
     ansicht: Option<u8>,
 }
 
-/// The signed-in clerk, the query and the requested version's file, if
-/// the clerk's municipality may read the document; shared by downloads and
-/// previews so both check exactly the same.
+/// The query and the requested version's file, if the clerk's municipality
+/// may read the document; shared by downloads and previews so both check
+/// exactly the same.
 async fn readable_version(
     state: &AppState,
-    user: Option<Extension<SessionUser>>,
+    user: &app::auth::SessionUser,
     document_id: i64,
     query: Result<Query<DownloadQuery>, axum::extract::rejection::QueryRejection>,
-) -> Result<(SessionUser, DownloadQuery, docs::VersionFile), Box<Response>> {
-    let user = clerk(user)?;
+) -> Result<(DownloadQuery, app::documents::storage::VersionFile), Box<Response>> {
     let Ok(Query(query)) = query else {
         return Err(Box::new(refuse(
             StatusCode::BAD_REQUEST,
@@ -457,31 +198,20 @@ async fn readable_version(
             "Die angefragte Version ist ungültig.",
         )));
     };
-    match docs::version_file(
-        &state.pool,
-        document_id,
-        query.version,
-        user.municipality.id,
-    )
-    .await
-    {
-        Ok(Some(file)) => Ok((user, query, file)),
-        Ok(None) => Err(Box::new(not_found("Das Dokument"))),
-        Err(error) => {
-            tracing::error!(%error, "version lookup failed");
-            Err(Box::new(internal()))
-        }
+    match service::readable_version(state, user, document_id, query.version).await {
+        Ok(file) => Ok((query, file)),
+        Err(error) => Err(Box::new(error.into_response())),
     }
 }
 
 pub async fn download(
     State(state): State<AppState>,
-    user: Option<Extension<SessionUser>>,
+    Allowed { user, .. }: Allowed<rules::Clerk>,
     address: Option<Extension<ClientAddress>>,
     Path(document_id): Path<i64>,
     query: Result<Query<DownloadQuery>, axum::extract::rejection::QueryRejection>,
 ) -> Response {
-    let (user, query, file) = match readable_version(&state, user, document_id, query).await {
+    let (query, file) = match readable_version(&state, &user, document_id, query).await {
         Ok(found) => found,
         Err(response) => return *response,
     };
@@ -497,23 +227,16 @@ pub async fn download(
             );
         }
     };
-    let action = if inline {
-        "document_viewed"
+    let reading = if inline {
+        Reading::View
     } else {
-        "document_downloaded"
+        Reading::Download
     };
-    if let Err(error) = docs::record_access(
-        &state.pool,
-        &user,
-        address.map(|Extension(a)| a.0),
-        action,
-        document_id,
-        query.version,
-    )
-    .await
+    let ip = address.map(|Extension(a)| a.0);
+    if service::record_reading(&state, &user, ip, reading, document_id, query.version)
+        .await
+        .is_err()
     {
-        // Access that cannot be audited does not happen.
-        tracing::error!(%error, "audit entry for a download failed");
         return internal();
     }
 
@@ -562,12 +285,12 @@ pub async fn download(
 /// document, made once and cached beside the blobs.
 pub async fn thumbnail(
     State(state): State<AppState>,
-    user: Option<Extension<SessionUser>>,
+    Allowed { user, .. }: Allowed<rules::Clerk>,
     address: Option<Extension<ClientAddress>>,
     Path(document_id): Path<i64>,
     query: Result<Query<DownloadQuery>, axum::extract::rejection::QueryRejection>,
 ) -> Response {
-    let (user, query, file) = match readable_version(&state, user, document_id, query).await {
+    let (query, file) = match readable_version(&state, &user, document_id, query).await {
         Ok(found) => found,
         Err(response) => return *response,
     };
@@ -586,17 +309,11 @@ pub async fn thumbnail(
             Err(response) => return *response,
         },
     };
-    if let Err(error) = docs::record_access(
-        &state.pool,
-        &user,
-        address.map(|Extension(a)| a.0),
-        "document_viewed",
-        document_id,
-        query.version,
-    )
-    .await
+    let ip = address.map(|Extension(a)| a.0);
+    if service::record_reading(&state, &user, ip, Reading::View, document_id, query.version)
+        .await
+        .is_err()
     {
-        tracing::error!(%error, "audit entry for a preview failed");
         return internal();
     }
     (

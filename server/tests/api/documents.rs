@@ -795,3 +795,42 @@ async fn bulk_actions_tag_and_retype_all_or_nothing() {
         .await;
     assert_eq!(reply.status, StatusCode::UNPROCESSABLE_ENTITY);
 }
+
+/// Every kind the upload accepts is one extraction knows, and back: a kind
+/// added on one side only fails here (the match below also stops compiling
+/// when `extract::Kind` gains a variant).
+#[test]
+fn accepted_file_kinds_and_extraction_kinds_are_the_same_list() {
+    use app::documents::kinds::{FileKind, KINDS};
+    fn accepted(kind: extract::Kind) -> FileKind {
+        match kind {
+            extract::Kind::Pdf => FileKind::Pdf,
+            extract::Kind::Tiff => FileKind::Tiff,
+            extract::Kind::Png => FileKind::Png,
+            extract::Kind::Jpeg => FileKind::Jpeg,
+            extract::Kind::Docx => FileKind::Docx,
+            extract::Kind::Xlsx => FileKind::Xlsx,
+            extract::Kind::Pptx => FileKind::Pptx,
+            extract::Kind::Odt => FileKind::Odt,
+            extract::Kind::Ods => FileKind::Ods,
+            extract::Kind::Txt => FileKind::Txt,
+            extract::Kind::Csv => FileKind::Csv,
+            extract::Kind::Eml => FileKind::Eml,
+        }
+    }
+    assert_eq!(KINDS.len(), extract::Kind::ALL.len());
+    for row in KINDS {
+        let kind = extract::Kind::parse(row.key)
+            .unwrap_or_else(|| panic!("extraction does not know {}", row.key));
+        assert_eq!(accepted(kind), row.kind, "{}", row.key);
+        assert_eq!(kind.as_str(), row.kind.as_str());
+    }
+    for kind in extract::Kind::ALL {
+        assert_eq!(
+            FileKind::parse(kind.as_str()),
+            Some(accepted(kind)),
+            "the upload does not accept {}",
+            kind.as_str()
+        );
+    }
+}
