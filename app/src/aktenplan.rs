@@ -17,6 +17,8 @@ pub mod index;
 pub mod retention;
 pub mod server_fns;
 #[cfg(feature = "ssr")]
+pub mod service;
+#[cfg(feature = "ssr")]
 pub mod storage;
 
 use code::Kennzeichen;

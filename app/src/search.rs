@@ -14,6 +14,8 @@ pub mod index;
 pub mod page;
 pub mod server_fns;
 #[cfg(feature = "ssr")]
+pub mod service;
+#[cfg(feature = "ssr")]
 pub mod sync;
 
 use serde::{Deserialize, Serialize};

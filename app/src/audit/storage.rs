@@ -144,12 +144,9 @@ pub async fn record(conn: &mut SqliteConnection, entry: NewEntry) -> Result<(), 
     Ok(())
 }
 
-/// Records a single entry in its own write transaction.
-pub async fn record_alone(pool: &SqlitePool, entry: NewEntry) -> Result<(), sqlx::Error> {
-    let mut tx = crate::db::begin_write(pool).await?;
-    record(&mut tx, entry).await?;
-    tx.commit().await
-}
+/// Moved to [`super::service::record_alone`]; kept here until the callers
+/// in other features call the service.
+pub use super::service::record_alone;
 
 /// Re-computes every hash and link, oldest first, in batches so that memory
 /// stays flat however long the log grows. This alone cannot notice entries
