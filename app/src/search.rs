@@ -18,6 +18,7 @@ pub mod service;
 #[cfg(feature = "ssr")]
 pub mod sync;
 
+use crate::fold::fold;
 use serde::{Deserialize, Serialize};
 
 /// How results are ordered.
@@ -236,21 +237,6 @@ pub(crate) fn encode(value: &str) -> String {
             }
             b' ' => out.push('+'),
             _ => out.push_str(&format!("%{byte:02X}")),
-        }
-    }
-    out
-}
-
-/// Lower case with umlauts and ß folded, the way the index compares words.
-pub fn fold(word: &str) -> String {
-    let mut out = String::with_capacity(word.len());
-    for c in word.chars().flat_map(char::to_lowercase) {
-        match c {
-            'ä' => out.push('a'),
-            'ö' => out.push('o'),
-            'ü' => out.push('u'),
-            'ß' => out.push_str("ss"),
-            c => out.push(c),
         }
     }
     out
