@@ -90,3 +90,28 @@ pub struct AbstimmungData {
     pub may_decide: bool,
     pub current_version: i64,
 }
+
+/// The proposal form: one form for every kind of change; fields a kind does
+/// not use are ignored.
+#[derive(Clone, Debug, Default, serde::Serialize, serde::Deserialize)]
+pub struct ProposalForm {
+    pub kind: String,
+    #[serde(default)]
+    pub position_code: String,
+    #[serde(default)]
+    pub new_code: String,
+    #[serde(default)]
+    pub title: String,
+    #[serde(default)]
+    pub description: String,
+    #[serde(default)]
+    pub keywords: String,
+    #[serde(default)]
+    pub retention: String,
+    #[serde(default)]
+    pub trigger: String,
+    #[serde(default)]
+    pub appraisal: String,
+    #[serde(default)]
+    pub justification: String,
+}

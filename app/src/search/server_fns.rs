@@ -1,30 +1,9 @@
 //! Server functions of the search: results with facets, and suggestions.
-//! Each hands its request to the use case in [`super::service`]; the checks
-//! of what was typed live here because the search page runs them too.
+//! Each hands its request to the use case in [`super::service`].
 
 use super::{SearchParams, SearchResults, Suggestion};
 use crate::error::AppError;
 use leptos::prelude::*;
-
-/// Longest query accepted; longer input is a paste accident, not a search.
-pub const MAX_QUERY_CHARS: usize = 200;
-/// Deepest page served (20 per page: 10,000 results).
-pub const MAX_PAGE: u32 = 500;
-
-/// Checks what a person typed; the message says what to change.
-pub fn check_params(params: &SearchParams) -> Result<(), String> {
-    if params.q.chars().count() > MAX_QUERY_CHARS {
-        return Err(format!(
-            "Bitte kürzen Sie die Suche auf höchstens {MAX_QUERY_CHARS} Zeichen."
-        ));
-    }
-    if params.page > MAX_PAGE {
-        return Err(format!(
-            "Es werden höchstens {MAX_PAGE} Seiten angezeigt. Bitte grenzen Sie die Suche weiter ein."
-        ));
-    }
-    Ok(())
-}
 
 /// Full-text search with facets, restricted to what the user may see.
 #[server(prefix = "/api", endpoint = "search_documents")]
@@ -48,26 +27,4 @@ pub async fn suggest_documents(prefix: String) -> Result<Vec<Suggestion>, AppErr
         }
         .await,
     )
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn long_queries_and_deep_pages_are_refused_in_german() {
-        let mut params = SearchParams {
-            q: "a".repeat(MAX_QUERY_CHARS + 1),
-            ..SearchParams::default()
-        };
-        assert!(check_params(&params)
-            .expect_err("refused")
-            .contains("höchstens 200 Zeichen"));
-        params.q = "Bauantrag".into();
-        assert!(check_params(&params).is_ok());
-        params.page = MAX_PAGE + 1;
-        assert!(check_params(&params)
-            .expect_err("refused")
-            .contains("Seiten"));
-    }
 }

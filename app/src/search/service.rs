@@ -29,7 +29,7 @@ pub async fn search(
     user: &SessionUser,
     params: SearchParams,
 ) -> Result<SearchResults, AppError> {
-    super::server_fns::check_params(&params).map_err(AppError::Invalid)?;
+    super::check_params(&params).map_err(AppError::Invalid)?;
     let viewer = viewer(user)?;
     let index = state.search.clone();
     let mut params = params;
@@ -59,7 +59,7 @@ pub async fn suggest(
     prefix: &str,
 ) -> Result<Vec<Suggestion>, AppError> {
     let prefix = prefix.trim().to_string();
-    if prefix.chars().count() < 2 || prefix.chars().count() > super::server_fns::MAX_QUERY_CHARS {
+    if prefix.chars().count() < 2 || prefix.chars().count() > super::MAX_QUERY_CHARS {
         return Ok(Vec::new());
     }
     let viewer = viewer(user)?;

@@ -1,7 +1,7 @@
 //! Server functions of the Abstimmung (plan change proposals): each hands
 //! its request to the use case in [`super::service`].
 
-use super::{AbstimmungData, ReleaseView};
+use super::{AbstimmungData, ProposalForm, ReleaseView};
 use crate::error::AppError;
 use leptos::prelude::*;
 
@@ -15,31 +15,6 @@ pub async fn load_abstimmung() -> Result<AbstimmungData, AppError> {
         }
         .await,
     )
-}
-
-/// The proposal form: one form for every kind of change; fields a kind does
-/// not use are ignored.
-#[derive(Clone, Debug, Default, serde::Serialize, serde::Deserialize)]
-pub struct ProposalForm {
-    pub kind: String,
-    #[serde(default)]
-    pub position_code: String,
-    #[serde(default)]
-    pub new_code: String,
-    #[serde(default)]
-    pub title: String,
-    #[serde(default)]
-    pub description: String,
-    #[serde(default)]
-    pub keywords: String,
-    #[serde(default)]
-    pub retention: String,
-    #[serde(default)]
-    pub trigger: String,
-    #[serde(default)]
-    pub appraisal: String,
-    #[serde(default)]
-    pub justification: String,
 }
 
 /// Proposes one change with a justification.

@@ -3,9 +3,8 @@
 //! taking over a whole plan from CSV. Each write checks who may, checks the
 //! change against the plan inside its write transaction, and records it.
 
-use super::server_fns::ProposalForm;
 use super::storage::{self, Release};
-use super::{AbstimmungData, CommentView, ProposalStatus, ProposalView, ReleaseView};
+use super::{AbstimmungData, CommentView, ProposalForm, ProposalStatus, ProposalView, ReleaseView};
 use crate::aktenplan::changes::{apply, Change};
 use crate::aktenplan::code::Kennzeichen;
 use crate::aktenplan::csv_import::ImportReport;
