@@ -28,7 +28,34 @@ pub async fn list(
         object: document.as_deref().map(|id| ("document", id)),
         before_id,
     };
-    Ok(storage::list(&state.pool, filter, 100).await?)
+    Ok(page(&state.pool, filter, 100).await?)
+}
+
+/// One page of the log as people read it. For use cases that have checked
+/// already who may read these entries (the history of a document).
+pub async fn page(
+    pool: &SqlitePool,
+    filter: storage::Filter<'_>,
+    limit: i64,
+) -> Result<Vec<AuditEntryView>, sqlx::Error> {
+    Ok(storage::entries(pool, filter, limit)
+        .await?
+        .into_iter()
+        .map(|entry| AuditEntryView {
+            id: entry.id,
+            at: crate::time::display_exact(entry.at),
+            actor_name: entry.actor_name,
+            municipality: entry.municipality,
+            action_label: super::action_label(&entry.action).to_string(),
+            action: entry.action,
+            object: match entry.object_id {
+                Some(id) => format!("{} {id}", entry.object_type),
+                None => entry.object_type,
+            },
+            details: entry.details,
+            ip: entry.ip,
+        })
+        .collect())
 }
 
 /// Re-computes the whole hash chain and compares it with the checkpoints
