@@ -69,23 +69,20 @@ pub async fn open_in(
     conn: &mut SqliteConnection,
     new: NewAkte<'_>,
 ) -> Result<AkteSummary, sqlx::Error> {
-    let entry = NewEntry {
-        actor_user_id: Some(new.user_id),
-        actor_name: new.user_name.to_string(),
-        municipality_id: Some(new.municipality_id),
-        action: "akte_opened",
-        object_type: "akte",
-        object_id: None,
-        details: serde_json::Value::Null,
-        ip: new.ip.clone(),
-    };
+    let (actor_user_id, municipality_id) = (new.user_id, new.municipality_id);
+    let (actor_name, ip) = (new.user_name.to_string(), new.ip.clone());
     let summary = storage::create_in(&mut *conn, new).await?;
     record(
         &mut *conn,
         NewEntry {
+            actor_user_id: Some(actor_user_id),
+            actor_name,
+            municipality_id: Some(municipality_id),
+            action: "akte_opened",
+            object_type: "akte",
             object_id: Some(summary.id.to_string()),
             details: serde_json::json!({ "aktenzeichen": summary.aktenzeichen, "title": summary.title }),
-            ..entry
+            ip,
         },
     )
     .await?;
