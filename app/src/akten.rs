@@ -3,6 +3,8 @@
 pub mod page;
 pub mod server_fns;
 #[cfg(feature = "ssr")]
+pub mod service;
+#[cfg(feature = "ssr")]
 pub mod storage;
 pub mod visibility;
 

@@ -17,6 +17,8 @@ pub mod index;
 pub mod retention;
 pub mod server_fns;
 #[cfg(feature = "ssr")]
+pub mod service;
+#[cfg(feature = "ssr")]
 pub mod storage;
 
 use code::Kennzeichen;
@@ -121,32 +123,9 @@ pub fn split_keywords(raw: &str) -> Vec<String> {
         .collect()
 }
 
-/// Lower case with umlauts and ß folded, so that "strasse" finds "Straße"
-/// and "bauantrag" finds "Bauanträge".
-pub fn fold(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for c in text.chars().flat_map(char::to_lowercase) {
-        match c {
-            'ä' => out.push('a'),
-            'ö' => out.push('o'),
-            'ü' => out.push('u'),
-            'ß' => out.push_str("ss"),
-            other => out.push(other),
-        }
-    }
-    out
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn folding_matches_german_spellings() {
-        assert!(fold("Straßenausbaubeiträge").contains(&fold("Strasse")));
-        assert!(fold("Bauanträge").contains(&fold("Bauantrag")));
-        assert_eq!(fold("ÄÖÜ"), "aou");
-    }
 
     #[test]
     fn keywords_are_split_and_trimmed() {

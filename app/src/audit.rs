@@ -9,6 +9,8 @@ pub mod anchor;
 pub mod page;
 pub mod server_fns;
 #[cfg(feature = "ssr")]
+pub mod service;
+#[cfg(feature = "ssr")]
 pub mod storage;
 
 use serde::{Deserialize, Serialize};

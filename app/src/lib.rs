@@ -18,6 +18,7 @@ pub mod audit;
 pub mod auth;
 pub mod documents;
 pub mod error;
+pub mod fold;
 pub mod guides;
 pub mod markdown;
 pub mod municipalities;

@@ -14,8 +14,11 @@ pub mod index;
 pub mod page;
 pub mod server_fns;
 #[cfg(feature = "ssr")]
+pub mod service;
+#[cfg(feature = "ssr")]
 pub mod sync;
 
+use crate::fold::fold;
 use serde::{Deserialize, Serialize};
 
 /// How results are ordered.
@@ -239,19 +242,25 @@ pub(crate) fn encode(value: &str) -> String {
     out
 }
 
-/// Lower case with umlauts and ß folded, the way the index compares words.
-pub fn fold(word: &str) -> String {
-    let mut out = String::with_capacity(word.len());
-    for c in word.chars().flat_map(char::to_lowercase) {
-        match c {
-            'ä' => out.push('a'),
-            'ö' => out.push('o'),
-            'ü' => out.push('u'),
-            'ß' => out.push_str("ss"),
-            c => out.push(c),
-        }
+/// Longest query accepted; longer input is a paste accident, not a search.
+pub const MAX_QUERY_CHARS: usize = 200;
+/// Deepest page served (20 per page: 10,000 results); deeper pages cost the
+/// index memory for nothing.
+pub const MAX_PAGE: u32 = 500;
+
+/// Checks what a person typed; the message says what to change.
+pub fn check_params(params: &SearchParams) -> Result<(), String> {
+    if params.q.chars().count() > MAX_QUERY_CHARS {
+        return Err(format!(
+            "Bitte kürzen Sie die Suche auf höchstens {MAX_QUERY_CHARS} Zeichen."
+        ));
     }
-    out
+    if params.page > MAX_PAGE {
+        return Err(format!(
+            "Es werden höchstens {MAX_PAGE} Seiten angezeigt. Bitte grenzen Sie die Suche weiter ein."
+        ));
+    }
+    Ok(())
 }
 
 /// The words of a query reduced to what a matching word starts with: folded,
@@ -397,5 +406,22 @@ mod tests {
             .map(|f| f.text)
             .collect();
         assert_eq!(all, "a – b");
+    }
+
+    #[test]
+    fn long_queries_and_deep_pages_are_refused_in_german() {
+        let mut params = SearchParams {
+            q: "a".repeat(MAX_QUERY_CHARS + 1),
+            ..SearchParams::default()
+        };
+        assert!(check_params(&params)
+            .expect_err("refused")
+            .contains("höchstens 200 Zeichen"));
+        params.q = "Bauantrag".into();
+        assert!(check_params(&params).is_ok());
+        params.page = MAX_PAGE + 1;
+        assert!(check_params(&params)
+            .expect_err("refused")
+            .contains("Seiten"));
     }
 }

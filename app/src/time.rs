@@ -38,6 +38,11 @@ pub fn display_exact(unix_secs: i64) -> String {
         .unwrap_or_else(|| unix_secs.to_string())
 }
 
+/// `2026-11-26`: the value of a date input and of the date columns.
+pub fn iso_date(day: NaiveDate) -> String {
+    day.format("%Y-%m-%d").to_string()
+}
+
 /// `26.11.2026`.
 pub fn display_date(day: NaiveDate) -> String {
     day.format("%d.%m.%Y").to_string()

@@ -208,7 +208,7 @@ pub async fn prepare(config: &Config) -> Result<AppState, StartupError> {
             );
         }
     }
-    if let Some(positions) = app::aktenplan::storage::seed_if_empty(&pool)
+    if let Some(positions) = app::aktenplan::service::seed_if_empty(&pool)
         .await
         .map_err(StartupError::Bootstrap)?
     {

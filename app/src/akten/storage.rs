@@ -2,9 +2,7 @@
 //! see: its own Akten and those explicitly shared with it.
 
 use super::{aktenzeichen, AkteStatus, AkteSummary};
-use crate::audit::storage::{record, NewEntry};
-use crate::error::AppError;
-use sqlx::SqlitePool;
+use sqlx::{SqliteConnection, SqlitePool};
 use std::collections::HashMap;
 
 #[derive(sqlx::FromRow)]
@@ -129,7 +127,7 @@ pub async fn get_visible(
 /// transaction: an upload checks it again right before its rows are
 /// written, since the Akte may have been closed or unshared meanwhile.
 pub async fn status_in(
-    conn: &mut sqlx::SqliteConnection,
+    conn: &mut SqliteConnection,
     id: i64,
     municipality_id: i64,
 ) -> Result<Option<AkteStatus>, sqlx::Error> {
@@ -183,16 +181,16 @@ pub async fn record_of(pool: &SqlitePool, id: i64) -> Result<AkteRecord, sqlx::E
     })
 }
 
-/// Closes an open Akte (zdA) of the user's own municipality and stores the
-/// date its retention ends.
+/// Closes an open Akte (zdA) of `municipality_id` and stores the date its
+/// retention ends. `false` when it is closed already or belongs to another
+/// municipality.
 pub async fn close(
-    pool: &SqlitePool,
-    user: &crate::auth::SessionUser,
+    conn: &mut SqliteConnection,
+    municipality_id: i64,
     id: i64,
     closed_on: &str,
     retention_until: Option<&str>,
-) -> Result<(), AppError> {
-    let mut tx = crate::db::begin_write(pool).await?;
+) -> Result<bool, sqlx::Error> {
     let done = sqlx::query(
         "UPDATE akten SET status = 'closed', closed_on = ?, retention_until = ?
          WHERE id = ? AND municipality_id = ? AND status = 'open'",
@@ -200,104 +198,68 @@ pub async fn close(
     .bind(closed_on)
     .bind(retention_until)
     .bind(id)
-    .bind(user.municipality.id)
-    .execute(&mut *tx)
+    .bind(municipality_id)
+    .execute(&mut *conn)
     .await?;
-    if done.rows_affected() == 0 {
-        return Err(AppError::Conflict(
-            "Die Akte ist bereits geschlossen oder gehört nicht Ihrer Gemeinde.".into(),
-        ));
-    }
-    record(
-        &mut tx,
-        NewEntry::by(
-            user,
-            "akte_closed",
-            "akte",
-            id,
-            serde_json::json!({ "closed_on": closed_on, "retention_until": retention_until }),
-        ),
-    )
-    .await?;
-    tx.commit().await?;
-    Ok(())
+    Ok(done.rows_affected() > 0)
 }
 
-/// Shares an Akte of the user's municipality with another municipality
-/// (inter-municipal cooperation), or ends the sharing.
-pub async fn set_share(
-    pool: &SqlitePool,
-    user: &crate::auth::SessionUser,
+/// Does `municipality_id` own the Akte (shared ones do not count)?
+pub async fn is_owned_by(
+    conn: &mut SqliteConnection,
     id: i64,
     municipality_id: i64,
-    shared: bool,
-) -> Result<(), AppError> {
-    if municipality_id == user.municipality.id {
-        return Err(AppError::invalid(
-            "Die eigene Gemeinde sieht ihre Akten ohnehin.",
-        ));
-    }
-    if user.in_practice() {
-        return Err(AppError::invalid(
-            "Im Übungsmodus werden Akten nicht für andere Gemeinden freigegeben: Übungsdaten bleiben im Übungsbereich.",
-        ));
-    }
-    let mut tx = crate::db::begin_write(pool).await?;
-    // A practice area is no partner for real records.
-    if crate::municipalities::storage::is_practice(&mut *tx, municipality_id).await? {
-        return Err(AppError::invalid("Diese Gemeinde gibt es nicht."));
-    }
+) -> Result<bool, sqlx::Error> {
     let owned: Option<i64> =
         sqlx::query_scalar("SELECT id FROM akten WHERE id = ? AND municipality_id = ?")
             .bind(id)
-            .bind(user.municipality.id)
-            .fetch_optional(&mut *tx)
+            .bind(municipality_id)
+            .fetch_optional(&mut *conn)
             .await?;
-    if owned.is_none() {
-        return Err(AppError::NotFound("Die Akte".into()));
-    }
+    Ok(owned.is_some())
+}
+
+/// What became of a share or unshare.
+#[derive(Debug, PartialEq, Eq)]
+pub enum Sharing {
+    Done,
+    /// The partner municipality does not exist.
+    UnknownMunicipality,
+}
+
+/// Shares an Akte with `municipality_id` (inter-municipal cooperation), or
+/// ends the sharing. Sharing twice or ending a share that is not there
+/// changes nothing.
+pub async fn set_share(
+    conn: &mut SqliteConnection,
+    id: i64,
+    municipality_id: i64,
+    shared: bool,
+    shared_by: i64,
+) -> Result<Sharing, sqlx::Error> {
     let result = if shared {
         sqlx::query(
             "INSERT OR IGNORE INTO akten_shares (akte_id, municipality_id, shared_by, shared_at) VALUES (?, ?, ?, ?)",
         )
         .bind(id)
         .bind(municipality_id)
-        .bind(user.id)
+        .bind(shared_by)
         .bind(crate::time::now())
-        .execute(&mut *tx)
+        .execute(&mut *conn)
         .await
     } else {
         sqlx::query("DELETE FROM akten_shares WHERE akte_id = ? AND municipality_id = ?")
             .bind(id)
             .bind(municipality_id)
-            .execute(&mut *tx)
+            .execute(&mut *conn)
             .await
     };
     match result {
         Err(sqlx::Error::Database(error)) if error.is_foreign_key_violation() => {
-            return Err(AppError::invalid("Diese Gemeinde gibt es nicht."));
+            Ok(Sharing::UnknownMunicipality)
         }
-        other => {
-            other?;
-        }
+        other => other.map(|_| Sharing::Done),
     }
-    record(
-        &mut tx,
-        NewEntry::by(
-            user,
-            if shared {
-                "akte_shared"
-            } else {
-                "akte_unshared"
-            },
-            "akte",
-            id,
-            serde_json::json!({ "municipality_id": municipality_id }),
-        ),
-    )
-    .await?;
-    tx.commit().await?;
-    Ok(())
 }
 
 /// What is needed to open an Akte.
@@ -315,19 +277,12 @@ pub struct NewAkte<'a> {
 }
 
 /// Opens an Akte with the next running number of its position and
-/// municipality. The write lock is taken first, so concurrent openings get
-/// distinct numbers; numbers are never reused.
-pub async fn create(pool: &SqlitePool, new: NewAkte<'_>) -> Result<AkteSummary, AppError> {
-    let mut tx = crate::db::begin_write(pool).await?;
-    let summary = create_in(&mut tx, new).await?;
-    tx.commit().await?;
-    Ok(summary)
-}
-
-/// [`create`] inside the caller's write transaction (the practice area
-/// fills itself in one transaction).
+/// municipality. Call it inside a write transaction (begun with
+/// [`crate::db::begin_write`]), so that concurrent openings get distinct
+/// numbers; numbers are never reused. The audit entry is the caller's
+/// ([`super::service::open_in`]); `user_name` and `ip` are not stored here.
 pub async fn create_in(
-    tx: &mut sqlx::SqliteConnection,
+    tx: &mut SqliteConnection,
     new: NewAkte<'_>,
 ) -> Result<AkteSummary, sqlx::Error> {
     let number: i64 = sqlx::query_scalar(
@@ -357,20 +312,6 @@ pub async fn create_in(
     .execute(&mut *tx)
     .await?
     .last_insert_rowid();
-    record(
-        &mut *tx,
-        NewEntry {
-            actor_user_id: Some(new.user_id),
-            actor_name: new.user_name.to_string(),
-            municipality_id: Some(new.municipality_id),
-            action: "akte_opened",
-            object_type: "akte",
-            object_id: Some(id.to_string()),
-            details: serde_json::json!({ "aktenzeichen": reference, "title": new.title }),
-            ip: new.ip,
-        },
-    )
-    .await?;
     Ok(AkteSummary {
         id,
         aktenzeichen: reference,

@@ -4,6 +4,8 @@
 pub mod page;
 pub mod server_fns;
 #[cfg(feature = "ssr")]
+pub mod service;
+#[cfg(feature = "ssr")]
 pub mod storage;
 
 use serde::{Deserialize, Serialize};
@@ -87,4 +89,29 @@ pub struct AbstimmungData {
     pub may_propose: bool,
     pub may_decide: bool,
     pub current_version: i64,
+}
+
+/// The proposal form: one form for every kind of change; fields a kind does
+/// not use are ignored.
+#[derive(Clone, Debug, Default, serde::Serialize, serde::Deserialize)]
+pub struct ProposalForm {
+    pub kind: String,
+    #[serde(default)]
+    pub position_code: String,
+    #[serde(default)]
+    pub new_code: String,
+    #[serde(default)]
+    pub title: String,
+    #[serde(default)]
+    pub description: String,
+    #[serde(default)]
+    pub keywords: String,
+    #[serde(default)]
+    pub retention: String,
+    #[serde(default)]
+    pub trigger: String,
+    #[serde(default)]
+    pub appraisal: String,
+    #[serde(default)]
+    pub justification: String,
 }

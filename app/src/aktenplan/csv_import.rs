@@ -56,29 +56,7 @@ pub async fn import_plan_csv(
     crate::error::with_status(
         async {
             let (user, state) = crate::auth::guard::require(crate::auth::guard::Rule::OpenAkten)?;
-            if !crate::auth::guard::Rule::ProjectTeam.allows(&user) {
-                return Err(AppError::Forbidden);
-            }
-            let title = title.trim();
-            if publish && (title.is_empty() || title.chars().count() > 200) {
-                return Err(AppError::invalid(
-                    "Bitte geben Sie der neuen Version einen Titel (höchstens 200 Zeichen).",
-                ));
-            }
-            let records =
-                super::csv_format::parse(&csv).map_err(|problems| problem_report(&problems))?;
-            let report = super::abstimmung::storage::import_csv(
-                &state.pool,
-                &user,
-                &records,
-                title,
-                !publish,
-            )
-            .await?;
-            if report.version.is_some() {
-                state.plan.reload(&state.pool).await?;
-            }
-            Ok(report)
+            super::abstimmung::service::import_csv(&state, &user, &csv, &title, publish).await
         }
         .await,
     )

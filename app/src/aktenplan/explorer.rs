@@ -500,13 +500,13 @@ mod keyboard {
                 && !ev.alt_key() =>
             {
                 // Type-ahead: the next item whose title starts with the letter.
-                let wanted = super::super::fold(key);
+                let wanted = crate::fold::fold(key);
                 let title_of = |el: &HtmlElement| {
                     el.query_selector(".tree-title")
                         .ok()
                         .flatten()
                         .and_then(|t| t.text_content())
-                        .map(|t| super::super::fold(&t))
+                        .map(|t| crate::fold::fold(&t))
                         .unwrap_or_default()
                 };
                 let order = (pos + 1..items.len()).chain(0..=pos);

@@ -11,7 +11,8 @@
 
 use super::code::Kennzeichen;
 use super::storage::StoredPosition;
-use super::{fold, Crumb, Segment};
+use super::{Crumb, Segment};
+use crate::fold::{fold, fold_char};
 use memchr::memmem::Finder;
 use std::cmp::Ordering;
 use std::collections::HashMap;
@@ -567,22 +568,6 @@ fn rank(matched: MatchedIn) -> u8 {
     }
 }
 
-/// Folds one character as `fold` does, without allocating.
-fn fold_char(c: char, mut push: impl FnMut(char)) {
-    for lower in c.to_lowercase() {
-        match lower {
-            'ä' => push('a'),
-            'ö' => push('o'),
-            'ü' => push('u'),
-            'ß' => {
-                push('s');
-                push('s');
-            }
-            other => push(other),
-        }
-    }
-}
-
 /// Splits `text` into plain and highlighted parts where any term matches
 /// (compared folded, shown in the original spelling).
 pub fn highlight(text: &str, terms: &[String]) -> Vec<Segment> {
@@ -711,9 +696,9 @@ mod tests {
     /// sorted. `PlanIndex::search` must answer exactly the same.
     mod reference {
         use super::super::{rank, MatchedIn};
-        use crate::aktenplan::fold;
         use crate::aktenplan::storage::StoredPosition;
         use crate::aktenplan::Segment;
+        use crate::fold::fold;
 
         pub type Answer = (i64, u32, Vec<Segment>, MatchedIn, Option<String>);
 

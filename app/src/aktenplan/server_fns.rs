@@ -1,129 +1,9 @@
-//! Server functions of the Aktenplan explorer.
+//! Server functions of the Aktenplan explorer: each hands its request to
+//! the use case in [`super::service`].
 
 use super::{ExplorerData, SearchHit, TreeNode};
 use crate::error::AppError;
 use leptos::prelude::*;
-
-#[cfg(feature = "ssr")]
-pub(crate) mod ssr {
-    use crate::aktenplan::index::{MatchedIn, PlanIndex};
-    use crate::aktenplan::storage::StoredPosition;
-    use crate::aktenplan::{PositionDetail, SearchHit, TreeNode};
-    use crate::auth::SessionUser;
-    use crate::error::AppError;
-    use crate::state::AppState;
-    use std::collections::HashMap;
-
-    pub fn node(
-        index: &PlanIndex,
-        position: &StoredPosition,
-        counts: &HashMap<i64, i64>,
-    ) -> TreeNode {
-        TreeNode {
-            id: position.id,
-            code: position.record.code.as_str().to_string(),
-            title: position.record.title.clone(),
-            active: position.record.active,
-            has_children: index.has_children(position.id),
-            akten_count: counts.get(&position.id).copied().unwrap_or(0),
-            children: None,
-        }
-    }
-
-    pub fn children(
-        index: &PlanIndex,
-        parent: Option<i64>,
-        counts: &HashMap<i64, i64>,
-    ) -> Vec<TreeNode> {
-        index
-            .children(parent)
-            .filter(|p| p.record.active || counts.get(&p.id).copied().unwrap_or(0) > 0)
-            .map(|p| node(index, p, counts))
-            .collect()
-    }
-
-    /// The main groups with the branch down to `open` filled in.
-    pub fn tree_open_to(
-        index: &PlanIndex,
-        open: Option<i64>,
-        counts: &HashMap<i64, i64>,
-    ) -> Vec<TreeNode> {
-        let path: Vec<i64> = open
-            .map(|id| index.path(id).iter().map(|c| c.id).collect())
-            .unwrap_or_default();
-        fn fill(
-            index: &PlanIndex,
-            nodes: &mut [TreeNode],
-            path: &[i64],
-            counts: &HashMap<i64, i64>,
-        ) {
-            let Some((first, rest)) = path.split_first() else {
-                return;
-            };
-            if let Some(node) = nodes.iter_mut().find(|n| n.id == *first) {
-                if !rest.is_empty() || node.has_children {
-                    let mut kids = children(index, Some(node.id), counts);
-                    fill(index, &mut kids, rest, counts);
-                    node.children = Some(kids);
-                }
-            }
-        }
-        let mut roots = children(index, None, counts);
-        fill(index, &mut roots, &path, counts);
-        roots
-    }
-
-    pub async fn detail(
-        state: &AppState,
-        index: &PlanIndex,
-        user: &SessionUser,
-        position: &StoredPosition,
-    ) -> Result<PositionDetail, AppError> {
-        let record = &position.record;
-        Ok(PositionDetail {
-            id: position.id,
-            code: record.code.as_str().to_string(),
-            title: record.title.clone(),
-            description: record.description.clone(),
-            keywords: record.keywords.clone(),
-            retention: record.retention.label(),
-            retention_trigger: record.trigger.label().to_string(),
-            appraisal: record.appraisal.letter().to_string(),
-            appraisal_label: record.appraisal.label().to_string(),
-            active: record.active,
-            path: index.path(position.id),
-            akten: crate::akten::storage::list_for_position(
-                &state.pool,
-                position.id,
-                user.municipality.id,
-            )
-            .await?,
-            may_open_akte: record.active
-                && record.code.level() >= crate::akten::MIN_AKTE_LEVEL
-                && crate::auth::guard::Rule::OpenAkten.allows(user),
-            today: chrono::Utc::now()
-                .with_timezone(&chrono_tz::Europe::Berlin)
-                .format("%Y-%m-%d")
-                .to_string(),
-        })
-    }
-
-    pub fn hit(index: &PlanIndex, hit: crate::aktenplan::index::Hit<'_>) -> SearchHit {
-        let mut path = index.path(hit.position.id);
-        path.pop();
-        SearchHit {
-            id: hit.position.id,
-            code: hit.position.record.code.as_str().to_string(),
-            title: hit.title,
-            path,
-            matched: match hit.matched_in {
-                MatchedIn::Keyword => hit.matched_keyword.map(|k| format!("Stichwort: {k}")),
-                MatchedIn::Description => Some("in der Beschreibung".to_string()),
-                MatchedIn::Code | MatchedIn::Title => None,
-            },
-        }
-    }
-}
 
 /// The explorer's first render, opened to the position with `code`.
 #[server(prefix = "/api", endpoint = "load_explorer")]
@@ -131,38 +11,7 @@ pub async fn load_explorer(code: Option<String>) -> Result<ExplorerData, AppErro
     crate::error::with_status(
         async {
             let (user, state) = crate::auth::guard::require(crate::auth::guard::Rule::OpenAkten)?;
-            let index = state.plan.snapshot();
-            let counts =
-                crate::akten::storage::counts_by_position(&state.pool, user.municipality.id)
-                    .await?;
-            let code = code.filter(|c| !c.trim().is_empty());
-            let mut moved_from = None;
-            let selected = match code.as_deref() {
-                None => None,
-                Some(code) => match index.by_code(code.trim()) {
-                    Some(position) => Some(position),
-                    None => {
-                        // An old code from before a move still leads to
-                        // its position.
-                        moved_from = Some(code.to_string());
-                        match super::abstimmung::storage::resolve_old_code(&state.pool, code.trim())
-                            .await?
-                        {
-                            Some(id) => index.get(id),
-                            None => None,
-                        }
-                    }
-                },
-            };
-            let detail = match selected {
-                Some(position) => Some(ssr::detail(&state, &index, &user, position).await?),
-                None => None,
-            };
-            Ok(ExplorerData {
-                roots: ssr::tree_open_to(&index, selected.map(|p| p.id), &counts),
-                selected: detail,
-                moved_from,
-            })
+            super::service::explorer(&state, &user, code.as_deref()).await
         }
         .await,
     )
@@ -174,14 +23,7 @@ pub async fn plan_children(parent_id: i64) -> Result<Vec<TreeNode>, AppError> {
     crate::error::with_status(
         async {
             let (user, state) = crate::auth::guard::require(crate::auth::guard::Rule::OpenAkten)?;
-            let index = state.plan.snapshot();
-            if index.get(parent_id).is_none() {
-                return Err(AppError::NotFound("Die Position".into()));
-            }
-            let counts =
-                crate::akten::storage::counts_by_position(&state.pool, user.municipality.id)
-                    .await?;
-            Ok(ssr::children(&index, Some(parent_id), &counts))
+            super::service::children_of(&state, &user, parent_id).await
         }
         .await,
     )
@@ -192,18 +34,8 @@ pub async fn plan_children(parent_id: i64) -> Result<Vec<TreeNode>, AppError> {
 pub async fn search_plan(query: String) -> Result<Vec<SearchHit>, AppError> {
     crate::error::with_status(
         async {
-            let (_, state) = crate::auth::guard::require(crate::auth::guard::Rule::OpenAkten)?;
-            if query.chars().count() > 200 {
-                return Err(AppError::invalid(
-                    "Der Suchbegriff ist zu lang (höchstens 200 Zeichen).",
-                ));
-            }
-            let index = state.plan.snapshot();
-            Ok(index
-                .search(&query, 30)
-                .into_iter()
-                .map(|hit| ssr::hit(&index, hit))
-                .collect())
+            let (user, state) = crate::auth::guard::require(crate::auth::guard::Rule::OpenAkten)?;
+            super::service::search(&state, &user, &query)
         }
         .await,
     )

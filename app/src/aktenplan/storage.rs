@@ -3,10 +3,7 @@
 use super::code::Kennzeichen;
 use super::retention::{Archivwert, Retention, RetentionTrigger};
 use super::PositionRecord;
-use crate::audit::storage::{record, NewEntry};
-use crate::error::AppError;
 use sqlx::{SqliteConnection, SqlitePool};
-use std::collections::HashMap;
 
 /// A stored position with its id and parent.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -82,9 +79,12 @@ where
     Ok(rows.into_iter().filter_map(Row::into_stored).collect())
 }
 
-pub async fn count(pool: &SqlitePool) -> Result<i64, sqlx::Error> {
+pub async fn count<'e, E>(executor: E) -> Result<i64, sqlx::Error>
+where
+    E: sqlx::Executor<'e, Database = sqlx::Sqlite>,
+{
     sqlx::query_scalar("SELECT COUNT(*) FROM plan_positions")
-        .fetch_one(pool)
+        .fetch_one(executor)
         .await
 }
 
@@ -153,103 +153,33 @@ pub async fn update(
     Ok(())
 }
 
-/// Loads a whole plan into an empty database as version 1.
-pub async fn import_initial(
-    pool: &SqlitePool,
-    records: &[PositionRecord],
-    actor: Option<(i64, String)>,
-    release_title: &str,
-) -> Result<usize, AppError> {
-    let mut tx = crate::db::begin_write(pool).await?;
-    let existing: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM plan_positions")
-        .fetch_one(&mut *tx)
-        .await?;
-    if existing > 0 {
-        return Err(AppError::Conflict(
-            "Es gibt bereits einen Aktenplan. Änderungen laufen über Änderungsvorschläge.".into(),
-        ));
-    }
-    let now = crate::time::now();
-    let mut ids: HashMap<Kennzeichen, i64> = HashMap::new();
-    for record in records {
-        let parent_id = match record.code.parent() {
-            Some(parent) => Some(*ids.get(&parent).ok_or_else(|| {
-                AppError::invalid(format!("Die übergeordnete Position {parent} fehlt."))
-            })?),
-            None => None,
-        };
-        let id = insert(&mut tx, parent_id, record, now).await?;
-        ids.insert(record.code.clone(), id);
-    }
+/// Writes release 1, the first version of the plan.
+pub async fn insert_first_release(
+    conn: &mut SqliteConnection,
+    title: &str,
+    notes: &str,
+    now: i64,
+    published_by: Option<i64>,
+) -> Result<(), sqlx::Error> {
     sqlx::query(
         "INSERT INTO plan_releases (version, title, notes, published_at, published_by)
          VALUES (1, ?, ?, ?, ?)",
     )
-    .bind(release_title)
-    .bind(format!("Erstfassung mit {} Positionen.", records.len()))
+    .bind(title)
+    .bind(notes)
     .bind(now)
-    .bind(actor.as_ref().map(|(id, _)| *id))
-    .execute(&mut *tx)
+    .bind(published_by)
+    .execute(conn)
     .await?;
-    record(
-        &mut tx,
-        NewEntry {
-            actor_user_id: actor.as_ref().map(|(id, _)| *id),
-            actor_name: actor.map_or_else(|| "System".to_string(), |(_, name)| name),
-            municipality_id: None,
-            action: "plan_imported",
-            object_type: "aktenplan",
-            object_id: Some("1".into()),
-            details: serde_json::json!({ "positions": records.len() }),
-            ip: None,
-        },
-    )
-    .await?;
-    tx.commit().await?;
-    Ok(records.len())
+    Ok(())
+}
+
+/// The newest published version, 0 before the first.
+pub async fn current_version(pool: &SqlitePool) -> Result<i64, sqlx::Error> {
+    sqlx::query_scalar("SELECT COALESCE(MAX(version), 0) FROM plan_releases")
+        .fetch_one(pool)
+        .await
 }
 
 /// The shipped seed plan (`app/data/aktenplan.csv`).
 pub const SEED_CSV: &str = include_str!("../../data/aktenplan.csv");
-
-/// Loads the seed plan if the database has no plan yet.
-pub async fn seed_if_empty(pool: &SqlitePool) -> Result<Option<usize>, AppError> {
-    if count(pool).await? > 0 {
-        return Ok(None);
-    }
-    let records = super::csv_format::parse(SEED_CSV).map_err(|problems| {
-        tracing::error!(?problems, "shipped Aktenplan is invalid");
-        AppError::Internal
-    })?;
-    let imported = import_initial(
-        pool,
-        &records,
-        None,
-        "Aktenplan der vier Gemeinden – Erstfassung",
-    )
-    .await?;
-    Ok(Some(imported))
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[tokio::test]
-    async fn seed_loads_once_and_exports_identically() {
-        let dir = tempfile::tempdir().expect("tempdir");
-        let pool = crate::db::connect(&format!("sqlite://{}/plan.db", dir.path().display()))
-            .await
-            .expect("connect");
-        crate::db::migrate(&pool).await.expect("migrate");
-        let imported = seed_if_empty(&pool).await.expect("seed").expect("imported");
-        assert!(imported >= 300);
-        assert_eq!(seed_if_empty(&pool).await.expect("again"), None);
-
-        let stored = all(&pool).await.expect("all");
-        assert_eq!(stored.len(), imported);
-        let records: Vec<PositionRecord> = stored.into_iter().map(|p| p.record).collect();
-        let exported = super::super::csv_format::write(&records);
-        assert_eq!(exported, SEED_CSV.replace("\r\n", "\n"));
-    }
-}

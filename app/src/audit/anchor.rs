@@ -554,7 +554,7 @@ mod tests {
             details: serde_json::json!({}),
             ..Default::default()
         };
-        super::super::storage::record_alone(&pool, entry())
+        super::super::service::record_alone(&pool, entry())
             .await
             .expect("record");
         let written = checkpoint(&pool, &anchor).await.expect("write");
@@ -564,7 +564,7 @@ mod tests {
         // A second process (verify-audit) knows the file's last line too.
         let other = AuditAnchor::new(key(), anchor.path());
         assert_eq!(checkpoint(&pool, &other).await.expect("other"), None);
-        super::super::storage::record_alone(&pool, entry())
+        super::super::service::record_alone(&pool, entry())
             .await
             .expect("record");
         assert!(checkpoint(&pool, &other).await.expect("grew").is_some());

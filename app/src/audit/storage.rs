@@ -144,12 +144,9 @@ pub async fn record(conn: &mut SqliteConnection, entry: NewEntry) -> Result<(), 
     Ok(())
 }
 
-/// Records a single entry in its own write transaction.
-pub async fn record_alone(pool: &SqlitePool, entry: NewEntry) -> Result<(), sqlx::Error> {
-    let mut tx = crate::db::begin_write(pool).await?;
-    record(&mut tx, entry).await?;
-    tx.commit().await
-}
+/// Moved to [`super::service::record_alone`]; kept here until the callers
+/// in other features call the service.
+pub use super::service::record_alone;
 
 /// Re-computes every hash and link, oldest first, in batches so that memory
 /// stays flat however long the log grows. This alone cannot notice entries
@@ -233,7 +230,6 @@ pub async fn newest(pool: &SqlitePool) -> Result<Option<(i64, String)>, sqlx::Er
         .await
 }
 
-/// One page of the log, newest first, optionally limited to a municipality.
 /// What the audit list is narrowed to.
 #[derive(Clone, Copy, Debug, Default)]
 pub struct Filter<'a> {
@@ -244,24 +240,27 @@ pub struct Filter<'a> {
     pub before_id: Option<i64>,
 }
 
-pub async fn list(
+/// An entry as listed, with the name of its municipality.
+#[derive(sqlx::FromRow)]
+pub struct ListedEntry {
+    pub id: i64,
+    pub at: i64,
+    pub actor_name: String,
+    pub municipality: Option<String>,
+    pub action: String,
+    pub object_type: String,
+    pub object_id: Option<String>,
+    pub details: String,
+    pub ip: Option<String>,
+}
+
+/// One page of the log, newest first, narrowed by `filter`.
+pub async fn entries(
     pool: &SqlitePool,
     filter: Filter<'_>,
     limit: i64,
-) -> Result<Vec<super::AuditEntryView>, sqlx::Error> {
-    #[derive(sqlx::FromRow)]
-    struct Row {
-        id: i64,
-        at: i64,
-        actor_name: String,
-        municipality: Option<String>,
-        action: String,
-        object_type: String,
-        object_id: Option<String>,
-        details: String,
-        ip: Option<String>,
-    }
-    let rows = sqlx::query_as::<_, Row>(
+) -> Result<Vec<ListedEntry>, sqlx::Error> {
+    sqlx::query_as::<_, ListedEntry>(
         "SELECT a.id, a.at, a.actor_name, m.name AS municipality, a.action, a.object_type,
                 a.object_id, a.details, a.ip
          FROM audit_log a LEFT JOIN municipalities m ON m.id = a.municipality_id
@@ -278,25 +277,12 @@ pub async fn list(
     .bind(filter.object.map(|(kind, _)| kind))
     .bind(filter.object.map(|(_, id)| id))
     .fetch_all(pool)
-    .await?;
-    Ok(rows
-        .into_iter()
-        .map(|row| super::AuditEntryView {
-            id: row.id,
-            at: crate::time::display_exact(row.at),
-            actor_name: row.actor_name,
-            municipality: row.municipality,
-            action_label: super::action_label(&row.action).to_string(),
-            action: row.action,
-            object: match row.object_id {
-                Some(id) => format!("{} {id}", row.object_type),
-                None => row.object_type,
-            },
-            details: row.details,
-            ip: row.ip,
-        })
-        .collect())
+    .await
 }
+
+/// Moved to [`super::service::page`]; kept here until the document history
+/// calls the service.
+pub use super::service::page as list;
 
 #[cfg(test)]
 mod tests {

@@ -16,6 +16,7 @@ mod schema;
 mod tests;
 mod visible;
 
+use super::MAX_PAGE;
 use crate::search::{Hit, SearchParams, SearchResults, Sort, Suggestion, PER_PAGE};
 use schema::{names, Fields, SCHEMA_VERSION};
 use std::path::{Path, PathBuf};
@@ -110,8 +111,6 @@ const SEARCH_THREADS: usize = 2;
 /// Bytes of text stored for snippets; matches further in are found but
 /// shown without a snippet.
 const SNIPPET_SOURCE_BYTES: usize = 64 * 1024;
-/// Deepest page served (offset 10,000): deeper pages cost memory for nothing.
-pub const MAX_PAGE: u32 = 500;
 
 struct Inner {
     reader: IndexReader,

@@ -311,7 +311,7 @@ fn Pager(params: SearchParams, pages: u64) -> impl IntoView {
         };
         view! { <a href=p.href() rel=rel>{label}</a> }
     };
-    let last = pages.min(u64::from(super::server_fns::MAX_PAGE));
+    let last = pages.min(u64::from(super::MAX_PAGE));
     Some(view! {
         <nav class="pager" aria-label="Seiten der Trefferliste">
             {(current > 1).then(|| link(current - 1, "← Vorherige Seite".into(), Some("prev")))}

@@ -2,6 +2,8 @@
 //! truth: triggers append changed documents to `search_outbox` in the same
 //! transaction as the change; [`drain`] applies them. [`rebuild`] refills
 //! the index from scratch (missing or corrupt index, `aktenwerk reindex`).
+//! Who may see a document is read with the one visibility rule
+//! ([`crate::akten::visibility`]) and stored with it in the index.
 
 use super::index::{IndexDoc, IndexError, SearchIndex};
 use sqlx::SqlitePool;
@@ -43,6 +45,8 @@ struct Row {
 
 impl Row {
     fn into_doc(self) -> IndexDoc {
+        // Exactly the municipalities `document_visible_to` lets see it:
+        // the owner and those its Akte is shared with.
         let mut visible_to = vec![self.municipality_id];
         visible_to.extend(
             self.shared_with
@@ -88,13 +92,15 @@ impl Row {
 /// returned as ids to remove.
 async fn load(pool: &SqlitePool, ids: &[i64]) -> Result<(Vec<IndexDoc>, Vec<i64>), sqlx::Error> {
     let json = serde_json::to_string(ids).unwrap_or_else(|_| "[]".into());
-    let rows: Vec<Row> = sqlx::query_as(
+    let rows: Vec<Row> = sqlx::query_as(concat!(
         "SELECT d.id, d.municipality_id, m.code AS municipality_code, d.title, d.doc_type,
                 d.correspondent, d.document_date, d.created_at, d.trashed_at,
                 a.id AS akte_id, a.aktenzeichen, a.title AS akte_title, a.status AS akte_status,
                 p.code AS plan_code, p.title AS plan_title,
-                (SELECT group_concat(t.tag, char(31)) FROM document_tags t WHERE t.document_id = d.id) AS tags,
-                (SELECT group_concat(s.municipality_id) FROM akten_shares s WHERE s.akte_id = d.akte_id) AS shared_with,
+                (SELECT group_concat(t.tag, char(31)) FROM document_tags t WHERE t.document_id = d.id) AS tags, ",
+        // Who else may see it comes from the one visibility rule.
+        crate::document_shared_with!("d"),
+        " AS shared_with,
                 (SELECT vt.text FROM version_texts vt JOIN document_versions v ON v.id = vt.version_id
                   WHERE v.document_id = d.id ORDER BY v.number DESC LIMIT 1) AS text
          FROM documents d
@@ -102,7 +108,7 @@ async fn load(pool: &SqlitePool, ids: &[i64]) -> Result<(Vec<IndexDoc>, Vec<i64>
          LEFT JOIN akten a ON a.id = d.akte_id
          LEFT JOIN plan_positions p ON p.id = a.position_id
          WHERE d.id IN (SELECT value FROM json_each(?))",
-    )
+    ))
     .bind(json)
     .fetch_all(pool)
     .await?;
@@ -206,4 +212,57 @@ pub async fn rebuild(pool: &SqlitePool, index: &SearchIndex) -> Result<usize, Sy
         .execute(pool)
         .await?;
     Ok(ids.len())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Row;
+    use crate::akten::visibility::document_visible_to;
+
+    fn row(owner: i64, shared_with: Option<&str>) -> Row {
+        Row {
+            id: 1,
+            municipality_id: owner,
+            municipality_code: "MIC".into(),
+            title: String::new(),
+            doc_type: String::new(),
+            correspondent: String::new(),
+            document_date: None,
+            created_at: 0,
+            trashed_at: None,
+            akte_id: None,
+            aktenzeichen: None,
+            akte_title: None,
+            akte_status: None,
+            plan_code: None,
+            plan_title: None,
+            tags: None,
+            shared_with: shared_with.map(str::to_string),
+            text: None,
+        }
+    }
+
+    #[test]
+    fn the_index_lets_see_whom_the_visibility_rule_lets_see() {
+        for (owner, shared) in [
+            (1, None),
+            (1, Some("2")),
+            (3, Some("1,2")),
+            (2, Some("2,4")),
+        ] {
+            let ids: Vec<i64> = shared
+                .unwrap_or_default()
+                .split(',')
+                .filter_map(|id| id.parse().ok())
+                .collect();
+            let doc = row(owner, shared).into_doc();
+            for viewer in 1..=4 {
+                assert_eq!(
+                    doc.visible_to.contains(&viewer),
+                    document_visible_to(owner, &ids, viewer),
+                    "owner {owner}, shared {shared:?}, viewer {viewer}"
+                );
+            }
+        }
+    }
 }

@@ -383,7 +383,7 @@ impl Instance {
             std::fs::create_dir_all(&config.data_dir)?;
             let pool = app::db::connect(&config.database_url).await?;
             app::db::migrate(&pool).await?;
-            app::aktenplan::storage::import_initial(&pool, records, None, "Benchmark").await?;
+            app::aktenplan::service::import_initial(&pool, records, None, "Benchmark").await?;
             pool.close().await;
         }
         let state = server::startup::prepare(&config).await?;

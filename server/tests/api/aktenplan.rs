@@ -566,3 +566,89 @@ async fn an_edited_csv_is_previewed_then_published_as_a_new_version() {
         "the export differs from the imported file"
     );
 }
+
+#[tokio::test]
+async fn every_change_to_an_akte_is_recorded_once_and_refusals_not_at_all() {
+    let app = TestApp::demo().await;
+    let michelstadt = app.login_demo("sachbearbeitung.mic").await;
+    let erbach = app.login_demo("sachbearbeitung.erb").await;
+    let id = app
+        .open_akte(&michelstadt, "621.1", "Protokoll", "2026-03-01")
+        .await;
+    let entries = |action: &'static str| {
+        format!("SELECT COUNT(*) FROM audit_log WHERE action = '{action}' AND object_id = '{id}'")
+    };
+    assert_eq!(app.count(&entries("akte_opened")).await, 1);
+
+    // Refused: unknown partner, a stranger's attempt, closing before opening.
+    for (cookie, function, form) in [
+        (
+            &michelstadt,
+            "share_akte",
+            format!("id={id}&municipality_id=999&shared=true"),
+        ),
+        (
+            &erbach,
+            "share_akte",
+            format!("id={id}&municipality_id=3&shared=true"),
+        ),
+        (
+            &michelstadt,
+            "close_akte",
+            format!("id={id}&closed_on=2026-02-01"),
+        ),
+    ] {
+        let reply = app.call(cookie, function, &form).await;
+        assert_ne!(reply.status, StatusCode::OK, "{function} {form}");
+    }
+    assert_eq!(app.count(&entries("akte_shared")).await, 0);
+    assert_eq!(app.count(&entries("akte_closed")).await, 0);
+
+    for (function, form) in [
+        (
+            "share_akte",
+            format!("id={id}&municipality_id=2&shared=true"),
+        ),
+        (
+            "share_akte",
+            format!("id={id}&municipality_id=2&shared=false"),
+        ),
+        ("close_akte", format!("id={id}&closed_on=2026-11-25")),
+    ] {
+        let reply = app.call(&michelstadt, function, &form).await;
+        assert_eq!(reply.status, StatusCode::OK, "{function}: {}", reply.body);
+    }
+    for action in ["akte_shared", "akte_unshared", "akte_closed"] {
+        assert_eq!(app.count(&entries(action)).await, 1, "{action}");
+    }
+}
+
+#[tokio::test]
+async fn a_published_csv_import_is_recorded_with_its_version_and_a_check_is_not() {
+    let app = TestApp::demo().await;
+    let team = app.login_demo("projekt.mic").await;
+    let mut records =
+        app::aktenplan::csv_format::parse(app::aktenplan::storage::SEED_CSV).expect("seed");
+    let bauantraege = records
+        .iter()
+        .position(|r| r.code.as_str() == "621.1")
+        .expect("621.1");
+    records[bauantraege].title = "Bauanträge, neu benannt".into();
+    let csv = app::aktenplan::csv_format::write(&records);
+    let imports = "SELECT COUNT(*) FROM audit_log WHERE action = 'plan_csv_imported'";
+
+    let reply = app
+        .call(&team, "import_plan_csv", &import_form(&csv, "", false))
+        .await;
+    assert_eq!(reply.status, StatusCode::OK, "{}", reply.body);
+    assert_eq!(app.count(imports).await, 0, "a check records nothing");
+
+    let reply = app
+        .call(&team, "import_plan_csv", &import_form(&csv, "V2", true))
+        .await;
+    assert_eq!(reply.status, StatusCode::OK, "{}", reply.body);
+    assert_eq!(
+        app.count(&format!("{imports} AND object_id = '2'")).await,
+        1
+    );
+}

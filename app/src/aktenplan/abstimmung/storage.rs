@@ -1,68 +1,22 @@
-//! SQL for proposals, comments and releases, and publishing a release.
+//! SQL for proposals, comments and releases. What a release changes is
+//! worked out by [`crate::aktenplan::changes`]; this module only writes it.
 
-use super::{CommentView, ProposalStatus, ProposalView, ReleaseView};
-use crate::aktenplan::changes::{apply, Applied, Change, PlanEntry};
+use crate::aktenplan::changes::{Applied, Change, PlanEntry};
 use crate::aktenplan::code::Kennzeichen;
-use crate::aktenplan::csv_import::ImportReport;
-use crate::aktenplan::index::PlanIndex;
-use crate::audit::storage::{record, NewEntry};
-use crate::auth::SessionUser;
-use crate::error::AppError;
-use crate::time::display_exact;
 use sqlx::{SqliteConnection, SqlitePool};
 use std::collections::HashMap;
 
-/// A German one-liner for a change, with the position's current code.
-pub fn describe(change: &Change, index: &PlanIndex) -> String {
-    let name = |id: i64| {
-        index
-            .get(id)
-            .map(|p| format!("{} {}", p.record.code, p.record.title))
-            .unwrap_or_else(|| format!("Position Nr. {id}"))
-    };
-    match change {
-        Change::New { code, title, .. } => format!("Neue Position {code} „{title}“"),
-        Change::Rename { position_id, title } => {
-            format!("{} umbenennen in „{title}“", name(*position_id))
-        }
-        Change::Describe { position_id, .. } => format!(
-            "Beschreibung und Stichwörter von {} ändern",
-            name(*position_id)
-        ),
-        Change::Move {
-            position_id,
-            new_code,
-        } => format!("{} verschieben nach {new_code}", name(*position_id)),
-        Change::Retention {
-            position_id,
-            retention,
-            appraisal,
-            ..
-        } => format!(
-            "Aufbewahrung von {} ändern: {}, Archivwert {}",
-            name(*position_id),
-            retention.label(),
-            appraisal.letter()
-        ),
-        Change::Deactivate { position_id } => format!("{} deaktivieren", name(*position_id)),
-    }
-}
-
+/// Stores a proposal; `scope` is its practice area (see
+/// [`super::service::practice_scope`]).
 pub async fn insert_proposal(
-    pool: &SqlitePool,
-    user: &SessionUser,
+    conn: &mut SqliteConnection,
     change: &Change,
+    payload: &str,
     justification: &str,
-    summary: &str,
-) -> Result<i64, AppError> {
-    let payload = serde_json::to_string(change).map_err(|_| AppError::Internal)?;
-    let mut tx = crate::db::begin_write(pool).await?;
-    // Mistakes (a taken code, a missing parent) show up for the proposer
-    // now, not only when the project team decides.
-    let plan = plan_entries(&mut tx).await?;
-    apply(&plan, std::slice::from_ref(change))
-        .map_err(|e| AppError::invalid(format!("Der Vorschlag passt nicht zum Aktenplan: {e}")))?;
-    let id = sqlx::query(
+    proposed_by: i64,
+    scope: Option<i64>,
+) -> Result<i64, sqlx::Error> {
+    Ok(sqlx::query(
         "INSERT INTO plan_proposals (kind, position_id, payload, justification, status, proposed_by, proposed_at,
                                      practice_municipality_id)
          VALUES (?, ?, ?, ?, 'open', ?, ?, ?)",
@@ -71,54 +25,42 @@ pub async fn insert_proposal(
     .bind(change.position_id())
     .bind(payload)
     .bind(justification)
-    .bind(user.id)
+    .bind(proposed_by)
     .bind(crate::time::now())
-    .bind(practice_scope(user))
-    .execute(&mut *tx)
+    .bind(scope)
+    .execute(&mut *conn)
     .await?
-    .last_insert_rowid();
-    record(
-        &mut tx,
-        NewEntry::by(
-            user,
-            "plan_change_proposed",
-            "plan_proposal",
-            id,
-            serde_json::json!({ "summary": summary }),
-        ),
-    )
-    .await?;
-    tx.commit().await?;
-    Ok(id)
+    .last_insert_rowid())
 }
 
+/// A proposal as stored, with the names of the people involved.
 #[derive(sqlx::FromRow)]
-struct ProposalRow {
-    id: i64,
-    payload: String,
-    justification: String,
-    status: String,
-    proposed_by: String,
-    proposed_at: i64,
-    decided_by: Option<String>,
-    decision_note: Option<String>,
-    release_version: Option<i64>,
+pub struct StoredProposal {
+    pub id: i64,
+    pub payload: String,
+    pub justification: String,
+    pub status: String,
+    pub proposed_by: String,
+    pub proposed_at: i64,
+    pub decided_by: Option<String>,
+    pub decision_note: Option<String>,
+    pub release_version: Option<i64>,
 }
 
-/// Proposals made in a practice area belong to it (`Some(area id)`); real
-/// ones have `None`. Each side sees only its own.
-pub fn practice_scope(user: &SessionUser) -> Option<i64> {
-    user.practice.as_ref().map(|_| user.municipality.id)
+/// A comment on a proposal.
+pub struct StoredComment {
+    pub author: String,
+    pub at: i64,
+    pub text: String,
 }
 
-/// All proposals of the scope (see [`practice_scope`]), open ones first,
-/// newest first within a status.
+/// All proposals of the scope, open ones first, newest first within a
+/// status, with their comments (oldest first) by proposal id.
 pub async fn list(
     pool: &SqlitePool,
-    index: &PlanIndex,
     scope: Option<i64>,
-) -> Result<Vec<ProposalView>, sqlx::Error> {
-    let rows = sqlx::query_as::<_, ProposalRow>(
+) -> Result<(Vec<StoredProposal>, HashMap<i64, Vec<StoredComment>>), sqlx::Error> {
+    let rows = sqlx::query_as::<_, StoredProposal>(
         "SELECT p.id, p.payload, p.justification, p.status, u.display_name AS proposed_by, p.proposed_at,
                 d.display_name AS decided_by, p.decision_note, r.version AS release_version
          FROM plan_proposals p
@@ -139,160 +81,95 @@ pub async fn list(
     )
     .fetch_all(pool)
     .await?;
-    let mut by_proposal: HashMap<i64, Vec<CommentView>> = HashMap::new();
+    let mut by_proposal: HashMap<i64, Vec<StoredComment>> = HashMap::new();
     for (proposal_id, author, at, text) in comments {
         by_proposal
             .entry(proposal_id)
             .or_default()
-            .push(CommentView {
-                author,
-                at: display_exact(at),
-                text,
-            });
+            .push(StoredComment { author, at, text });
     }
-    Ok(rows
-        .into_iter()
-        .map(|row| {
-            let summary = serde_json::from_str::<Change>(&row.payload)
-                .map(|change| describe(&change, index))
-                .unwrap_or_else(|_| "Änderung".to_string());
-            ProposalView {
-                id: row.id,
-                summary,
-                justification: row.justification,
-                status: ProposalStatus::parse(&row.status).unwrap_or(ProposalStatus::Open),
-                proposed_by: row.proposed_by,
-                proposed_at: display_exact(row.proposed_at),
-                decided_by: row.decided_by,
-                decision_note: row.decision_note,
-                release_version: row.release_version,
-                comments: by_proposal.remove(&row.id).unwrap_or_default(),
-            }
-        })
-        .collect())
+    Ok((rows, by_proposal))
 }
 
-pub async fn add_comment(
-    pool: &SqlitePool,
-    user: &SessionUser,
+/// The status of a proposal of the scope (`None`: no such proposal there).
+pub async fn status(
+    conn: &mut SqliteConnection,
     proposal_id: i64,
-    text: &str,
-) -> Result<(), AppError> {
-    let mut tx = crate::db::begin_write(pool).await?;
-    let exists: Option<i64> = sqlx::query_scalar(
-        "SELECT id FROM plan_proposals WHERE id = ? AND practice_municipality_id IS ?",
+    scope: Option<i64>,
+) -> Result<Option<String>, sqlx::Error> {
+    sqlx::query_scalar(
+        "SELECT status FROM plan_proposals WHERE id = ? AND practice_municipality_id IS ?",
     )
     .bind(proposal_id)
-    .bind(practice_scope(user))
-    .fetch_optional(&mut *tx)
-    .await?;
-    if exists.is_none() {
-        return Err(AppError::NotFound("Der Änderungsvorschlag".into()));
-    }
+    .bind(scope)
+    .fetch_optional(&mut *conn)
+    .await
+}
+
+pub async fn insert_comment(
+    conn: &mut SqliteConnection,
+    proposal_id: i64,
+    author_id: i64,
+    text: &str,
+) -> Result<(), sqlx::Error> {
     sqlx::query(
         "INSERT INTO plan_proposal_comments (proposal_id, author_id, at, text) VALUES (?, ?, ?, ?)",
     )
     .bind(proposal_id)
-    .bind(user.id)
+    .bind(author_id)
     .bind(crate::time::now())
     .bind(text)
-    .execute(&mut *tx)
+    .execute(&mut *conn)
     .await?;
-    record(
-        &mut tx,
-        NewEntry::by(
-            user,
-            "plan_change_commented",
-            "plan_proposal",
-            proposal_id,
-            serde_json::json!({ "text": text }),
-        ),
-    )
-    .await?;
-    tx.commit().await?;
     Ok(())
 }
 
-/// Approves or rejects an open proposal. Approval first checks that the
-/// change still applies on top of everything already approved.
-pub async fn decide(
-    pool: &SqlitePool,
-    user: &SessionUser,
+/// Records the decision on a proposal.
+pub async fn set_decision(
+    conn: &mut SqliteConnection,
     proposal_id: i64,
     approve: bool,
+    decided_by: i64,
     note: &str,
-) -> Result<(), AppError> {
-    let mut tx = crate::db::begin_write(pool).await?;
-    let status: Option<String> = sqlx::query_scalar(
-        "SELECT status FROM plan_proposals WHERE id = ? AND practice_municipality_id IS ?",
-    )
-    .bind(proposal_id)
-    .bind(practice_scope(user))
-    .fetch_optional(&mut *tx)
-    .await?;
-    match status.as_deref() {
-        None => return Err(AppError::NotFound("Der Änderungsvorschlag".into())),
-        Some("open") => {}
-        Some(_) => {
-            return Err(AppError::Conflict(
-                "Über diesen Vorschlag wurde bereits entschieden.".into(),
-            ))
-        }
-    }
-    if approve {
-        let mut changes = approved_changes(&mut tx).await?;
-        let payload: String = sqlx::query_scalar("SELECT payload FROM plan_proposals WHERE id = ?")
-            .bind(proposal_id)
-            .fetch_one(&mut *tx)
-            .await?;
-        changes.push((proposal_id, parse_change(&payload)?));
-        let plan = plan_entries(&mut tx).await?;
-        let only: Vec<Change> = changes.into_iter().map(|(_, c)| c).collect();
-        apply(&plan, &only).map_err(|e| {
-            AppError::invalid(format!(
-                "Der Vorschlag passt nicht (mehr) zum Aktenplan: {e}"
-            ))
-        })?;
-    }
+) -> Result<(), sqlx::Error> {
     sqlx::query(
         "UPDATE plan_proposals SET status = ?, decided_by = ?, decided_at = ?, decision_note = ? WHERE id = ?",
     )
     .bind(if approve { "approved" } else { "rejected" })
-    .bind(user.id)
+    .bind(decided_by)
     .bind(crate::time::now())
     .bind(note)
     .bind(proposal_id)
-    .execute(&mut *tx)
+    .execute(&mut *conn)
     .await?;
-    record(
-        &mut tx,
-        NewEntry::by(
-            user,
-            if approve {
-                "plan_change_approved"
-            } else {
-                "plan_change_rejected"
-            },
-            "plan_proposal",
-            proposal_id,
-            serde_json::json!({ "note": note }),
-        ),
-    )
-    .await?;
-    tx.commit().await?;
     Ok(())
 }
 
-fn parse_change(payload: &str) -> Result<Change, AppError> {
+/// A stored change; one that no longer reads is a database fault.
+fn parse_change(payload: &str) -> Result<Change, sqlx::Error> {
     serde_json::from_str(payload).map_err(|error| {
         tracing::error!(%error, "stored plan change cannot be read");
-        AppError::Internal
+        sqlx::Error::Decode(Box::new(error))
     })
 }
 
-async fn approved_changes(
-    conn: &mut sqlx::SqliteConnection,
-) -> Result<Vec<(i64, Change)>, AppError> {
+/// The change a proposal asks for.
+pub async fn change_of(
+    conn: &mut SqliteConnection,
+    proposal_id: i64,
+) -> Result<Change, sqlx::Error> {
+    let payload: String = sqlx::query_scalar("SELECT payload FROM plan_proposals WHERE id = ?")
+        .bind(proposal_id)
+        .fetch_one(&mut *conn)
+        .await?;
+    parse_change(&payload)
+}
+
+/// The approved, not yet published real changes in the order they were
+/// decided, with their proposal ids.
+pub async fn approved_changes(
+    conn: &mut SqliteConnection,
+) -> Result<Vec<(i64, Change)>, sqlx::Error> {
     let rows: Vec<(i64, String)> = sqlx::query_as(
         "SELECT id, payload FROM plan_proposals WHERE status = 'approved' AND practice_municipality_id IS NULL
          ORDER BY decided_at, id",
@@ -304,7 +181,9 @@ async fn approved_changes(
         .collect()
 }
 
-async fn plan_entries(conn: &mut sqlx::SqliteConnection) -> Result<Vec<PlanEntry>, AppError> {
+/// The current plan with the open Akten under each position, which
+/// decide whether a position may move or go.
+pub async fn plan_entries(conn: &mut SqliteConnection) -> Result<Vec<PlanEntry>, sqlx::Error> {
     let open: HashMap<i64, i64> = sqlx::query_as::<_, (i64, i64)>(
         // Practice Akten never hold up a real plan change.
         "SELECT position_id, COUNT(*) FROM akten WHERE status = 'open'
@@ -326,104 +205,37 @@ async fn plan_entries(conn: &mut sqlx::SqliteConnection) -> Result<Vec<PlanEntry
         .collect())
 }
 
-/// Publishes all approved proposals together as the next plan version.
-/// Returns the new version number.
-pub async fn publish(
-    pool: &SqlitePool,
-    user: &SessionUser,
-    title: &str,
-    notes: &str,
-) -> Result<i64, AppError> {
-    let mut tx = crate::db::begin_write(pool).await?;
-    let approved = approved_changes(&mut tx).await?;
-    if approved.is_empty() {
-        return Err(AppError::invalid(
-            "Es gibt keine angenommenen Änderungen, die veröffentlicht werden könnten.",
-        ));
-    }
-    let plan = plan_entries(&mut tx).await?;
-    let changes: Vec<Change> = approved.iter().map(|(_, c)| c.clone()).collect();
-    let applied = apply(&plan, &changes).map_err(|e| {
-        AppError::invalid(format!(
-            "Die angenommenen Änderungen passen nicht zusammen: {e}"
-        ))
-    })?;
-    let release = Release {
-        user,
-        title,
-        notes,
-        action: "plan_published",
-    };
-    let (version, release_id) = write_release(&mut tx, &release, &plan, &applied).await?;
-    for (proposal_id, _) in &approved {
+/// Marks published proposals with their release.
+pub async fn mark_published(
+    conn: &mut SqliteConnection,
+    proposal_ids: &[i64],
+    release_id: i64,
+) -> Result<(), sqlx::Error> {
+    for proposal_id in proposal_ids {
         sqlx::query("UPDATE plan_proposals SET status = 'published', release_id = ? WHERE id = ?")
             .bind(release_id)
             .bind(proposal_id)
-            .execute(&mut *tx)
+            .execute(&mut *conn)
             .await?;
     }
-    tx.commit().await?;
-    Ok(version)
+    Ok(())
 }
 
-/// Compares a CSV plan with the current plan and, unless `dry_run`,
-/// publishes the differences as the next version. The checks run inside the
-/// write transaction, so what was previewed is what gets published.
-pub async fn import_csv(
-    pool: &SqlitePool,
-    user: &SessionUser,
-    records: &[crate::aktenplan::PositionRecord],
-    title: &str,
-    dry_run: bool,
-) -> Result<ImportReport, AppError> {
-    let mut tx = crate::db::begin_write(pool).await?;
-    let plan = plan_entries(&mut tx).await?;
-    let changes = crate::aktenplan::changes::from_import(&plan, records);
-    let applied = apply(&plan, &changes).map_err(|e| {
-        AppError::invalid(format!(
-            "Die Datei lässt sich nicht übernehmen, es wurde nichts geändert: {e}"
-        ))
-    })?;
-    if dry_run || applied.changelog.is_empty() {
-        return Ok(ImportReport {
-            changelog: applied.changelog,
-            version: None,
-        });
-    }
-    let notes = format!(
-        "Aus einer CSV-Datei übernommen ({} Änderungen).",
-        applied.changelog.len()
-    );
-    let release = Release {
-        user,
-        title,
-        notes: &notes,
-        action: "plan_csv_imported",
-    };
-    let (version, _) = write_release(&mut tx, &release, &plan, &applied).await?;
-    tx.commit().await?;
-    Ok(ImportReport {
-        changelog: applied.changelog,
-        version: Some(version),
-    })
+/// The head of a new release.
+pub struct Release<'a> {
+    pub published_by: i64,
+    pub title: &'a str,
+    pub notes: &'a str,
 }
 
-struct Release<'a> {
-    user: &'a SessionUser,
-    title: &'a str,
-    notes: &'a str,
-    /// The audit action.
-    action: &'static str,
-}
-
-/// Writes applied changes as the next release: positions, code history,
-/// changelog and the audit entry. Returns (version, release row id).
-async fn write_release(
+/// Writes applied changes as the next release: positions, code history
+/// and changelog. Returns (version, release row id).
+pub async fn write_release(
     tx: &mut SqliteConnection,
     release: &Release<'_>,
     plan: &[PlanEntry],
     applied: &Applied,
-) -> Result<(i64, i64), AppError> {
+) -> Result<(i64, i64), sqlx::Error> {
     let now = crate::time::now();
     let version: i64 =
         sqlx::query_scalar("SELECT COALESCE(MAX(version), 0) + 1 FROM plan_releases")
@@ -436,7 +248,7 @@ async fn write_release(
     .bind(release.title)
     .bind(release.notes)
     .bind(now)
-    .bind(release.user.id)
+    .bind(release.published_by)
     .execute(&mut *tx)
     .await?
     .last_insert_rowid();
@@ -498,17 +310,6 @@ async fn write_release(
         .execute(&mut *tx)
         .await?;
     }
-    record(
-        &mut *tx,
-        NewEntry::by(
-            release.user,
-            release.action,
-            "aktenplan",
-            version,
-            serde_json::json!({ "title": release.title, "changes": applied.changelog }),
-        ),
-    )
-    .await?;
     Ok((version, release_id))
 }
 
@@ -540,8 +341,18 @@ async fn change_row(
     Ok(())
 }
 
+/// A published version with its changelog.
+pub struct StoredRelease {
+    pub version: i64,
+    pub title: String,
+    pub notes: String,
+    pub published_at: i64,
+    pub published_by: Option<String>,
+    pub changes: Vec<String>,
+}
+
 /// Published versions, newest first, with their changelog.
-pub async fn releases(pool: &SqlitePool) -> Result<Vec<ReleaseView>, sqlx::Error> {
+pub async fn releases(pool: &SqlitePool) -> Result<Vec<StoredRelease>, sqlx::Error> {
     let rows: Vec<(i64, i64, String, String, i64, Option<String>)> = sqlx::query_as(
         "SELECT r.id, r.version, r.title, r.notes, r.published_at, u.display_name
          FROM plan_releases r LEFT JOIN users u ON u.id = r.published_by
@@ -560,14 +371,16 @@ pub async fn releases(pool: &SqlitePool) -> Result<Vec<ReleaseView>, sqlx::Error
     }
     Ok(rows
         .into_iter()
-        .map(|(id, version, title, notes, at, by)| ReleaseView {
-            version,
-            title,
-            notes,
-            published_at: display_exact(at),
-            published_by: by,
-            changes: by_release.remove(&id).unwrap_or_default(),
-        })
+        .map(
+            |(id, version, title, notes, published_at, published_by)| StoredRelease {
+                version,
+                title,
+                notes,
+                published_at,
+                published_by,
+                changes: by_release.remove(&id).unwrap_or_default(),
+            },
+        )
         .collect())
 }
 

@@ -58,23 +58,7 @@ pub fn terms(analyzer: &TextAnalyzer, text: &str) -> Vec<String> {
     out
 }
 
-/// Folds the way the stemmer does, without cutting endings: lower case,
-/// `ß` → `ss`, umlauts → base vowel. Used for prefixes of the word being typed.
-pub fn fold(word: &str) -> String {
-    let mut out = String::with_capacity(word.len());
-    for c in word.chars().flat_map(char::to_lowercase) {
-        match c {
-            'ß' => out.push_str("ss"),
-            'ä' => out.push('a'),
-            'ö' => out.push('o'),
-            'ü' => out.push('u'),
-            other => out.push(other),
-        }
-    }
-    out
-}
-
-/// `folded` (see [`fold`]) with "ae/oe/ue" read as umlauts, the way the
+/// `folded` (see [`crate::fold::fold`]) with "ae/oe/ue" read as umlauts, the way the
 /// stemmer reads them ("buergerb" → "burgerb"), except after "q" ("quelle").
 /// None when there is nothing to read.
 pub fn transliterate(folded: &str) -> Option<String> {
@@ -98,6 +82,7 @@ pub fn transliterate(folded: &str) -> Option<String> {
 #[expect(clippy::unwrap_used)]
 mod tests {
     use super::*;
+    use crate::fold::fold;
 
     fn one(text: &str) -> String {
         let terms = terms(&german(), text);

@@ -1,7 +1,8 @@
 //! Marked titles and text snippets for hits.
 
-use super::analyzer::{self, fold};
+use super::analyzer;
 use super::query::{fuzzy_distance, prefix_forms, Parsed};
+use crate::fold::fold;
 use crate::search::Fragment;
 use std::collections::BTreeMap;
 use std::ops::Range;

@@ -2,8 +2,9 @@
 //! that no input can produce a syntax error: quotes make phrases, an
 //! Aktenzeichen becomes an exact lookup, every other word is required.
 
-use super::analyzer::{self, fold};
+use super::analyzer;
 use super::schema::Fields;
+use crate::fold::fold;
 use crate::search::SearchParams;
 use tantivy::query::{
     AllQuery, BooleanQuery, BoostQuery, FuzzyTermQuery, Occur, PhraseQuery, Query, TermQuery,
