@@ -8,6 +8,8 @@ pub mod permissions;
 pub mod server_fns;
 
 #[cfg(feature = "ssr")]
+pub mod hooks;
+#[cfg(feature = "ssr")]
 pub mod login;
 #[cfg(feature = "ssr")]
 pub mod password;

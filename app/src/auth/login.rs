@@ -161,7 +161,12 @@ pub async fn attempt(
         .bind(user.id)
         .execute(&mut *tx)
         .await?;
-    crate::rollout::storage::record_activity(&mut tx, user.id, user.municipality_id, now).await?;
+    let activity = super::hooks::Activity {
+        user_id: user.id,
+        municipality_id: user.municipality_id,
+        at: now,
+    };
+    (state.session_hooks.on_activity)(&mut tx, activity).await?;
     record(
         &mut tx,
         NewEntry {
