@@ -14,7 +14,11 @@ pub mod login;
 #[cfg(feature = "ssr")]
 pub mod password;
 #[cfg(feature = "ssr")]
+pub mod service;
+#[cfg(feature = "ssr")]
 pub mod session;
+#[cfg(feature = "ssr")]
+pub mod storage;
 #[cfg(feature = "ssr")]
 pub mod throttle;
 

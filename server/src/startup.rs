@@ -270,7 +270,7 @@ pub fn session_hooks() -> SessionHooks {
                 activity.at,
             ))
         },
-        practice_area: |state, user| Box::pin(app::practice::storage::inside_area(state, user)),
+        practice_area: |state, user| Box::pin(app::practice::service::inside_area(state, user)),
     }
 }
 
