@@ -11,6 +11,8 @@ pub mod service;
 #[cfg(feature = "ssr")]
 pub mod storage;
 #[cfg(feature = "ssr")]
+pub mod tables;
+#[cfg(feature = "ssr")]
 pub mod template;
 
 use serde::{Deserialize, Serialize};

@@ -163,25 +163,23 @@ pub async fn fill(
     Ok(())
 }
 
-/// Removes everything of the area (documents with versions, texts, tags
-/// and jobs; Akten with shares and counters; plan proposals made there).
-/// Returns the blob hashes its documents used.
+/// Removes everything of the area: every table [`super::tables`] marks
+/// as filled by the template or written while practising. Documents go
+/// first through the same destruction as emptying the trash, which also
+/// names the blob hashes they used (returned, for release after the
+/// refill).
 pub async fn clear(tx: &mut SqliteConnection, area_id: i64) -> Result<Vec<String>, sqlx::Error> {
     let documents: Vec<i64> =
         sqlx::query_scalar("SELECT id FROM documents WHERE municipality_id = ?")
             .bind(area_id)
             .fetch_all(&mut *tx)
             .await?;
-    // The same destruction as emptying the trash, so no table is missed.
     let hashes = crate::documents::storage::destroy(&mut *tx, &documents).await?;
-    for sql in [
-        "DELETE FROM akten_shares WHERE municipality_id = ?1 OR akte_id IN (SELECT id FROM akten WHERE municipality_id = ?1)",
-        "DELETE FROM akten_counters WHERE municipality_id = ?1",
-        "DELETE FROM akten WHERE municipality_id = ?1",
-        "DELETE FROM plan_proposal_comments WHERE proposal_id IN (SELECT id FROM plan_proposals WHERE practice_municipality_id = ?1)",
-        "DELETE FROM plan_proposals WHERE practice_municipality_id = ?1",
-    ] {
-        sqlx::query(sql).bind(area_id).execute(&mut *tx).await?;
+    for (table, area_rows) in super::tables::cleared_by_reset() {
+        sqlx::query(&format!("DELETE FROM {table} WHERE {area_rows}"))
+            .bind(area_id)
+            .execute(&mut *tx)
+            .await?;
     }
     Ok(hashes)
 }
