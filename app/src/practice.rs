@@ -7,7 +7,11 @@
 pub mod page;
 pub mod server_fns;
 #[cfg(feature = "ssr")]
+pub mod service;
+#[cfg(feature = "ssr")]
 pub mod storage;
+#[cfg(feature = "ssr")]
+pub mod tables;
 #[cfg(feature = "ssr")]
 pub mod template;
 

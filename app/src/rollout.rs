@@ -6,7 +6,8 @@
 //!
 //! This file holds the transfer types and who may see what; `figures.rs`
 //! turns dated facts into series (plain Rust, unit-tested), `storage.rs`
-//! reads the facts, `chart.rs` draws them, `csv_export.rs` writes the file.
+//! reads the facts, `service.rs` decides who sees which, `chart.rs` draws
+//! them, `csv_export.rs` writes the file.
 
 pub mod chart;
 #[cfg(feature = "ssr")]
@@ -14,6 +15,8 @@ pub mod csv_export;
 pub mod figures;
 pub mod page;
 pub mod server_fns;
+#[cfg(feature = "ssr")]
+pub mod service;
 #[cfg(feature = "ssr")]
 pub mod storage;
 

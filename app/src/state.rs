@@ -22,6 +22,9 @@ pub struct AppState {
     pub hashing: Arc<tokio::sync::Semaphore>,
     /// Slots for rendering image previews (bounded memory under load).
     pub previews: crate::documents::thumbnail::PreviewSlots,
+    /// What sign-in and session use mean to features above auth (days of
+    /// use, practice areas); wired by the server at start.
+    pub session_hooks: crate::auth::hooks::SessionHooks,
 }
 
 /// Background workers poll on their own; these wake them early.

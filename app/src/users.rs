@@ -5,6 +5,8 @@ pub mod admin_page;
 pub mod bootstrap;
 pub mod server_fns;
 #[cfg(feature = "ssr")]
+pub mod service;
+#[cfg(feature = "ssr")]
 pub mod storage;
 
 use crate::auth::Role;

@@ -2,6 +2,7 @@
 //! first administrator, demo accounts.
 
 use crate::config::Config;
+use app::auth::hooks::SessionHooks;
 use app::auth::session::{SessionKey, SessionPolicy};
 use app::auth::throttle::ThrottlePolicy;
 use app::state::{AppState, Settings};
@@ -252,7 +253,25 @@ pub async fn prepare(config: &Config) -> Result<AppState, StartupError> {
         wake: app::state::Wakeups::default(),
         hashing: app::auth::password::hashing_gate(),
         previews: app::documents::thumbnail::PreviewSlots::default(),
+        session_hooks: session_hooks(),
     })
+}
+
+/// Auth knows neither rollout nor practice (they build on it); the server
+/// composes them: a day of use counts for the rollout figures, and a
+/// practising session works inside its practice area.
+pub fn session_hooks() -> SessionHooks {
+    SessionHooks {
+        on_activity: |conn, activity| {
+            Box::pin(app::rollout::storage::record_activity(
+                conn,
+                activity.user_id,
+                activity.municipality_id,
+                activity.at,
+            ))
+        },
+        practice_area: |state, user| Box::pin(app::practice::service::inside_area(state, user)),
+    }
 }
 
 /// Opens the full-text index. A missing or damaged index starts empty and

@@ -1,7 +1,7 @@
 //! The login and logout flows, independent of HTTP: the server's form
 //! handlers only translate requests and cookies.
 
-use super::{password, session, throttle};
+use super::{password, session, storage, throttle};
 use crate::audit::storage::{record, NewEntry};
 use crate::db::begin_write;
 use crate::state::AppState;
@@ -42,15 +42,6 @@ impl LoginError {
     }
 }
 
-#[derive(sqlx::FromRow)]
-struct Candidate {
-    id: i64,
-    password_hash: String,
-    active: bool,
-    municipality_id: i64,
-    display_name: String,
-}
-
 /// Checks the credentials, applies throttling and on success starts a new
 /// session (a fresh token every time: the session is rotated on login).
 /// Returns the session token for the cookie.
@@ -83,13 +74,7 @@ pub async fn attempt(
             })
         }
     };
-    let candidate = sqlx::query_as::<_, Candidate>(
-        "SELECT id, password_hash, active, municipality_id, display_name
-         FROM users WHERE username = ?",
-    )
-    .bind(&username)
-    .fetch_optional(pool)
-    .await?;
+    let candidate = storage::candidate(pool, &username).await?;
 
     // argon2 is deliberately slow and memory-hungry: off the async workers
     // and only a few at a time.
@@ -156,12 +141,13 @@ pub async fn attempt(
         user_agent,
     )
     .await?;
-    sqlx::query("UPDATE users SET last_login_at = ? WHERE id = ?")
-        .bind(now)
-        .bind(user.id)
-        .execute(&mut *tx)
-        .await?;
-    crate::rollout::storage::record_activity(&mut tx, user.id, user.municipality_id, now).await?;
+    storage::set_last_login(&mut tx, user.id, now).await?;
+    let activity = super::hooks::Activity {
+        user_id: user.id,
+        municipality_id: user.municipality_id,
+        at: now,
+    };
+    (state.session_hooks.on_activity)(&mut tx, activity).await?;
     record(
         &mut tx,
         NewEntry {

@@ -139,8 +139,12 @@ pub async fn lookup(state: &AppState, token: &str) -> Result<Option<SessionUser>
     }
     if new_day {
         let mut conn = pool.acquire().await?;
-        crate::rollout::storage::record_activity(&mut conn, row.user_id, row.municipality_id, at)
-            .await?;
+        let activity = super::hooks::Activity {
+            user_id: row.user_id,
+            municipality_id: row.municipality_id,
+            at,
+        };
+        (state.session_hooks.on_activity)(&mut conn, activity).await?;
     }
     let Some(role) = Role::parse(&row.role) else {
         tracing::error!(user_id = row.user_id, role = %row.role, "unknown role in database");
@@ -161,9 +165,17 @@ pub async fn lookup(state: &AppState, token: &str) -> Result<Option<SessionUser>
         practice: None,
     };
     if role == Role::Schulung || row.practice_active {
-        return crate::practice::storage::inside_area(state, user)
-            .await
-            .map(Some);
+        let practising = (state.session_hooks.practice_area)(state, user).await?;
+        if !practising.in_practice() {
+            // Real rights for someone who must only practise: refuse the
+            // session rather than trust a miswired hook.
+            tracing::error!(
+                user_id = row.user_id,
+                "practice hook left the practice area"
+            );
+            return Ok(None);
+        }
+        return Ok(Some(practising));
     }
     Ok(Some(user))
 }

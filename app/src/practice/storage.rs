@@ -3,18 +3,13 @@
 //! "reset restores the template exactly" check).
 
 use super::template::{self, TemplateDocument};
+use crate::aktenplan::index::PlanIndex;
 use crate::auth::SessionUser;
-use crate::documents::blobs::BlobError;
 use crate::documents::filetype::FileKind;
 use crate::municipalities::Municipality;
-use crate::state::AppState;
 use sha2::{Digest, Sha256};
 use sqlx::{SqliteConnection, SqlitePool};
 use std::collections::HashMap;
-
-fn blob_failed(error: BlobError) -> sqlx::Error {
-    sqlx::Error::Io(std::io::Error::other(error.to_string()))
-}
 
 /// The user's practice area, if it exists.
 pub async fn find_area<'e, E>(
@@ -32,16 +27,6 @@ where
     .await
 }
 
-/// The session user as they work inside their practice area, which is
-/// created from the template on first use.
-pub async fn inside_area(state: &AppState, user: SessionUser) -> Result<SessionUser, sqlx::Error> {
-    let area = match find_area(&state.pool, user.id).await? {
-        Some(area) => area,
-        None => create_area(state, &user).await?,
-    };
-    Ok(practising(user, area))
-}
-
 /// `user` switched into `area`: the area is their municipality, nothing
 /// beyond it is in scope; the real role stays.
 pub fn practising(user: SessionUser, area: Municipality) -> SessionUser {
@@ -57,71 +42,35 @@ pub fn practising(user: SessionUser, area: Municipality) -> SessionUser {
     }
 }
 
-/// The template's files in the blob store, written before any row refers
-/// to them (the store keeps identical content once).
-async fn store_template_files(
-    state: &AppState,
-    documents: &[TemplateDocument],
-) -> Result<Vec<String>, sqlx::Error> {
-    let mut hashes = Vec::with_capacity(documents.len());
-    for document in documents {
-        let mut writer = state
-            .blobs
-            .create(document.bytes.len() as u64)
-            .await
-            .map_err(blob_failed)?;
-        writer.write(&document.bytes).await.map_err(blob_failed)?;
-        let pending = writer.finish().await.map_err(blob_failed)?;
-        let sha256 = pending.sha256.clone();
-        state.blobs.commit(pending).await.map_err(blob_failed)?;
-        hashes.push(sha256);
-    }
-    Ok(hashes)
-}
-
-async fn create_area(state: &AppState, user: &SessionUser) -> Result<Municipality, sqlx::Error> {
-    let documents = template::documents();
-    let _shared = state.blobs.upload_guard().await;
-    let hashes = store_template_files(state, &documents).await?;
-    let mut tx = crate::db::begin_write(&state.pool).await?;
-    // Two first requests at once: the second finds the area the first made.
-    if let Some(area) = find_area(&mut *tx, user.id).await? {
-        return Ok(area);
-    }
-    let area_id = sqlx::query(
+/// Makes the municipality row of `user`'s practice area.
+pub async fn insert_area(
+    conn: &mut SqliteConnection,
+    user: &SessionUser,
+) -> Result<Municipality, sqlx::Error> {
+    let code = super::area_code(user.id);
+    let name = super::area_name(&user.display_name, &user.username);
+    let id = sqlx::query(
         "INSERT INTO municipalities (code, name, coordinating, practice_user_id) VALUES (?, ?, 0, ?)",
     )
-    .bind(super::area_code(user.id))
-    .bind(super::area_name(&user.display_name, &user.username))
+    .bind(&code)
+    .bind(&name)
     .bind(user.id)
-    .execute(&mut *tx)
+    .execute(conn)
     .await?
     .last_insert_rowid();
-    let area = Municipality {
-        id: area_id,
-        code: super::area_code(user.id),
-        name: super::area_name(&user.display_name, &user.username),
-    };
-    let owner = practising(user.clone(), area.clone());
-    fill(&mut tx, state, &owner, &documents, &hashes).await?;
-    tx.commit().await?;
-    state.wake.jobs.notify_one();
-    state.wake.index.notify_one();
-    tracing::info!(user_id = user.id, area_id, "practice area created");
-    Ok(area)
+    Ok(Municipality { id, code, name })
 }
 
 /// Writes the template's Akten and documents into the (empty) area of
 /// `owner`, through the same storage functions the real upload and Akten
 /// use: versions, blobs, text-extraction jobs and the search outbox.
-async fn fill(
+pub async fn fill(
     tx: &mut SqliteConnection,
-    state: &AppState,
+    plan: &PlanIndex,
     owner: &SessionUser,
     documents: &[TemplateDocument],
     hashes: &[String],
 ) -> Result<(), sqlx::Error> {
-    let plan = state.plan.snapshot();
     let mut akten: HashMap<&str, i64> = HashMap::new();
     for akte in template::akten() {
         let Some(position) = plan
@@ -214,53 +163,25 @@ async fn fill(
     Ok(())
 }
 
-/// Removes everything of the area (documents with versions, texts, tags
-/// and jobs; Akten with shares and counters; plan proposals made there).
-/// Returns the blob hashes its documents used.
-async fn clear(tx: &mut SqliteConnection, area_id: i64) -> Result<Vec<String>, sqlx::Error> {
+/// Removes everything of the area: every table [`super::tables`] marks
+/// as filled by the template or written while practising. Documents go
+/// first through the same destruction as emptying the trash, which also
+/// names the blob hashes they used (returned, for release after the
+/// refill).
+pub async fn clear(tx: &mut SqliteConnection, area_id: i64) -> Result<Vec<String>, sqlx::Error> {
     let documents: Vec<i64> =
         sqlx::query_scalar("SELECT id FROM documents WHERE municipality_id = ?")
             .bind(area_id)
             .fetch_all(&mut *tx)
             .await?;
-    // The same destruction as emptying the trash, so no table is missed.
     let hashes = crate::documents::storage::destroy(&mut *tx, &documents).await?;
-    for sql in [
-        "DELETE FROM akten_shares WHERE municipality_id = ?1 OR akte_id IN (SELECT id FROM akten WHERE municipality_id = ?1)",
-        "DELETE FROM akten_counters WHERE municipality_id = ?1",
-        "DELETE FROM akten WHERE municipality_id = ?1",
-        "DELETE FROM plan_proposal_comments WHERE proposal_id IN (SELECT id FROM plan_proposals WHERE practice_municipality_id = ?1)",
-        "DELETE FROM plan_proposals WHERE practice_municipality_id = ?1",
-    ] {
-        sqlx::query(sql).bind(area_id).execute(&mut *tx).await?;
+    for (table, area_rows) in super::tables::cleared_by_reset() {
+        sqlx::query(&format!("DELETE FROM {table} WHERE {area_rows}"))
+            .bind(area_id)
+            .execute(&mut *tx)
+            .await?;
     }
     Ok(hashes)
-}
-
-/// Puts the user's practice area back into the template state, in one
-/// transaction; files nobody uses any more are removed afterwards.
-pub async fn reset(state: &AppState, user: &SessionUser) -> Result<Municipality, sqlx::Error> {
-    let documents = template::documents();
-    // Exclusive: no upload may find a blob "already stored" that this
-    // reset is about to remove.
-    let exclusive = state.blobs.removal_guard().await;
-    let fresh = store_template_files(state, &documents).await?;
-    let mut tx = crate::db::begin_write(&state.pool).await?;
-    let Some(area) = find_area(&mut *tx, user.id).await? else {
-        drop(tx);
-        drop(exclusive);
-        return create_area(state, user).await;
-    };
-    let used = clear(&mut tx, area.id).await?;
-    let owner = practising(user.clone(), area.clone());
-    fill(&mut tx, state, &owner, &documents, &fresh).await?;
-    // After the refill: the template's own files are in use again.
-    let unused = crate::documents::storage::release_unused_blobs(&mut tx, used).await?;
-    tx.commit().await?;
-    state.blobs.remove_files(&unused).await;
-    state.wake.jobs.notify_one();
-    state.wake.index.notify_one();
-    Ok(area)
 }
 
 /// Switches practice mode for a (non-trainee) user.

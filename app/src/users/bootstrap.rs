@@ -69,7 +69,9 @@ pub async fn ensure_first_admin(
     } else {
         FIRST_ADMIN.to_string()
     };
-    let id = storage::insert(&mut tx, &username, &fields, &hash, must_change).await?;
+    let id = storage::insert(&mut tx, &username, &fields, &hash, must_change)
+        .await?
+        .map_err(|refused| super::service::refusal(refused, &username))?;
     if demo {
         storage::mark_demo(&mut tx, id).await?;
     }
@@ -163,7 +165,9 @@ pub async fn seed_demo(pool: &SqlitePool) -> Result<usize, crate::error::AppErro
             role,
             all_municipalities: all,
         };
-        let id = storage::insert(&mut tx, &username, &fields, &hash, false).await?;
+        let id = storage::insert(&mut tx, &username, &fields, &hash, false)
+            .await?
+            .map_err(|refused| super::service::refusal(refused, &username))?;
         storage::mark_demo(&mut tx, id).await?;
         created += 1;
     }

@@ -2,7 +2,6 @@
 
 use super::{UserFields, UserSummary};
 use crate::auth::Role;
-use crate::error::AppError;
 use crate::time::now;
 use sqlx::{Sqlite, SqliteConnection};
 
@@ -87,14 +86,35 @@ pub async fn username_exists(
     Ok(found.is_some())
 }
 
-/// Creates an account; a taken user name is a [`AppError::Conflict`].
+/// Why the database refused an account write.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Refusal {
+    UsernameTaken,
+    UnknownMunicipality,
+}
+
+/// A write's refusals, told apart from failures.
+fn refusal<T>(result: Result<T, sqlx::Error>) -> Result<Result<T, Refusal>, sqlx::Error> {
+    match result {
+        Ok(done) => Ok(Ok(done)),
+        Err(sqlx::Error::Database(error)) if error.is_unique_violation() => {
+            Ok(Err(Refusal::UsernameTaken))
+        }
+        Err(sqlx::Error::Database(error)) if error.is_foreign_key_violation() => {
+            Ok(Err(Refusal::UnknownMunicipality))
+        }
+        Err(error) => Err(error),
+    }
+}
+
+/// Creates an account and returns its id.
 pub async fn insert(
     conn: &mut SqliteConnection,
     username: &str,
     fields: &UserFields,
     password_hash: &str,
     must_change_password: bool,
-) -> Result<i64, AppError> {
+) -> Result<Result<i64, Refusal>, sqlx::Error> {
     let at = now();
     let result = sqlx::query(
         "INSERT INTO users (username, display_name, email, municipality_id, role, all_municipalities,
@@ -113,25 +133,14 @@ pub async fn insert(
     .bind(at)
     .execute(conn)
     .await;
-    match result {
-        Ok(done) => Ok(done.last_insert_rowid()),
-        Err(sqlx::Error::Database(error)) if error.is_unique_violation() => {
-            Err(AppError::Conflict(format!(
-                "Der Benutzername „{username}“ ist bereits vergeben."
-            )))
-        }
-        Err(sqlx::Error::Database(error)) if error.is_foreign_key_violation() => {
-            Err(AppError::invalid("Diese Gemeinde gibt es nicht."))
-        }
-        Err(error) => Err(error.into()),
-    }
+    refusal(result.map(|done| done.last_insert_rowid()))
 }
 
 pub async fn update(
     conn: &mut SqliteConnection,
     id: i64,
     fields: &UserFields,
-) -> Result<(), AppError> {
+) -> Result<Result<(), Refusal>, sqlx::Error> {
     let result = sqlx::query(
         "UPDATE users SET display_name = ?, email = ?, municipality_id = ?, role = ?,
                           all_municipalities = ?, updated_at = ?
@@ -146,13 +155,7 @@ pub async fn update(
     .bind(id)
     .execute(conn)
     .await;
-    match result {
-        Ok(_) => Ok(()),
-        Err(sqlx::Error::Database(error)) if error.is_foreign_key_violation() => {
-            Err(AppError::invalid("Diese Gemeinde gibt es nicht."))
-        }
-        Err(error) => Err(error.into()),
-    }
+    refusal(result.map(|_| ()))
 }
 
 pub async fn set_active(

@@ -5,7 +5,7 @@
 use super::download::{attachment, refuse};
 use app::auth::SessionUser;
 use app::error::AppError;
-use app::rollout::{csv_export, server_fns::ssr::build, DashboardRequest};
+use app::rollout::{csv_export, service, DashboardRequest};
 use app::state::AppState;
 use axum::extract::{Query, State};
 use axum::response::Response;
@@ -21,7 +21,7 @@ pub async fn export(
         return refuse(AppError::NotLoggedIn);
     };
     let request = DashboardRequest::from_query(|key| query.get(key).cloned());
-    match build(&state.pool, &user, &request).await {
+    match service::dashboard(&state, &user, &request).await {
         Ok(dashboard) => attachment(
             "text/csv; charset=utf-8",
             csv_export::file_name(&dashboard),

@@ -423,3 +423,68 @@ async fn a_bad_range_gets_a_german_message_and_422() {
     assert_eq!(csv.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(csv.body.contains("beginnt nach seinem Ende"));
 }
+
+/// The days of use the dashboard counts come from the session layer
+/// through the hook the server wires at start: sign-in counts its day,
+/// and so does the first request of a new day in a session that stayed
+/// open overnight, under the home municipality also while practising.
+#[tokio::test]
+async fn sign_in_and_the_first_request_of_a_day_count_as_days_of_use() {
+    let app = TestApp::with(&[
+        ("AKTENWERK_DEMO", "true"),
+        ("AKTENWERK_SESSION_IDLE_MINUTES", "1440"),
+        ("AKTENWERK_SESSION_MAX_HOURS", "48"),
+    ])
+    .await;
+    let days = |user: i64| {
+        format!("SELECT COUNT(*) FROM user_activity_days WHERE user_id = {user} AND municipality_id = 2")
+    };
+    let clerk = app.login_demo("sachbearbeitung.erb").await;
+    let trainee = app.login_demo("schulung.erb").await;
+    let clerk_id = app.user_id("sachbearbeitung.erb").await;
+    let trainee_id = app.user_id("schulung.erb").await;
+    for user in [clerk_id, trainee_id] {
+        assert_eq!(app.count(&days(user)).await, 1, "sign-in counts today");
+    }
+
+    // Both sessions were last used in the last minute of yesterday.
+    let start = now();
+    let mut yesterday = start;
+    while local_day(yesterday) == local_day(start) {
+        yesterday -= 60;
+    }
+    if start - yesterday >= 1440 * 60 {
+        // The last hour of the long autumn day: no idle limit reaches back.
+        return;
+    }
+    sqlx::query("DELETE FROM user_activity_days")
+        .execute(&app.state.pool)
+        .await
+        .expect("forget the days");
+    sqlx::query("UPDATE sessions SET created_at = ?1, last_seen_at = ?1")
+        .bind(yesterday)
+        .execute(&app.state.pool)
+        .await
+        .expect("age sessions");
+    for cookie in [&clerk, &trainee] {
+        let reply = app.call(cookie, "current_user", "").await;
+        assert_eq!(reply.status, StatusCode::OK, "{}", reply.body);
+        assert_ne!(reply.json(), Value::Null, "the session stays alive");
+    }
+    for user in [clerk_id, trainee_id] {
+        assert_eq!(app.count(&days(user)).await, 1, "a new day counts");
+        let today: String =
+            sqlx::query_scalar("SELECT day FROM user_activity_days WHERE user_id = ?")
+                .bind(user)
+                .fetch_one(&app.state.pool)
+                .await
+                .expect("day");
+        assert_eq!(today, day(now()));
+    }
+    // Later requests the same day add nothing.
+    app.call(&clerk, "current_user", "").await;
+    assert_eq!(
+        app.count("SELECT COUNT(*) FROM user_activity_days").await,
+        2
+    );
+}
