@@ -11,6 +11,7 @@ pub mod server_fns;
 pub mod stats_page;
 
 #[cfg(feature = "ssr")]
+pub mod service;
 #[cfg(feature = "ssr")]
 pub mod storage;
 

@@ -7,6 +7,8 @@ pub mod link;
 pub mod page;
 pub mod server_fns;
 #[cfg(feature = "ssr")]
+pub mod service;
+#[cfg(feature = "ssr")]
 pub mod storage;
 
 use crate::error::AppError;

@@ -6,6 +6,8 @@ pub mod ask;
 pub mod page;
 pub mod server_fns;
 #[cfg(feature = "ssr")]
+pub mod service;
+#[cfg(feature = "ssr")]
 pub mod storage;
 
 use crate::auth::SessionUser;

@@ -55,6 +55,53 @@ pub fn display(unix_secs: i64) -> String {
         .unwrap_or_else(|| unix_secs.to_string())
 }
 
+/// `Do. 03.12.2026, 09:00–12:00 Uhr`: a span of time (training sessions);
+/// a span over midnight names both days.
+pub fn display_span(starts_at: i64, ends_at: i64) -> String {
+    const DAYS: [&str; 7] = ["Mo.", "Di.", "Mi.", "Do.", "Fr.", "Sa.", "So."];
+    use chrono::Datelike;
+    let (Some(start), Some(end)) = (berlin(starts_at), berlin(ends_at)) else {
+        return String::new();
+    };
+    let day = |at: &chrono::DateTime<chrono_tz::Tz>| {
+        format!(
+            "{} {}",
+            DAYS[at.weekday().num_days_from_monday() as usize],
+            at.format("%d.%m.%Y")
+        )
+    };
+    if start.date_naive() == end.date_naive() {
+        format!(
+            "{}, {}–{} Uhr",
+            day(&start),
+            start.format("%H:%M"),
+            end.format("%H:%M")
+        )
+    } else {
+        format!(
+            "{}, {} Uhr – {}, {} Uhr",
+            day(&start),
+            start.format("%H:%M"),
+            day(&end),
+            end.format("%H:%M")
+        )
+    }
+}
+
+/// iCalendar (RFC 5545) local time for `TZID=Europe/Berlin`: `20260714T090000`.
+pub fn calendar_local(unix_secs: i64) -> String {
+    berlin(unix_secs)
+        .map(|at| at.format("%Y%m%dT%H%M%S").to_string())
+        .unwrap_or_default()
+}
+
+/// iCalendar (RFC 5545) UTC time, e.g. for `DTSTAMP`: `20260714T070000Z`.
+pub fn calendar_utc(unix_secs: i64) -> String {
+    chrono::DateTime::from_timestamp(unix_secs, 0)
+        .map(|at| at.format("%Y%m%dT%H%M%SZ").to_string())
+        .unwrap_or_default()
+}
+
 /// The value of a `datetime-local` input: `2026-11-26T08:00`.
 pub fn input_value(unix_secs: i64) -> String {
     berlin(unix_secs)
@@ -114,6 +161,33 @@ mod tests {
         assert_eq!(winter % 86_400, 7 * 3600);
         let summer = parse_input("2026-07-01T08:00", "Beginn").expect("valid");
         assert_eq!(summer % 86_400, 6 * 3600);
+    }
+
+    #[test]
+    fn spans_name_the_weekday_and_both_days_over_midnight() {
+        let start = parse_input("2026-12-03T09:00", "x").expect("valid");
+        let end = parse_input("2026-12-03T12:15", "x").expect("valid");
+        assert_eq!(display_span(start, end), "Do. 03.12.2026, 09:00–12:15 Uhr");
+        let next = parse_input("2026-12-04T01:00", "x").expect("valid");
+        assert_eq!(
+            display_span(start, next),
+            "Do. 03.12.2026, 09:00 Uhr – Fr. 04.12.2026, 01:00 Uhr"
+        );
+    }
+
+    #[test]
+    fn calendar_local_time_is_berlin_in_summer_and_winter() {
+        let summer = parse_input("2026-07-14T09:00", "x").expect("valid");
+        assert_eq!(calendar_local(summer), "20260714T090000");
+        let winter = parse_input("2026-01-14T09:00", "x").expect("valid");
+        assert_eq!(calendar_local(winter), "20260114T090000");
+    }
+
+    #[test]
+    fn calendar_utc_time_ends_in_z() {
+        // 2026-07-01 10:00:00 UTC.
+        assert_eq!(calendar_utc(1_782_900_000), "20260701T100000Z");
+        assert_eq!(calendar_utc(1_700_000_000), "20231114T221320Z");
     }
 
     #[test]

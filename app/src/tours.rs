@@ -12,6 +12,8 @@ pub mod engine;
 pub mod record_page;
 pub mod server_fns;
 #[cfg(feature = "ssr")]
+pub mod service;
+#[cfg(feature = "ssr")]
 pub mod storage;
 
 use crate::auth::Role;

@@ -14,15 +14,13 @@ pub mod page;
 pub mod participants_csv;
 pub mod server_fns;
 #[cfg(feature = "ssr")]
+pub mod service;
+#[cfg(feature = "ssr")]
 pub mod storage;
 
 use crate::auth::Role;
 #[cfg(feature = "ssr")]
 use crate::error::AppError;
-#[cfg(feature = "ssr")]
-use chrono::{DateTime, NaiveDateTime, TimeZone, Utc};
-#[cfg(feature = "ssr")]
-use chrono_tz::Europe::Berlin;
 use serde::{Deserialize, Serialize};
 
 /// Where a session stands in time.
@@ -291,41 +289,6 @@ fn text_field(
     Ok(value.replace("\r\n", "\n"))
 }
 
-#[cfg(feature = "ssr")]
-/// Reads a `datetime-local` value as a time in Europe/Berlin. In the autumn
-/// hour that occurs twice the earlier one counts; the spring hour that does
-/// not exist is refused.
-pub fn parse_local(value: &str, name: &str) -> Result<DateTime<Utc>, AppError> {
-    let value = value.trim();
-    let naive = NaiveDateTime::parse_from_str(value, "%Y-%m-%dT%H:%M")
-        .or_else(|_| NaiveDateTime::parse_from_str(value, "%Y-%m-%dT%H:%M:%S"))
-        .map_err(|_| {
-            AppError::invalid(format!(
-                "{name} ist ungültig. Bitte Datum und Uhrzeit angeben (z. B. 03.12.2026, 09:00)."
-            ))
-        })?;
-    Berlin
-        .from_local_datetime(&naive)
-        .earliest()
-        .map(|at| at.with_timezone(&Utc))
-        .ok_or_else(|| {
-            AppError::invalid(format!(
-                "{name} fällt in die Stunde der Zeitumstellung, die es nicht gibt. Bitte eine andere Uhrzeit wählen."
-            ))
-        })
-}
-
-#[cfg(feature = "ssr")]
-/// The `datetime-local` value of a stored time.
-pub fn to_local_input(unix: i64) -> String {
-    Berlin
-        .timestamp_opt(unix, 0)
-        .single()
-        .map(|at| at.format("%Y-%m-%dT%H:%M").to_string())
-        .unwrap_or_default()
-}
-
-#[cfg(feature = "ssr")]
 /// Checks the form. `now` decides whether the start lies in the future;
 /// pass `None` when the times did not change (editing a running session's
 /// description).
@@ -355,18 +318,18 @@ pub fn validate(form: &SessionForm, now: Option<i64>) -> Result<ValidSession, Ap
             "Bitte geben Sie einen Ort oder einen Videolink an.",
         ));
     }
-    let starts = parse_local(&form.starts, "Der Beginn")?;
-    let ends = parse_local(&form.ends, "Das Ende")?;
+    let starts = crate::time::parse_input(&form.starts, "Der Beginn")?;
+    let ends = crate::time::parse_input(&form.ends, "Das Ende")?;
     if ends <= starts {
         return Err(AppError::invalid("Das Ende muss nach dem Beginn liegen."));
     }
-    if ends - starts > chrono::Duration::hours(MAX_DURATION_HOURS) {
+    if ends - starts > MAX_DURATION_HOURS * 3600 {
         return Err(AppError::invalid(format!(
             "Ein Termin dauert höchstens {MAX_DURATION_HOURS} Stunden. Für längere Schulungen legen Sie bitte mehrere Termine an."
         )));
     }
     if let Some(now) = now {
-        if starts.timestamp() <= now {
+        if starts <= now {
             return Err(AppError::invalid("Der Beginn muss in der Zukunft liegen."));
         }
     }
@@ -396,8 +359,8 @@ pub fn validate(form: &SessionForm, now: Option<i64>) -> Result<ValidSession, Ap
         title,
         description,
         trainer,
-        starts_at: starts.timestamp(),
-        ends_at: ends.timestamp(),
+        starts_at: starts,
+        ends_at: ends,
         place,
         video_url,
         capacity,
@@ -454,42 +417,6 @@ pub fn registration_closed(state: SessionState) -> Option<&'static str> {
     }
 }
 
-#[cfg(feature = "ssr")]
-/// `Do. 03.12.2026, 09:00–12:00 Uhr`; spans over midnight name both days.
-pub fn format_when(starts_at: i64, ends_at: i64) -> String {
-    const DAYS: [&str; 7] = ["Mo.", "Di.", "Mi.", "Do.", "Fr.", "Sa.", "So."];
-    use chrono::Datelike;
-    let (Some(start), Some(end)) = (
-        Berlin.timestamp_opt(starts_at, 0).single(),
-        Berlin.timestamp_opt(ends_at, 0).single(),
-    ) else {
-        return String::new();
-    };
-    let day = |at: &DateTime<chrono_tz::Tz>| {
-        format!(
-            "{} {}",
-            DAYS[at.weekday().num_days_from_monday() as usize],
-            at.format("%d.%m.%Y")
-        )
-    };
-    if start.date_naive() == end.date_naive() {
-        format!(
-            "{}, {}–{} Uhr",
-            day(&start),
-            start.format("%H:%M"),
-            end.format("%H:%M")
-        )
-    } else {
-        format!(
-            "{}, {} Uhr – {}, {} Uhr",
-            day(&start),
-            start.format("%H:%M"),
-            day(&end),
-            end.format("%H:%M")
-        )
-    }
-}
-
 /// "Alle Gemeinden · alle Rollen", or the names.
 pub fn audience_label(municipalities: &[String], roles: &[Role]) -> String {
     let places = if municipalities.is_empty() {
@@ -535,22 +462,21 @@ mod tests {
         let valid = validate(&form("2026-07-14T09:00", "2026-07-14T12:30"), Some(0)).expect("ok");
         // 09:00 CEST is 07:00 UTC.
         assert_eq!(
-            Utc.timestamp_opt(valid.starts_at, 0)
-                .single()
-                .map(|t| t.to_rfc3339()),
+            chrono::DateTime::from_timestamp(valid.starts_at, 0).map(|t| t.to_rfc3339()),
             Some("2026-07-14T07:00:00+00:00".into())
         );
         let winter = validate(&form("2026-01-14T09:00", "2026-01-14T10:00"), Some(0)).expect("ok");
         assert_eq!(
-            Utc.timestamp_opt(winter.starts_at, 0)
-                .single()
-                .map(|t| t.to_rfc3339()),
+            chrono::DateTime::from_timestamp(winter.starts_at, 0).map(|t| t.to_rfc3339()),
             Some("2026-01-14T08:00:00+00:00".into())
         );
         assert_eq!(valid.municipality_ids, vec![2, 3]);
         assert_eq!(valid.roles, vec![Role::Sachbearbeitung]);
         assert_eq!(valid.capacity, 12);
-        assert_eq!(to_local_input(valid.starts_at), "2026-07-14T09:00");
+        assert_eq!(
+            crate::time::input_value(valid.starts_at),
+            "2026-07-14T09:00"
+        );
     }
 
     #[cfg(feature = "ssr")]
@@ -570,9 +496,7 @@ mod tests {
         assert!(
             message(form("2026-03-29T02:30", "2026-03-29T04:00"), None).contains("Zeitumstellung")
         );
-        let start = parse_local("2026-07-14T09:00", "x")
-            .expect("ok")
-            .timestamp();
+        let start = crate::time::parse_input("2026-07-14T09:00", "x").expect("ok");
         assert!(
             message(form("2026-07-14T09:00", "2026-07-14T10:00"), Some(start)).contains("Zukunft")
         );
@@ -656,20 +580,6 @@ mod tests {
     #[cfg(feature = "ssr")]
     #[test]
     fn when_and_audience_read_naturally() {
-        let start = parse_local("2026-12-03T09:00", "x")
-            .expect("ok")
-            .timestamp();
-        let end = parse_local("2026-12-03T12:15", "x")
-            .expect("ok")
-            .timestamp();
-        assert_eq!(format_when(start, end), "Do. 03.12.2026, 09:00–12:15 Uhr");
-        let next = parse_local("2026-12-04T01:00", "x")
-            .expect("ok")
-            .timestamp();
-        assert_eq!(
-            format_when(start, next),
-            "Do. 03.12.2026, 09:00 Uhr – Fr. 04.12.2026, 01:00 Uhr"
-        );
         assert_eq!(audience_label(&[], &[]), "Alle Gemeinden · alle Rollen");
         assert_eq!(
             audience_label(

@@ -87,54 +87,11 @@ pub fn status_resource() -> StatusResource {
 pub async fn get_comms_status() -> Result<CommsStatus, AppError> {
     crate::error::with_status(
         async {
-            use crate::time::now;
-            // The layout asks on every page, /konto/passwort too: a session
-            // that must first replace its one-time password quietly sees
-            // nothing (rather than an error box or a 403 page status).
-            if crate::auth::current_user().is_some_and(|u| u.must_change_password) {
-                return Ok(CommsStatus::default());
-            }
-            let (user, state) = crate::auth::guard::require(crate::auth::guard::Rule::SignedIn)?;
-            let now = now();
-            let receipts = super::storage::receipts_of(&state.pool, user.id).await?;
-            let mut status = CommsStatus::default();
-            for stored in super::storage::current_for(&state.pool, &user, now).await? {
-                let receipt = receipts.get(&stored.id);
-                if receipt.is_none() {
-                    status.unread_news += 1;
-                }
-                let open_ack = stored.requires_ack && receipt.is_none_or(|(_, ack)| ack.is_none());
-                let unread_pin = stored.pinned && receipt.is_none();
-                if open_ack || unread_pin {
-                    status.banner.push(BannerItem {
-                        kind: BannerKind::Announcement,
-                        id: stored.id,
-                        excerpt: crate::markdown::plain_excerpt(&stored.body, 160),
-                        title: stored.title,
-                        requires_ack: stored.requires_ack,
-                    });
-                }
-            }
-            for guide in crate::guides::storage::open_acknowledgements(&state.pool, user.id).await?
-            {
-                status.banner.push(BannerItem {
-                    kind: BannerKind::Guide,
-                    id: guide.guide_id,
-                    title: format!("{}: {}", guide.kind.label(), guide.title),
-                    excerpt: format!(
-                        "Version {} – bitte lesen und die Kenntnisnahme bestätigen.",
-                        guide.number
-                    ),
-                    requires_ack: true,
-                });
-            }
-            status.unseen_answers =
-                crate::questions::storage::unseen_answers(&state.pool, user.id).await?;
-            if crate::auth::guard::Rule::ProjectTeam.allows(&user) {
-                status.waiting_questions =
-                    Some(crate::questions::storage::waiting_count(&state.pool).await?);
-            }
-            Ok(status)
+            // Not `guard::require`: a session that must first change its
+            // password gets an empty status rather than a refusal.
+            let user = crate::auth::current_user().ok_or(AppError::NotLoggedIn)?;
+            let state = crate::state::AppState::from_context()?;
+            super::service::comms_status(&state, &user).await
         }
         .await,
     )

@@ -4,9 +4,8 @@
 //! predicate the unit tests check.
 
 use super::{Targeting, ValidAnnouncement};
-use crate::audit::storage::{record, NewEntry};
 use crate::auth::{Role, SessionUser};
-use sqlx::SqlitePool;
+use sqlx::{SqliteConnection, SqlitePool};
 use std::collections::HashMap;
 
 #[derive(Clone, Debug)]
@@ -118,15 +117,11 @@ pub async fn receipts_of(
 
 /// Records the first reading; later readings keep the first time.
 pub async fn mark_read(
-    pool: &SqlitePool,
+    conn: &mut SqliteConnection,
     user_id: i64,
     ids: &[i64],
     now: i64,
 ) -> Result<(), sqlx::Error> {
-    if ids.is_empty() {
-        return Ok(());
-    }
-    let mut tx = pool.begin().await?;
     for id in ids {
         sqlx::query(
             "INSERT OR IGNORE INTO announcement_receipts (announcement_id, user_id, read_at) VALUES (?, ?, ?)",
@@ -134,15 +129,15 @@ pub async fn mark_read(
         .bind(id)
         .bind(user_id)
         .bind(now)
-        .execute(&mut *tx)
+        .execute(&mut *conn)
         .await?;
     }
-    tx.commit().await
+    Ok(())
 }
 
 /// Acknowledges (and thereby reads); a second click keeps the first time.
 pub async fn acknowledge(
-    pool: &SqlitePool,
+    conn: &mut SqliteConnection,
     user_id: i64,
     id: i64,
     now: i64,
@@ -156,20 +151,20 @@ pub async fn acknowledge(
     .bind(id)
     .bind(user_id)
     .bind(now)
-    .execute(pool)
+    .execute(&mut *conn)
     .await?;
     let at: Option<i64> = sqlx::query_scalar(
         "SELECT acknowledged_at FROM announcement_receipts WHERE announcement_id = ? AND user_id = ?",
     )
     .bind(id)
     .bind(user_id)
-    .fetch_one(pool)
+    .fetch_one(&mut *conn)
     .await?;
     Ok(at.unwrap_or(now))
 }
 
 async fn write_targets(
-    conn: &mut sqlx::SqliteConnection,
+    conn: &mut SqliteConnection,
     id: i64,
     targeting: &Targeting,
 ) -> Result<(), sqlx::Error> {
@@ -200,179 +195,107 @@ async fn write_targets(
     Ok(())
 }
 
-fn audit_details(valid: &ValidAnnouncement) -> serde_json::Value {
-    serde_json::json!({
-        "title": valid.title,
-        "municipalities": valid.targeting.municipalities,
-        "roles": valid.targeting.roles.iter().map(|r| r.as_str()).collect::<Vec<_>>(),
-        "pinned": valid.pinned,
-        "requires_ack": valid.requires_ack,
-        "publish_at": valid.publish_at,
-        "expire_at": valid.expire_at,
-    })
+/// Only one announcement stands on top: pinning one unpins the others.
+async fn unpin_others(conn: &mut SqliteConnection, id: Option<i64>) -> Result<(), sqlx::Error> {
+    sqlx::query("UPDATE announcements SET pinned = 0 WHERE pinned = 1 AND id IS NOT ?")
+        .bind(id)
+        .execute(&mut *conn)
+        .await?;
+    Ok(())
 }
 
-/// Creates (`id` None) or changes an announcement. Pinning one unpins the
-/// others: only one stands on top.
-pub async fn save(
-    pool: &SqlitePool,
-    user: &SessionUser,
-    id: Option<i64>,
+/// Stores a new announcement by `author`; returns its id.
+pub async fn create(
+    conn: &mut SqliteConnection,
+    author: &SessionUser,
     valid: &ValidAnnouncement,
     now: i64,
-) -> Result<Option<i64>, sqlx::Error> {
-    let mut tx = crate::db::begin_write(pool).await?;
+) -> Result<i64, sqlx::Error> {
     if valid.pinned {
-        sqlx::query("UPDATE announcements SET pinned = 0 WHERE pinned = 1 AND id IS NOT ?")
-            .bind(id)
-            .execute(&mut *tx)
-            .await?;
+        unpin_others(conn, None).await?;
     }
-    let id = match id {
-        Some(id) => {
-            let changed = sqlx::query(
-                "UPDATE announcements SET title = ?, body = ?, pinned = ?, requires_ack = ?,
-                        publish_at = ?, expire_at = ?, updated_at = ? WHERE id = ?",
-            )
-            .bind(&valid.title)
-            .bind(&valid.body)
-            .bind(valid.pinned)
-            .bind(valid.requires_ack)
-            .bind(valid.publish_at)
-            .bind(valid.expire_at)
-            .bind(now)
-            .bind(id)
-            .execute(&mut *tx)
-            .await?
-            .rows_affected();
-            if changed == 0 {
-                return Ok(None);
-            }
-            record(
-                &mut tx,
-                NewEntry::by(
-                    user,
-                    "announcement_updated",
-                    "announcement",
-                    id,
-                    audit_details(valid),
-                ),
-            )
-            .await?;
-            id
-        }
-        None => {
-            let id: i64 = sqlx::query_scalar(
-                "INSERT INTO announcements (title, body, pinned, requires_ack, publish_at, expire_at,
-                                            author_id, author_name, created_at, updated_at)
-                 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
-            )
-            .bind(&valid.title)
-            .bind(&valid.body)
-            .bind(valid.pinned)
-            .bind(valid.requires_ack)
-            .bind(valid.publish_at)
-            .bind(valid.expire_at)
-            .bind(user.id)
-            .bind(&user.display_name)
-            .bind(now)
-            .bind(now)
-            .fetch_one(&mut *tx)
-            .await?;
-            record(
-                &mut tx,
-                NewEntry::by(
-                    user,
-                    "announcement_published",
-                    "announcement",
-                    id,
-                    audit_details(valid),
-                ),
-            )
-            .await?;
-            id
-        }
-    };
-    write_targets(&mut tx, id, &valid.targeting).await?;
-    tx.commit().await?;
-    Ok(Some(id))
+    let id: i64 = sqlx::query_scalar(
+        "INSERT INTO announcements (title, body, pinned, requires_ack, publish_at, expire_at,
+                                    author_id, author_name, created_at, updated_at)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
+    )
+    .bind(&valid.title)
+    .bind(&valid.body)
+    .bind(valid.pinned)
+    .bind(valid.requires_ack)
+    .bind(valid.publish_at)
+    .bind(valid.expire_at)
+    .bind(author.id)
+    .bind(&author.display_name)
+    .bind(now)
+    .bind(now)
+    .fetch_one(&mut *conn)
+    .await?;
+    write_targets(conn, id, &valid.targeting).await?;
+    Ok(id)
 }
 
-/// Removes an announcement with its receipts; the audit log keeps the
-/// title and how many had read and acknowledged it.
-pub async fn delete(pool: &SqlitePool, user: &SessionUser, id: i64) -> Result<bool, sqlx::Error> {
-    let (read, acknowledged): (i64, i64) = sqlx::query_as(
+/// Changes an announcement; `false` if there is no such announcement.
+pub async fn update(
+    conn: &mut SqliteConnection,
+    id: i64,
+    valid: &ValidAnnouncement,
+    now: i64,
+) -> Result<bool, sqlx::Error> {
+    if valid.pinned {
+        unpin_others(conn, Some(id)).await?;
+    }
+    let changed = sqlx::query(
+        "UPDATE announcements SET title = ?, body = ?, pinned = ?, requires_ack = ?,
+                publish_at = ?, expire_at = ?, updated_at = ? WHERE id = ?",
+    )
+    .bind(&valid.title)
+    .bind(&valid.body)
+    .bind(valid.pinned)
+    .bind(valid.requires_ack)
+    .bind(valid.publish_at)
+    .bind(valid.expire_at)
+    .bind(now)
+    .bind(id)
+    .execute(&mut *conn)
+    .await?
+    .rows_affected();
+    if changed == 0 {
+        return Ok(false);
+    }
+    write_targets(conn, id, &valid.targeting).await?;
+    Ok(true)
+}
+
+/// How many have read and how many acknowledged one announcement.
+pub async fn receipt_counts(
+    conn: &mut SqliteConnection,
+    id: i64,
+) -> Result<(i64, i64), sqlx::Error> {
+    sqlx::query_as(
         "SELECT COUNT(*), COUNT(acknowledged_at) FROM announcement_receipts WHERE announcement_id = ?",
     )
     .bind(id)
-    .fetch_one(pool)
-    .await?;
-    delete_audited(
-        pool,
-        user,
-        Deletion {
-            table: "announcements",
-            label_column: "title",
-            action: "announcement_deleted",
-            object_type: "announcement",
-            id,
-            details: serde_json::json!({ "read": read, "acknowledged": acknowledged }),
-        },
-    )
+    .fetch_one(&mut *conn)
     .await
 }
 
-/// A row to delete (with its cascading children) and how to audit it.
-pub(crate) struct Deletion {
-    pub table: &'static str,
-    /// The column that names the row in the audit entry.
-    pub label_column: &'static str,
-    pub action: &'static str,
-    pub object_type: &'static str,
-    pub id: i64,
-    /// More facts for the audit entry (an object; the label is added).
-    pub details: serde_json::Value,
+/// Removes an announcement with its receipts; returns its title, `None`
+/// if there was no such announcement.
+pub async fn delete(conn: &mut SqliteConnection, id: i64) -> Result<Option<String>, sqlx::Error> {
+    sqlx::query_scalar("DELETE FROM announcements WHERE id = ? RETURNING title")
+        .bind(id)
+        .fetch_optional(&mut *conn)
+        .await
 }
 
-/// Deletes the row and records it in the audit log in one transaction;
-/// `false` if there was no such row. Shared by announcements, guides and
-/// FAQ entries.
-pub(crate) async fn delete_audited(
-    pool: &SqlitePool,
-    user: &SessionUser,
-    deletion: Deletion,
-) -> Result<bool, sqlx::Error> {
-    let Deletion {
-        table,
-        label_column,
-        action,
-        object_type,
-        id,
-        mut details,
-    } = deletion;
-    let mut tx = crate::db::begin_write(pool).await?;
-    let label: Option<String> =
-        sqlx::query_scalar(&format!("SELECT {label_column} FROM {table} WHERE id = ?"))
-            .bind(id)
-            .fetch_optional(&mut *tx)
-            .await?;
-    let Some(label) = label else {
-        return Ok(false);
-    };
-    sqlx::query(&format!("DELETE FROM {table} WHERE id = ?"))
-        .bind(id)
-        .execute(&mut *tx)
-        .await?;
-    if let Some(object) = details.as_object_mut() {
-        object.insert(label_column.to_string(), serde_json::Value::String(label));
-    }
-    record(
-        &mut tx,
-        NewEntry::by(user, action, object_type, id, details),
-    )
-    .await?;
-    tx.commit().await?;
-    Ok(true)
+/// `(id, name)` of every municipality, for labels and statistics.
+pub async fn municipality_names(pool: &SqlitePool) -> Result<Vec<(i64, String)>, sqlx::Error> {
+    Ok(crate::municipalities::storage::list(pool)
+        .await?
+        .into_iter()
+        .map(|m| (m.id, m.name))
+        .collect())
 }
 
 /// An active account as the statistics see it.

@@ -5,7 +5,6 @@
 //! only fixes a typo (no acknowledgement required) asks nobody again.
 
 use super::{GuideKind, GuideSummary, ValidGuide, VersionView};
-use crate::audit::storage::{record, NewEntry};
 use crate::auth::SessionUser;
 use crate::time::display;
 use sqlx::{SqliteConnection, SqlitePool};
@@ -15,13 +14,13 @@ use std::collections::HashMap;
 const ACK_NUMBER: &str =
     "(SELECT MAX(number) FROM guide_versions r WHERE r.guide_id = g.id AND r.requires_ack = 1)";
 
+/// A new guide without versions; returns its id.
 pub async fn create(
-    pool: &SqlitePool,
-    user: &SessionUser,
+    conn: &mut SqliteConnection,
+    author_id: i64,
     guide: &ValidGuide,
     now: i64,
 ) -> Result<i64, sqlx::Error> {
-    let mut tx = crate::db::begin_write(pool).await?;
     let id: i64 = sqlx::query_scalar(
         "INSERT INTO guides (kind, title, summary, created_by, created_at, updated_at)
          VALUES (?, ?, ?, ?, ?, ?) RETURNING id",
@@ -29,23 +28,13 @@ pub async fn create(
     .bind(guide.kind.as_str())
     .bind(&guide.title)
     .bind(&guide.summary)
-    .bind(user.id)
+    .bind(author_id)
     .bind(now)
     .bind(now)
-    .fetch_one(&mut *tx)
+    .fetch_one(&mut *conn)
     .await?;
-    write_screens(&mut tx, id, &guide.screens).await?;
-    record(
-        &mut tx,
-        NewEntry::by(user, "guide_created", "guide", id, details(guide)),
-    )
-    .await?;
-    tx.commit().await?;
+    write_screens(conn, id, &guide.screens).await?;
     Ok(id)
-}
-
-fn details(guide: &ValidGuide) -> serde_json::Value {
-    serde_json::json!({ "kind": guide.kind.as_str(), "title": guide.title, "screens": guide.screens })
 }
 
 async fn write_screens(
@@ -67,14 +56,13 @@ async fn write_screens(
     Ok(())
 }
 
+/// Changes title, kind, summary and screens; `false` if there is no such guide.
 pub async fn update(
-    pool: &SqlitePool,
-    user: &SessionUser,
+    conn: &mut SqliteConnection,
     id: i64,
     guide: &ValidGuide,
     now: i64,
 ) -> Result<bool, sqlx::Error> {
-    let mut tx = crate::db::begin_write(pool).await?;
     let changed = sqlx::query(
         "UPDATE guides SET kind = ?, title = ?, summary = ?, updated_at = ? WHERE id = ?",
     )
@@ -83,36 +71,23 @@ pub async fn update(
     .bind(&guide.summary)
     .bind(now)
     .bind(id)
-    .execute(&mut *tx)
+    .execute(&mut *conn)
     .await?
     .rows_affected();
     if changed == 0 {
         return Ok(false);
     }
-    write_screens(&mut tx, id, &guide.screens).await?;
-    record(
-        &mut tx,
-        NewEntry::by(user, "guide_updated", "guide", id, details(guide)),
-    )
-    .await?;
-    tx.commit().await?;
+    write_screens(conn, id, &guide.screens).await?;
     Ok(true)
 }
 
-pub async fn delete(pool: &SqlitePool, user: &SessionUser, id: i64) -> Result<bool, sqlx::Error> {
-    crate::announcements::storage::delete_audited(
-        pool,
-        user,
-        crate::announcements::storage::Deletion {
-            table: "guides",
-            label_column: "title",
-            action: "guide_deleted",
-            object_type: "guide",
-            id,
-            details: serde_json::json!({}),
-        },
-    )
-    .await
+/// Removes a guide with its versions; returns its title, `None` if there
+/// was no such guide.
+pub async fn delete(conn: &mut SqliteConnection, id: i64) -> Result<Option<String>, sqlx::Error> {
+    sqlx::query_scalar("DELETE FROM guides WHERE id = ? RETURNING title")
+        .bind(id)
+        .fetch_optional(&mut *conn)
+        .await
 }
 
 /// The content of a new version: Markdown text or a stored PDF.
@@ -125,13 +100,21 @@ pub enum Content<'a> {
     },
 }
 
-/// Adds the next version inside the caller's write transaction; `None` if
-/// the guide does not exist. Returns the new version's number.
-#[allow(clippy::too_many_arguments)]
+impl Content<'_> {
+    /// How the version is stored: `markdown` or `pdf`.
+    pub fn format(&self) -> &'static str {
+        match self {
+            Content::Markdown(_) => "markdown",
+            Content::Pdf { .. } => "pdf",
+        }
+    }
+}
+
+/// Adds the next version by `author`; `None` if the guide does not exist.
+/// Returns the new version's number.
 pub async fn add_version(
     conn: &mut SqliteConnection,
-    user: &SessionUser,
-    ip: Option<String>,
+    author: &SessionUser,
     guide_id: i64,
     content: Content<'_>,
     change_note: &str,
@@ -151,8 +134,9 @@ pub async fn add_version(
     .bind(guide_id)
     .fetch_one(&mut *conn)
     .await?;
-    let (format, body, sha, size, name) = match content {
-        Content::Markdown(body) => ("markdown", Some(body), None, None, None),
+    let format = content.format();
+    let (body, sha, size, name) = match content {
+        Content::Markdown(body) => (Some(body), None, None, None),
         Content::Pdf {
             sha256,
             size,
@@ -165,7 +149,7 @@ pub async fn add_version(
                 .bind(now)
                 .execute(&mut *conn)
                 .await?;
-            ("pdf", None, Some(sha256), Some(size), Some(file_name))
+            (None, Some(sha256), Some(size), Some(file_name))
         }
     };
     sqlx::query(
@@ -182,8 +166,8 @@ pub async fn add_version(
     .bind(size)
     .bind(change_note)
     .bind(requires_ack)
-    .bind(user.id)
-    .bind(&user.display_name)
+    .bind(author.id)
+    .bind(&author.display_name)
     .bind(now)
     .execute(&mut *conn)
     .await?;
@@ -192,15 +176,6 @@ pub async fn add_version(
         .bind(guide_id)
         .execute(&mut *conn)
         .await?;
-    let mut entry = NewEntry::by(
-        user,
-        "guide_version_published",
-        "guide",
-        guide_id,
-        serde_json::json!({ "version": number, "format": format, "requires_ack": requires_ack, "note": change_note }),
-    );
-    entry.ip = ip.or(entry.ip);
-    record(conn, entry).await?;
     Ok(Some(number))
 }
 
@@ -354,7 +329,7 @@ pub async fn acknowledgements_since(
 
 /// Records the acknowledgement of `version_id` (kept at the first time).
 pub async fn acknowledge(
-    pool: &SqlitePool,
+    conn: &mut SqliteConnection,
     user_id: i64,
     version_id: i64,
     now: i64,
@@ -365,7 +340,7 @@ pub async fn acknowledge(
     .bind(version_id)
     .bind(user_id)
     .bind(now)
-    .execute(pool)
+    .execute(&mut *conn)
     .await?;
     Ok(())
 }

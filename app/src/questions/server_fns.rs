@@ -6,35 +6,15 @@ use crate::error::AppError;
 use leptos::prelude::*;
 
 #[cfg(feature = "ssr")]
-mod ssr {
-    use crate::error::AppError;
-    use crate::state::AppState;
-
-    /// The thread's header, if `user` may see it; foreign and unknown ids
-    /// look the same.
-    pub async fn visible(
-        state: &AppState,
-        user: &crate::auth::SessionUser,
-        id: i64,
-    ) -> Result<super::super::storage::Header, AppError> {
-        super::super::storage::header(&state.pool, id)
-            .await?
-            .filter(|h| super::super::may_see_thread(user, h.asker_id))
-            .ok_or_else(|| AppError::NotFound("Die Frage".into()))
-    }
-}
+use crate::auth::guard::{require, Rule};
 
 /// Sends a question from the page `page_path`; returns its id.
 #[server(prefix = "/api", endpoint = "ask_question")]
 pub async fn ask_question(text: String, page_path: String) -> Result<i64, AppError> {
     crate::error::with_status(
         async {
-            let (user, state) = crate::auth::guard::require(crate::auth::guard::Rule::SignedIn)?;
-            let text = super::validate_text(&text)?;
-            let path = super::clean_page_path(&page_path);
-            let id =
-                super::storage::ask(&state.pool, &user, &text, &path, crate::time::now()).await?;
-            Ok(id)
+            let (user, state) = require(Rule::SignedIn)?;
+            super::service::ask(&state, &user, &text, &page_path).await
         }
         .await,
     )
@@ -46,14 +26,8 @@ pub async fn list_questions(
 ) -> Result<(Vec<QuestionSummary>, Option<Vec<QuestionSummary>>), AppError> {
     crate::error::with_status(
         async {
-            let (user, state) = crate::auth::guard::require(crate::auth::guard::Rule::SignedIn)?;
-            let mine = super::storage::list_for_asker(&state.pool, user.id).await?;
-            let all = if crate::auth::guard::Rule::ProjectTeam.allows(&user) {
-                Some(super::storage::list_all(&state.pool).await?)
-            } else {
-                None
-            };
-            Ok((mine, all))
+            let (user, state) = require(Rule::SignedIn)?;
+            super::service::list(&state, &user).await
         }
         .await,
     )
@@ -64,23 +38,8 @@ pub async fn list_questions(
 pub async fn get_question(id: i64) -> Result<QuestionThread, AppError> {
     crate::error::with_status(
         async {
-            let (user, state) = crate::auth::guard::require(crate::auth::guard::Rule::SignedIn)?;
-            let header = ssr::visible(&state, &user, id).await?;
-            if header.asker_id == user.id {
-                super::storage::mark_seen(&state.pool, id).await?;
-            }
-            Ok(QuestionThread {
-                id,
-                status: super::QuestionStatus::parse(&header.status)
-                    .unwrap_or(super::QuestionStatus::Open),
-                asked: crate::time::display(header.created_at),
-                page_path: header.page_path,
-                asker_name: header.asker_name,
-                municipality: header.municipality,
-                messages: super::storage::messages(&state.pool, id).await?,
-                as_team: crate::auth::guard::Rule::ProjectTeam.allows(&user),
-                faq_id: super::storage::faq_of_question(&state.pool, id).await?,
-            })
+            let (user, state) = require(Rule::SignedIn)?;
+            super::service::thread(&state, &user, id).await
         }
         .await,
     )
@@ -91,19 +50,8 @@ pub async fn get_question(id: i64) -> Result<QuestionThread, AppError> {
 pub async fn reply_question(id: i64, text: String) -> Result<i64, AppError> {
     crate::error::with_status(
         async {
-            let (user, state) = crate::auth::guard::require(crate::auth::guard::Rule::SignedIn)?;
-            let header = ssr::visible(&state, &user, id).await?;
-            let text = super::validate_text(&text)?;
-            // The asker writes as asker even if they belong to the team.
-            let from_team =
-                crate::auth::guard::Rule::ProjectTeam.allows(&user) && header.asker_id != user.id;
-            let message =
-                super::storage::reply(&state.pool, &user, id, &text, from_team, crate::time::now())
-                    .await?;
-            if header.asker_id == user.id {
-                super::storage::mark_seen(&state.pool, id).await?;
-            }
-            Ok(message)
+            let (user, state) = require(Rule::SignedIn)?;
+            super::service::reply(&state, &user, id, &text).await
         }
         .await,
     )
@@ -114,10 +62,8 @@ pub async fn reply_question(id: i64, text: String) -> Result<i64, AppError> {
 pub async fn close_question(id: i64) -> Result<(), AppError> {
     crate::error::with_status(
         async {
-            let (user, state) = crate::auth::guard::require(crate::auth::guard::Rule::SignedIn)?;
-            ssr::visible(&state, &user, id).await?;
-            super::storage::close(&state.pool, id, crate::time::now()).await?;
-            Ok(())
+            let (user, state) = require(Rule::SignedIn)?;
+            super::service::close(&state, &user, id).await
         }
         .await,
     )
@@ -129,28 +75,8 @@ pub async fn close_question(id: i64) -> Result<(), AppError> {
 pub async fn question_to_faq(id: i64) -> Result<i64, AppError> {
     crate::error::with_status(
         async {
-            let (user, state) = crate::auth::guard::require(crate::auth::guard::Rule::ProjectTeam)?;
-            ssr::visible(&state, &user, id).await?;
-            if let Some(existing) = super::storage::faq_of_question(&state.pool, id).await? {
-                return Ok(existing);
-            }
-            let (question, answer) = super::storage::faq_material(&state.pool, id)
-                .await?
-                .ok_or_else(|| {
-                    AppError::invalid("Die Frage hat noch keine Antwort des Projektteams.")
-                })?;
-            let (question, answer) = super::validate_faq(&question, &answer)?;
-            super::storage::save_faq(
-                &state.pool,
-                &user,
-                None,
-                &question,
-                &answer,
-                Some(id),
-                crate::time::now(),
-            )
-            .await?
-            .ok_or(AppError::Internal)
+            let (user, state) = require(Rule::ProjectTeam)?;
+            super::service::to_faq(&state, &user, id).await
         }
         .await,
     )
@@ -161,11 +87,8 @@ pub async fn question_to_faq(id: i64) -> Result<i64, AppError> {
 pub async fn list_faq() -> Result<FaqList, AppError> {
     crate::error::with_status(
         async {
-            let (user, state) = crate::auth::guard::require(crate::auth::guard::Rule::SignedIn)?;
-            Ok(FaqList {
-                entries: super::storage::list_faq(&state.pool).await?,
-                may_edit: crate::auth::guard::Rule::ProjectTeam.allows(&user),
-            })
+            let (user, state) = require(Rule::SignedIn)?;
+            super::service::faq(&state, &user).await
         }
         .await,
     )
@@ -176,19 +99,8 @@ pub async fn list_faq() -> Result<FaqList, AppError> {
 pub async fn save_faq(id: Option<i64>, question: String, answer: String) -> Result<i64, AppError> {
     crate::error::with_status(
         async {
-            let (user, state) = crate::auth::guard::require(crate::auth::guard::Rule::ProjectTeam)?;
-            let (question, answer) = super::validate_faq(&question, &answer)?;
-            super::storage::save_faq(
-                &state.pool,
-                &user,
-                id,
-                &question,
-                &answer,
-                None,
-                crate::time::now(),
-            )
-            .await?
-            .ok_or_else(|| AppError::NotFound("Der FAQ-Eintrag".into()))
+            let (user, state) = require(Rule::ProjectTeam)?;
+            super::service::save_faq(&state, &user, id, &question, &answer).await
         }
         .await,
     )
@@ -198,11 +110,8 @@ pub async fn save_faq(id: Option<i64>, question: String, answer: String) -> Resu
 pub async fn delete_faq(id: i64) -> Result<(), AppError> {
     crate::error::with_status(
         async {
-            let (user, state) = crate::auth::guard::require(crate::auth::guard::Rule::ProjectTeam)?;
-            if !super::storage::delete_faq(&state.pool, &user, id).await? {
-                return Err(AppError::NotFound("Der FAQ-Eintrag".into()));
-            }
-            Ok(())
+            let (user, state) = require(Rule::ProjectTeam)?;
+            super::service::delete_faq(&state, &user, id).await
         }
         .await,
     )

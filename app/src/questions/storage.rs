@@ -1,19 +1,18 @@
 //! SQL for questions, their threads and the FAQ.
 
 use super::{FaqEntry, Message, QuestionStatus, QuestionSummary};
-use crate::audit::storage::{record, NewEntry};
 use crate::auth::SessionUser;
 use crate::time::display;
-use sqlx::SqlitePool;
+use sqlx::{SqliteConnection, SqlitePool};
 
+/// A new question with its first message; returns its id.
 pub async fn ask(
-    pool: &SqlitePool,
+    conn: &mut SqliteConnection,
     user: &SessionUser,
     text: &str,
     page_path: &str,
     now: i64,
 ) -> Result<i64, sqlx::Error> {
-    let mut tx = pool.begin().await?;
     let id: i64 = sqlx::query_scalar(
         "INSERT INTO questions (asker_id, municipality_id, page_path, created_at)
          VALUES (?, ?, ?, ?) RETURNING id",
@@ -22,7 +21,7 @@ pub async fn ask(
     .bind(user.home_municipality().id)
     .bind(page_path)
     .bind(now)
-    .fetch_one(&mut *tx)
+    .fetch_one(&mut *conn)
     .await?;
     let message: i64 = sqlx::query_scalar(
         "INSERT INTO question_messages (question_id, author_id, author_name, from_team, body, created_at)
@@ -33,14 +32,13 @@ pub async fn ask(
     .bind(&user.display_name)
     .bind(text)
     .bind(now)
-    .fetch_one(&mut *tx)
+    .fetch_one(&mut *conn)
     .await?;
     sqlx::query("UPDATE questions SET asker_seen_message_id = ? WHERE id = ?")
         .bind(message)
         .bind(id)
-        .execute(&mut *tx)
+        .execute(&mut *conn)
         .await?;
-    tx.commit().await?;
     Ok(id)
 }
 
@@ -170,14 +168,14 @@ pub async fn faq_material(
 }
 
 /// The asker has now seen every message of the thread.
-pub async fn mark_seen(pool: &SqlitePool, id: i64) -> Result<(), sqlx::Error> {
+pub async fn mark_seen(conn: &mut SqliteConnection, id: i64) -> Result<(), sqlx::Error> {
     sqlx::query(
         "UPDATE questions SET asker_seen_message_id =
             (SELECT COALESCE(MAX(id), 0) FROM question_messages WHERE question_id = ?1)
          WHERE id = ?1",
     )
     .bind(id)
-    .execute(pool)
+    .execute(&mut *conn)
     .await?;
     Ok(())
 }
@@ -185,14 +183,13 @@ pub async fn mark_seen(pool: &SqlitePool, id: i64) -> Result<(), sqlx::Error> {
 /// A reply in the thread. A team reply answers the question; a follow-up
 /// by the asker puts it back to waiting (also when it was closed).
 pub async fn reply(
-    pool: &SqlitePool,
+    conn: &mut SqliteConnection,
     user: &SessionUser,
     id: i64,
     text: &str,
     from_team: bool,
     now: i64,
 ) -> Result<i64, sqlx::Error> {
-    let mut tx = crate::db::begin_write(pool).await?;
     let message: i64 = sqlx::query_scalar(
         "INSERT INTO question_messages (question_id, author_id, author_name, from_team, body, created_at)
          VALUES (?, ?, ?, ?, ?, ?) RETURNING id",
@@ -203,7 +200,7 @@ pub async fn reply(
     .bind(from_team)
     .bind(text)
     .bind(now)
-    .fetch_one(&mut *tx)
+    .fetch_one(&mut *conn)
     .await?;
     if from_team {
         sqlx::query(
@@ -212,7 +209,7 @@ pub async fn reply(
         )
         .bind(now)
         .bind(id)
-        .execute(&mut *tx)
+        .execute(&mut *conn)
         .await?;
     } else {
         sqlx::query(
@@ -220,18 +217,17 @@ pub async fn reply(
         )
         .bind(message)
         .bind(id)
-        .execute(&mut *tx)
+        .execute(&mut *conn)
         .await?;
     }
-    tx.commit().await?;
     Ok(message)
 }
 
-pub async fn close(pool: &SqlitePool, id: i64, now: i64) -> Result<(), sqlx::Error> {
+pub async fn close(conn: &mut SqliteConnection, id: i64, now: i64) -> Result<(), sqlx::Error> {
     sqlx::query("UPDATE questions SET status = 'closed', closed_at = ? WHERE id = ?")
         .bind(now)
         .bind(id)
-        .execute(pool)
+        .execute(&mut *conn)
         .await?;
     Ok(())
 }
@@ -282,92 +278,56 @@ pub async fn list_faq(pool: &SqlitePool) -> Result<Vec<FaqEntry>, sqlx::Error> {
         .collect())
 }
 
-/// Creates (`id` None) or changes a FAQ entry; `None` if it is gone.
-pub async fn save_faq(
-    pool: &SqlitePool,
-    user: &SessionUser,
-    id: Option<i64>,
+/// A new FAQ entry, possibly taken over from a question; returns its id.
+pub async fn create_faq(
+    conn: &mut SqliteConnection,
+    author_id: i64,
     question: &str,
     answer: &str,
     source_question_id: Option<i64>,
     now: i64,
-) -> Result<Option<i64>, sqlx::Error> {
-    let mut tx = crate::db::begin_write(pool).await?;
-    let id = match id {
-        Some(id) => {
-            let changed = sqlx::query(
-                "UPDATE faq_entries SET question = ?, answer = ?, updated_at = ? WHERE id = ?",
-            )
+) -> Result<i64, sqlx::Error> {
+    sqlx::query_scalar(
+        "INSERT INTO faq_entries (question, answer, source_question_id, created_by, created_at, updated_at)
+         VALUES (?, ?, ?, ?, ?, ?) RETURNING id",
+    )
+    .bind(question)
+    .bind(answer)
+    .bind(source_question_id)
+    .bind(author_id)
+    .bind(now)
+    .bind(now)
+    .fetch_one(&mut *conn)
+    .await
+}
+
+/// Changes a FAQ entry; `false` if there is no such entry.
+pub async fn update_faq(
+    conn: &mut SqliteConnection,
+    id: i64,
+    question: &str,
+    answer: &str,
+    now: i64,
+) -> Result<bool, sqlx::Error> {
+    let changed =
+        sqlx::query("UPDATE faq_entries SET question = ?, answer = ?, updated_at = ? WHERE id = ?")
             .bind(question)
             .bind(answer)
             .bind(now)
             .bind(id)
-            .execute(&mut *tx)
+            .execute(&mut *conn)
             .await?
             .rows_affected();
-            if changed == 0 {
-                return Ok(None);
-            }
-            record(
-                &mut tx,
-                NewEntry::by(
-                    user,
-                    "faq_updated",
-                    "faq",
-                    id,
-                    serde_json::json!({ "question": question }),
-                ),
-            )
-            .await?;
-            id
-        }
-        None => {
-            let id: i64 = sqlx::query_scalar(
-                "INSERT INTO faq_entries (question, answer, source_question_id, created_by, created_at, updated_at)
-                 VALUES (?, ?, ?, ?, ?, ?) RETURNING id",
-            )
-            .bind(question)
-            .bind(answer)
-            .bind(source_question_id)
-            .bind(user.id)
-            .bind(now)
-            .bind(now)
-            .fetch_one(&mut *tx)
-            .await?;
-            record(
-                &mut tx,
-                NewEntry::by(
-                    user,
-                    "faq_created",
-                    "faq",
-                    id,
-                    serde_json::json!({ "question": question, "source_question_id": source_question_id }),
-                ),
-            )
-            .await?;
-            id
-        }
-    };
-    tx.commit().await?;
-    Ok(Some(id))
+    Ok(changed > 0)
 }
 
+/// Removes a FAQ entry; returns its question, `None` if there was none.
 pub async fn delete_faq(
-    pool: &SqlitePool,
-    user: &SessionUser,
+    conn: &mut SqliteConnection,
     id: i64,
-) -> Result<bool, sqlx::Error> {
-    crate::announcements::storage::delete_audited(
-        pool,
-        user,
-        crate::announcements::storage::Deletion {
-            table: "faq_entries",
-            label_column: "question",
-            action: "faq_deleted",
-            object_type: "faq",
-            id,
-            details: serde_json::json!({}),
-        },
-    )
-    .await
+) -> Result<Option<String>, sqlx::Error> {
+    sqlx::query_scalar("DELETE FROM faq_entries WHERE id = ? RETURNING question")
+        .bind(id)
+        .fetch_optional(&mut *conn)
+        .await
 }

@@ -8,31 +8,7 @@ use leptos::prelude::*;
 use leptos::server_fn::codec::Json;
 
 #[cfg(feature = "ssr")]
-pub(crate) mod ssr {
-    use crate::auth::SessionUser;
-    use crate::error::AppError;
-    use crate::state::AppState;
-
-    /// The running tour, if any, with its current (clamped) step.
-    pub async fn active(
-        state: &AppState,
-        user: &SessionUser,
-    ) -> Result<Option<super::ActiveTour>, AppError> {
-        let Some((run_id, tour_id, step)) =
-            super::super::storage::running(&state.pool, user.id).await?
-        else {
-            return Ok(None);
-        };
-        let Some(tour) = super::super::storage::get(&state.pool, tour_id).await? else {
-            return Ok(None);
-        };
-        if tour.steps.is_empty() {
-            return Ok(None);
-        }
-        let step = step.min(tour.steps.len() - 1);
-        Ok(Some(super::ActiveTour { run_id, tour, step }))
-    }
-}
+use crate::auth::guard::{require, Rule};
 
 /// What the tour engine needs on every page load: the running tour, the
 /// tours of the person's role and the ones to offer.
@@ -40,29 +16,8 @@ pub(crate) mod ssr {
 pub async fn load_tour_state() -> Result<TourState, AppError> {
     crate::error::with_status(
         async {
-            let (user, state) = crate::auth::guard::require(crate::auth::guard::Rule::SignedIn)?;
-            let active = ssr::active(&state, &user).await?;
-            let available = super::storage::list(&state.pool, Some(user.role)).await?;
-            let (answer, last_login) = super::storage::offer_context(&state.pool, user.id).await?;
-            let due = !user.must_change_password
-                && active.is_none()
-                && super::offer_due(answer.as_ref().map(|(a, at)| (a.as_str(), *at)), last_login);
-            // Offered to people who have not started any tour yet; after
-            // that the help menu is the way in.
-            let offer = if due
-                && super::storage::started_tours(&state.pool, user.id)
-                    .await?
-                    .is_empty()
-            {
-                available.iter().filter(|t| t.auto_offer).cloned().collect()
-            } else {
-                Vec::new()
-            };
-            Ok(TourState {
-                active,
-                available,
-                offer,
-            })
+            let (user, state) = require(Rule::SignedIn)?;
+            super::service::tour_state(&state, &user).await
         }
         .await,
     )
@@ -73,17 +28,8 @@ pub async fn load_tour_state() -> Result<TourState, AppError> {
 pub async fn start_tour(tour_id: i64) -> Result<ActiveTour, AppError> {
     crate::error::with_status(
         async {
-            let (user, state) = crate::auth::guard::require(crate::auth::guard::Rule::SignedIn)?;
-            let tour = super::storage::get(&state.pool, tour_id)
-                .await?
-                .filter(|t| t.roles.contains(&user.role) && !t.steps.is_empty())
-                .ok_or_else(|| AppError::NotFound("Der Rundgang".into()))?;
-            let run_id = super::storage::start(&state.pool, user.id, &tour).await?;
-            Ok(ActiveTour {
-                run_id,
-                tour,
-                step: 0,
-            })
+            let (user, state) = require(Rule::SignedIn)?;
+            super::service::start(&state, &user, tour_id).await
         }
         .await,
     )
@@ -94,9 +40,8 @@ pub async fn start_tour(tour_id: i64) -> Result<ActiveTour, AppError> {
 pub async fn move_tour(run_id: i64, from: u32, to: u32) -> Result<RunStatus, AppError> {
     crate::error::with_status(
         async {
-            let (user, state) = crate::auth::guard::require(crate::auth::guard::Rule::SignedIn)?;
-            super::storage::move_step(&state.pool, user.id, run_id, from as usize, to as usize)
-                .await
+            let (user, state) = require(Rule::SignedIn)?;
+            super::service::move_step(&state, &user, run_id, from as usize, to as usize).await
         }
         .await,
     )
@@ -107,8 +52,8 @@ pub async fn move_tour(run_id: i64, from: u32, to: u32) -> Result<RunStatus, App
 pub async fn end_tour(run_id: i64) -> Result<(), AppError> {
     crate::error::with_status(
         async {
-            let (user, state) = crate::auth::guard::require(crate::auth::guard::Rule::SignedIn)?;
-            super::storage::skip(&state.pool, user.id, run_id).await
+            let (user, state) = require(Rule::SignedIn)?;
+            super::service::end(&state, &user, run_id).await
         }
         .await,
     )
@@ -120,9 +65,8 @@ pub async fn end_tour(run_id: i64) -> Result<(), AppError> {
 pub async fn answer_tour_offer(never: bool) -> Result<(), AppError> {
     crate::error::with_status(
         async {
-            let (user, state) = crate::auth::guard::require(crate::auth::guard::Rule::SignedIn)?;
-            super::storage::answer_offer(&state.pool, user.id, never).await?;
-            Ok(())
+            let (user, state) = require(Rule::SignedIn)?;
+            super::service::answer_offer(&state, &user, never).await
         }
         .await,
     )
@@ -133,14 +77,8 @@ pub async fn answer_tour_offer(never: bool) -> Result<(), AppError> {
 pub async fn load_training_page() -> Result<TrainingPage, AppError> {
     crate::error::with_status(
         async {
-            let (user, state) = crate::auth::guard::require(crate::auth::guard::Rule::SignedIn)?;
-            Ok(TrainingPage {
-                tours: super::storage::list(&state.pool, Some(user.role)).await?,
-                runs: super::storage::runs_of(&state.pool, user.id).await?,
-                attended: crate::training_sessions::storage::attended_by(&state.pool, user.id)
-                    .await?,
-                may_edit: crate::auth::guard::Rule::ProjectTeam.allows(&user),
-            })
+            let (user, state) = require(Rule::SignedIn)?;
+            super::service::training_page(&state, &user).await
         }
         .await,
     )
@@ -152,8 +90,8 @@ pub async fn load_training_page() -> Result<TrainingPage, AppError> {
 pub async fn training_overview(municipality: Option<i64>) -> Result<RecordOverview, AppError> {
     crate::error::with_status(
         async {
-            let (_, state) = crate::auth::guard::require(crate::auth::guard::Rule::ProjectTeam)?;
-            Ok(super::storage::overview(&state.pool, municipality).await?)
+            let (user, state) = require(Rule::ProjectTeam)?;
+            super::service::overview(&state, &user, municipality).await
         }
         .await,
     )
@@ -164,12 +102,8 @@ pub async fn training_overview(municipality: Option<i64>) -> Result<RecordOvervi
 pub async fn tour_editor() -> Result<EditorData, AppError> {
     crate::error::with_status(
         async {
-            let (_, state) = crate::auth::guard::require(crate::auth::guard::Rule::ProjectTeam)?;
-            Ok(EditorData {
-                tours: super::storage::list(&state.pool, None).await?,
-                anchors: super::anchor_choices(),
-                pages: super::page_choices(),
-            })
+            let (user, state) = require(Rule::ProjectTeam)?;
+            super::service::editor(&state, &user).await
         }
         .await,
     )
@@ -181,9 +115,8 @@ pub async fn tour_editor() -> Result<EditorData, AppError> {
 pub async fn save_tour(tour: Tour) -> Result<i64, AppError> {
     crate::error::with_status(
         async {
-            let (user, state) = crate::auth::guard::require(crate::auth::guard::Rule::ProjectTeam)?;
-            let tour = super::validate(&tour)?;
-            super::storage::save(&state.pool, &user, &tour).await
+            let (user, state) = require(Rule::ProjectTeam)?;
+            super::service::save(&state, &user, &tour).await
         }
         .await,
     )
@@ -193,8 +126,8 @@ pub async fn save_tour(tour: Tour) -> Result<i64, AppError> {
 pub async fn delete_tour(id: i64) -> Result<(), AppError> {
     crate::error::with_status(
         async {
-            let (user, state) = crate::auth::guard::require(crate::auth::guard::Rule::ProjectTeam)?;
-            super::storage::delete(&state.pool, &user, id).await
+            let (user, state) = require(Rule::ProjectTeam)?;
+            super::service::delete(&state, &user, id).await
         }
         .await,
     )

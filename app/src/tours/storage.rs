@@ -1,13 +1,9 @@
 //! SQL for tours, runs (the training record) and the answers to the offer.
 
 use super::{
-    plan_move, Move, PersonRecord, RecordGroup, RecordOverview, RunStatus, RunView, Step, Tour,
-    TourCounts, WaitFor,
+    PersonRecord, RecordGroup, RecordOverview, RunStatus, RunView, Step, Tour, TourCounts, WaitFor,
 };
-use crate::audit::storage::{record, NewEntry};
-use crate::auth::{Role, SessionUser};
-use crate::error::AppError;
-use crate::time::now;
+use crate::auth::Role;
 use sqlx::{SqliteConnection, SqlitePool};
 use std::collections::BTreeMap;
 
@@ -124,107 +120,82 @@ async fn write_parts(conn: &mut SqliteConnection, id: i64, tour: &Tour) -> Resul
     Ok(())
 }
 
-/// Creates (`tour.id == 0`) or replaces a validated tour; audited with the
-/// whole new content, so every edit can be traced.
-pub async fn save(pool: &SqlitePool, user: &SessionUser, tour: &Tour) -> Result<i64, AppError> {
-    let mut tx = crate::db::begin_write(pool).await?;
-    let at = now();
-    let (id, action) = if tour.id == 0 {
-        let id = sqlx::query(
-            "INSERT INTO tours (title, description, auto_offer, position, created_at, updated_at)
-             VALUES (?, ?, ?, ?, ?, ?)",
-        )
-        .bind(&tour.title)
-        .bind(&tour.description)
-        .bind(tour.auto_offer)
-        .bind(tour.position)
-        .bind(at)
-        .bind(at)
-        .execute(&mut *tx)
-        .await?
-        .last_insert_rowid();
-        (id, "tour_created")
-    } else {
-        let changed = sqlx::query(
-            "UPDATE tours SET title = ?, description = ?, auto_offer = ?, position = ?, updated_at = ?
-             WHERE id = ? AND deleted = 0",
-        )
-        .bind(&tour.title)
-        .bind(&tour.description)
-        .bind(tour.auto_offer)
-        .bind(tour.position)
-        .bind(at)
-        .bind(tour.id)
-        .execute(&mut *tx)
-        .await?
-        .rows_affected();
-        if changed == 0 {
-            return Err(AppError::NotFound("Der Rundgang".into()));
-        }
-        (tour.id, "tour_changed")
-    };
-    write_parts(&mut tx, id, tour).await?;
-    record(
-        &mut tx,
-        NewEntry::by(
-            user,
-            action,
-            "tour",
-            id,
-            serde_json::json!({
-                "title": tour.title,
-                "roles": tour.roles.iter().map(|r| r.as_str()).collect::<Vec<_>>(),
-                "auto_offer": tour.auto_offer,
-                "steps": tour.steps.iter().map(|s| serde_json::json!({
-                    "page": s.page, "anchor": s.anchor, "title": s.title,
-                    "text": s.text, "wait_for": s.wait_for.as_str(),
-                })).collect::<Vec<_>>(),
-            }),
-        ),
+/// Stores a new validated tour; returns its id.
+pub async fn create(
+    conn: &mut SqliteConnection,
+    tour: &Tour,
+    now: i64,
+) -> Result<i64, sqlx::Error> {
+    let id = sqlx::query(
+        "INSERT INTO tours (title, description, auto_offer, position, created_at, updated_at)
+         VALUES (?, ?, ?, ?, ?, ?)",
     )
-    .await?;
-    tx.commit().await?;
+    .bind(&tour.title)
+    .bind(&tour.description)
+    .bind(tour.auto_offer)
+    .bind(tour.position)
+    .bind(now)
+    .bind(now)
+    .execute(&mut *conn)
+    .await?
+    .last_insert_rowid();
+    write_parts(conn, id, tour).await?;
     Ok(id)
 }
 
-/// Takes a tour out of every list; the training record keeps its runs.
-pub async fn delete(pool: &SqlitePool, user: &SessionUser, id: i64) -> Result<(), AppError> {
-    let mut tx = crate::db::begin_write(pool).await?;
-    let title: Option<String> =
-        sqlx::query_scalar("SELECT title FROM tours WHERE id = ? AND deleted = 0")
-            .bind(id)
-            .fetch_optional(&mut *tx)
-            .await?;
-    let Some(title) = title else {
-        return Err(AppError::NotFound("Der Rundgang".into()));
-    };
-    sqlx::query("UPDATE tours SET deleted = 1, updated_at = ? WHERE id = ?")
-        .bind(now())
-        .bind(id)
-        .execute(&mut *tx)
-        .await?;
-    // Whoever is in the middle of it stops where they are.
+/// Replaces the live tour `tour.id`; `false` if there is none.
+pub async fn update(
+    conn: &mut SqliteConnection,
+    tour: &Tour,
+    now: i64,
+) -> Result<bool, sqlx::Error> {
+    let changed = sqlx::query(
+        "UPDATE tours SET title = ?, description = ?, auto_offer = ?, position = ?, updated_at = ?
+         WHERE id = ? AND deleted = 0",
+    )
+    .bind(&tour.title)
+    .bind(&tour.description)
+    .bind(tour.auto_offer)
+    .bind(tour.position)
+    .bind(now)
+    .bind(tour.id)
+    .execute(&mut *conn)
+    .await?
+    .rows_affected();
+    if changed == 0 {
+        return Ok(false);
+    }
+    write_parts(conn, tour.id, tour).await?;
+    Ok(true)
+}
+
+/// Takes a live tour out of every list and stops the runs in the middle
+/// of it; the training record keeps them. Returns its title, `None` if
+/// there is no such live tour.
+pub async fn delete(
+    conn: &mut SqliteConnection,
+    id: i64,
+    now: i64,
+) -> Result<Option<String>, sqlx::Error> {
+    let title: Option<String> = sqlx::query_scalar(
+        "UPDATE tours SET deleted = 1, updated_at = ? WHERE id = ? AND deleted = 0 RETURNING title",
+    )
+    .bind(now)
+    .bind(id)
+    .fetch_optional(&mut *conn)
+    .await?;
+    if title.is_none() {
+        return Ok(None);
+    }
     sqlx::query(
         "UPDATE tour_runs SET status = 'skipped', ended_at = ?1, updated_at = ?1
          WHERE tour_id = ?2 AND status = 'running'",
     )
-    .bind(now())
+    .bind(now)
     .bind(id)
-    .execute(&mut *tx)
+    .execute(&mut *conn)
     .await?;
-    record(
-        &mut tx,
-        NewEntry::by(
-            user,
-            "tour_deleted",
-            "tour",
-            id,
-            serde_json::json!({ "title": title }),
-        ),
-    )
-    .await?;
-    tx.commit().await?;
-    Ok(())
+    Ok(title)
 }
 
 /// The person's running tour: run id, tour id and step.
@@ -244,16 +215,19 @@ pub async fn running(
 
 /// Starts a tour at its first step; a tour still running is recorded as
 /// skipped where it stood.
-pub async fn start(pool: &SqlitePool, user_id: i64, tour: &Tour) -> Result<i64, sqlx::Error> {
-    let mut tx = crate::db::begin_write(pool).await?;
-    let at = now();
+pub async fn start(
+    conn: &mut SqliteConnection,
+    user_id: i64,
+    tour: &Tour,
+    now: i64,
+) -> Result<i64, sqlx::Error> {
     sqlx::query(
         "UPDATE tour_runs SET status = 'skipped', ended_at = ?1, updated_at = ?1
          WHERE user_id = ?2 AND status = 'running'",
     )
-    .bind(at)
+    .bind(now)
     .bind(user_id)
-    .execute(&mut *tx)
+    .execute(&mut *conn)
     .await?;
     let id = sqlx::query(
         "INSERT INTO tour_runs (user_id, tour_id, status, step, steps, started_at, updated_at)
@@ -262,90 +236,88 @@ pub async fn start(pool: &SqlitePool, user_id: i64, tour: &Tour) -> Result<i64, 
     .bind(user_id)
     .bind(tour.id)
     .bind(tour.steps.len() as i64)
-    .bind(at)
-    .execute(&mut *tx)
+    .bind(now)
+    .execute(&mut *conn)
     .await?
     .last_insert_rowid();
-    tx.commit().await?;
     Ok(id)
 }
 
-/// Moves the person's running tour from step `from` to `to` (the step
-/// after the last finishes it). Returns the new status.
-pub async fn move_step(
-    pool: &SqlitePool,
+/// The person's running run `run_id`: its step and how many steps its
+/// tour has now.
+pub async fn run_position(
+    conn: &mut SqliteConnection,
     user_id: i64,
     run_id: i64,
-    from: usize,
-    to: usize,
-) -> Result<RunStatus, AppError> {
-    let mut tx = crate::db::begin_write(pool).await?;
-    let found: Option<(i64, i64)> = sqlx::query_as(
+) -> Result<Option<(i64, i64)>, sqlx::Error> {
+    sqlx::query_as(
         "SELECT r.step, (SELECT COUNT(*) FROM tour_steps s WHERE s.tour_id = r.tour_id)
          FROM tour_runs r WHERE r.id = ? AND r.user_id = ? AND r.status = 'running'",
     )
     .bind(run_id)
     .bind(user_id)
-    .fetch_optional(&mut *tx)
-    .await?;
-    let Some((current, steps)) = found else {
-        return Err(AppError::NotFound("Der laufende Rundgang".into()));
-    };
-    let steps = steps.max(0) as usize;
-    // A tour shortened by the editors keeps its runs on the last step.
-    let current = (current.max(0) as usize).min(steps.saturating_sub(1));
-    if current != from {
-        return Err(AppError::Conflict(
-            "Der Rundgang ist inzwischen an anderer Stelle. Bitte laden Sie die Seite neu.".into(),
-        ));
-    }
-    let at = now();
-    let status = match plan_move(steps, from, to)? {
-        Move::To(step) => {
-            sqlx::query("UPDATE tour_runs SET step = ?, steps = ?, updated_at = ? WHERE id = ?")
-                .bind(step as i64)
-                .bind(steps as i64)
-                .bind(at)
-                .bind(run_id)
-                .execute(&mut *tx)
-                .await?;
-            RunStatus::Running
-        }
-        Move::Finish => {
-            sqlx::query(
-                "UPDATE tour_runs SET status = 'finished', step = ?1, steps = ?2, updated_at = ?3, ended_at = ?3
-                 WHERE id = ?4",
-            )
-            .bind(from as i64)
-            .bind(steps as i64)
-            .bind(at)
-            .bind(run_id)
-            .execute(&mut *tx)
-            .await?;
-            RunStatus::Finished
-        }
-    };
-    tx.commit().await?;
-    Ok(status)
+    .fetch_optional(&mut *conn)
+    .await
 }
 
-/// "Beenden": the run is recorded as skipped at the step it stood on.
-pub async fn skip(pool: &SqlitePool, user_id: i64, run_id: i64) -> Result<(), AppError> {
-    let at = now();
+/// Puts a run on `step` (of `steps`).
+pub async fn set_step(
+    conn: &mut SqliteConnection,
+    run_id: i64,
+    step: usize,
+    steps: usize,
+    now: i64,
+) -> Result<(), sqlx::Error> {
+    sqlx::query("UPDATE tour_runs SET step = ?, steps = ?, updated_at = ? WHERE id = ?")
+        .bind(step as i64)
+        .bind(steps as i64)
+        .bind(now)
+        .bind(run_id)
+        .execute(&mut *conn)
+        .await?;
+    Ok(())
+}
+
+/// Records a run as finished on its last step.
+pub async fn finish(
+    conn: &mut SqliteConnection,
+    run_id: i64,
+    step: usize,
+    steps: usize,
+    now: i64,
+) -> Result<(), sqlx::Error> {
+    sqlx::query(
+        "UPDATE tour_runs SET status = 'finished', step = ?1, steps = ?2, updated_at = ?3, ended_at = ?3
+         WHERE id = ?4",
+    )
+    .bind(step as i64)
+    .bind(steps as i64)
+    .bind(now)
+    .bind(run_id)
+    .execute(&mut *conn)
+    .await?;
+    Ok(())
+}
+
+/// "Beenden": the run is recorded as skipped at the step it stood on;
+/// `false` if the person has no such running run.
+pub async fn skip(
+    conn: &mut SqliteConnection,
+    user_id: i64,
+    run_id: i64,
+    now: i64,
+) -> Result<bool, sqlx::Error> {
     let changed = sqlx::query(
         "UPDATE tour_runs SET status = 'skipped', updated_at = ?1, ended_at = ?1
          WHERE id = ?2 AND user_id = ?3 AND status = 'running'",
     )
-    .bind(at)
+    .bind(now)
     .bind(run_id)
     .bind(user_id)
-    .execute(pool)
+    .execute(&mut *conn)
     .await?
     .rows_affected();
-    if changed == 0 {
-        return Err(AppError::NotFound("Der laufende Rundgang".into()));
-    }
-    Ok(())
+    Ok(changed > 0)
 }
 
 /// The answer to the offer and when the person last signed in.
@@ -367,15 +339,20 @@ pub async fn offer_context(
     Ok((answer, last_login))
 }
 
-pub async fn answer_offer(pool: &SqlitePool, user_id: i64, never: bool) -> Result<(), sqlx::Error> {
+pub async fn answer_offer(
+    conn: &mut SqliteConnection,
+    user_id: i64,
+    never: bool,
+    now: i64,
+) -> Result<(), sqlx::Error> {
     sqlx::query(
         "INSERT INTO tour_offer_answers (user_id, answer, answered_at) VALUES (?1, ?2, ?3)
          ON CONFLICT (user_id) DO UPDATE SET answer = ?2, answered_at = ?3",
     )
     .bind(user_id)
     .bind(if never { "never" } else { "later" })
-    .bind(now())
-    .execute(pool)
+    .bind(now)
+    .execute(&mut *conn)
     .await?;
     Ok(())
 }

@@ -3,8 +3,7 @@
 //! `VTIMEZONE` that carries the daylight-saving rules, so calendars show the
 //! right hour on either side of the clock change.
 
-use chrono::{TimeZone, Utc};
-use chrono_tz::Europe::Berlin;
+use crate::time::{calendar_local as local, calendar_utc as utc};
 
 /// What goes into the calendar entry.
 #[derive(Clone, Debug)]
@@ -91,21 +90,6 @@ pub fn fold_line(line: &str) -> String {
     }
     out.push_str("\r\n");
     out
-}
-
-fn local(unix: i64) -> String {
-    Berlin
-        .timestamp_opt(unix, 0)
-        .single()
-        .map(|at| at.format("%Y%m%dT%H%M%S").to_string())
-        .unwrap_or_default()
-}
-
-fn utc(unix: i64) -> String {
-    Utc.timestamp_opt(unix, 0)
-        .single()
-        .map(|at| at.format("%Y%m%dT%H%M%SZ").to_string())
-        .unwrap_or_default()
 }
 
 /// The whole `.ics` file.
@@ -202,12 +186,8 @@ mod tests {
             trainer: "Projektteam",
             place: "Rathaus Erbach, Sitzungssaal",
             video_url: "",
-            starts_at: super::super::parse_local(starts, "x")
-                .expect("ok")
-                .timestamp(),
-            ends_at: super::super::parse_local(ends, "x")
-                .expect("ok")
-                .timestamp(),
+            starts_at: crate::time::parse_input(starts, "x").expect("ok"),
+            ends_at: crate::time::parse_input(ends, "x").expect("ok"),
             revision: 2,
             cancelled: false,
             page_url: None,

@@ -7,7 +7,7 @@ use crate::error::AppError;
 use leptos::prelude::*;
 
 #[cfg(feature = "ssr")]
-pub mod ssr {}
+use crate::auth::guard::{require, Rule};
 
 /// Upcoming and recent sessions for this person, and their registrations.
 /// The project team sees all sessions and may filter by municipality.
@@ -15,25 +15,8 @@ pub mod ssr {}
 pub async fn list_training_sessions(municipality: Option<i64>) -> Result<SessionList, AppError> {
     crate::error::with_status(
         async {
-            let (user, state) = crate::auth::guard::require(crate::auth::guard::Rule::SignedIn)?;
-            let manager = crate::auth::guard::Rule::ProjectTeam.allows(&user);
-            let filter = if manager { municipality } else { None };
-            let (upcoming, past, mine) =
-                super::storage::list(&state.pool, &user, manager, filter, crate::time::now())
-                    .await?;
-            let municipalities = if manager {
-                crate::municipalities::storage::list(&state.pool).await?
-            } else {
-                Vec::new()
-            };
-            Ok(SessionList {
-                upcoming,
-                past,
-                mine,
-                may_manage: manager,
-                municipalities,
-                filter_municipality: filter,
-            })
+            let (user, state) = require(Rule::SignedIn)?;
+            super::service::list(&state, &user, municipality).await
         }
         .await,
     )
@@ -44,40 +27,8 @@ pub async fn list_training_sessions(municipality: Option<i64>) -> Result<Session
 pub async fn get_training_session(id: i64) -> Result<SessionDetail, AppError> {
     crate::error::with_status(
         async {
-            let (user, state) = crate::auth::guard::require(crate::auth::guard::Rule::SignedIn)?;
-            let manager = crate::auth::guard::Rule::ProjectTeam.allows(&user);
-            let (row, audience, card) =
-                super::storage::get_visible(&state.pool, &user, manager, id, crate::time::now())
-                    .await?
-                    .ok_or_else(|| AppError::NotFound("Der Schulungstermin".into()))?;
-            let participants = if manager {
-                super::storage::participants(&state.pool, id).await?
-            } else {
-                Vec::new()
-            };
-            Ok(SessionDetail {
-                card,
-                description: row.description.clone(),
-                cancel_reason: row.cancel_reason.clone(),
-                form: SessionForm {
-                    title: row.title.clone(),
-                    description: row.description.clone(),
-                    trainer: row.trainer.clone(),
-                    starts: super::to_local_input(row.starts_at),
-                    ends: super::to_local_input(row.ends_at),
-                    place: row.place.clone(),
-                    video_url: row.video_url.clone(),
-                    capacity: row.capacity.to_string(),
-                    municipality_ids: audience.municipality_ids.clone(),
-                    roles: audience
-                        .roles
-                        .iter()
-                        .map(|r| r.as_str().to_string())
-                        .collect(),
-                },
-                may_manage: manager,
-                participants,
-            })
+            let (user, state) = require(Rule::SignedIn)?;
+            super::service::detail(&state, &user, id).await
         }
         .await,
     )
@@ -88,8 +39,8 @@ pub async fn get_training_session(id: i64) -> Result<SessionDetail, AppError> {
 pub async fn register_for_session(id: i64) -> Result<MyStatus, AppError> {
     crate::error::with_status(
         async {
-            let (user, state) = crate::auth::guard::require(crate::auth::guard::Rule::SignedIn)?;
-            super::storage::register(&state.pool, &user, id, crate::time::now()).await
+            let (user, state) = require(Rule::SignedIn)?;
+            super::service::register(&state, &user, id).await
         }
         .await,
     )
@@ -100,8 +51,8 @@ pub async fn register_for_session(id: i64) -> Result<MyStatus, AppError> {
 pub async fn unregister_from_session(id: i64) -> Result<(), AppError> {
     crate::error::with_status(
         async {
-            let (user, state) = crate::auth::guard::require(crate::auth::guard::Rule::SignedIn)?;
-            super::storage::unregister(&state.pool, &user, id, crate::time::now()).await
+            let (user, state) = require(Rule::SignedIn)?;
+            super::service::unregister(&state, &user, id).await
         }
         .await,
     )
@@ -112,10 +63,8 @@ pub async fn unregister_from_session(id: i64) -> Result<(), AppError> {
 pub async fn create_training_session(session: SessionForm) -> Result<i64, AppError> {
     crate::error::with_status(
         async {
-            let (user, state) = crate::auth::guard::require(crate::auth::guard::Rule::ProjectTeam)?;
-            let now = crate::time::now();
-            let valid = super::validate(&session, Some(now))?;
-            super::storage::create(&state.pool, &user, &valid, now).await
+            let (user, state) = require(Rule::ProjectTeam)?;
+            super::service::create(&state, &user, &session).await
         }
         .await,
     )
@@ -127,21 +76,8 @@ pub async fn create_training_session(session: SessionForm) -> Result<i64, AppErr
 pub async fn update_training_session(id: i64, session: SessionForm) -> Result<i64, AppError> {
     crate::error::with_status(
         async {
-            let (user, state) = crate::auth::guard::require(crate::auth::guard::Rule::ProjectTeam)?;
-            let now = crate::time::now();
-            let (row, _) = super::storage::get(&state.pool, id)
-                .await?
-                .ok_or_else(|| AppError::NotFound("Der Schulungstermin".into()))?;
-            let unchecked = super::validate(&session, None)?;
-            let times_changed =
-                unchecked.starts_at != row.starts_at || unchecked.ends_at != row.ends_at;
-            let valid = if times_changed {
-                super::validate(&session, Some(now))?
-            } else {
-                unchecked
-            };
-            super::storage::update(&state.pool, &user, id, &valid, now).await?;
-            Ok(id)
+            let (user, state) = require(Rule::ProjectTeam)?;
+            super::service::update(&state, &user, id, &session).await
         }
         .await,
     )
@@ -152,17 +88,8 @@ pub async fn update_training_session(id: i64, session: SessionForm) -> Result<i6
 pub async fn cancel_training_session(id: i64, reason: String) -> Result<(), AppError> {
     crate::error::with_status(
         async {
-            let (user, state) = crate::auth::guard::require(crate::auth::guard::Rule::ProjectTeam)?;
-            let reason = reason.trim();
-            if reason.is_empty()
-                || reason.chars().count() > 500
-                || reason.chars().any(char::is_control)
-            {
-                return Err(AppError::invalid(
-                    "Bitte nennen Sie den Grund der Absage (höchstens 500 Zeichen).",
-                ));
-            }
-            super::storage::cancel(&state.pool, &user, id, reason, crate::time::now()).await
+            let (user, state) = require(Rule::ProjectTeam)?;
+            super::service::cancel(&state, &user, id, &reason).await
         }
         .await,
     )
@@ -178,21 +105,8 @@ pub async fn mark_attendance(
 ) -> Result<(), AppError> {
     crate::error::with_status(
         async {
-            let (user, state) = crate::auth::guard::require(crate::auth::guard::Rule::ProjectTeam)?;
-            let attendance = if attended {
-                super::Attendance::Attended
-            } else {
-                super::Attendance::Absent
-            };
-            super::storage::mark_attendance(
-                &state.pool,
-                &user,
-                session_id,
-                user_id,
-                attendance,
-                crate::time::now(),
-            )
-            .await
+            let (user, state) = require(Rule::ProjectTeam)?;
+            super::service::mark_attendance(&state, &user, session_id, user_id, attended).await
         }
         .await,
     )
@@ -207,8 +121,8 @@ pub type MovedUp = (i64, String, String);
 pub async fn moved_up_notices() -> Result<Vec<MovedUp>, AppError> {
     crate::error::with_status(
         async {
-            let (user, state) = crate::auth::guard::require(crate::auth::guard::Rule::SignedIn)?;
-            Ok(super::storage::moved_up_notices(&state.pool, user.id).await?)
+            let (user, state) = require(Rule::SignedIn)?;
+            super::service::moved_up_notices(&state, &user).await
         }
         .await,
     )
@@ -219,8 +133,8 @@ pub async fn moved_up_notices() -> Result<Vec<MovedUp>, AppError> {
 pub async fn dismiss_moved_up_notices() -> Result<(), AppError> {
     crate::error::with_status(
         async {
-            let (user, state) = crate::auth::guard::require(crate::auth::guard::Rule::SignedIn)?;
-            Ok(super::storage::dismiss_moved_up_notices(&state.pool, user.id).await?)
+            let (user, state) = require(Rule::SignedIn)?;
+            super::service::dismiss_moved_up_notices(&state, &user).await
         }
         .await,
     )
@@ -231,8 +145,8 @@ pub async fn dismiss_moved_up_notices() -> Result<(), AppError> {
 pub async fn my_attended_sessions() -> Result<Vec<AttendedSession>, AppError> {
     crate::error::with_status(
         async {
-            let (user, state) = crate::auth::guard::require(crate::auth::guard::Rule::SignedIn)?;
-            Ok(super::storage::attended_by(&state.pool, user.id).await?)
+            let (user, state) = require(Rule::SignedIn)?;
+            super::service::attended(&state, &user).await
         }
         .await,
     )
@@ -243,8 +157,8 @@ pub async fn my_attended_sessions() -> Result<Vec<AttendedSession>, AppError> {
 pub async fn training_attendance_summary() -> Result<Vec<AttendanceSummaryRow>, AppError> {
     crate::error::with_status(
         async {
-            let (_, state) = crate::auth::guard::require(crate::auth::guard::Rule::ProjectTeam)?;
-            Ok(super::storage::attendance_summary(&state.pool).await?)
+            let (user, state) = require(Rule::ProjectTeam)?;
+            super::service::attendance_summary(&state, &user).await
         }
         .await,
     )

@@ -1,17 +1,14 @@
-//! SQL for training sessions. Registration, unregistration and every change
-//! of capacity run inside one write transaction (`BEGIN IMMEDIATE`), so the
-//! count of confirmed places and the insert that depends on it can never
-//! interleave with another registration: capacity is never exceeded.
+//! SQL for training sessions. The writes expect to run inside the use
+//! case's write transaction (`BEGIN IMMEDIATE`, see [`super::service`]), so
+//! the count of confirmed places and the insert that depends on it can
+//! never interleave with another registration: capacity is never exceeded.
 
 use super::{
-    admission, audience_label, format_when, registration_closed, targets, to_promote, Admission,
-    Attendance, AttendanceSummaryRow, AttendedSession, MyStatus, Participant, SessionCard,
-    SessionState, ValidSession,
+    audience_label, targets, to_promote, Admission, Attendance, AttendanceSummaryRow,
+    AttendedSession, MyStatus, Participant, SessionCard, SessionState, ValidSession,
 };
-use crate::audit::storage::{record, NewEntry};
 use crate::auth::{Role, SessionUser};
-use crate::error::AppError;
-use crate::time::display_exact;
+use crate::time::{display_exact, display_span};
 use sqlx::{SqliteConnection, SqlitePool};
 use std::collections::HashMap;
 
@@ -151,7 +148,7 @@ fn card(row: &SessionRow, audience: &Audience, mine: Option<MyStatus>, now: i64)
     SessionCard {
         id: row.id,
         title: row.title.clone(),
-        when: format_when(row.starts_at, row.ends_at),
+        when: display_span(row.starts_at, row.ends_at),
         place: row.place.clone(),
         video_url: row.video_url.clone(),
         trainer: row.trainer.clone(),
@@ -226,7 +223,8 @@ pub async fn get(
     get_on(&mut conn, id).await
 }
 
-async fn get_on(
+/// One session with its audience, on the caller's connection.
+pub async fn get_on(
     conn: &mut SqliteConnection,
     id: i64,
 ) -> Result<Option<(SessionRow, Audience)>, sqlx::Error> {
@@ -316,11 +314,25 @@ pub async fn participants(pool: &SqlitePool, id: i64) -> Result<Vec<Participant>
         .collect())
 }
 
+/// Why storage refused to write a session.
+#[derive(Debug)]
+pub enum WriteError {
+    /// The audience names a municipality that does not exist.
+    UnknownMunicipality,
+    Database(sqlx::Error),
+}
+
+impl From<sqlx::Error> for WriteError {
+    fn from(error: sqlx::Error) -> Self {
+        WriteError::Database(error)
+    }
+}
+
 async fn set_audience(
     conn: &mut SqliteConnection,
     id: i64,
     session: &ValidSession,
-) -> Result<(), AppError> {
+) -> Result<(), WriteError> {
     sqlx::query("DELETE FROM training_session_municipalities WHERE session_id = ?")
         .bind(id)
         .execute(&mut *conn)
@@ -339,9 +351,7 @@ async fn set_audience(
         .await;
         match done {
             Err(sqlx::Error::Database(error)) if error.is_foreign_key_violation() => {
-                return Err(AppError::invalid(
-                    "Eine der gewählten Gemeinden gibt es nicht.",
-                ));
+                return Err(WriteError::UnknownMunicipality);
             }
             other => {
                 other?;
@@ -356,16 +366,6 @@ async fn set_audience(
             .await?;
     }
     Ok(())
-}
-
-fn audit_details(session: &ValidSession) -> serde_json::Value {
-    serde_json::json!({
-        "title": session.title,
-        "when": format_when(session.starts_at, session.ends_at),
-        "capacity": session.capacity,
-        "municipalities": session.municipality_ids,
-        "roles": session.roles.iter().map(|r| r.as_str()).collect::<Vec<_>>(),
-    })
 }
 
 type SqliteQuery<'q> = sqlx::query::Query<'q, sqlx::Sqlite, sqlx::sqlite::SqliteArguments<'q>>;
@@ -383,30 +383,13 @@ fn bind_fields<'q>(query: SqliteQuery<'q>, session: &'q ValidSession) -> SqliteQ
         .bind(session.capacity)
 }
 
-/// Writes the audit entry for a session and commits the change with it.
-async fn audit_and_commit(
-    mut tx: sqlx::Transaction<'static, sqlx::Sqlite>,
-    user: &SessionUser,
-    action: &'static str,
-    session_id: i64,
-    details: serde_json::Value,
-) -> Result<(), sqlx::Error> {
-    record(
-        &mut tx,
-        NewEntry::by(user, action, "training_session", session_id, details),
-    )
-    .await?;
-    tx.commit().await
-}
-
-/// Schedules a session; returns its id.
+/// Stores a new session with its audience; returns its id.
 pub async fn create(
-    pool: &SqlitePool,
-    user: &SessionUser,
+    conn: &mut SqliteConnection,
+    created_by: i64,
     session: &ValidSession,
     now: i64,
-) -> Result<i64, AppError> {
-    let mut tx = crate::db::begin_write(pool).await?;
+) -> Result<i64, WriteError> {
     let id = bind_fields(
         sqlx::query(
             "INSERT INTO training_sessions (title, description, trainer, starts_at, ends_at, place,
@@ -415,27 +398,43 @@ pub async fn create(
         ),
         session,
     )
-    .bind(user.id)
+    .bind(created_by)
     .bind(now)
     .bind(now)
-    .execute(&mut *tx)
+    .execute(&mut *conn)
     .await?
     .last_insert_rowid();
-    set_audience(&mut tx, id, session).await?;
-    audit_and_commit(
-        tx,
-        user,
-        "training_session_created",
-        id,
-        audit_details(session),
-    )
-    .await?;
+    set_audience(conn, id, session).await?;
     Ok(id)
+}
+
+/// Overwrites a session's fields and audience and counts a new revision
+/// (calendar programs then replace their copy).
+pub async fn update(
+    conn: &mut SqliteConnection,
+    id: i64,
+    session: &ValidSession,
+    now: i64,
+) -> Result<(), WriteError> {
+    bind_fields(
+        sqlx::query(
+            "UPDATE training_sessions SET title = ?, description = ?, trainer = ?, starts_at = ?,
+                ends_at = ?, place = ?, video_url = ?, capacity = ?, revision = revision + 1,
+                updated_at = ?
+          WHERE id = ?",
+        ),
+        session,
+    )
+    .bind(now)
+    .bind(id)
+    .execute(&mut *conn)
+    .await?;
+    set_audience(conn, id, session).await
 }
 
 /// Moves people up from the waiting list (in order of registration) while
 /// places are free; returns how many moved up.
-async fn promote(
+pub async fn promote(
     conn: &mut SqliteConnection,
     session_id: i64,
     capacity: i64,
@@ -466,61 +465,15 @@ async fn promote(
     Ok(count)
 }
 
-/// Changes a session that is not cancelled. Capacity cannot drop below the
-/// confirmed places; raising it moves people up from the waiting list.
-pub async fn update(
-    pool: &SqlitePool,
-    user: &SessionUser,
-    id: i64,
-    session: &ValidSession,
-    now: i64,
-) -> Result<(), AppError> {
-    let mut tx = crate::db::begin_write(pool).await?;
-    let Some((row, _)) = get_on(&mut tx, id).await? else {
-        return Err(AppError::NotFound("Der Schulungstermin".into()));
-    };
-    if row.cancelled_at.is_some() {
-        return Err(AppError::Conflict(
-            "Ein abgesagter Termin kann nicht mehr geändert werden.".into(),
-        ));
-    }
-    if session.capacity < row.confirmed {
-        return Err(AppError::invalid(format!(
-            "Es sind bereits {} Personen angemeldet; die Zahl der Plätze kann nicht darunter sinken.",
-            row.confirmed
-        )));
-    }
-    bind_fields(
-        sqlx::query(
-            "UPDATE training_sessions SET title = ?, description = ?, trainer = ?, starts_at = ?,
-                ends_at = ?, place = ?, video_url = ?, capacity = ?, revision = revision + 1,
-                updated_at = ?
-          WHERE id = ?",
-        ),
-        session,
-    )
-    .bind(now)
-    .bind(id)
-    .execute(&mut *tx)
-    .await?;
-    set_audience(&mut tx, id, session).await?;
-    let moved_up = promote(&mut tx, id, session.capacity, now).await?;
-    let mut details = audit_details(session);
-    details["moved_up"] = moved_up.into();
-    audit_and_commit(tx, user, "training_session_updated", id, details).await?;
-    Ok(())
-}
-
-/// Cancels a session that has not ended; registrations stay so that
-/// everyone sees the cancellation in their list.
+/// Cancels a session that is neither cancelled nor over; `false` if there
+/// is no such session. Registrations stay, so that everyone sees the
+/// cancellation in their list.
 pub async fn cancel(
-    pool: &SqlitePool,
-    user: &SessionUser,
+    conn: &mut SqliteConnection,
     id: i64,
     reason: &str,
     now: i64,
-) -> Result<(), AppError> {
-    let mut tx = crate::db::begin_write(pool).await?;
+) -> Result<bool, sqlx::Error> {
     let done = sqlx::query(
         "UPDATE training_sessions SET cancelled_at = ?1, cancel_reason = ?2,
                 revision = revision + 1, updated_at = ?1
@@ -529,47 +482,21 @@ pub async fn cancel(
     .bind(now)
     .bind(reason)
     .bind(id)
-    .execute(&mut *tx)
+    .execute(&mut *conn)
     .await?;
-    if done.rows_affected() == 0 {
-        return Err(match get_on(&mut tx, id).await? {
-            None => AppError::NotFound("Der Schulungstermin".into()),
-            Some(_) => {
-                AppError::Conflict("Der Termin ist bereits abgesagt oder schon vorbei.".into())
-            }
-        });
-    }
-    audit_and_commit(
-        tx,
-        user,
-        "training_session_cancelled",
-        id,
-        serde_json::json!({ "reason": reason }),
-    )
-    .await?;
-    Ok(())
+    Ok(done.rows_affected() > 0)
 }
 
-/// Registers the person: a free place if there is one, otherwise the end of
-/// the waiting list. Count and insert happen under the write lock.
+/// Registers the person with a place or on the waiting list; `false` if
+/// they already were.
 pub async fn register(
-    pool: &SqlitePool,
-    user: &SessionUser,
-    id: i64,
+    conn: &mut SqliteConnection,
+    session_id: i64,
+    user_id: i64,
+    admission: Admission,
     now: i64,
-) -> Result<MyStatus, AppError> {
-    let mut tx = crate::db::begin_write(pool).await?;
-    let Some((row, audience)) = get_on(&mut tx, id).await? else {
-        return Err(AppError::NotFound("Der Schulungstermin".into()));
-    };
-    if !audience.includes(user) {
-        // Sessions for others are not shown; do not reveal them here either.
-        return Err(AppError::NotFound("Der Schulungstermin".into()));
-    }
-    if let Some(reason) = registration_closed(row.state(now)) {
-        return Err(AppError::Conflict(reason.into()));
-    }
-    let status = match admission(row.capacity, row.confirmed) {
+) -> Result<bool, sqlx::Error> {
+    let status = match admission {
         Admission::Confirmed => "confirmed",
         Admission::Waiting => "waiting",
     };
@@ -577,69 +504,43 @@ pub async fn register(
         "INSERT INTO training_registrations (session_id, user_id, status, registered_at)
          VALUES (?, ?, ?, ?) ON CONFLICT (session_id, user_id) DO NOTHING",
     )
-    .bind(id)
-    .bind(user.id)
+    .bind(session_id)
+    .bind(user_id)
     .bind(status)
     .bind(now)
-    .execute(&mut *tx)
+    .execute(&mut *conn)
     .await?;
-    if inserted.rows_affected() == 0 {
-        return Err(AppError::Conflict(
-            "Sie sind für diesen Termin bereits angemeldet oder stehen auf der Warteliste.".into(),
-        ));
-    }
-    let mine = my_statuses(&mut tx, user.id)
-        .await?
-        .get(&id)
-        .copied()
-        .ok_or(AppError::Internal)?;
-    tx.commit().await?;
-    Ok(mine)
+    Ok(inserted.rows_affected() > 0)
 }
 
-/// Takes the person off the session (or its waiting list) before it starts;
-/// a freed place goes to the first on the waiting list.
+/// The person's registration for one session, with the waiting position.
+pub async fn status_of(
+    conn: &mut SqliteConnection,
+    session_id: i64,
+    user_id: i64,
+) -> Result<Option<MyStatus>, sqlx::Error> {
+    Ok(my_statuses(conn, user_id).await?.get(&session_id).copied())
+}
+
+/// Takes the person off the session or its waiting list; returns whether
+/// they had a place (`Some(true)`), were waiting (`Some(false)`) or were
+/// not registered (`None`).
 pub async fn unregister(
-    pool: &SqlitePool,
-    user: &SessionUser,
-    id: i64,
-    now: i64,
-) -> Result<(), AppError> {
-    let mut tx = crate::db::begin_write(pool).await?;
-    let Some((row, audience)) = get_on(&mut tx, id).await? else {
-        return Err(AppError::NotFound("Der Schulungstermin".into()));
-    };
-    if !audience.includes(user) && !is_registered(&mut tx, id, user.id).await? {
-        // A session for others answers like an unknown one (as in
-        // `register`); someone registered before the audience changed may
-        // still leave it.
-        return Err(AppError::NotFound("Der Schulungstermin".into()));
-    }
-    if matches!(row.state(now), SessionState::Running | SessionState::Past) {
-        return Err(AppError::Conflict(
-            "Der Termin hat bereits begonnen; eine Abmeldung ist nicht mehr möglich.".into(),
-        ));
-    }
+    conn: &mut SqliteConnection,
+    session_id: i64,
+    user_id: i64,
+) -> Result<Option<bool>, sqlx::Error> {
     let removed: Option<String> = sqlx::query_scalar(
         "DELETE FROM training_registrations WHERE session_id = ? AND user_id = ? RETURNING status",
     )
-    .bind(id)
-    .bind(user.id)
-    .fetch_optional(&mut *tx)
+    .bind(session_id)
+    .bind(user_id)
+    .fetch_optional(&mut *conn)
     .await?;
-    let Some(status) = removed else {
-        return Err(AppError::Conflict(
-            "Sie sind für diesen Termin nicht angemeldet.".into(),
-        ));
-    };
-    if status == "confirmed" && row.cancelled_at.is_none() {
-        promote(&mut tx, id, row.capacity, now).await?;
-    }
-    tx.commit().await?;
-    Ok(())
+    Ok(removed.map(|status| status == "confirmed"))
 }
 
-async fn is_registered(
+pub async fn is_registered(
     conn: &mut SqliteConnection,
     session_id: i64,
     user_id: i64,
@@ -654,56 +555,28 @@ async fn is_registered(
     Ok(found.is_some())
 }
 
-/// The trainer marks a confirmed participant as present or absent, once
-/// the session has started.
+/// Records a confirmed participant as present or absent; `false` if
+/// `participant` has no place in the session.
 pub async fn mark_attendance(
-    pool: &SqlitePool,
-    user: &SessionUser,
+    conn: &mut SqliteConnection,
     session_id: i64,
     participant: i64,
     attendance: Attendance,
+    marked_by: i64,
     now: i64,
-) -> Result<(), AppError> {
-    let mut tx = crate::db::begin_write(pool).await?;
-    let Some((row, _)) = get_on(&mut tx, session_id).await? else {
-        return Err(AppError::NotFound("Der Schulungstermin".into()));
-    };
-    match row.state(now) {
-        SessionState::Cancelled => {
-            return Err(AppError::Conflict(
-                "Der Termin wurde abgesagt; Anwesenheit wird nicht erfasst.".into(),
-            ))
-        }
-        SessionState::Upcoming => {
-            return Err(AppError::Conflict(
-                "Die Anwesenheit kann erst ab Beginn des Termins erfasst werden.".into(),
-            ))
-        }
-        SessionState::Running | SessionState::Past => {}
-    }
+) -> Result<bool, sqlx::Error> {
     let done = sqlx::query(
         "UPDATE training_registrations SET attendance = ?, attendance_by = ?, attendance_at = ?
           WHERE session_id = ? AND user_id = ? AND status = 'confirmed'",
     )
     .bind(attendance.as_str())
-    .bind(user.id)
+    .bind(marked_by)
     .bind(now)
     .bind(session_id)
     .bind(participant)
-    .execute(&mut *tx)
+    .execute(&mut *conn)
     .await?;
-    if done.rows_affected() == 0 {
-        return Err(AppError::NotFound("Die angemeldete Person".into()));
-    }
-    audit_and_commit(
-        tx,
-        user,
-        "training_attendance_marked",
-        session_id,
-        serde_json::json!({ "user_id": participant, "attendance": attendance.as_str() }),
-    )
-    .await?;
-    Ok(())
+    Ok(done.rows_affected() > 0)
 }
 
 /// Sessions the person moved up into and has not yet been told about.
@@ -722,16 +595,19 @@ pub async fn moved_up_notices(
     .await?;
     Ok(rows
         .into_iter()
-        .map(|(id, title, start, end)| (id, title, format_when(start, end)))
+        .map(|(id, title, start, end)| (id, title, display_span(start, end)))
         .collect())
 }
 
-pub async fn dismiss_moved_up_notices(pool: &SqlitePool, user_id: i64) -> Result<(), sqlx::Error> {
+pub async fn dismiss_moved_up_notices(
+    conn: &mut SqliteConnection,
+    user_id: i64,
+) -> Result<(), sqlx::Error> {
     sqlx::query(
         "UPDATE training_registrations SET promotion_seen = 1 WHERE user_id = ? AND promotion_seen = 0",
     )
     .bind(user_id)
-    .execute(pool)
+    .execute(&mut *conn)
     .await?;
     Ok(())
 }
@@ -775,8 +651,8 @@ async fn attended(
         by_user.entry(user).or_default().push(AttendedSession {
             session_id,
             title,
-            when: format_when(start, end),
-            date: super::to_local_input(start).chars().take(10).collect(),
+            when: display_span(start, end),
+            date: crate::time::local_day(start).to_string(),
             trainer,
         });
     }

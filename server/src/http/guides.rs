@@ -8,10 +8,12 @@
 //!   file for everyone signed in (inline in the browser with `ansicht=1`).
 
 use super::documents::{inspect, internal, receive_upload, refuse, verified_stream};
-use app::auth::{ClientAddress, SessionUser};
-use app::documents::blobs::BlobError;
+use app::auth::guard::{rules, Allowed};
+use app::auth::ClientAddress;
 use app::documents::filename::{self, Disposition};
 use app::documents::filetype::FileKind;
+use app::error::AppError;
+use app::guides::service;
 use app::state::AppState;
 use axum::body::Body;
 use axum::extract::{Path, Query, State};
@@ -19,6 +21,15 @@ use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::{Extension, Json};
 use serde::Deserialize;
+
+/// Refusals as the upload route gives them; a failure to store keeps the
+/// upload's own wording ("nothing was filed").
+fn answer(error: AppError) -> Response {
+    match error {
+        AppError::Internal => internal(),
+        other => other.into_response(),
+    }
+}
 
 #[derive(Debug, Deserialize)]
 pub struct PdfQuery {
@@ -29,27 +40,13 @@ pub struct PdfQuery {
 
 pub async fn upload_pdf(
     State(state): State<AppState>,
-    user: Option<Extension<SessionUser>>,
+    Allowed { user, .. }: Allowed<rules::ProjectTeam>,
     address: Option<Extension<ClientAddress>>,
     Path(guide_id): Path<i64>,
     query: Result<Query<PdfQuery>, axum::extract::rejection::QueryRejection>,
     headers: HeaderMap,
     body: Body,
 ) -> Response {
-    let Some(Extension(user)) = user else {
-        return refuse(
-            StatusCode::UNAUTHORIZED,
-            "not_logged_in",
-            "Ihre Sitzung ist abgelaufen. Bitte melden Sie sich erneut an.",
-        );
-    };
-    if !app::auth::guard::Rule::ProjectTeam.allows(&user) {
-        return refuse(
-            StatusCode::FORBIDDEN,
-            "forbidden",
-            "Dafür fehlt Ihnen die Berechtigung.",
-        );
-    }
     let Ok(Query(query)) = query else {
         return refuse(
             StatusCode::BAD_REQUEST,
@@ -57,31 +54,18 @@ pub async fn upload_pdf(
             "Die Anfrage ist unvollständig.",
         );
     };
-    let note = match app::guides::validate_note(query.hinweis.as_deref().unwrap_or_default()) {
+    let note = match service::check_pdf_upload(
+        &state,
+        &user,
+        guide_id,
+        query.hinweis.as_deref().unwrap_or_default(),
+    )
+    .await
+    {
         Ok(note) => note,
-        Err(error) => {
-            return refuse(
-                StatusCode::UNPROCESSABLE_ENTITY,
-                "invalid",
-                error.to_string(),
-            )
-        }
+        Err(error) => return answer(error),
     };
     let name = filename::clean_file_name(query.name.as_deref().unwrap_or("dokument.pdf"));
-    match app::guides::storage::meta(&state.pool, guide_id).await {
-        Ok(Some(_)) => {}
-        Ok(None) => {
-            return refuse(
-                StatusCode::NOT_FOUND,
-                "not_found",
-                "Der Leitfaden wurde nicht gefunden.",
-            )
-        }
-        Err(error) => {
-            tracing::error!(%error, "guide lookup failed");
-            return internal();
-        }
-    }
     let pending = match receive_upload(&state, &headers, body, &name).await {
         Ok(pending) => pending,
         Err(refusal) => return *refusal,
@@ -101,56 +85,26 @@ pub async fn upload_pdf(
             return refuse(StatusCode::UNSUPPORTED_MEDIA_TYPE, "type_refused", message);
         }
     }
-    let sha256 = pending.sha256.clone();
-    let size = pending.size;
     let ip = address.map(|Extension(a)| a.0);
-    let stored: Result<Option<i64>, StoreError> = async {
-        let _shared = state.blobs.upload_guard().await;
-        state.blobs.commit(pending).await?;
-        let mut tx = app::db::begin_write(&state.pool).await?;
-        let number = app::guides::storage::add_version(
-            &mut tx,
-            &user,
-            ip,
-            guide_id,
-            app::guides::storage::Content::Pdf {
-                sha256: &sha256,
-                size,
-                file_name: &name,
-            },
-            &note,
-            query.kenntnisnahme == Some(1),
-            app::time::now(),
-        )
-        .await?;
-        tx.commit().await?;
-        Ok(number)
-    }
-    .await;
-    match stored {
-        Ok(Some(number)) => (
+    match service::add_pdf(
+        &state,
+        &user,
+        ip,
+        guide_id,
+        pending,
+        &name,
+        &note,
+        query.kenntnisnahme == Some(1),
+    )
+    .await
+    {
+        Ok(number) => (
             StatusCode::CREATED,
             Json(serde_json::json!({ "version": number })),
         )
             .into_response(),
-        Ok(None) => refuse(
-            StatusCode::NOT_FOUND,
-            "not_found",
-            "Der Leitfaden wurde nicht gefunden.",
-        ),
-        Err(error) => {
-            tracing::error!(%error, "guide pdf could not be stored");
-            internal()
-        }
+        Err(error) => answer(error),
     }
-}
-
-#[derive(Debug, thiserror::Error)]
-enum StoreError {
-    #[error(transparent)]
-    Blob(#[from] BlobError),
-    #[error(transparent)]
-    Database(#[from] sqlx::Error),
 }
 
 #[derive(Debug, Deserialize)]
@@ -160,33 +114,15 @@ pub struct FileQuery {
 
 pub async fn download_pdf(
     State(state): State<AppState>,
-    user: Option<Extension<SessionUser>>,
+    Allowed { user, .. }: Allowed<rules::SignedIn>,
     Path(version_id): Path<i64>,
     query: Result<Query<FileQuery>, axum::extract::rejection::QueryRejection>,
 ) -> Response {
-    if user.is_none() {
-        return refuse(
-            StatusCode::UNAUTHORIZED,
-            "not_logged_in",
-            "Ihre Sitzung ist abgelaufen. Bitte melden Sie sich erneut an.",
-        );
-    }
     let inline = matches!(query, Ok(Query(FileQuery { ansicht: Some(1) })));
-    let (sha256, file_name, size) =
-        match app::guides::storage::version_file(&state.pool, version_id).await {
-            Ok(Some(file)) => file,
-            Ok(None) => {
-                return refuse(
-                    StatusCode::NOT_FOUND,
-                    "not_found",
-                    "Die Datei wurde nicht gefunden.",
-                )
-            }
-            Err(error) => {
-                tracing::error!(%error, "guide version lookup failed");
-                return internal();
-            }
-        };
+    let (sha256, file_name, size) = match service::pdf_file(&state, &user, version_id).await {
+        Ok(file) => file,
+        Err(error) => return error.into_response(),
+    };
     let blob = match state.blobs.open(&sha256).await {
         Ok(blob) => blob,
         Err(error) => {

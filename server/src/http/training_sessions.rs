@@ -28,11 +28,9 @@ pub async fn calendar(
         return refuse(AppError::NotFound("Der Schulungstermin".into()));
     };
     let now = app::time::now();
-    let manager = app::auth::guard::Rule::ProjectTeam.allows(&user);
-    let row = match sessions::storage::get_visible(&state.pool, &user, manager, id, now).await {
-        Ok(Some((row, _, _))) => row,
-        Ok(None) => return refuse(AppError::NotFound("Der Schulungstermin".into())),
-        Err(error) => return refuse(error.into()),
+    let row = match sessions::service::visible(&state, &user, id, now).await {
+        Ok((row, _, _)) => row,
+        Err(error) => return refuse(error),
     };
     let host = public_url
         .as_deref()
@@ -70,23 +68,19 @@ pub async fn participants(
     let Some(Extension(user)) = user else {
         return refuse(AppError::NotLoggedIn);
     };
-    if !app::auth::guard::Rule::ProjectTeam.allows(&user) {
-        return refuse(AppError::Forbidden);
+    // The rule first: to others a malformed id is no different.
+    if let Err(error) = app::auth::guard::check(&user, app::auth::guard::Rule::ProjectTeam) {
+        return refuse(error);
     }
     let Ok(Path(id)) = id else {
         return refuse(AppError::NotFound("Der Schulungstermin".into()));
     };
-    match sessions::storage::get(&state.pool, id).await {
-        Ok(Some(_)) => {}
-        Ok(None) => return refuse(AppError::NotFound("Der Schulungstermin".into())),
-        Err(error) => return refuse(error.into()),
-    }
-    match sessions::storage::participants(&state.pool, id).await {
+    match sessions::service::participants(&state, &user, id).await {
         Ok(list) => attachment(
             "text/csv; charset=utf-8",
             participants_csv::file_name(id),
             participants_csv::write(&list),
         ),
-        Err(error) => refuse(error.into()),
+        Err(error) => refuse(error),
     }
 }
