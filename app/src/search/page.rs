@@ -13,10 +13,15 @@ use leptos_router::hooks::use_query_map;
 pub fn SearchPage() -> impl IntoView {
     let query = use_query_map();
     let params = Memo::new(move |_| SearchParams::from_query(|key| query.read().get(key)));
+    // Those search_documents refuses get the notice, not a form.
+    let may_search = crate::auth::use_current_user()
+        .is_some_and(|user| crate::auth::guard::Rule::Clerk.allows(&user));
     let results = Resource::new(
         move || params.get(),
-        |params| async move {
-            if params.q.is_empty() && !params.has_filters() {
+        move |params| async move {
+            if !may_search {
+                Some(Err(crate::error::AppError::Forbidden))
+            } else if params.q.is_empty() && !params.has_filters() {
                 None
             } else {
                 Some(search_documents(params).await)
@@ -36,7 +41,7 @@ pub fn SearchPage() -> impl IntoView {
         }/>
         <h1>"Suche"</h1>
         <crate::guides::link::GuideLink screen="suche"/>
-        <SearchForm params/>
+        {may_search.then(|| view! { <SearchForm params/> })}
         <Transition fallback=|| view! { <p>"Suche läuft …"</p> }>
             {move || Suspend::new(async move {
                 let params = params.get_untracked();
