@@ -17,7 +17,7 @@ pub fn PosteingangPage() -> impl IntoView {
     {
         return view! {
             <PageHeading title="Posteingang"/>
-            <ErrorNotice error=crate::error::AppError::Forbidden/>
+            <crate::ui::Refused/>
         }
         .into_any();
     }

@@ -17,7 +17,7 @@ pub fn TrashPage() -> impl IntoView {
     {
         return view! {
             <PageHeading title="Papierkorb"/>
-            <ErrorNotice error=crate::error::AppError::Forbidden/>
+            <crate::ui::Refused/>
         }
         .into_any();
     }

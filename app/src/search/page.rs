@@ -11,17 +11,23 @@ use leptos_router::hooks::use_query_map;
 
 #[component]
 pub fn SearchPage() -> impl IntoView {
+    // Those search_documents refuses get the notice, no form, no request.
+    if !crate::auth::use_current_user()
+        .is_some_and(|user| crate::auth::guard::Rule::Clerk.allows(&user))
+    {
+        return view! {
+            <Title text="Suche"/>
+            <h1>"Suche"</h1>
+            <crate::ui::Refused/>
+        }
+        .into_any();
+    }
     let query = use_query_map();
     let params = Memo::new(move |_| SearchParams::from_query(|key| query.read().get(key)));
-    // Those search_documents refuses get the notice, not a form.
-    let may_search = crate::auth::use_current_user()
-        .is_some_and(|user| crate::auth::guard::Rule::Clerk.allows(&user));
     let results = Resource::new(
         move || params.get(),
-        move |params| async move {
-            if !may_search {
-                Some(Err(crate::error::AppError::Forbidden))
-            } else if params.q.is_empty() && !params.has_filters() {
+        |params| async move {
+            if params.q.is_empty() && !params.has_filters() {
                 None
             } else {
                 Some(search_documents(params).await)
@@ -41,7 +47,7 @@ pub fn SearchPage() -> impl IntoView {
         }/>
         <h1>"Suche"</h1>
         <crate::guides::link::GuideLink screen="suche"/>
-        {may_search.then(|| view! { <SearchForm params/> })}
+        <SearchForm params/>
         <Transition fallback=|| view! { <p>"Suche läuft …"</p> }>
             {move || Suspend::new(async move {
                 let params = params.get_untracked();
@@ -53,6 +59,7 @@ pub fn SearchPage() -> impl IntoView {
             })}
         </Transition>
     }
+    .into_any()
 }
 
 /// The search field of the page itself, with sorting; narrowing by Akte or
