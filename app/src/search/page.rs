@@ -42,7 +42,8 @@ pub fn SearchPage() -> impl IntoView {
     });
     view! {
         <Title text=move || {
-            let q = params.read().q.clone();
+            // The head may be rendered after the page's owner is gone.
+            let q = params.try_with(|p| p.q.clone()).unwrap_or_default();
             if q.is_empty() { "Suche".to_string() } else { format!("Suche: {q}") }
         }/>
         <h1>"Suche"</h1>
