@@ -3,5 +3,6 @@
 
 pub mod layout;
 pub mod pages;
+pub mod sections;
 #[cfg(feature = "ssr")]
 pub mod security;

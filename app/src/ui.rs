@@ -14,6 +14,15 @@ pub fn PageHeading(title: &'static str) -> impl IntoView {
     }
 }
 
+/// What a page shows someone its guard refuses: the notice, with status 403
+/// when rendered on the server, and no request the server would refuse.
+#[component]
+pub fn Refused() -> impl IntoView {
+    #[cfg(feature = "ssr")]
+    let _ = crate::error::with_status(Err::<(), _>(AppError::Forbidden));
+    view! { <ErrorNotice error=AppError::Forbidden/> }
+}
+
 /// An error in words a clerk understands, announced to screen readers.
 #[component]
 pub fn ErrorNotice(error: AppError) -> impl IntoView {

@@ -60,17 +60,28 @@ export async function clickUntil(page, locator, attribute, expected, timeoutMs =
   assert.fail(`control did not react (${attribute} never became ${expected}); did hydration fail?`);
 }
 
-/** Runs axe-core (WCAG 2.1 A/AA) and fails on serious or critical findings. */
-export async function assertAccessible(page, label) {
-  await page.addScriptTag({ path: require.resolve('axe-core/axe.min.js') });
+/** The axe-core script, for `addScriptTag` or `addInitScript`. */
+export const AXE_SCRIPT = require.resolve('axe-core/axe.min.js');
+
+/**
+ * Runs axe-core (WCAG 2.1 A/AA) on a page that has it loaded: the serious
+ * or critical findings, one line each, and how many checks passed.
+ */
+export async function axeFindings(page) {
   const result = await page.evaluate(async () =>
     // eslint-disable-next-line no-undef
     axe.run(document, { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'] } }),
   );
-  const bad = result.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
-  const report = bad
-    .map((v) => `${v.impact}: ${v.id} – ${v.help}\n  ${v.nodes.map((n) => n.target.join(' ')).join('\n  ')}`)
-    .join('\n');
-  assert.equal(bad.length, 0, `accessibility violations on ${label}:\n${report}`);
-  assert.ok(result.passes.length > 5, `axe ran only ${result.passes.length} checks on ${label}`);
+  const bad = result.violations
+    .filter((v) => v.impact === 'serious' || v.impact === 'critical')
+    .map((v) => `${v.impact}: ${v.id} – ${v.help}\n  ${v.nodes.map((n) => n.target.join(' ')).join('\n  ')}`);
+  return { bad, passes: result.passes.length };
+}
+
+/** Runs axe-core (WCAG 2.1 A/AA) and fails on serious or critical findings. */
+export async function assertAccessible(page, label) {
+  await page.addScriptTag({ path: AXE_SCRIPT });
+  const { bad, passes } = await axeFindings(page);
+  assert.equal(bad.length, 0, `accessibility violations on ${label}:\n${bad.join('\n')}`);
+  assert.ok(passes > 5, `axe ran only ${passes} checks on ${label}`);
 }

@@ -65,6 +65,9 @@ pub fn ExplorerPage() -> impl IntoView {
             }
         },
     );
+    // Only the project team imports a whole plan (import_plan_csv).
+    let may_import = crate::auth::use_current_user()
+        .is_some_and(|user| crate::auth::guard::Rule::ProjectTeam.allows(&user));
 
     view! {
         <Title text="Aktenplan"/>
@@ -80,8 +83,7 @@ pub fn ExplorerPage() -> impl IntoView {
             <a href="/aktenplan/versionen">"Versionen und Änderungsprotokoll"</a>
             " · "
             <a href="/export/aktenplan.csv" download="aktenplan.csv" rel="external">"Als CSV herunterladen"</a>
-            " · "
-            <a href="/aktenplan/import">"CSV übernehmen"</a>
+            {may_import.then(|| view! { " · " <a href="/aktenplan/import">"CSV übernehmen"</a> })}
         </p>
         <div class="explorer">
             <div class="explorer-nav">
@@ -569,11 +571,15 @@ fn Detail(detail: PositionDetail, create: ServerAction<CreateAkte>) -> impl Into
                 <dt>"Archivwert"</dt>
                 <dd>{format!("{} – {}", detail.appraisal, detail.appraisal_label)}</dd>
             </dl>
-            <p>
-                <a href=format!("/aktenplan/abstimmung?position={}", detail.code)>
-                    "Änderung an dieser Position vorschlagen"
-                </a>
-            </p>
+            {crate::auth::use_current_user()
+                .is_some_and(|user| crate::auth::guard::Rule::ProposePlanChanges.allows(&user))
+                .then(|| view! {
+                    <p>
+                        <a href=format!("/aktenplan/abstimmung?position={}", detail.code)>
+                            "Änderung an dieser Position vorschlagen"
+                        </a>
+                    </p>
+                })}
             <crate::search::page::ScopedSearch scope="plan" value=detail.code.to_string() label="Dokumente in diesem Bereich des Aktenplans suchen"/>
         </section>
         <section class="panel" aria-labelledby="akten-heading">

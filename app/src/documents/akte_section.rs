@@ -24,10 +24,13 @@ impl AkteDocumentsState {
     pub fn new(akte_id: impl Fn() -> Option<i64> + Send + Sync + 'static) -> AkteDocumentsState {
         let uploaded = RwSignal::new(0u32);
         let bulk = ServerAction::<BulkDocuments>::new();
+        let clerk = may_handle_documents();
         let documents = Resource::new(
             move || (akte_id(), uploaded.get(), bulk.version().get()),
-            |(id, ..)| async move {
+            move |(id, ..)| async move {
                 match id {
+                    // Answered here as akte_documents would, without asking.
+                    Some(_) if !clerk => Err(AppError::Forbidden),
                     Some(id) => akte_documents(id).await,
                     None => Err(AppError::NotFound("Die Akte".into())),
                 }
@@ -39,6 +42,12 @@ impl AkteDocumentsState {
             bulk,
         }
     }
+}
+
+/// What akte_documents and the upload require.
+fn may_handle_documents() -> bool {
+    crate::auth::use_current_user()
+        .is_some_and(|user| crate::auth::guard::Rule::Clerk.allows(&user))
 }
 
 #[component]
@@ -72,19 +81,21 @@ pub fn AkteDocuments(akte_id: i64, open: bool, state: AkteDocumentsState) -> imp
     view! {
         <section class="akte-documents" aria-labelledby="akte-docs-heading">
             <h2 id="akte-docs-heading">"Dokumente"</h2>
-            {if open {
+            {if open && may_handle_documents() {
                 view! {
                     <Uploader target=UploadTarget::Akte(akte_id) on_uploaded=move |_| uploaded.update(|n| *n += 1)>
                         <Transition fallback=|| view! { <p>"Dokumente werden geladen …"</p> }>{list}</Transition>
                     </Uploader>
                 }
                 .into_any()
-            } else {
+            } else if !open {
                 view! {
                     <p class="field-hint">"Die Akte ist geschlossen; es kann nichts mehr abgelegt werden."</p>
                     <Transition fallback=|| view! { <p>"Dokumente werden geladen …"</p> }>{list}</Transition>
                 }
                 .into_any()
+            } else {
+                view! { <Transition fallback=|| ()>{list}</Transition> }.into_any()
             }}
         </section>
     }

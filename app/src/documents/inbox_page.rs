@@ -10,6 +10,17 @@ use std::collections::BTreeSet;
 
 #[component]
 pub fn PosteingangPage() -> impl IntoView {
+    // Those the inbox's server functions refuse get the notice, and
+    // neither an upload zone nor requests.
+    if !crate::auth::use_current_user()
+        .is_some_and(|user| crate::auth::guard::Rule::Clerk.allows(&user))
+    {
+        return view! {
+            <PageHeading title="Posteingang"/>
+            <crate::ui::Refused/>
+        }
+        .into_any();
+    }
     let uploaded = RwSignal::new(0u32);
     let bulk = ServerAction::<BulkDocuments>::new();
     let selected = RwSignal::new(BTreeSet::<i64>::new());
@@ -49,4 +60,5 @@ pub fn PosteingangPage() -> impl IntoView {
             </div>
         </Uploader>
     }
+    .into_any()
 }

@@ -9,6 +9,18 @@ use leptos::prelude::*;
 
 #[component]
 pub fn TrashPage() -> impl IntoView {
+    // list_trash: clerks restore, the administration empties; others get
+    // the notice and no requests.
+    use crate::auth::guard::Rule;
+    if !crate::auth::use_current_user()
+        .is_some_and(|user| Rule::Clerk.allows(&user) || Rule::Administration.allows(&user))
+    {
+        return view! {
+            <PageHeading title="Papierkorb"/>
+            <crate::ui::Refused/>
+        }
+        .into_any();
+    }
     let bulk = ServerAction::<BulkDocuments>::new();
     let empty = ServerAction::<EmptyTrash>::new();
     let entries = Resource::new(
@@ -86,4 +98,5 @@ pub fn TrashPage() -> impl IntoView {
             })}
         </Transition>
     }
+    .into_any()
 }

@@ -173,7 +173,7 @@ fn Thread(
         <h1>{title}</h1>
         <dl class="facts panel">
             <dt>"Gestellt von"</dt><dd>{format!("{} ({})", thread.asker_name, thread.municipality)}</dd>
-            <dt>"Gestellt auf der Seite"</dt><dd><a href=thread.page_path.clone()><code>{thread.page_path.clone()}</code></a></dd>
+            <dt>"Gestellt auf der Seite"</dt><dd><code>{thread.page_path.clone()}</code></dd>
             <dt>"Stand"</dt><dd>{thread.status.label()}</dd>
         </dl>
         <ol class="thread" aria-label="Verlauf">

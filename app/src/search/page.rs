@@ -11,6 +11,17 @@ use leptos_router::hooks::use_query_map;
 
 #[component]
 pub fn SearchPage() -> impl IntoView {
+    // Those search_documents refuses get the notice, no form, no request.
+    if !crate::auth::use_current_user()
+        .is_some_and(|user| crate::auth::guard::Rule::Clerk.allows(&user))
+    {
+        return view! {
+            <Title text="Suche"/>
+            <h1>"Suche"</h1>
+            <crate::ui::Refused/>
+        }
+        .into_any();
+    }
     let query = use_query_map();
     let params = Memo::new(move |_| SearchParams::from_query(|key| query.read().get(key)));
     let results = Resource::new(
@@ -31,7 +42,8 @@ pub fn SearchPage() -> impl IntoView {
     });
     view! {
         <Title text=move || {
-            let q = params.read().q.clone();
+            // The head may be rendered after the page's owner is gone.
+            let q = params.try_with(|p| p.q.clone()).unwrap_or_default();
             if q.is_empty() { "Suche".to_string() } else { format!("Suche: {q}") }
         }/>
         <h1>"Suche"</h1>
@@ -48,6 +60,7 @@ pub fn SearchPage() -> impl IntoView {
             })}
         </Transition>
     }
+    .into_any()
 }
 
 /// The search field of the page itself, with sorting; narrowing by Akte or

@@ -1,5 +1,6 @@
 //! Header, navigation and footer around every signed-in page.
 
+use super::sections::{Badge, Section};
 use crate::auth::{server_fns::current_user, SessionUser};
 use crate::ui::ErrorNotice;
 use leptos::prelude::*;
@@ -122,8 +123,6 @@ fn Header(user: SessionUser, comms: crate::announcements::header::StatusResource
     Effect::new(move |_| set_hydrated.set(true));
     mark_hydrated();
     let (menu_open, set_menu_open) = signal(false);
-    let show_admin = crate::auth::guard::Rule::Administration.allows(&user);
-    let show_rollout = crate::auth::guard::Rule::RolloutFigures.allows(&user);
     let practising = user.in_practice();
     let scope = if user.all_municipalities {
         "alle Gemeinden".to_string()
@@ -181,19 +180,9 @@ fn Header(user: SessionUser, comms: crate::announcements::header::StatusResource
                 class:collapsed=move || hydrated.get() && !menu_open.get()
             >
                 <ul>
-                    <li><A href="/" exact=true>"Start"</A></li>
-                    <li data-tour="nav-posteingang"><A href="/posteingang">"Posteingang"</A></li>
-                    <li data-tour="nav-aktenplan"><A href="/aktenplan">"Aktenplan"</A></li>
-                    <li data-tour="nav-suche"><A href="/suche">"Suche"</A></li>
-                    <li><crate::announcements::header::NewsNavLink status=comms/></li>
-                    <li><A href="/dienstanweisungen">"Dienstanweisungen"</A></li>
-                    <li><crate::announcements::header::QuestionsNavLink status=comms/></li>
-                    <li data-tour="nav-schulung"><A href="/schulung">"Schulung"</A></li>
-                    <li><A href="/schulungstermine">"Schulungstermine"</A></li>
-                    <li><A href="/uebung">"Übungsbereich"</A></li>
-                    <li><A href="/papierkorb">"Papierkorb"</A></li>
-                    {show_rollout.then(|| view! { <li><A href="/einfuehrung">"Einführungsstand"</A></li> })}
-                    {show_admin.then(|| view! { <li><A href="/verwaltung">"Verwaltung"</A></li> })}
+                    {super::sections::visible_to(&user)
+                        .map(|section| view! { <NavItem section comms/> })
+                        .collect_view()}
                 </ul>
             </nav>
     }
@@ -205,6 +194,26 @@ fn Header(user: SessionUser, comms: crate::announcements::header::StatusResource
         </header>
     }
     .into_any()
+}
+
+/// One entry of the main navigation (see [`super::sections`]).
+#[component]
+fn NavItem(
+    section: &'static Section,
+    comms: crate::announcements::header::StatusResource,
+) -> impl IntoView {
+    let link = match section.badge {
+        Badge::UnreadNews => {
+            view! { <crate::announcements::header::NewsNavLink status=comms/> }.into_any()
+        }
+        Badge::Questions => {
+            view! { <crate::announcements::header::QuestionsNavLink status=comms/> }.into_any()
+        }
+        Badge::None => {
+            view! { <A href=section.href exact=section.href == "/">{section.label}</A> }.into_any()
+        }
+    };
+    view! { <li data-tour=section.tour>{link}</li> }
 }
 
 #[component]

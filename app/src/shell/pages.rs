@@ -11,11 +11,17 @@ pub fn HomePage() -> impl IntoView {
         .as_ref()
         .map(|u| format!("Guten Tag, {}!", u.display_name))
         .unwrap_or_else(|| "Guten Tag!".into());
+    // The sections this user may open that have a tile.
+    let tiles: Vec<_> = user
+        .as_ref()
+        .map(|u| {
+            super::sections::visible_to(u)
+                .filter_map(|section| section.tile.map(|text| (section, text)))
+                .collect()
+        })
+        .unwrap_or_default();
     // In practice mode the banner says where the user is; the greeting
     // keeps the real municipality.
-    let show_rollout = user
-        .as_ref()
-        .is_some_and(|u| crate::auth::guard::Rule::RolloutFigures.allows(u));
     let municipality = user
         .map(|u| u.home_municipality().name.clone())
         .unwrap_or_default();
@@ -27,14 +33,10 @@ pub fn HomePage() -> impl IntoView {
             "Hier legen Sie Dokumente ab, finden Akten im gemeinsamen Aktenplan und bleiben über die Einführung auf dem Laufenden."
         </p>
         <ul class="card-grid" data-tour="startseite-bereiche">
-            <SectionCard href="/posteingang" title="Posteingang" text="Eingehende Post hochladen und in Akten ablegen."/>
-            <SectionCard href="/aktenplan" title="Aktenplan" text="Der gemeinsame Aktenplan der vier Gemeinden mit allen Akten."/>
-            <SectionCard href="/suche" title="Suche" text="Dokumente und Akten über den Volltext finden."/>
-            <SectionCard href="/neuigkeiten" title="Neuigkeiten" text="Mitteilungen und Dienstanweisungen des Projektteams."/>
-            <SectionCard href="/schulung" title="Schulung" text="Geführte Rundgänge, Übungsbereich und Schulungstermine."/>
-            {show_rollout.then(|| view! {
-                <SectionCard href="/einfuehrung" title="Einführungsstand" text="Nutzung, Ablage, Schulung und Kenntnisnahmen je Gemeinde, Tag für Tag."/>
-            })}
+            {tiles
+                .into_iter()
+                .map(|(section, text)| view! { <SectionCard href=section.href title=section.label text/> })
+                .collect_view()}
         </ul>
     }
 }

@@ -243,7 +243,7 @@ fn Overview(overview: RecordOverview) -> impl IntoView {
         </form>
         <section aria-labelledby="gruppen-heading">
             <h2 id="gruppen-heading">"Nach Gemeinde und Rolle"</h2>
-            <div class="table-wrap">
+            <div class="table-wrap" tabindex="0" role="region" aria-labelledby="gruppen-heading">
                 <table class="tour-table record-groups">
                     <caption class="visually-hidden">"Rundgänge je Gemeinde und Rolle"</caption>
                     <thead>
@@ -283,7 +283,7 @@ fn Overview(overview: RecordOverview) -> impl IntoView {
         </section>
         <section aria-labelledby="personen-heading">
             <h2 id="personen-heading">"Nach Person"</h2>
-            <div class="table-wrap">
+            <div class="table-wrap" tabindex="0" role="region" aria-labelledby="personen-heading">
                 <table class="tour-table record-people">
                     <caption class="visually-hidden">"Stand jeder Person"</caption>
                     <thead>
