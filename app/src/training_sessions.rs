@@ -292,6 +292,7 @@ fn text_field(
 /// Checks the form. `now` decides whether the start lies in the future;
 /// pass `None` when the times did not change (editing a running session's
 /// description).
+#[cfg(feature = "ssr")]
 pub fn validate(form: &SessionForm, now: Option<i64>) -> Result<ValidSession, AppError> {
     let title = text_field(
         &form.title,
