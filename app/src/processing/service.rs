@@ -1,7 +1,12 @@
 //! The use cases of processing: a document's text state and found text,
 //! reprocessing it, and the administration's queue. Each checks who may,
 //! writes job and audit entry in one transaction, and wakes the workers.
+//! The workers' own steps (take a job, store what it found, record a
+//! failure) are the system's use cases at the end of this file: each is one
+//! write transaction.
 
+use super::storage::{ClaimedJob, Failure, FoundText};
+use super::{backoff_secs, MAX_ATTEMPTS};
 use super::{QueueOverview, TextState};
 use crate::audit::storage::{record, NewEntry};
 use crate::auth::guard::{self, Rule};
@@ -10,6 +15,7 @@ use crate::documents::service::not_found;
 use crate::documents::storage::Access;
 use crate::error::AppError;
 use crate::state::AppState;
+use sqlx::SqlitePool;
 
 /// Where the newest version of a document stands.
 pub async fn text_state(
@@ -115,4 +121,62 @@ pub async fn found_text(
                 truncated,
             }
         }))
+}
+
+/// A worker takes the oldest due job; `None` when nothing is due.
+pub async fn claim_next(pool: &SqlitePool, now: i64) -> Result<Option<ClaimedJob>, sqlx::Error> {
+    let mut tx = crate::db::begin_write(pool).await?;
+    let job = super::storage::claim_next(&mut tx, now).await?;
+    tx.commit().await?;
+    Ok(job)
+}
+
+/// Stores the text and closes the job in one transaction. A job that is
+/// gone (its document was destroyed while the worker read the file) keeps
+/// nothing: the text must not bring back a piece of a destroyed record.
+pub async fn complete(
+    pool: &SqlitePool,
+    job: &ClaimedJob,
+    found: &FoundText,
+    now: i64,
+) -> Result<(), sqlx::Error> {
+    let mut tx = crate::db::begin_write(pool).await?;
+    if !super::storage::close_done(&mut tx, job.job_id, now).await? {
+        tracing::debug!(
+            job = job.job_id,
+            "job vanished while running; its text is dropped"
+        );
+        return Ok(());
+    }
+    super::storage::store_text(&mut tx, job.version_id, found, now).await?;
+    tx.commit().await
+}
+
+/// Records a failed attempt: retried after a pause while attempts remain and
+/// the failure may pass, otherwise failed for good.
+pub async fn fail(
+    pool: &SqlitePool,
+    job: &ClaimedJob,
+    reason: &str,
+    may_pass: bool,
+    now: i64,
+) -> Result<(), sqlx::Error> {
+    let outcome = if may_pass && job.attempts < MAX_ATTEMPTS {
+        Failure {
+            status: "pending",
+            reason,
+            run_after: now + backoff_secs(job.attempts),
+            finished_at: None,
+        }
+    } else {
+        Failure {
+            status: "failed",
+            reason,
+            run_after: 0,
+            finished_at: Some(now),
+        }
+    };
+    let mut tx = crate::db::begin_write(pool).await?;
+    super::storage::record_failure(&mut tx, job.job_id, &outcome, now).await?;
+    tx.commit().await
 }

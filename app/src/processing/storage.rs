@@ -26,7 +26,7 @@ macro_rules! job_in_scope {
     };
 }
 
-use super::{QueueEntry, QueueOverview, TextState, MAX_ATTEMPTS};
+use super::{QueueEntry, QueueOverview, TextState};
 use crate::time::display_exact;
 use sqlx::{SqliteConnection, SqlitePool};
 
@@ -52,9 +52,13 @@ pub struct FoundText {
     pub method: String,
 }
 
-/// Takes the oldest due job and marks it running; `None` when nothing is due.
-pub async fn claim_next(pool: &SqlitePool, now: i64) -> Result<Option<ClaimedJob>, sqlx::Error> {
-    let mut tx = crate::db::begin_write(pool).await?;
+/// Takes the oldest due job and marks it running; `None` when nothing is
+/// due. Run inside the caller's write transaction, so that two workers never
+/// take the same job.
+pub async fn claim_next(
+    conn: &mut SqliteConnection,
+    now: i64,
+) -> Result<Option<ClaimedJob>, sqlx::Error> {
     let claimed: Option<(i64, i64, i64)> = sqlx::query_as(
         "UPDATE jobs SET status = 'running', attempts = attempts + 1, started_at = ?1, updated_at = ?1
          WHERE id = (SELECT id FROM jobs WHERE status = 'pending' AND run_after <= ?1
@@ -62,18 +66,16 @@ pub async fn claim_next(pool: &SqlitePool, now: i64) -> Result<Option<ClaimedJob
          RETURNING id, version_id, attempts",
     )
     .bind(now)
-    .fetch_optional(&mut *tx)
+    .fetch_optional(&mut *conn)
     .await?;
     let Some((job_id, version_id, attempts)) = claimed else {
-        tx.commit().await?;
         return Ok(None);
     };
     let (sha256, kind): (String, String) =
         sqlx::query_as("SELECT sha256, kind FROM document_versions WHERE id = ?")
             .bind(version_id)
-            .fetch_one(&mut *tx)
+            .fetch_one(&mut *conn)
             .await?;
-    tx.commit().await?;
     Ok(Some(ClaimedJob {
         job_id,
         version_id,
@@ -83,75 +85,78 @@ pub async fn claim_next(pool: &SqlitePool, now: i64) -> Result<Option<ClaimedJob
     }))
 }
 
-/// Stores the text and closes the job in one transaction. A job that is
-/// gone (its document was destroyed while the worker read the file) keeps
-/// nothing: the text must not bring back a piece of a destroyed record.
-pub async fn complete(
-    pool: &SqlitePool,
-    job: &ClaimedJob,
-    found: &FoundText,
+/// Marks a running job done; `false` when the job is gone (its document was
+/// destroyed while the worker read the file).
+pub async fn close_done(
+    conn: &mut SqliteConnection,
+    job_id: i64,
     now: i64,
-) -> Result<(), sqlx::Error> {
-    let mut tx = crate::db::begin_write(pool).await?;
+) -> Result<bool, sqlx::Error> {
     let closed = sqlx::query(
         "UPDATE jobs SET status = 'done', last_error = NULL, finished_at = ?, updated_at = ? WHERE id = ?",
     )
     .bind(now)
     .bind(now)
-    .bind(job.job_id)
-    .execute(&mut *tx)
+    .bind(job_id)
+    .execute(&mut *conn)
     .await?;
-    if closed.rows_affected() == 0 {
-        tracing::debug!(
-            job = job.job_id,
-            "job vanished while running; its text is dropped"
-        );
-        return Ok(());
-    }
+    Ok(closed.rows_affected() > 0)
+}
+
+/// Stores (or replaces) the text found in a version.
+pub async fn store_text(
+    conn: &mut SqliteConnection,
+    version_id: i64,
+    found: &FoundText,
+    now: i64,
+) -> Result<(), sqlx::Error> {
     sqlx::query(
         "INSERT INTO version_texts (version_id, text, pages, ocr_pages, method, extracted_at)
          VALUES (?, ?, ?, ?, ?, ?)
          ON CONFLICT (version_id) DO UPDATE SET text = excluded.text, pages = excluded.pages,
              ocr_pages = excluded.ocr_pages, method = excluded.method, extracted_at = excluded.extracted_at",
     )
-    .bind(job.version_id)
+    .bind(version_id)
     .bind(&found.text)
     .bind(found.pages)
     .bind(found.ocr_pages)
     .bind(&found.method)
     .bind(now)
-    .execute(&mut *tx)
+    .execute(&mut *conn)
     .await?;
-    tx.commit().await
+    Ok(())
 }
 
-/// Records a failed attempt: retried after a pause while attempts remain and
-/// the failure may pass, otherwise failed for good.
-pub async fn fail(
-    pool: &SqlitePool,
-    job: &ClaimedJob,
-    reason: &str,
-    may_pass: bool,
+/// Writes the outcome of a failed attempt (decided by
+/// [`super::service::fail`]).
+pub async fn record_failure(
+    conn: &mut SqliteConnection,
+    job_id: i64,
+    outcome: &Failure<'_>,
     now: i64,
 ) -> Result<(), sqlx::Error> {
-    let retry = may_pass && job.attempts < MAX_ATTEMPTS;
-    let (status, run_after, finished) = if retry {
-        ("pending", now + super::backoff_secs(job.attempts), None)
-    } else {
-        ("failed", 0, Some(now))
-    };
     sqlx::query(
         "UPDATE jobs SET status = ?, last_error = ?, run_after = ?, finished_at = ?, updated_at = ? WHERE id = ?",
     )
-    .bind(status)
-    .bind(reason)
-    .bind(run_after)
-    .bind(finished)
+    .bind(outcome.status)
+    .bind(outcome.reason)
+    .bind(outcome.run_after)
+    .bind(outcome.finished_at)
     .bind(now)
-    .bind(job.job_id)
-    .execute(pool)
+    .bind(job_id)
+    .execute(&mut *conn)
     .await?;
     Ok(())
+}
+
+/// How a failed attempt leaves its job.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Failure<'a> {
+    /// `pending` (retried later) or `failed` (for good).
+    pub status: &'a str,
+    pub reason: &'a str,
+    pub run_after: i64,
+    pub finished_at: Option<i64>,
 }
 
 /// Jobs that were running when the server stopped go back to the queue; the

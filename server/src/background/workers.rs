@@ -3,7 +3,8 @@
 //! failed. A crash or hang of the child costs that one file, never the server.
 
 use super::Extractor;
-use app::processing::storage::{self, ClaimedJob, FoundText};
+use app::processing::service;
+use app::processing::storage::{ClaimedJob, FoundText};
 use app::state::AppState;
 use std::sync::Arc;
 use std::time::Duration;
@@ -15,7 +16,7 @@ const IDLE: Duration = Duration::from_secs(2);
 pub async fn run(state: AppState, extractor: Arc<Extractor>, number: usize) {
     loop {
         let now = app::time::now();
-        match storage::claim_next(&state.pool, now).await {
+        match service::claim_next(&state.pool, now).await {
             Ok(Some(job)) => {
                 process(&state, &extractor, &job).await;
                 continue;
@@ -78,7 +79,7 @@ pub async fn process(state: &AppState, extractor: &Extractor, job: &ClaimedJob) 
                 millis = started.elapsed().as_millis() as u64,
                 "text extracted"
             );
-            let result = storage::complete(
+            let result = service::complete(
                 &state.pool,
                 job,
                 &FoundText {
@@ -95,10 +96,10 @@ pub async fn process(state: &AppState, extractor: &Extractor, job: &ClaimedJob) 
         }
         Err(Some(error)) => {
             tracing::warn!(job = job.job_id, attempt = job.attempts, %error, "extraction failed");
-            storage::fail(&state.pool, job, &error.to_string(), may_pass(&error), now).await
+            service::fail(&state.pool, job, &error.to_string(), may_pass(&error), now).await
         }
         Err(None) => {
-            storage::fail(
+            service::fail(
                 &state.pool,
                 job,
                 "Diese Dateiart kann nicht gelesen werden.",

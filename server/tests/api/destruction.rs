@@ -159,7 +159,7 @@ async fn a_worker_or_preview_finishing_after_the_trash_was_emptied_stores_nothin
     let id = app.upload_ok(&clerk, "Lageplan.png", &png).await;
     let sha = app::documents::blobs::sha256_hex(&png);
     // A worker has taken the job and is still extracting.
-    let job = app::processing::storage::claim_next(&app.state.pool, i64::MAX / 2)
+    let job = app::processing::service::claim_next(&app.state.pool, i64::MAX / 2)
         .await
         .unwrap()
         .expect("job");
@@ -176,10 +176,10 @@ async fn a_worker_or_preview_finishing_after_the_trash_was_emptied_stores_nothin
         ocr_pages: 1,
         method: "ocr".into(),
     };
-    app::processing::storage::complete(&app.state.pool, &job, &found, 1)
+    app::processing::service::complete(&app.state.pool, &job, &found, 1)
         .await
         .expect("a vanished job is no error");
-    app::processing::storage::fail(&app.state.pool, &job, "zu spät", true, 1)
+    app::processing::service::fail(&app.state.pool, &job, "zu spät", true, 1)
         .await
         .expect("a vanished job is no error");
     assert_eq!(app.count("SELECT COUNT(*) FROM version_texts").await, 0);

@@ -285,7 +285,7 @@ async fn a_restart_during_processing_resumes_the_job() {
         )
         .await;
     // A worker took the job, then the server stopped.
-    let claimed = app::processing::storage::claim_next(&app.state.pool, i64::MAX / 2)
+    let claimed = app::processing::service::claim_next(&app.state.pool, i64::MAX / 2)
         .await
         .unwrap()
         .expect("job");
