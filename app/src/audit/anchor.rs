@@ -340,7 +340,15 @@ pub fn load_or_create_key(path: &Path) -> std::io::Result<AuditKey> {
         Err(error) => return Err(error),
     }
     use std::io::Write;
-    let key = crate::auth::session::new_token();
+    // 32 random bytes, written as URL-safe base64 (no padding): 43
+    // characters, above the 32 the check on reading asks for.
+    let key = {
+        use base64::Engine;
+        use rand::RngCore;
+        let mut bytes = [0u8; 32];
+        rand::rngs::OsRng.fill_bytes(&mut bytes);
+        base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(bytes)
+    };
     let mut options = std::fs::OpenOptions::new();
     // create_new: two processes starting at once must not each write a
     // different key.

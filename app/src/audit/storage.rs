@@ -144,10 +144,6 @@ pub async fn record(conn: &mut SqliteConnection, entry: NewEntry) -> Result<(), 
     Ok(())
 }
 
-/// Moved to [`super::service::record_alone`]; kept here until the callers
-/// in other features call the service.
-pub use super::service::record_alone;
-
 /// Re-computes every hash and link, oldest first, in batches so that memory
 /// stays flat however long the log grows. This alone cannot notice entries
 /// cut off at the end; [`super::anchor::verify`] adds the checkpoints.
@@ -280,12 +276,9 @@ pub async fn entries(
     .await
 }
 
-/// Moved to [`super::service::page`]; kept here until the document history
-/// calls the service.
-pub use super::service::page as list;
-
 #[cfg(test)]
 mod tests {
+    use super::super::service::record_alone;
     use super::*;
 
     async fn pool() -> (tempfile::TempDir, SqlitePool) {

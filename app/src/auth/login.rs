@@ -176,7 +176,7 @@ pub async fn logout(
     let user = session::lookup(state, token).await?;
     session::delete(&state.pool, key, token).await?;
     if let Some(user) = user {
-        crate::audit::storage::record_alone(
+        crate::audit::service::record_alone(
             &state.pool,
             NewEntry {
                 actor_user_id: Some(user.id),

@@ -391,7 +391,7 @@ pub async fn verify_store(state: &AppState, user: &SessionUser) -> Result<StoreC
         .iter()
         .map(super::blobs::BlobProblem::describe)
         .collect();
-    crate::audit::storage::record_alone(
+    crate::audit::service::record_alone(
         &state.pool,
         NewEntry::by(
             user,
@@ -425,7 +425,7 @@ pub async fn history(
         object: Some(("document", id.as_str())),
         ..Default::default()
     };
-    Ok(crate::audit::storage::list(&state.pool, filter, 200)
+    Ok(crate::audit::service::page(&state.pool, filter, 200)
         .await?
         .into_iter()
         .map(|e| HistoryEntry {

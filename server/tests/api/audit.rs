@@ -199,7 +199,7 @@ async fn a_rewritten_end_with_a_consistent_chain_is_detected() {
     // (what someone without the key can do): the chain alone is happy.
     delete_newest(&app, 2).await;
     for name in ["Erika", "Max", "Moritz"] {
-        app::audit::storage::record_alone(
+        app::audit::service::record_alone(
             &app.state.pool,
             app::audit::storage::NewEntry {
                 actor_name: name.into(),
