@@ -10,6 +10,14 @@ pub mod visibility;
 
 use serde::{Deserialize, Serialize};
 
+/// An Akte named briefly: where a document is filed.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AkteRef {
+    pub id: i64,
+    pub aktenzeichen: String,
+    pub title: String,
+}
+
 /// An Akte in lists.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct AkteSummary {

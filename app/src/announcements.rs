@@ -13,6 +13,8 @@ pub mod stats_page;
 #[cfg(feature = "ssr")]
 pub mod service;
 #[cfg(feature = "ssr")]
+pub mod status;
+#[cfg(feature = "ssr")]
 pub mod storage;
 
 use crate::auth::{Role, SessionUser};

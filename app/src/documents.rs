@@ -106,13 +106,8 @@ pub struct DocumentSummary {
     pub akte: Option<AkteRef>,
 }
 
-/// Where a document is filed.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-pub struct AkteRef {
-    pub id: i64,
-    pub aktenzeichen: String,
-    pub title: String,
-}
+/// Where a document is filed (the Akte's own type).
+pub use crate::akten::AkteRef;
 
 /// One stored version.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]

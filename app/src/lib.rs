@@ -14,6 +14,8 @@
 pub mod akten;
 pub mod aktenplan;
 pub mod announcements;
+#[cfg(test)]
+mod architecture;
 pub mod audit;
 pub mod auth;
 pub mod documents;

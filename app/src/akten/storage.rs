@@ -69,7 +69,7 @@ pub async fn find_open(
     municipality_id: i64,
     query: &str,
     limit: i64,
-) -> Result<Vec<crate::documents::AkteRef>, sqlx::Error> {
+) -> Result<Vec<super::AkteRef>, sqlx::Error> {
     let pattern = format!(
         "%{}%",
         query
@@ -90,7 +90,7 @@ pub async fn find_open(
     .await?;
     Ok(rows
         .into_iter()
-        .map(|(id, aktenzeichen, title)| crate::documents::AkteRef {
+        .map(|(id, aktenzeichen, title)| super::AkteRef {
             id,
             aktenzeichen,
             title,

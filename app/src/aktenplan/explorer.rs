@@ -4,8 +4,11 @@
 //! position's rules and the Akten under it. Everything that matters is in
 //! the URL, so every view can be linked and reloaded.
 
-use super::server_fns::{load_explorer, plan_children, search_plan};
-use super::{Crumb, PositionDetail, SearchHit, Segment, TreeNode};
+pub mod server_fns;
+#[cfg(feature = "ssr")]
+pub mod service;
+
+use super::{Crumb, SearchHit, Segment};
 use crate::akten::server_fns::CreateAkte;
 use crate::ui::ErrorNotice;
 use leptos::prelude::*;
@@ -13,7 +16,57 @@ use leptos::tachys::html::attribute::custom::custom_attribute;
 use leptos_meta::Title;
 use leptos_router::hooks::{use_navigate, use_params_map, use_query_map};
 use leptos_router::NavigateOptions;
+use serde::{Deserialize, Serialize};
+use server_fns::{load_explorer, plan_children, search_plan};
 use std::collections::{HashMap, HashSet};
+
+/// A node of the explorer tree. `children` is filled for nodes on the path
+/// to the selected position (rendered open on the server) and loaded on
+/// demand for the others.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TreeNode {
+    pub id: i64,
+    pub code: String,
+    pub title: String,
+    pub active: bool,
+    pub has_children: bool,
+    /// Akten of the user's municipality directly under this position.
+    pub akten_count: i64,
+    pub children: Option<Vec<TreeNode>>,
+}
+
+/// Everything the detail panel shows about one position.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PositionDetail {
+    pub id: i64,
+    pub code: String,
+    pub title: String,
+    pub description: String,
+    pub keywords: Vec<String>,
+    pub retention: String,
+    pub retention_trigger: String,
+    pub appraisal: String,
+    pub appraisal_label: String,
+    pub active: bool,
+    pub path: Vec<Crumb>,
+    pub akten: Vec<crate::akten::AkteSummary>,
+    pub may_open_akte: bool,
+    /// Today in Germany (YYYY-MM-DD), the default opening date of a new
+    /// Akte; computed on the server because the browser's clock may be off.
+    pub today: String,
+}
+
+/// The explorer's first render: the main groups, opened down to the
+/// selected position, and that position's details.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ExplorerData {
+    pub roots: Vec<TreeNode>,
+    pub selected: Option<PositionDetail>,
+    /// The requested code when it no longer exists as such: with a
+    /// selection, the position now carries another code; without, the code
+    /// is unknown.
+    pub moved_from: Option<String>,
+}
 
 /// Shared state of one tree.
 #[derive(Clone, Copy)]

@@ -91,7 +91,7 @@ pub async fn get_comms_status() -> Result<CommsStatus, AppError> {
             // password gets an empty status rather than a refusal.
             let user = crate::auth::current_user().ok_or(AppError::NotLoggedIn)?;
             let state = crate::state::AppState::from_context()?;
-            super::service::comms_status(&state, &user).await
+            super::status::comms_status(&state, &user).await
         }
         .await,
     )

@@ -1,7 +1,6 @@
-//! Use cases for announcements and the header's status: who may, one
-//! transaction per write, the audit entry with it.
+//! Use cases for announcements: who may, one transaction per write, the
+//! audit entry with it. The header's status is [`super::status`]'s.
 
-use super::header::{BannerItem, BannerKind, CommsStatus};
 use super::storage::{self, Person, Stored};
 use super::{
     AnnouncementDraft, AnnouncementStats, AnnouncementView, EditorData, ManagedAnnouncement,
@@ -10,10 +9,10 @@ use super::{
 use crate::audit::storage::{record, NewEntry};
 use crate::auth::guard::{self, Rule};
 use crate::auth::{Role, SessionUser};
+use crate::db;
 use crate::error::AppError;
 use crate::state::AppState;
 use crate::time::{display, input_value, now, parse_input};
-use crate::{db, guides, questions};
 
 fn not_found() -> AppError {
     AppError::NotFound("Die Mitteilung".into())
@@ -330,51 +329,4 @@ pub async fn delete(state: &AppState, user: &SessionUser, id: i64) -> Result<(),
     .await?;
     tx.commit().await?;
     Ok(())
-}
-
-/// The header's numbers and banner. A session that must first replace its
-/// one-time password quietly sees nothing (the layout asks on every page,
-/// /konto/passwort too, and must not show an error there).
-pub async fn comms_status(state: &AppState, user: &SessionUser) -> Result<CommsStatus, AppError> {
-    if user.must_change_password {
-        return Ok(CommsStatus::default());
-    }
-    guard::check(user, Rule::SignedIn)?;
-    let now = now();
-    let receipts = storage::receipts_of(&state.pool, user.id).await?;
-    let mut status = CommsStatus::default();
-    for stored in storage::current_for(&state.pool, user, now).await? {
-        let receipt = receipts.get(&stored.id);
-        if receipt.is_none() {
-            status.unread_news += 1;
-        }
-        let open_ack = stored.requires_ack && receipt.is_none_or(|(_, ack)| ack.is_none());
-        let unread_pin = stored.pinned && receipt.is_none();
-        if open_ack || unread_pin {
-            status.banner.push(BannerItem {
-                kind: BannerKind::Announcement,
-                id: stored.id,
-                excerpt: crate::markdown::plain_excerpt(&stored.body, 160),
-                title: stored.title,
-                requires_ack: stored.requires_ack,
-            });
-        }
-    }
-    for guide in guides::storage::open_acknowledgements(&state.pool, user.id).await? {
-        status.banner.push(BannerItem {
-            kind: BannerKind::Guide,
-            id: guide.guide_id,
-            title: format!("{}: {}", guide.kind.label(), guide.title),
-            excerpt: format!(
-                "Version {} – bitte lesen und die Kenntnisnahme bestätigen.",
-                guide.number
-            ),
-            requires_ack: true,
-        });
-    }
-    status.unseen_answers = questions::storage::unseen_answers(&state.pool, user.id).await?;
-    if Rule::ProjectTeam.allows(user) {
-        status.waiting_questions = Some(questions::storage::waiting_count(&state.pool).await?);
-    }
-    Ok(status)
 }

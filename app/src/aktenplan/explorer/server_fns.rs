@@ -1,7 +1,8 @@
 //! Server functions of the Aktenplan explorer: each hands its request to
 //! the use case in [`super::service`].
 
-use super::{ExplorerData, SearchHit, TreeNode};
+use super::{ExplorerData, TreeNode};
+use crate::aktenplan::SearchHit;
 use crate::error::AppError;
 use leptos::prelude::*;
 
