@@ -109,7 +109,7 @@ pub async fn fill(
                         position.record.trigger,
                     )
                 })
-                .map(|d| d.format("%Y-%m-%d").to_string());
+                .map(crate::time::iso_date);
             sqlx::query(
                 "UPDATE akten SET status = 'closed', closed_on = ?, retention_until = ? WHERE id = ?",
             )

@@ -37,7 +37,7 @@ pub async fn record_activity(
          VALUES (?, ?, ?, ?)",
     )
     .bind(user_id)
-    .bind(local_day(at).format("%Y-%m-%d").to_string())
+    .bind(crate::time::iso_date(local_day(at)))
     .bind(municipality_id)
     .bind(at)
     .execute(conn)
@@ -95,8 +95,8 @@ pub async fn facts(
     let activity: Vec<(i64, i64, String)> = sqlx::query_as(
         "SELECT municipality_id, user_id, day FROM user_activity_days WHERE day BETWEEN ? AND ?",
     )
-    .bind(from.format("%Y-%m-%d").to_string())
-    .bind(to.format("%Y-%m-%d").to_string())
+    .bind(crate::time::iso_date(from))
+    .bind(crate::time::iso_date(to))
     .fetch_all(pool)
     .await?;
     facts.activity = activity

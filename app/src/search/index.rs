@@ -542,7 +542,7 @@ fn to_tantivy(f: &Fields, doc: &IndexDoc) -> TantivyDocument {
             let seconds = date
                 .and_hms_opt(0, 0, 0)
                 .map_or(doc.created_at, |t| t.and_utc().timestamp());
-            d.add_text(f.document_date, date.format("%Y-%m-%d").to_string());
+            d.add_text(f.document_date, crate::time::iso_date(date));
             (seconds, i64::from(chrono::Datelike::year(&date)))
         }
         None => {
