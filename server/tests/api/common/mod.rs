@@ -52,6 +52,9 @@ impl Reply {
     }
 }
 
+/// How long one request may take in these tests before it counts as hung.
+pub const REQUEST_LIMIT: std::time::Duration = std::time::Duration::from_secs(45);
+
 impl TestApp {
     /// A server in demo mode (one account per role and municipality).
     pub async fn demo() -> TestApp {
@@ -151,21 +154,31 @@ impl TestApp {
         }
     }
 
+    /// Sends one request through the real router. A request that does not
+    /// finish within [`REQUEST_LIMIT`] fails the test with its method and
+    /// path instead of hanging the whole suite.
     pub async fn send(&self, request: Request<Body>) -> Reply {
-        let response = self
-            .router
-            .clone()
-            .oneshot(request)
+        let what = format!("{} {}", request.method(), request.uri());
+        let answer = async {
+            let response = self
+                .router
+                .clone()
+                .oneshot(request)
+                .await
+                .expect("infallible");
+            let status = response.status();
+            let headers = response.headers().clone();
+            let bytes = response
+                .into_body()
+                .collect()
+                .await
+                .expect("body")
+                .to_bytes();
+            (status, headers, bytes)
+        };
+        let (status, headers, bytes) = tokio::time::timeout(REQUEST_LIMIT, answer)
             .await
-            .expect("infallible");
-        let status = response.status();
-        let headers = response.headers().clone();
-        let bytes = response
-            .into_body()
-            .collect()
-            .await
-            .expect("body")
-            .to_bytes();
+            .unwrap_or_else(|_| panic!("{what} got no complete answer within {REQUEST_LIMIT:?}"));
         Reply {
             status,
             headers,
