@@ -10,7 +10,7 @@ use app::state::AppState;
 use axum::Router;
 use config::Config;
 use leptos::prelude::*;
-use leptos_axum::{generate_route_list, LeptosRoutes};
+use leptos_axum::{generate_route_list, AxumRouteListing, LeptosRoutes};
 use std::time::Duration;
 use tower_http::catch_panic::CatchPanicLayer;
 use tower_http::limit::RequestBodyLimitLayer;
@@ -38,10 +38,21 @@ pub fn leptos_options(config: &Config) -> LeptosOptions {
     options
 }
 
+/// The pages of the app, listed once per process. Listing runs the whole
+/// app while a process-wide flag in `leptos_server` holds back every
+/// resource that starts loading meanwhile, for good (leptos-rs/leptos#4773):
+/// a page rendered on another thread at that moment never answers. A server
+/// lists its pages once before it serves; the tests build a router per test
+/// while other tests render, and hung about one run in eight before this.
+pub fn page_routes() -> Vec<AxumRouteListing> {
+    static ROUTES: std::sync::OnceLock<Vec<AxumRouteListing>> = std::sync::OnceLock::new();
+    ROUTES.get_or_init(|| generate_route_list(app::App)).clone()
+}
+
 /// The complete router with all layers.
 pub fn router(config: &Config, state: AppState) -> Router {
     let leptos_options = leptos_options(config);
-    let routes = generate_route_list(app::App);
+    let routes = page_routes();
     let context_state = state.clone();
     let server_state = ServerState {
         leptos_options: leptos_options.clone(),

@@ -55,7 +55,7 @@ fn registered_endpoints() -> BTreeSet<String> {
         .collect();
     // The Leptos pages: rendered on the server with the caller's data.
     endpoints.extend(
-        leptos_axum::generate_route_list(app::App)
+        server::page_routes()
             .iter()
             .map(|route| format!("GET {}", route.path())),
     );
