@@ -6,9 +6,7 @@ use crate::common;
 use axum::body::Body;
 use axum::http::{header, Request, StatusCode};
 use common::{samples, TestApp, ORIGIN};
-use http_body_util::BodyExt;
 use std::time::{Duration, Instant};
-use tower::ServiceExt;
 
 /// Whether an upload has started writing its temporary file, i.e. the
 /// handler has checked its target and is reading the body.
@@ -43,18 +41,8 @@ async fn upload_with_pause(
         .expect("request");
     let router = app.router.clone();
     let answer = tokio::spawn(async move {
-        let response = router.oneshot(request).await.expect("infallible");
-        let status = response.status();
-        let bytes = response
-            .into_body()
-            .collect()
-            .await
-            .expect("body")
-            .to_bytes();
-        (
-            status,
-            serde_json::from_slice(&bytes).unwrap_or(serde_json::Value::Null),
-        )
+        let reply = common::send_to(router, request).await;
+        (reply.status, reply.json())
     });
     let (first, rest) = bytes.split_at(bytes.len() / 2);
     tx.send(first.to_vec()).await.expect("first part");

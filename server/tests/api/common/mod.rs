@@ -52,6 +52,34 @@ impl Reply {
     }
 }
 
+/// Sends one request through `router` and reads the whole answer. A
+/// request that does not finish within [`REQUEST_LIMIT`] fails the test
+/// with its method and path instead of hanging the whole suite.
+pub async fn send_to(router: Router, request: Request<Body>) -> Reply {
+    let what = format!("{} {}", request.method(), request.uri());
+    let answer = async {
+        let response = router.oneshot(request).await.expect("infallible");
+        let status = response.status();
+        let headers = response.headers().clone();
+        let bytes = response
+            .into_body()
+            .collect()
+            .await
+            .expect("body")
+            .to_bytes();
+        (status, headers, bytes)
+    };
+    let (status, headers, bytes) = tokio::time::timeout(REQUEST_LIMIT, answer)
+        .await
+        .unwrap_or_else(|_| panic!("{what} got no complete answer within {REQUEST_LIMIT:?}"));
+    Reply {
+        status,
+        headers,
+        body: String::from_utf8_lossy(&bytes).into_owned(),
+        bytes: bytes.to_vec(),
+    }
+}
+
 /// How long one request may take in these tests before it counts as hung.
 pub const REQUEST_LIMIT: std::time::Duration = std::time::Duration::from_secs(45);
 
@@ -154,37 +182,9 @@ impl TestApp {
         }
     }
 
-    /// Sends one request through the real router. A request that does not
-    /// finish within [`REQUEST_LIMIT`] fails the test with its method and
-    /// path instead of hanging the whole suite.
+    /// Sends one request through the real router (see [`send_to`]).
     pub async fn send(&self, request: Request<Body>) -> Reply {
-        let what = format!("{} {}", request.method(), request.uri());
-        let answer = async {
-            let response = self
-                .router
-                .clone()
-                .oneshot(request)
-                .await
-                .expect("infallible");
-            let status = response.status();
-            let headers = response.headers().clone();
-            let bytes = response
-                .into_body()
-                .collect()
-                .await
-                .expect("body")
-                .to_bytes();
-            (status, headers, bytes)
-        };
-        let (status, headers, bytes) = tokio::time::timeout(REQUEST_LIMIT, answer)
-            .await
-            .unwrap_or_else(|_| panic!("{what} got no complete answer within {REQUEST_LIMIT:?}"));
-        Reply {
-            status,
-            headers,
-            body: String::from_utf8_lossy(&bytes).into_owned(),
-            bytes: bytes.to_vec(),
-        }
+        send_to(self.router.clone(), request).await
     }
 
     pub async fn get(&self, path: &str, cookie: Option<&str>) -> Reply {
