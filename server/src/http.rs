@@ -1,11 +1,12 @@
 //! HTTP concerns around the Leptos app: the layers every request passes
 //! (client address, CSRF origin check, session, security headers) and the
 //! plain routes that are not server functions: the login and logout forms,
-//! the streaming upload and downloads, CSV and .ics exports, guide PDFs and
-//! `/healthz`. Each handler extracts, calls a use case in `app` and maps the
+//! the streaming upload and downloads, CSV and .ics exports, guide PDFs,
+//! the browser bundle under `/pkg/` and `/healthz`. Each handler extracts, calls a use case in `app` and maps the
 //! answer; `routes.rs` is the one list of them.
 
 pub mod aktenplan_csv;
+pub mod assets;
 pub mod client_address;
 pub mod cookies;
 pub mod csrf;

@@ -65,7 +65,7 @@ pub fn router(config: &Config, state: AppState) -> Router {
     // come from one list that the permission matrix test enumerates.
     let mut forms = Router::<AppState>::new();
     let mut uploads = Router::<AppState>::new();
-    for route in http::routes::plain_routes(config.public_url.clone()) {
+    for route in http::routes::plain_routes(config.public_url.clone(), config.site_root.clone()) {
         match route.body {
             http::routes::BodyKind::Form => forms = forms.route(route.path, route.handler),
             http::routes::BodyKind::Upload => uploads = uploads.route(route.path, route.handler),

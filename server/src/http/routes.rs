@@ -3,11 +3,14 @@
 //! permission matrix test (`server/tests/permissions/main.rs`) enumerates it, so
 //! a new route cannot be served without the test noticing it.
 
-use super::{aktenplan_csv, documents, guides, health, login, rollout_csv, training_sessions};
+use super::{
+    aktenplan_csv, assets, documents, guides, health, login, rollout_csv, training_sessions,
+};
 use app::state::AppState;
 use axum::extract::State;
 use axum::http::Method;
 use axum::routing::{get, post, MethodRouter};
+use std::path::PathBuf;
 
 /// Which body limit a route gets.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -48,13 +51,15 @@ impl PlainRoute {
 }
 
 /// Every plain route the server answers. `public_url` goes into calendar
-/// files (absolute links back to the session).
-pub fn plain_routes(public_url: Option<String>) -> Vec<PlainRoute> {
+/// files (absolute links back to the session); the browser bundle is served
+/// from `site_root`.
+pub fn plain_routes(public_url: Option<String>, site_root: PathBuf) -> Vec<PlainRoute> {
     use BodyKind::{Form, Upload};
     vec![
         PlainRoute::post("/anmelden", Form, post(login::login)),
         PlainRoute::post("/abmelden", Form, post(login::logout)),
         PlainRoute::get("/healthz", get(health::healthz)),
+        PlainRoute::get("/pkg/{*file}", assets::pkg(site_root)),
         PlainRoute::get("/export/aktenplan.csv", get(aktenplan_csv::export)),
         PlainRoute::get("/dokumente/{id}/datei", get(documents::download)),
         PlainRoute::get("/dokumente/{id}/vorschaubild", get(documents::thumbnail)),
@@ -88,7 +93,7 @@ mod tests {
 
     #[test]
     fn every_route_is_listed_once() {
-        let routes = plain_routes(None);
+        let routes = plain_routes(None, PathBuf::new());
         let mut keys: Vec<_> = routes
             .iter()
             .map(|route| (route.path, route.method.clone()))

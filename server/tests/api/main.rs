@@ -12,6 +12,7 @@ mod abstimmung;
 mod aktenplan;
 mod audit;
 mod auth;
+mod bundle;
 mod communication;
 mod destruction;
 mod document_races;

@@ -60,7 +60,7 @@ fn registered_endpoints() -> BTreeSet<String> {
             .map(|route| format!("GET {}", route.path())),
     );
     endpoints.extend(
-        server::http::routes::plain_routes(None)
+        server::http::routes::plain_routes(None, std::path::PathBuf::new())
             .iter()
             .map(|route| format!("{} {}", route.method, route.path)),
     );
@@ -107,6 +107,7 @@ fn the_must_change_password_refusal_is_part_of_the_contract() {
             "POST /api/change_password",
             "POST /anmelden",
             "GET /healthz",
+            "GET /pkg/{*file}",
             "GET /anmelden",
             "GET /barrierefreiheit",
             "GET /konto/passwort",

@@ -439,6 +439,7 @@ pub const MATRIX: &[Entry] = &[
     )
     .note("the login form itself"),
     get("/healthz", "/healthz", PUBLIC),
+    get("/pkg/{*file}", "/pkg/aktenwerk.css", PUBLIC).note("the browser bundle: static files"),
     get("/export/aktenplan.csv", "/export/aktenplan.csv", USERS),
     get(
         "/dokumente/{id}/datei",
