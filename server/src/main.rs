@@ -3,6 +3,9 @@
 use server::config::Config;
 use std::process::ExitCode;
 
+#[global_allocator]
+static ALLOCATOR: server::allocator::Chosen = server::allocator::Chosen;
+
 const USAGE: &str = "Aufruf: aktenwerk [BEFEHL]
 
 Befehle:
