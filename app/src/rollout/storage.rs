@@ -133,10 +133,8 @@ async fn documents(
     window: Window,
     facts: &mut Facts,
 ) -> Result<(), sqlx::Error> {
-    // (document, municipality, at, uploaded straight into an Akte)
-    let uploads: Vec<(String, Option<i64>, i64, bool)> = sqlx::query_as(
-        "SELECT object_id, municipality_id, at,
-                json_extract(details, '$.akte_id') IS NOT NULL
+    let uploads: Vec<(Option<i64>, i64)> = sqlx::query_as(
+        "SELECT municipality_id, at
          FROM audit_log WHERE action = 'document_uploaded' AND object_type = 'document'
               AND at BETWEEN ? AND ?",
     )
@@ -146,33 +144,31 @@ async fn documents(
     .await?;
     // The first filing (and its municipality) of every document filed, or
     // filed again, since the window opened: that covers every document
-    // whose `filed_at` lies inside it.
+    // whose `filed_at` lies inside it. An upload straight into an Akte is
+    // a filing, also when it lies before the window (a document moved to
+    // another Akte later was not filed for the first time then).
     let filings: Vec<(String, i64, Option<i64>)> = sqlx::query_as(
         "SELECT object_id, MIN(at), municipality_id FROM audit_log
-         WHERE action = 'document_filed' AND object_type = 'document'
+         WHERE object_type = 'document'
+           AND (action = 'document_filed'
+                OR (action = 'document_uploaded' AND json_extract(details, '$.akte_id') IS NOT NULL))
          GROUP BY object_id HAVING MAX(at) >= ?",
     )
     .bind(window.from)
     .fetch_all(pool)
     .await?;
     // document -> (first filing, municipality)
-    let mut first_filed: HashMap<i64, (i64, Option<i64>)> = filings
+    let first_filed: HashMap<i64, (i64, Option<i64>)> = filings
         .into_iter()
         .filter_map(|(id, at, municipality)| Some((id.parse().ok()?, (at, municipality))))
         .collect();
-    for (id, municipality, at, into_akte) in uploads {
-        let (Ok(id), Some(municipality)) = (id.parse::<i64>(), municipality) else {
+    for (municipality, at) in uploads {
+        let Some(municipality) = municipality.filter(|m| real.contains(m)) else {
             continue;
         };
-        if !real.contains(&municipality) {
-            continue;
-        }
         facts
             .events
             .push(event(Metric::Uploaded, municipality, at, 1));
-        if into_akte {
-            first_filed.insert(id, (at, Some(municipality)));
-        }
     }
     for (at, municipality) in first_filed.values() {
         if let Some(municipality) = municipality.filter(|m| real.contains(m)) {
