@@ -50,6 +50,35 @@ fn column(rows: &[Vec<i64>], period: usize) -> Vec<i64> {
     rows.iter().map(|row| row[period]).collect()
 }
 
+/// What the extraction worker's use case stores for the newest job of
+/// `document`: `pages` read, `ocr_pages` of them by OCR.
+async fn extracted(app: &TestApp, document: i64, pages: i64, ocr_pages: i64) {
+    let (job_id, version_id): (i64, i64) = sqlx::query_as(
+        "SELECT j.id, j.version_id FROM jobs j JOIN document_versions v ON v.id = j.version_id
+         WHERE v.document_id = ? ORDER BY j.id DESC LIMIT 1",
+    )
+    .bind(document)
+    .fetch_one(&app.state.pool)
+    .await
+    .expect("a job");
+    let job = app::processing::storage::ClaimedJob {
+        job_id,
+        version_id,
+        attempts: 1,
+        sha256: String::new(),
+        kind: "pdf".into(),
+    };
+    let found = app::processing::storage::FoundText {
+        text: "Text".into(),
+        pages,
+        ocr_pages,
+        method: "mixed".into(),
+    };
+    app::processing::service::complete(&app.state.pool, &job, &found, now())
+        .await
+        .expect("text stored");
+}
+
 async fn dashboard(app: &TestApp, cookie: &str, form: &str) -> Value {
     let reply = app.call(cookie, "rollout_dashboard", form).await;
     assert_eq!(reply.status, StatusCode::OK, "{}", reply.body);
@@ -131,15 +160,7 @@ async fn dashboard_numbers_match_a_scripted_sequence_of_events() {
         .await;
     assert_eq!(reply.status, StatusCode::CREATED, "{}", reply.body);
     // The extraction worker's record for c: three pages, two of them OCR'd.
-    sqlx::query(
-        "INSERT INTO version_texts (version_id, text, pages, ocr_pages, method, extracted_at)
-         SELECT id, 'Text', 3, 2, 'mixed', ? FROM document_versions WHERE document_id = ?",
-    )
-    .bind(start)
-    .bind(c)
-    .execute(&app.state.pool)
-    .await
-    .expect("text");
+    extracted(&app, c, 3, 2).await;
 
     // Oberzent finishes the upload walkthrough (six steps).
     let run = app.call(&obz_clerk, "start_tour", "tour_id=2").await.json()["run_id"]
