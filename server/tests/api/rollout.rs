@@ -509,3 +509,53 @@ async fn sign_in_and_the_first_request_of_a_day_count_as_days_of_use() {
         2
     );
 }
+
+/// `aktenwerk rollout-check` on the test server's data directory: success
+/// and what it printed.
+fn rollout_check(app: &TestApp, args: &[&str]) -> (bool, String) {
+    let output = std::process::Command::new(env!("CARGO_BIN_EXE_aktenwerk"))
+        .arg("rollout-check")
+        .args(args)
+        .env_clear()
+        .env("AKTENWERK_DATA_DIR", app.dir.path())
+        .output()
+        .expect("run aktenwerk");
+    (
+        output.status.success(),
+        format!(
+            "{}{}",
+            String::from_utf8_lossy(&output.stdout),
+            String::from_utf8_lossy(&output.stderr)
+        ),
+    )
+}
+
+#[tokio::test]
+async fn rollout_check_names_each_value_the_summary_gets_wrong() {
+    let app = TestApp::demo().await;
+    let clerk = app.login_demo("sachbearbeitung.erb").await;
+    app.upload_ok(&clerk, "a.pdf", &samples::pdf("a")).await;
+    let (ok, out) = rollout_check(&app, &[]);
+    assert!(ok, "{out}");
+    assert!(out.contains("Einführungsstand in Ordnung"), "{out}");
+
+    let today = day(now());
+    sqlx::query("UPDATE rollout_days SET uploaded = uploaded + 2 WHERE municipality_id = 2")
+        .execute(&app.state.pool)
+        .await
+        .expect("tamper");
+    let (ok, out) = rollout_check(&app, &["--von", &today, "--bis", &today]);
+    assert!(!ok, "{out}");
+    let shown = app::time::display_date(local_day(now()));
+    assert!(
+        out.contains(&format!(
+            "ABWEICHUNG Hochgeladene Dokumente – Erbach, {shown}: Zusammenfassung 3, aus den Ereignissen neu berechnet 1"
+        )),
+        "{out}"
+    );
+    assert!(out.contains("EINFÜHRUNGSSTAND WEICHT AB: 1 von"), "{out}");
+
+    let (ok, out) = rollout_check(&app, &["--von", "gestern"]);
+    assert!(!ok);
+    assert!(out.contains("kein gültiges Datum"), "{out}");
+}
