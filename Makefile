@@ -1,5 +1,5 @@
 # The two commands a newcomer needs are `make run` and `make test`.
-.PHONY: run demo test build release size lint clean bench-aktenplan bench-upload bench-search bench-ocr bench-rollout
+.PHONY: run demo test build release size lint clean bench-aktenplan bench-upload bench-search bench-ocr bench-rollout bench-memory
 
 run:        ## install what is missing, build (release) and start on embedded defaults
 	./scripts/run.sh
@@ -40,3 +40,6 @@ bench-ocr:  ## release build, then OCR 24 scanned pages through the job system a
 
 bench-rollout: ## release build, then time the rollout dashboard on a year with 100,000 documents
 	./scripts/bench-rollout.sh $(DOCUMENTS)
+
+bench-memory: ## release build, then the server's memory after a day's post through the browser, against glibc defaults
+	./scripts/bench-memory.sh

@@ -1,7 +1,10 @@
 #!/usr/bin/env bash
 # Builds Aktenwerk without cargo-leptos: the WASM bundle (cargo, wasm-bindgen,
 # wasm-opt in release), the stylesheet and static files into target/site, and
-# the server binary.  Usage: scripts/build.sh [debug|release]
+# the server binary.  Usage: scripts/build.sh [debug|release] [site]
+# With "site" only the bundle and static files are built: `make test` runs
+# the server binary that `cargo test` has just built for the integration
+# tests, instead of building it a second time with other features.
 source "$(dirname "$0")/lib.sh"
 cd "$ROOT"
 
@@ -33,6 +36,8 @@ fi
 
 cp style/main.css "$pkg/aktenwerk.css"
 cp -r public/. "$site/"
+
+if [ "${2:-}" = site ]; then exit 0; fi
 
 say "Server bauen ($mode)"
 cargo build -p server --bin aktenwerk "${server_flags[@]}"

@@ -16,8 +16,13 @@ cargo clippy -p frontend --target wasm32-unknown-unknown -- -D warnings
 say "Unit- und Integrationstests"
 cargo test --workspace --exclude frontend
 
-"$ROOT/scripts/build.sh" debug
+# The server binary is the one `cargo test` built for the integration tests
+# (target/debug/aktenwerk); building it again through `cargo build -p server`
+# would compile `app` a second time, because the test build unifies the
+# dev-dependencies' features.
+"$ROOT/scripts/build.sh" debug site
 target="${CARGO_TARGET_DIR:-$ROOT/target}"
+[ -x "$target/debug/aktenwerk" ] || cargo build -p server --bin aktenwerk
 
 port="${AKTENWERK_TEST_PORT:-3917}"
 data="$(mktemp -d)"

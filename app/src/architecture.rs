@@ -46,6 +46,7 @@ const ORDER: &[(&str, &[&str])] = &[
             "auth::hooks",
         ],
     ),
+    ("rollout_days", &["rollout_days"]),
     ("users", &["users"]),
     ("aktenplan", &["aktenplan"]),
     ("akten", &["akten"]),

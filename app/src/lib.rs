@@ -28,6 +28,8 @@ pub mod practice;
 pub mod processing;
 pub mod questions;
 pub mod rollout;
+#[cfg(feature = "ssr")]
+pub mod rollout_days;
 pub mod search;
 pub mod shell;
 pub mod tours;

@@ -6,10 +6,14 @@
 //!
 //! This file holds the transfer types and who may see what; `figures.rs`
 //! turns dated facts into series (plain Rust, unit-tested), `storage.rs`
-//! reads the facts, `service.rs` decides who sees which, `chart.rs` draws
-//! them, `csv_export.rs` writes the file.
+//! reads them (from the summary `crate::rollout_days`, or from the raw
+//! rows as the reference), `service.rs` decides who sees which, `check.rs`
+//! compares summary and raw rows, `chart.rs` draws them, `csv_export.rs`
+//! writes the file.
 
 pub mod chart;
+#[cfg(feature = "ssr")]
+pub mod check;
 #[cfg(feature = "ssr")]
 pub mod csv_export;
 pub mod figures;

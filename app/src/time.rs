@@ -8,7 +8,51 @@ use chrono_tz::Europe::Berlin;
 
 /// Now, in Unix seconds: what every row stores.
 pub fn now() -> i64 {
+    #[cfg(feature = "test-clock")]
+    if let Some(at) = test_clock::now() {
+        return at;
+    }
     chrono::Utc::now().timestamp()
+}
+
+/// A clock tests can set, to script a history over months through the
+/// real use cases (the rollout figures across daylight saving changes).
+/// Only in builds with the `test-clock` feature, which only the server's
+/// tests turn on. It holds for the thread that set it (a `#[tokio::test]`
+/// runs its requests there), so tests side by side keep their own time.
+#[cfg(feature = "test-clock")]
+pub mod test_clock {
+    use std::cell::Cell;
+
+    thread_local! {
+        static NOW: Cell<Option<i64>> = const { Cell::new(None) };
+    }
+
+    pub(super) fn now() -> Option<i64> {
+        NOW.with(Cell::get)
+    }
+
+    /// This thread's clock, standing still at what it was last set to;
+    /// back to the real one when dropped.
+    #[must_use = "the clock is real again once this is dropped"]
+    pub struct Clock(());
+
+    impl Clock {
+        pub fn at(unix_secs: i64) -> Clock {
+            NOW.with(|now| now.set(Some(unix_secs)));
+            Clock(())
+        }
+
+        pub fn set(&self, unix_secs: i64) {
+            NOW.with(|now| now.set(Some(unix_secs)));
+        }
+    }
+
+    impl Drop for Clock {
+        fn drop(&mut self) {
+            NOW.with(|now| now.set(None));
+        }
+    }
 }
 
 fn berlin(unix_secs: i64) -> Option<chrono::DateTime<chrono_tz::Tz>> {

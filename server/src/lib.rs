@@ -1,6 +1,7 @@
 //! The Aktenwerk server: configuration, start-up, the HTTP layers and the
 //! router that serves the Leptos app, its server functions and static files.
 
+pub mod allocator;
 pub mod background;
 pub mod config;
 pub mod http;
@@ -133,7 +134,7 @@ pub async fn serve(config: Config) -> Result<(), Box<dyn std::error::Error>> {
                 config.listen
             )
         })?;
-    tracing::info!(address = %config.listen, "Aktenwerk listening");
+    tracing::info!(address = %config.listen, allocator = allocator::name(), "Aktenwerk listening");
     axum::serve(
         listener,
         app.into_make_service_with_connect_info::<std::net::SocketAddr>(),

@@ -3,6 +3,9 @@
 use server::config::Config;
 use std::process::ExitCode;
 
+#[global_allocator]
+static ALLOCATOR: server::allocator::Chosen = server::allocator::Chosen;
+
 const USAGE: &str = "Aufruf: aktenwerk [BEFEHL]
 
 Befehle:
@@ -10,6 +13,9 @@ Befehle:
   verify-audit   Hash-Kette und Prüfpunkte des Protokolls prüfen (Exit-Code 1 bei Verletzung)
   verify         Jede Dokumentdatei neu prüfen (Exit-Code 1 bei fehlenden/veränderten)
   reindex        Suchindex aus der Datenbank neu aufbauen (bei gestopptem Server)
+  rollout-check [--von JJJJ-MM-TT] [--bis JJJJ-MM-TT]
+                 Zahlen des Einführungsstands gegen die Ereignisse prüfen
+                 (ohne Angabe: von der Einrichtung bis heute; Exit-Code 1 bei Abweichung)
   help           Diese Hilfe
 
 Einstellungen kommen aus Umgebungsvariablen; siehe aktenwerk.env.example.";
@@ -59,6 +65,10 @@ async fn run() -> ExitCode {
         Some("verify-audit") => verify_audit(&config).await,
         Some("verify") => verify_store(&config).await,
         Some("reindex") => reindex(&config).await,
+        Some("rollout-check") => {
+            let args: Vec<String> = std::env::args().skip(2).collect();
+            rollout_check(&config, &args).await
+        }
         Some("help" | "--help" | "-h") => {
             println!("{USAGE}");
             ExitCode::SUCCESS
@@ -199,4 +209,96 @@ async fn reindex(config: &Config) -> ExitCode {
             ExitCode::FAILURE
         }
     }
+}
+
+/// The summary behind the rollout dashboard against the raw rows it sums
+/// up, day by day and municipality by municipality. Only reads.
+async fn rollout_check(config: &Config, args: &[String]) -> ExitCode {
+    let (von, bis) = match rollout_range(args) {
+        Ok(range) => range,
+        Err(message) => {
+            eprintln!("{message}\n\n{USAGE}");
+            return ExitCode::from(2);
+        }
+    };
+    let pool = match app::db::connect(&config.database_url).await {
+        Ok(pool) => pool,
+        Err(error) => {
+            eprintln!("{error}");
+            return ExitCode::FAILURE;
+        }
+    };
+    let today = app::time::today();
+    let from = match von {
+        Some(day) => day,
+        None => match app::rollout::check::first_day(&pool).await {
+            Ok(first) => first.unwrap_or(today),
+            Err(error) => {
+                eprintln!("Prüfung fehlgeschlagen: {error}");
+                return ExitCode::FAILURE;
+            }
+        },
+    };
+    let to = bis.unwrap_or(today);
+    if from > to {
+        eprintln!("Der Zeitraum beginnt nach seinem Ende. Bitte „--von“ und „--bis“ prüfen.");
+        return ExitCode::from(2);
+    }
+    let report = match app::rollout::check::compare(&pool, from, to).await {
+        Ok(report) => report,
+        Err(error) => {
+            eprintln!("Prüfung fehlgeschlagen: {error}");
+            return ExitCode::FAILURE;
+        }
+    };
+    let range = format!(
+        "{} bis {}, {} Gemeinden",
+        app::time::display_date(report.from),
+        app::time::display_date(report.to),
+        report.municipalities
+    );
+    for difference in &report.differences {
+        println!("ABWEICHUNG {}", difference.describe());
+    }
+    if report.differences.is_empty() {
+        println!(
+            "Einführungsstand in Ordnung: Zusammenfassung und Ereignisse stimmen überein ({} Werte, {range}).",
+            report.values
+        );
+        ExitCode::SUCCESS
+    } else {
+        println!(
+            "EINFÜHRUNGSSTAND WEICHT AB: {} von {} Werten ({range}). Richtig sind die Werte aus den Ereignissen.",
+            report.differences.len(),
+            report.values
+        );
+        tracing::error!(
+            differences = report.differences.len(),
+            "rollout summary differs from the raw rows"
+        );
+        ExitCode::FAILURE
+    }
+}
+
+/// `--von` and `--bis` (both optional, `JJJJ-MM-TT`), or the German reason.
+fn rollout_range(
+    args: &[String],
+) -> Result<(Option<chrono::NaiveDate>, Option<chrono::NaiveDate>), String> {
+    let (mut von, mut bis) = (None, None);
+    let mut rest = args.iter();
+    while let Some(flag) = rest.next() {
+        let slot = match flag.as_str() {
+            "--von" => &mut von,
+            "--bis" => &mut bis,
+            other => return Err(format!("Unbekannte Angabe „{other}“.")),
+        };
+        let value = rest
+            .next()
+            .ok_or_else(|| format!("Nach „{flag}“ fehlt das Datum (JJJJ-MM-TT)."))?;
+        let day = chrono::NaiveDate::parse_from_str(value, "%Y-%m-%d").map_err(|_| {
+            format!("„{value}“ (bei „{flag}“) ist kein gültiges Datum; bitte JJJJ-MM-TT, z. B. 2026-11-02.")
+        })?;
+        *slot = Some(day);
+    }
+    Ok((von, bis))
 }

@@ -41,19 +41,25 @@ struct Row {
 
 /// All announcements, newest first (pinned ones before the rest).
 pub async fn load_all(pool: &SqlitePool) -> Result<Vec<Stored>, sqlx::Error> {
+    load_all_on(&mut *pool.acquire().await?).await
+}
+
+/// [`load_all`] on a connection (the rollout figures read them inside their
+/// read transaction).
+pub async fn load_all_on(conn: &mut SqliteConnection) -> Result<Vec<Stored>, sqlx::Error> {
     let rows = sqlx::query_as::<_, Row>(
         "SELECT id, title, body, pinned, requires_ack, publish_at, expire_at, author_name
          FROM announcements ORDER BY pinned DESC, publish_at DESC, id DESC",
     )
-    .fetch_all(pool)
+    .fetch_all(&mut *conn)
     .await?;
     let places: Vec<(i64, i64)> =
         sqlx::query_as("SELECT announcement_id, municipality_id FROM announcement_municipalities")
-            .fetch_all(pool)
+            .fetch_all(&mut *conn)
             .await?;
     let roles: Vec<(i64, String)> =
         sqlx::query_as("SELECT announcement_id, role FROM announcement_roles")
-            .fetch_all(pool)
+            .fetch_all(&mut *conn)
             .await?;
     let mut targets: HashMap<i64, Targeting> = HashMap::new();
     for (id, municipality) in places {

@@ -21,6 +21,7 @@ use crate::audit::storage::{record, NewEntry};
 use crate::auth::guard::{self, Rule};
 use crate::auth::SessionUser;
 use crate::error::AppError;
+use crate::rollout_days::{self, Subjects};
 use crate::state::AppState;
 use sqlx::SqliteConnection;
 
@@ -205,6 +206,14 @@ pub async fn bulk(
             }
         }
     }
+    // Filing, trash and restore change what the documents count for the
+    // rollout figures (first filing, time in the Posteingang).
+    let rollout = match action {
+        BulkAction::File { .. } | BulkAction::Trash | BulkAction::Untrash => {
+            Some(rollout_days::before(&mut tx, Subjects::Documents(document_ids.to_vec())).await?)
+        }
+        BulkAction::AddTag(_) | BulkAction::SetType(_) => None,
+    };
     let mut changed = 0;
     for &id in document_ids {
         let Some(trashed) = storage::own_trashed_at(&mut tx, id, municipality).await? else {
@@ -247,6 +256,9 @@ pub async fn bulk(
         )
         .await?;
         changed += 1;
+    }
+    if let Some(rollout) = rollout {
+        rollout.settle(&mut tx).await?;
     }
     tx.commit().await?;
     Ok(changed)
@@ -352,6 +364,9 @@ pub async fn empty_trash(state: &AppState, user: &SessionUser) -> Result<usize, 
     let _exclusive = state.blobs.removal_guard().await;
     let mut tx = crate::db::begin_write(&state.pool).await?;
     let ids = storage::trashed_ids(&mut tx, scope).await?;
+    // Destroyed documents take their time in the Posteingang and their
+    // pages out of the rollout figures; their upload and filing stay.
+    let rollout = rollout_days::before(&mut tx, Subjects::Documents(ids.clone())).await?;
     let used = storage::destroy(&mut tx, &ids).await?;
     let unused = storage::release_unused_blobs(&mut tx, used).await?;
     record(
@@ -365,6 +380,7 @@ pub async fn empty_trash(state: &AppState, user: &SessionUser) -> Result<usize, 
         ),
     )
     .await?;
+    rollout.settle(&mut tx).await?;
     tx.commit().await?;
     state.blobs.remove_files(&unused).await;
     state.wake.index.notify_one();
@@ -461,6 +477,11 @@ pub async fn create_in(
         ),
     )
     .await?;
+    // Its upload (and filing, straight into an Akte) for the rollout
+    // figures, read from the entry just written.
+    rollout_days::new_subjects(Subjects::Documents(vec![version.document_id]))
+        .settle(conn)
+        .await?;
     Ok(version.document_id)
 }
 

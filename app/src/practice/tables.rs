@@ -165,6 +165,17 @@ pub const TABLES: &[Table] = &[
         policy: Policy::NotAreaScoped,
         why: "days of use count for the home municipality",
     },
+    Table {
+        name: "user_activity_years",
+        policy: Policy::NotAreaScoped,
+        why: "the days of use as bits, kept by triggers on user_activity_days",
+    },
+    Table {
+        name: "rollout_days",
+        policy: Policy::NotAreaScoped,
+        why: "the rollout figures' summary, for real municipalities only; \
+              practice areas never enter it",
+    },
     // What the project team publishes, and the person's answers to it.
     Table {
         name: "tours",

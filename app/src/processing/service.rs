@@ -148,7 +148,16 @@ pub async fn complete(
         );
         return Ok(());
     }
+    // The pages count for the rollout figures on the day they were read
+    // (a repeated extraction moves them there).
+    let document = super::storage::document_of_version(&mut tx, job.version_id).await?;
+    let rollout = crate::rollout_days::before(
+        &mut tx,
+        crate::rollout_days::Subjects::Documents(document.into_iter().collect()),
+    )
+    .await?;
     super::storage::store_text(&mut tx, job.version_id, found, now).await?;
+    rollout.settle(&mut tx).await?;
     tx.commit().await
 }
 

@@ -103,6 +103,17 @@ pub async fn close_done(
     Ok(closed.rows_affected() > 0)
 }
 
+/// The document a version belongs to.
+pub async fn document_of_version(
+    conn: &mut SqliteConnection,
+    version_id: i64,
+) -> Result<Option<i64>, sqlx::Error> {
+    sqlx::query_scalar("SELECT document_id FROM document_versions WHERE id = ?")
+        .bind(version_id)
+        .fetch_optional(conn)
+        .await
+}
+
 /// Stores (or replaces) the text found in a version.
 pub async fn store_text(
     conn: &mut SqliteConnection,

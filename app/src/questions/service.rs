@@ -8,6 +8,7 @@ use crate::auth::guard::{self, Rule};
 use crate::auth::SessionUser;
 use crate::db;
 use crate::error::AppError;
+use crate::rollout_days::{self, Subjects};
 use crate::state::AppState;
 use crate::time::{display, now};
 
@@ -31,7 +32,10 @@ pub async fn ask(
     let text = super::validate_text(text)?;
     let path = super::clean_page_path(page_path);
     let mut tx = db::begin_write(&state.pool).await?;
+    // Asked and waiting count for the rollout figures, under the asker.
+    let rollout = rollout_days::before(&mut tx, Subjects::People(vec![user.id])).await?;
     let id = storage::ask(&mut tx, user, &text, &path, now()).await?;
+    rollout.settle(&mut tx).await?;
     tx.commit().await?;
     Ok(id)
 }
@@ -90,7 +94,10 @@ pub async fn reply(
     // The asker writes as asker even if they belong to the team.
     let from_team = Rule::ProjectTeam.allows(user) && header.asker_id != user.id;
     let mut tx = db::begin_write(&state.pool).await?;
+    // An answer ends a wait, a follow-up starts one (also after closing).
+    let rollout = rollout_days::before(&mut tx, Subjects::People(vec![header.asker_id])).await?;
     let message = storage::reply(&mut tx, user, id, &text, from_team, now()).await?;
+    rollout.settle(&mut tx).await?;
     if header.asker_id == user.id {
         storage::mark_seen(&mut tx, id).await?;
     }
@@ -101,9 +108,11 @@ pub async fn reply(
 /// Marks a question done (asker or project team).
 pub async fn close(state: &AppState, user: &SessionUser, id: i64) -> Result<(), AppError> {
     guard::check(user, Rule::SignedIn)?;
-    visible(state, user, id).await?;
+    let header = visible(state, user, id).await?;
     let mut tx = db::begin_write(&state.pool).await?;
+    let rollout = rollout_days::before(&mut tx, Subjects::People(vec![header.asker_id])).await?;
     storage::close(&mut tx, id, now()).await?;
+    rollout.settle(&mut tx).await?;
     tx.commit().await?;
     Ok(())
 }

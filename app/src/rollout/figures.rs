@@ -148,7 +148,7 @@ impl Range {
         periods
     }
 
-    fn days(&self) -> usize {
+    pub fn days(&self) -> usize {
         usize::try_from((self.to - self.from).num_days() + 1).unwrap_or(0)
     }
 }
@@ -195,7 +195,166 @@ fn period_view(granularity: Granularity, start: NaiveDate, end: NaiveDate) -> Pe
     }
 }
 
-/// The dashboard for `range` over the municipalities `shown` (in order).
+/// Different people per period and over the whole range, for the
+/// municipalities shown (in their order): a person active on three days of
+/// a week counts once for the week, and once for all of them together.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct ActivePeople {
+    /// `values[m][p]`, as in [`Series::values`].
+    pub values: Vec<Vec<i64>>,
+    pub total: Vec<i64>,
+    pub range_values: Vec<i64>,
+    pub range_total: i64,
+}
+
+impl ActivePeople {
+    /// Counted from the days of use themselves (the reference; the
+    /// dashboard lets SQL count them, see `storage::active_people`).
+    pub fn count(activity: &[Activity], range: Range, shown: &[MunicipalityName]) -> ActivePeople {
+        let index = places(shown);
+        let n_periods = range.periods().len();
+        let mut counted = ActivePeople {
+            values: vec![vec![0; n_periods]; shown.len()],
+            total: vec![0; n_periods],
+            range_values: vec![0; shown.len()],
+            range_total: 0,
+        };
+        let mut per_period: HashSet<(usize, usize, i64)> = HashSet::new();
+        let mut per_range: HashSet<(usize, i64)> = HashSet::new();
+        for a in activity {
+            let (Some(&m), Some(p)) = (index.get(&a.municipality_id), range.period_of(a.day))
+            else {
+                continue;
+            };
+            per_period.insert((m, p, a.user_id));
+            per_range.insert((m, a.user_id));
+        }
+        for &(m, p, _) in &per_period {
+            counted.values[m][p] += 1;
+        }
+        let total_period: HashSet<(usize, i64)> =
+            per_period.iter().map(|&(_, p, user)| (p, user)).collect();
+        for &(p, _) in &total_period {
+            counted.total[p] += 1;
+        }
+        for &(m, _) in &per_range {
+            counted.range_values[m] += 1;
+        }
+        counted.range_total = per_range
+            .iter()
+            .map(|(_, user)| *user)
+            .collect::<HashSet<_>>()
+            .len() as i64;
+        counted
+    }
+}
+
+/// One person's days of use in one municipality and year, as the summary
+/// keeps them: bit `b` of word `w` is day `64 * w + b + 1` of the year.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ActiveYear {
+    pub user_id: i64,
+    pub municipality_id: i64,
+    pub year: i32,
+    pub days: [u64; 6],
+}
+
+impl ActivePeople {
+    /// Counted from the yearly bitmaps: the same as [`ActivePeople::count`]
+    /// on the days they hold, with a few hundred rows a year instead of a
+    /// row per person and day.
+    pub fn from_years(
+        years: &[ActiveYear],
+        range: Range,
+        shown: &[MunicipalityName],
+    ) -> ActivePeople {
+        let index = places(shown);
+        let n_periods = range.periods().len();
+        let period_of_day: Vec<usize> = (0..range.days())
+            .map(|d| {
+                range
+                    .period_of(range.from + chrono::Duration::days(d as i64))
+                    .unwrap_or(0)
+            })
+            .collect();
+        let start = i64::from(range.from.num_days_from_ce());
+        // The periods each person was active in, per municipality and at all.
+        let mut per_place: HashMap<(i64, usize), Vec<bool>> = HashMap::new();
+        let mut per_person: HashMap<i64, Vec<bool>> = HashMap::new();
+        for year in years {
+            let (Some(&m), Some(first)) = (
+                index.get(&year.municipality_id),
+                NaiveDate::from_yo_opt(year.year, 1),
+            ) else {
+                continue;
+            };
+            let length = if first.leap_year() { 366 } else { 365 };
+            let offset = i64::from(first.num_days_from_ce()) - start;
+            for (w, word) in year.days.iter().enumerate() {
+                let mut bits = *word;
+                while bits != 0 {
+                    let day_of_year = 64 * w as i64 + i64::from(bits.trailing_zeros());
+                    bits &= bits - 1;
+                    if day_of_year >= length {
+                        continue;
+                    }
+                    let Some(&p) = usize::try_from(offset + day_of_year)
+                        .ok()
+                        .and_then(|day| period_of_day.get(day))
+                    else {
+                        continue;
+                    };
+                    per_place
+                        .entry((year.user_id, m))
+                        .or_insert_with(|| vec![false; n_periods])[p] = true;
+                    per_person
+                        .entry(year.user_id)
+                        .or_insert_with(|| vec![false; n_periods])[p] = true;
+                }
+            }
+        }
+        let mut counted = ActivePeople {
+            values: vec![vec![0; n_periods]; shown.len()],
+            total: vec![0; n_periods],
+            range_values: vec![0; shown.len()],
+            range_total: per_person.len() as i64,
+        };
+        for ((_, m), active) in &per_place {
+            counted.range_values[*m] += 1;
+            for (p, _) in active.iter().enumerate().filter(|(_, on)| **on) {
+                counted.values[*m][p] += 1;
+            }
+        }
+        for active in per_person.values() {
+            for (p, _) in active.iter().enumerate().filter(|(_, on)| **on) {
+                counted.total[p] += 1;
+            }
+        }
+        counted
+    }
+}
+
+/// What the dashboard reads instead of the raw rows: the summary
+/// (`crate::rollout_days`) for the counted figures and the levels, days of
+/// use counted in SQL, and the few raw rows whose meaning changes later
+/// (people, acknowledgements).
+#[derive(Clone, Debug, Default)]
+pub struct Summary {
+    /// Counted figures, and the changes of the levels, per municipality and
+    /// day. A level's changes before the range come as one change dated
+    /// before it.
+    pub events: Vec<Event>,
+    pub active: ActivePeople,
+    pub people: Vec<Person>,
+    pub acks: Vec<AckDue>,
+}
+
+fn places(shown: &[MunicipalityName]) -> HashMap<i64, usize> {
+    shown.iter().enumerate().map(|(i, m)| (m.id, i)).collect()
+}
+
+/// The dashboard for `range` over the municipalities `shown` (in order),
+/// from the raw facts: the reference the summary is checked against.
 /// Facts of other municipalities are ignored.
 pub fn compute(
     facts: &Facts,
@@ -204,100 +363,164 @@ pub fn compute(
     choosable: Vec<MunicipalityName>,
     selected: Option<i64>,
 ) -> Dashboard {
-    let index: HashMap<i64, usize> = shown.iter().enumerate().map(|(i, m)| (m.id, i)).collect();
+    let active = ActivePeople::count(&facts.activity, range, &shown);
+    let events = facts.events.iter().cloned();
+    // A span counts from its first day until the day before it ends: +1
+    // then, -1 on its end (never before its start).
+    let changes = facts.spans.iter().flat_map(|span| {
+        let end = span.until.map(|until| Event {
+            metric: span.metric,
+            municipality_id: span.municipality_id,
+            day: until.max(span.from),
+            amount: -1,
+        });
+        std::iter::once(Event {
+            metric: span.metric,
+            municipality_id: span.municipality_id,
+            day: span.from,
+            amount: 1,
+        })
+        .chain(end)
+    });
+    assemble(
+        events.chain(changes),
+        Shared {
+            active,
+            people: &facts.people,
+            acks: &facts.acks,
+        },
+        range,
+        shown,
+        choosable,
+        selected,
+    )
+}
+
+/// The same dashboard from the summary.
+pub fn compute_from_summary(
+    summary: &Summary,
+    range: Range,
+    shown: Vec<MunicipalityName>,
+    choosable: Vec<MunicipalityName>,
+    selected: Option<i64>,
+) -> Dashboard {
+    assemble(
+        summary.events.iter().cloned(),
+        Shared {
+            active: summary.active.clone(),
+            people: &summary.people,
+            acks: &summary.acks,
+        },
+        range,
+        shown,
+        choosable,
+        selected,
+    )
+}
+
+fn metric_index(metric: Metric) -> usize {
+    Metric::ALL
+        .iter()
+        .position(|m| *m == metric)
+        .unwrap_or_default()
+}
+
+/// What both ways of computing take as it is: the days of use counted,
+/// people and acknowledgements.
+struct Shared<'a> {
+    active: ActivePeople,
+    people: &'a [Person],
+    acks: &'a [AckDue],
+}
+
+/// Counted events (and a level's changes) into periods. Acknowledgements
+/// are counted from the dues given.
+fn assemble(
+    events: impl Iterator<Item = Event>,
+    shared: Shared<'_>,
+    range: Range,
+    shown: Vec<MunicipalityName>,
+    choosable: Vec<MunicipalityName>,
+    selected: Option<i64>,
+) -> Dashboard {
+    let index = places(&shown);
     let bounds = range.periods();
     let n_periods = bounds.len();
     let n_places = shown.len();
-    let zero = || vec![vec![0_i64; n_periods]; n_places];
-
-    let mut series = Vec::new();
-    for metric in Metric::ALL {
-        let mut values = zero();
-        let mut range_values = vec![0_i64; n_places];
-        let mut total = vec![0_i64; n_periods];
-        let mut range_total = 0;
-        match metric.kind() {
+    let days = range.days();
+    // Counts go straight into their period. Levels go into a difference
+    // array per municipality over the range's days (a change before the
+    // range into its first day): O(events + days), also for a hundred
+    // thousand documents.
+    let mut counted = vec![vec![vec![0_i64; n_periods]; n_places]; Metric::ALL.len()];
+    let mut changes = vec![vec![vec![0_i64; days + 1]; n_places]; Metric::ALL.len()];
+    let Shared {
+        active,
+        people,
+        acks,
+    } = shared;
+    let given = acks.iter().filter_map(|a| {
+        a.given.map(|day| Event {
+            metric: Metric::Acknowledgements,
+            municipality_id: a.municipality_id,
+            day,
+            amount: 1,
+        })
+    });
+    for event in events.chain(given) {
+        let Some(&m) = index.get(&event.municipality_id) else {
+            continue;
+        };
+        let k = metric_index(event.metric);
+        match event.metric.kind() {
             Kind::Count => {
-                let given_acks = facts
-                    .acks
-                    .iter()
-                    .filter_map(|a| a.given.map(|day| (a.municipality_id, day, 1)));
-                let events = facts
-                    .events
-                    .iter()
-                    .filter(|e| e.metric == metric)
-                    .map(|e| (e.municipality_id, e.day, e.amount));
-                let all: Box<dyn Iterator<Item = (i64, NaiveDate, i64)>> =
-                    if metric == Metric::Acknowledgements {
-                        Box::new(given_acks.chain(events))
-                    } else {
-                        Box::new(events)
-                    };
-                for (municipality, day, amount) in all {
-                    let (Some(&m), Some(p)) = (index.get(&municipality), range.period_of(day))
-                    else {
-                        continue;
-                    };
-                    values[m][p] += amount;
-                    range_values[m] += amount;
-                    total[p] += amount;
-                    range_total += amount;
+                if let Some(p) = range.period_of(event.day) {
+                    counted[k][m][p] += event.amount;
                 }
-            }
-            Kind::People => {
-                let mut per_period: HashSet<(usize, usize, i64)> = HashSet::new();
-                let mut per_range: HashSet<(usize, i64)> = HashSet::new();
-                for a in &facts.activity {
-                    let (Some(&m), Some(p)) =
-                        (index.get(&a.municipality_id), range.period_of(a.day))
-                    else {
-                        continue;
-                    };
-                    per_period.insert((m, p, a.user_id));
-                    per_range.insert((m, a.user_id));
-                }
-                for &(m, p, _) in &per_period {
-                    values[m][p] += 1;
-                }
-                let mut total_period: HashSet<(usize, i64)> = HashSet::new();
-                for &(_, p, user) in &per_period {
-                    total_period.insert((p, user));
-                }
-                for &(p, _) in &total_period {
-                    total[p] += 1;
-                }
-                for &(m, _) in &per_range {
-                    range_values[m] += 1;
-                }
-                range_total = per_range
-                    .iter()
-                    .map(|(_, user)| *user)
-                    .collect::<HashSet<_>>()
-                    .len() as i64;
             }
             Kind::Level => {
-                // A difference array per municipality over the range's days:
-                // O(spans + days), also for a hundred thousand documents.
-                let days = range.days();
-                let mut diff = vec![vec![0_i64; days + 1]; n_places];
-                for span in facts.spans.iter().filter(|s| s.metric == metric) {
-                    let Some(&m) = index.get(&span.municipality_id) else {
-                        continue;
-                    };
-                    let first = span.from.max(range.from);
-                    let last = match span.until {
-                        Some(until) => (until - chrono::Duration::days(1)).min(range.to),
-                        None => range.to,
-                    };
-                    if first > last {
-                        continue;
-                    }
-                    let a = (first - range.from).num_days() as usize;
-                    let b = (last - range.from).num_days() as usize;
-                    diff[m][a] += 1;
-                    diff[m][b + 1] -= 1;
+                if event.day > range.to {
+                    continue;
                 }
-                for (m, row) in diff.iter().enumerate() {
+                let at = usize::try_from((event.day - range.from).num_days()).unwrap_or(0);
+                changes[k][m][at] += event.amount;
+            }
+            Kind::People => {}
+        }
+    }
+
+    let mut active = Some(active);
+    let mut series = Vec::new();
+    for metric in Metric::ALL {
+        let k = metric_index(metric);
+        let (values, total, range_values, range_total) = match metric.kind() {
+            Kind::Count => {
+                let values = std::mem::take(&mut counted[k]);
+                let mut total = vec![0_i64; n_periods];
+                let mut range_values = vec![0_i64; n_places];
+                for (m, row) in values.iter().enumerate() {
+                    for (p, value) in row.iter().enumerate() {
+                        total[p] += value;
+                        range_values[m] += value;
+                    }
+                }
+                let range_total = range_values.iter().sum();
+                (values, total, range_values, range_total)
+            }
+            Kind::People => {
+                let people = active.take().unwrap_or_default();
+                (
+                    people.values,
+                    people.total,
+                    people.range_values,
+                    people.range_total,
+                )
+            }
+            Kind::Level => {
+                let mut values = vec![vec![0_i64; n_periods]; n_places];
+                let mut total = vec![0_i64; n_periods];
+                let mut range_values = vec![0_i64; n_places];
+                for (m, row) in changes[k].iter().enumerate() {
                     let mut level = 0;
                     let mut daily = Vec::with_capacity(days);
                     for change in row.iter().take(days) {
@@ -310,10 +533,11 @@ pub fn compute(
                         total[p] += value;
                     }
                     range_values[m] = daily.last().copied().unwrap_or(0);
-                    range_total += range_values[m];
                 }
+                let range_total = range_values.iter().sum();
+                (values, total, range_values, range_total)
             }
-        }
+        };
         series.push(Series {
             metric,
             values,
@@ -323,7 +547,12 @@ pub fn compute(
         });
     }
 
-    let standings = standings(facts, range, &shown, &index);
+    let active_in_range = series
+        .iter()
+        .find(|s| s.metric == Metric::ActiveUsers)
+        .map(|s| s.range_values.clone())
+        .unwrap_or_default();
+    let standings = standings(people, acks, &active_in_range, range, &shown, &index);
     Dashboard {
         from: range.from.format("%Y-%m-%d").to_string(),
         to: range.to.format("%Y-%m-%d").to_string(),
@@ -341,20 +570,24 @@ pub fn compute(
 }
 
 fn standings(
-    facts: &Facts,
+    people: &[Person],
+    acks: &[AckDue],
+    active_in_range: &[i64],
     range: Range,
     shown: &[MunicipalityName],
     index: &HashMap<i64, usize>,
 ) -> Vec<Standing> {
     let mut rows: Vec<Standing> = shown
         .iter()
-        .map(|m| Standing {
-            municipality: m.name.clone(),
+        .enumerate()
+        .map(|(m, place)| Standing {
+            municipality: place.name.clone(),
+            active_in_range: active_in_range.get(m).copied().unwrap_or(0),
             ..Standing::default()
         })
         .collect();
     let by_end = |day: Option<NaiveDate>| day.is_some_and(|d| d <= range.to);
-    for person in &facts.people {
+    for person in people {
         let Some(&m) = index.get(&person.municipality_id) else {
             continue;
         };
@@ -365,18 +598,7 @@ fn standings(
         rows[m].finished_a_tour += i64::from(by_end(person.first_tour));
         rows[m].attended_training += i64::from(by_end(person.first_training));
     }
-    let mut active: HashSet<(usize, i64)> = HashSet::new();
-    for a in &facts.activity {
-        if let Some(&m) = index.get(&a.municipality_id) {
-            if a.day >= range.from && a.day <= range.to {
-                active.insert((m, a.user_id));
-            }
-        }
-    }
-    for (m, _) in active {
-        rows[m].active_in_range += 1;
-    }
-    for ack in &facts.acks {
+    for ack in acks {
         let Some(&m) = index.get(&ack.municipality_id) else {
             continue;
         };
@@ -669,5 +891,133 @@ mod tests {
         assert_eq!(d.standings[0].attended_training, 1);
         assert_eq!(d.standings[1].accounts, 1);
         assert_eq!(d.standings[2].accounts, 3);
+    }
+
+    #[test]
+    fn yearly_bitmaps_count_people_like_the_days_themselves() {
+        // Days of use scattered over two calendar years; person 11 moves
+        // between the two municipalities back and forth.
+        let mut seed = 7_u64;
+        let mut next = |n: u64| {
+            seed = seed
+                .wrapping_mul(6_364_136_223_846_793_005)
+                .wrapping_add(1_442_695_040_888_963_407);
+            (seed >> 33) % n
+        };
+        let start = day("2025-11-01");
+        // One municipality per person and day, as the table's key has it.
+        let mut days: HashMap<(i64, NaiveDate), i64> = HashMap::new();
+        for i in 0..600 {
+            let user = next(12) as i64;
+            let m = if user == 11 { 1 + i % 2 } else { 1 + user % 3 };
+            let on = start + chrono::Duration::days(next(500) as i64);
+            days.entry((user, on)).or_insert(m);
+        }
+        let activity: Vec<Activity> = days
+            .iter()
+            .map(|(&(user_id, day), &municipality_id)| Activity {
+                municipality_id,
+                user_id,
+                day,
+            })
+            .collect();
+        let mut years: HashMap<(i64, i64, i32), [u64; 6]> = HashMap::new();
+        for a in &activity {
+            let bits = years
+                .entry((a.user_id, a.municipality_id, a.day.year()))
+                .or_default();
+            let d = a.day.ordinal0() as usize;
+            bits[d / 64] |= 1 << (d % 64);
+        }
+        let years: Vec<ActiveYear> = years
+            .into_iter()
+            .map(|((user_id, municipality_id, year), days)| ActiveYear {
+                user_id,
+                municipality_id,
+                year,
+                days,
+            })
+            .collect();
+        let one = vec![places()[1].clone()];
+        for (from, to) in [
+            ("2025-11-01", "2027-03-15"),
+            ("2025-12-24", "2026-01-07"),
+            ("2026-02-25", "2026-03-03"),
+            ("2026-12-30", "2026-12-30"),
+            ("2024-01-01", "2025-10-31"),
+        ] {
+            for granularity in [Granularity::Day, Granularity::Week] {
+                let r = range(from, to, granularity);
+                for shown in [places(), one.clone()] {
+                    assert_eq!(
+                        ActivePeople::from_years(&years, r, &shown),
+                        ActivePeople::count(&activity, r, &shown),
+                        "{from} to {to} by {granularity:?}, {} shown",
+                        shown.len()
+                    );
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn levels_from_changes_equal_levels_from_spans() {
+        let span = |from: &str, until: Option<&str>| Span {
+            metric: Metric::InboxBacklog,
+            municipality_id: 1,
+            from: day(from),
+            until: until.map(day),
+        };
+        let facts = Facts {
+            spans: vec![
+                span("2026-11-01", None),
+                span("2026-10-01", Some("2026-11-24")),
+                span("2026-11-24", Some("2026-11-24")),
+                span("2026-11-26", None),
+                // Ends before it begins (a column older than the audit log):
+                // it never counts.
+                span("2026-11-24", Some("2026-11-20")),
+            ],
+            ..Facts::default()
+        };
+        let change = |on: &str, amount| Event {
+            metric: Metric::InboxBacklog,
+            municipality_id: 1,
+            day: day(on),
+            amount,
+        };
+        // What the summary holds: the changes inside the range, and those
+        // before it added up on the day before.
+        let summary = Summary {
+            events: vec![
+                change("2026-11-22", 2),
+                change("2026-11-24", -1),
+                change("2026-11-24", 1),
+                change("2026-11-24", -1),
+                change("2026-11-24", 1),
+                change("2026-11-24", -1),
+                change("2026-11-26", 1),
+            ],
+            ..Summary::default()
+        };
+        for granularity in [Granularity::Day, Granularity::Week] {
+            let r = range("2026-11-23", "2026-11-25", granularity);
+            let summary = Summary {
+                active: ActivePeople::from_years(&[], r, &places()),
+                ..summary.clone()
+            };
+            assert_eq!(
+                compute_from_summary(&summary, r, places(), places(), None),
+                compute(&facts, r, places(), places(), None)
+            );
+        }
+        let d = compute(
+            &facts,
+            range("2026-11-23", "2026-11-25", Granularity::Day),
+            places(),
+            places(),
+            None,
+        );
+        assert_eq!(series(&d, Metric::InboxBacklog).values[0], vec![2, 1, 1]);
     }
 }

@@ -1,7 +1,9 @@
 //! The dashboard's use case; the page's server function and the CSV route
 //! both call [`dashboard`], so page and file always show the same numbers.
+//! It reads the summary (`storage::summary`); `aktenwerk rollout-check`
+//! ([`super::check`]) compares that with the raw rows.
 
-use super::figures::{compute, Range};
+use super::figures::{compute_from_summary, Range};
 use super::{scope_of, storage, Dashboard, DashboardRequest, Scope};
 use crate::auth::guard::{self, Rule};
 use crate::auth::SessionUser;
@@ -26,8 +28,10 @@ pub async fn dashboard(
                 .map_err(|_| AppError::invalid("Bitte eine Gemeinde aus der Liste wählen."))?,
         ),
     };
-    let pool = &state.pool;
-    let choosable: Vec<_> = storage::municipalities(pool)
+    // One snapshot: the levels before the range and the days inside it
+    // must not be read on both sides of a change.
+    let mut tx = state.pool.begin().await?;
+    let choosable: Vec<_> = storage::municipalities(&mut tx)
         .await?
         .into_iter()
         .filter(|m| scope.includes(m.id))
@@ -42,6 +46,9 @@ pub async fn dashboard(
         Some(id) => choosable.iter().filter(|m| m.id == id).cloned().collect(),
         None => choosable.clone(),
     };
-    let facts = storage::facts(pool, range.from, range.to).await?;
-    Ok(compute(&facts, range, shown, choosable, selected))
+    let summary = storage::summary(&mut tx, range, &shown).await?;
+    tx.rollback().await?;
+    Ok(compute_from_summary(
+        &summary, range, shown, choosable, selected,
+    ))
 }

@@ -1,6 +1,13 @@
 //! Reads the facts behind the dashboard, and records daily use.
 //!
-//! Sources, all written by other features as they happen:
+//! Two ways to the same figures. [`summary`] is what the dashboard reads:
+//! the per-day summary the use cases keep (`crate::rollout_days`, which
+//! explains what is kept how and why), days of use as one bitmap per
+//! person and year (`user_activity_years`, kept by triggers on
+//! `user_activity_days`), and from the raw rows only what depends on who
+//! is active and addressed now: people and acknowledgements. [`facts`]
+//! computes everything from the raw rows and is the reference the summary
+//! is checked against (`aktenwerk rollout-check`, the tests):
 //! - daily use: `user_activity_days` (written here, at sign-in and on the
 //!   first request of a day);
 //! - uploads and filings: the audit log (append-only, so deleting a
@@ -17,11 +24,12 @@
 //! Practice municipalities never count; people count in their home
 //! municipality, also while they practise.
 
-use super::figures::{AckDue, Activity, Event, Facts, Person, Span};
+use super::figures::{AckDue, ActiveYear, Activity, Event, Facts, Person, Range, Span, Summary};
 use super::{Metric, MunicipalityName};
+use crate::rollout_days::{self, waiting_spans, Column};
 use crate::time::local_day;
-use chrono::NaiveDate;
-use sqlx::{SqliteConnection, SqlitePool};
+use chrono::{Datelike, NaiveDate};
+use sqlx::SqliteConnection;
 use std::collections::{HashMap, HashSet};
 
 /// Notes that a person used Aktenwerk on the day of `at`; repeated calls
@@ -46,12 +54,14 @@ pub async fn record_activity(
 }
 
 /// The four real municipalities (never practice areas), coordinating first.
-pub async fn municipalities(pool: &SqlitePool) -> Result<Vec<MunicipalityName>, sqlx::Error> {
+pub async fn municipalities(
+    conn: &mut SqliteConnection,
+) -> Result<Vec<MunicipalityName>, sqlx::Error> {
     let rows: Vec<(i64, String)> = sqlx::query_as(
         "SELECT id, name FROM municipalities WHERE practice_user_id IS NULL
          ORDER BY coordinating DESC, id",
     )
-    .fetch_all(pool)
+    .fetch_all(conn)
     .await?;
     Ok(rows
         .into_iter()
@@ -78,18 +88,161 @@ impl Window {
     }
 }
 
-/// The facts the dashboard needs for the days `from` to `to`: events
-/// inside the range, and of the things that wait (documents in the
-/// Posteingang, questions) those that were still waiting at its start or
-/// began inside it. The arithmetic stays in `figures.rs`, where it is
-/// tested; the SQL only leaves out what cannot count.
+/// The figures' inputs for `range` from the summary, for the
+/// municipalities `shown`.
+pub async fn summary(
+    conn: &mut SqliteConnection,
+    range: Range,
+    shown: &[MunicipalityName],
+) -> Result<Summary, sqlx::Error> {
+    let real: HashSet<i64> = municipalities(&mut *conn)
+        .await?
+        .iter()
+        .map(|m| m.id)
+        .collect();
+    let mut events = Vec::new();
+    let before = range.from.pred_opt().unwrap_or(range.from);
+    for (municipality_id, amounts) in rollout_days::before_day(&mut *conn, range.from).await? {
+        for (column, metric) in COLUMNS {
+            if metric.kind() == super::Kind::Level {
+                events.push(Event {
+                    metric,
+                    municipality_id,
+                    day: before,
+                    amount: amounts[column.index()],
+                });
+            }
+        }
+    }
+    for (day, municipality_id, amounts) in
+        rollout_days::days(&mut *conn, range.from, range.to).await?
+    {
+        for (column, metric) in COLUMNS {
+            let amount = amounts[column.index()];
+            if amount != 0 {
+                events.push(Event {
+                    metric,
+                    municipality_id,
+                    day,
+                    amount,
+                });
+            }
+        }
+    }
+    let years = active_years(&mut *conn, range.from.year(), range.to.year()).await?;
+    Ok(Summary {
+        events,
+        active: super::figures::ActivePeople::from_years(&years, range, shown),
+        people: people(&mut *conn, &real).await?,
+        acks: acknowledgements(&mut *conn, &real).await?,
+    })
+}
+
+/// Which figure each column of the summary holds.
+const COLUMNS: [(Column, Metric); rollout_days::COLUMNS] = [
+    (Column::Uploaded, Metric::Uploaded),
+    (Column::Filed, Metric::Filed),
+    (Column::InboxChange, Metric::InboxBacklog),
+    (Column::Pages, Metric::Pages),
+    (Column::OcrPages, Metric::OcrPages),
+    (Column::ToursFinished, Metric::ToursFinished),
+    (Column::Attended, Metric::TrainingAttended),
+    (Column::QuestionsAsked, Metric::QuestionsAsked),
+    (Column::QuestionsOpenChange, Metric::QuestionsOpen),
+];
+
+/// The days of use of the years `from` to `to`, one bitmap per person,
+/// municipality and year.
+async fn active_years(
+    conn: &mut SqliteConnection,
+    from: i32,
+    to: i32,
+) -> Result<Vec<ActiveYear>, sqlx::Error> {
+    type YearRow = (i64, i64, i32, i64, i64, i64, i64, i64, i64);
+    let rows: Vec<YearRow> = sqlx::query_as(
+        "SELECT user_id, municipality_id, year, w0, w1, w2, w3, w4, w5
+         FROM user_activity_years WHERE year BETWEEN ? AND ?",
+    )
+    .bind(from)
+    .bind(to)
+    .fetch_all(conn)
+    .await?;
+    Ok(rows
+        .into_iter()
+        .map(
+            |(user_id, municipality_id, year, w0, w1, w2, w3, w4, w5)| ActiveYear {
+                user_id,
+                municipality_id,
+                year,
+                // The bits as they are; SQLite has only signed integers.
+                days: [w0, w1, w2, w3, w4, w5].map(|w| w as u64),
+            },
+        )
+        .collect())
+}
+
+/// Active accounts of the real municipalities, with the first day of their
+/// training evidence, one row each.
+async fn people(
+    conn: &mut SqliteConnection,
+    real: &HashSet<i64>,
+) -> Result<Vec<Person>, sqlx::Error> {
+    let rows: Vec<(i64, i64, Option<i64>, Option<i64>)> = sqlx::query_as(
+        "SELECT u.municipality_id, u.created_at,
+                (SELECT MIN(COALESCE(r.ended_at, r.updated_at)) FROM tour_runs r
+                 WHERE r.user_id = u.id AND r.status = 'finished'),
+                (SELECT MIN(s.starts_at) FROM training_registrations r
+                 JOIN training_sessions s ON s.id = r.session_id
+                 WHERE r.user_id = u.id AND r.attendance = 'attended')
+         FROM users u WHERE u.active = 1",
+    )
+    .fetch_all(conn)
+    .await?;
+    Ok(rows
+        .into_iter()
+        .filter(|(municipality, ..)| real.contains(municipality))
+        .map(|(municipality_id, created_at, tour, training)| Person {
+            municipality_id,
+            since: local_day(created_at),
+            first_tour: tour.map(local_day),
+            first_training: training.map(local_day),
+        })
+        .collect())
+}
+
+/// The first day there can be anything to count: the day the first
+/// account was made (the installation), or an earlier day of the summary.
+pub async fn first_day(conn: &mut SqliteConnection) -> Result<Option<NaiveDate>, sqlx::Error> {
+    let (first, kept): (Option<i64>, Option<String>) = sqlx::query_as(
+        "SELECT (SELECT MIN(created_at) FROM users), (SELECT MIN(day) FROM rollout_days)",
+    )
+    .fetch_one(conn)
+    .await?;
+    let kept = kept.and_then(|day| NaiveDate::parse_from_str(&day, "%Y-%m-%d").ok());
+    Ok(match (first.map(local_day), kept) {
+        (Some(a), Some(b)) => Some(a.min(b)),
+        (a, b) => a.or(b),
+    })
+}
+
+/// The facts the dashboard needs for the days `from` to `to`, from the raw
+/// rows: events inside the range, and of the things that wait (documents
+/// in the Posteingang, questions) those that were still waiting at its
+/// start or began inside it. The arithmetic stays in `figures.rs`, where
+/// it is tested; the SQL only leaves out what cannot count. This is the
+/// reference for the summary: slow (it grows with the documents), but
+/// every rule in one place.
 pub async fn facts(
-    pool: &SqlitePool,
+    conn: &mut SqliteConnection,
     from: NaiveDate,
     to: NaiveDate,
 ) -> Result<Facts, sqlx::Error> {
     let window = Window::around(from, to);
-    let real: HashSet<i64> = municipalities(pool).await?.iter().map(|m| m.id).collect();
+    let real: HashSet<i64> = municipalities(&mut *conn)
+        .await?
+        .iter()
+        .map(|m| m.id)
+        .collect();
     let mut facts = Facts::default();
 
     let activity: Vec<(i64, i64, String)> = sqlx::query_as(
@@ -97,7 +250,7 @@ pub async fn facts(
     )
     .bind(crate::time::iso_date(from))
     .bind(crate::time::iso_date(to))
-    .fetch_all(pool)
+    .fetch_all(&mut *conn)
     .await?;
     facts.activity = activity
         .into_iter()
@@ -110,11 +263,11 @@ pub async fn facts(
         })
         .collect();
 
-    documents(pool, &real, window, &mut facts).await?;
-    pages(pool, &real, window, &mut facts).await?;
-    training(pool, &real, &mut facts).await?;
-    acknowledgements(pool, &real, &mut facts).await?;
-    questions(pool, &real, &mut facts).await?;
+    documents(&mut *conn, &real, window, &mut facts).await?;
+    pages(&mut *conn, &real, window, &mut facts).await?;
+    training(&mut *conn, &real, &mut facts).await?;
+    facts.acks = acknowledgements(&mut *conn, &real).await?;
+    questions(&mut *conn, &real, &mut facts).await?;
     Ok(facts)
 }
 
@@ -128,51 +281,47 @@ fn event(metric: Metric, municipality_id: i64, at: i64, amount: i64) -> Event {
 }
 
 async fn documents(
-    pool: &SqlitePool,
+    conn: &mut SqliteConnection,
     real: &HashSet<i64>,
     window: Window,
     facts: &mut Facts,
 ) -> Result<(), sqlx::Error> {
-    // (document, municipality, at, uploaded straight into an Akte)
-    let uploads: Vec<(String, Option<i64>, i64, bool)> = sqlx::query_as(
-        "SELECT object_id, municipality_id, at,
-                json_extract(details, '$.akte_id') IS NOT NULL
+    let uploads: Vec<(Option<i64>, i64)> = sqlx::query_as(
+        "SELECT municipality_id, at
          FROM audit_log WHERE action = 'document_uploaded' AND object_type = 'document'
               AND at BETWEEN ? AND ?",
     )
     .bind(window.from)
     .bind(window.to)
-    .fetch_all(pool)
+    .fetch_all(&mut *conn)
     .await?;
     // The first filing (and its municipality) of every document filed, or
     // filed again, since the window opened: that covers every document
-    // whose `filed_at` lies inside it.
+    // whose `filed_at` lies inside it. An upload straight into an Akte is
+    // a filing, also when it lies before the window (a document moved to
+    // another Akte later was not filed for the first time then).
     let filings: Vec<(String, i64, Option<i64>)> = sqlx::query_as(
         "SELECT object_id, MIN(at), municipality_id FROM audit_log
-         WHERE action = 'document_filed' AND object_type = 'document'
+         WHERE object_type = 'document'
+           AND (action = 'document_filed'
+                OR (action = 'document_uploaded' AND json_extract(details, '$.akte_id') IS NOT NULL))
          GROUP BY object_id HAVING MAX(at) >= ?",
     )
     .bind(window.from)
-    .fetch_all(pool)
+    .fetch_all(&mut *conn)
     .await?;
     // document -> (first filing, municipality)
-    let mut first_filed: HashMap<i64, (i64, Option<i64>)> = filings
+    let first_filed: HashMap<i64, (i64, Option<i64>)> = filings
         .into_iter()
         .filter_map(|(id, at, municipality)| Some((id.parse().ok()?, (at, municipality))))
         .collect();
-    for (id, municipality, at, into_akte) in uploads {
-        let (Ok(id), Some(municipality)) = (id.parse::<i64>(), municipality) else {
+    for (municipality, at) in uploads {
+        let Some(municipality) = municipality.filter(|m| real.contains(m)) else {
             continue;
         };
-        if !real.contains(&municipality) {
-            continue;
-        }
         facts
             .events
             .push(event(Metric::Uploaded, municipality, at, 1));
-        if into_akte {
-            first_filed.insert(id, (at, Some(municipality)));
-        }
     }
     for (at, municipality) in first_filed.values() {
         if let Some(municipality) = municipality.filter(|m| real.contains(m)) {
@@ -196,7 +345,7 @@ async fn documents(
     )
     .bind(window.to)
     .bind(window.from)
-    .fetch_all(pool)
+    .fetch_all(&mut *conn)
     .await?;
     for (id, municipality, created_at, filed_at, trashed_at) in rows {
         if !real.contains(&municipality) {
@@ -219,7 +368,7 @@ async fn documents(
 }
 
 async fn pages(
-    pool: &SqlitePool,
+    conn: &mut SqliteConnection,
     real: &HashSet<i64>,
     window: Window,
     facts: &mut Facts,
@@ -233,7 +382,7 @@ async fn pages(
     )
     .bind(window.from)
     .bind(window.to)
-    .fetch_all(pool)
+    .fetch_all(conn)
     .await?;
     for (municipality, at, pages, ocr_pages) in rows {
         if !real.contains(&municipality) {
@@ -255,7 +404,7 @@ async fn pages(
 
 /// People, their finished walkthroughs and attended sessions.
 async fn training(
-    pool: &SqlitePool,
+    conn: &mut SqliteConnection,
     real: &HashSet<i64>,
     facts: &mut Facts,
 ) -> Result<(), sqlx::Error> {
@@ -263,7 +412,7 @@ async fn training(
         "SELECT r.user_id, u.municipality_id, COALESCE(r.ended_at, r.updated_at)
          FROM tour_runs r JOIN users u ON u.id = r.user_id WHERE r.status = 'finished'",
     )
-    .fetch_all(pool)
+    .fetch_all(&mut *conn)
     .await?;
     let attended: Vec<(i64, i64, i64)> = sqlx::query_as(
         "SELECT r.user_id, u.municipality_id, s.starts_at
@@ -272,7 +421,7 @@ async fn training(
          JOIN users u ON u.id = r.user_id
          WHERE r.attendance = 'attended'",
     )
-    .fetch_all(pool)
+    .fetch_all(&mut *conn)
     .await?;
     let mut first_tour: HashMap<i64, i64> = HashMap::new();
     for (user, municipality, at) in tours {
@@ -300,7 +449,7 @@ async fn training(
     }
     let people: Vec<(i64, i64, i64)> =
         sqlx::query_as("SELECT id, municipality_id, created_at FROM users WHERE active = 1")
-            .fetch_all(pool)
+            .fetch_all(conn)
             .await?;
     facts.people = people
         .into_iter()
@@ -315,14 +464,17 @@ async fn training(
     Ok(())
 }
 
+/// Every acknowledgement owed by the people active now. Read from the raw
+/// rows by both ways of computing: who owes what changes with who is
+/// active and addressed now and with a guide's newest required version.
 async fn acknowledgements(
-    pool: &SqlitePool,
+    conn: &mut SqliteConnection,
     real: &HashSet<i64>,
-    facts: &mut Facts,
-) -> Result<(), sqlx::Error> {
+) -> Result<Vec<AckDue>, sqlx::Error> {
+    let mut dues = Vec::new();
     let people: Vec<(i64, i64, String)> =
         sqlx::query_as("SELECT id, municipality_id, role FROM users WHERE active = 1")
-            .fetch_all(pool)
+            .fetch_all(&mut *conn)
             .await?;
     let people: Vec<(i64, i64, crate::auth::Role)> = people
         .into_iter()
@@ -335,20 +487,20 @@ async fn acknowledgements(
         "SELECT announcement_id, user_id, acknowledged_at FROM announcement_receipts
          WHERE acknowledged_at IS NOT NULL",
     )
-    .fetch_all(pool)
+    .fetch_all(&mut *conn)
     .await?;
     let given: HashMap<(i64, i64), i64> = receipts
         .into_iter()
         .map(|(announcement, user, at)| ((announcement, user), at))
         .collect();
-    for announcement in crate::announcements::storage::load_all(pool).await? {
+    for announcement in crate::announcements::storage::load_all_on(&mut *conn).await? {
         if !announcement.requires_ack {
             continue;
         }
         let due = local_day(announcement.publish_at);
         for &(user, municipality, role) in &people {
             if announcement.targeting.addresses(municipality, role) {
-                facts.acks.push(AckDue {
+                dues.push(AckDue {
                     municipality_id: municipality,
                     due,
                     given: given.get(&(announcement.id, user)).copied().map(local_day),
@@ -365,13 +517,13 @@ async fn acknowledgements(
              SELECT MAX(r.number) FROM guide_versions r
              WHERE r.guide_id = v.guide_id AND r.requires_ack = 1)",
     )
-    .fetch_all(pool)
+    .fetch_all(&mut *conn)
     .await?;
     let acks: Vec<(i64, i64, i64, i64)> = sqlx::query_as(
         "SELECT w.guide_id, w.number, a.user_id, a.acknowledged_at
          FROM guide_acknowledgements a JOIN guide_versions w ON w.id = a.version_id",
     )
-    .fetch_all(pool)
+    .fetch_all(&mut *conn)
     .await?;
     for (guide, number, created_at) in required {
         let mut settled: HashMap<i64, i64> = HashMap::new();
@@ -385,18 +537,18 @@ async fn acknowledgements(
         }
         let due = local_day(created_at);
         for &(user, municipality, _) in &people {
-            facts.acks.push(AckDue {
+            dues.push(AckDue {
                 municipality_id: municipality,
                 due,
                 given: settled.get(&user).copied().map(local_day),
             });
         }
     }
-    Ok(())
+    Ok(dues)
 }
 
 async fn questions(
-    pool: &SqlitePool,
+    conn: &mut SqliteConnection,
     real: &HashSet<i64>,
     facts: &mut Facts,
 ) -> Result<(), sqlx::Error> {
@@ -405,12 +557,12 @@ async fn questions(
         "SELECT q.id, u.municipality_id, q.created_at, q.closed_at
          FROM questions q JOIN users u ON u.id = q.asker_id",
     )
-    .fetch_all(pool)
+    .fetch_all(&mut *conn)
     .await?;
     let messages: Vec<(i64, bool, i64)> = sqlx::query_as(
         "SELECT question_id, from_team = 1, created_at FROM question_messages ORDER BY question_id, id",
     )
-    .fetch_all(pool)
+    .fetch_all(&mut *conn)
     .await?;
     let mut threads: HashMap<i64, Vec<(bool, i64)>> = HashMap::new();
     for (question, from_team, at) in messages {
@@ -434,55 +586,4 @@ async fn questions(
         }
     }
     Ok(())
-}
-
-/// The times a question waited for the team: from the asker's message
-/// until the team's next one. Closing (which keeps its time until the next
-/// message) ends a wait too.
-fn waiting_spans(
-    created_at: i64,
-    thread: &[(bool, i64)],
-    closed_at: Option<i64>,
-) -> Vec<(i64, Option<i64>)> {
-    let mut spans = Vec::new();
-    let mut waiting_since = Some(created_at);
-    for &(from_team, at) in thread {
-        match (from_team, waiting_since) {
-            (true, Some(since)) => {
-                spans.push((since, Some(at)));
-                waiting_since = None;
-            }
-            (false, None) => waiting_since = Some(at),
-            _ => {}
-        }
-    }
-    if let Some(since) = waiting_since {
-        spans.push((since, closed_at.filter(|&closed| closed >= since)));
-    }
-    spans
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn a_question_waits_until_the_team_answers_and_again_after_a_follow_up() {
-        let thread = [
-            (false, 100),
-            (true, 200),
-            (false, 300),
-            (true, 400),
-            (false, 500),
-        ];
-        assert_eq!(
-            waiting_spans(100, &thread, None),
-            vec![(100, Some(200)), (300, Some(400)), (500, None)]
-        );
-        // Closed without an answer: the wait ends there.
-        assert_eq!(
-            waiting_spans(100, &[(false, 100)], Some(150)),
-            vec![(100, Some(150))]
-        );
-    }
 }

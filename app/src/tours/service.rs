@@ -12,6 +12,7 @@ use crate::auth::guard::{self, Rule};
 use crate::auth::SessionUser;
 use crate::db;
 use crate::error::AppError;
+use crate::rollout_days::{self, Subjects};
 use crate::state::AppState;
 use crate::time::now;
 
@@ -116,7 +117,10 @@ pub async fn move_step(
             RunStatus::Running
         }
         Move::Finish => {
+            // A finished walkthrough counts for the rollout figures.
+            let rollout = rollout_days::before(&mut tx, Subjects::People(vec![user.id])).await?;
             storage::finish(&mut tx, run_id, from, steps, at).await?;
+            rollout.settle(&mut tx).await?;
             RunStatus::Finished
         }
     };

@@ -13,6 +13,7 @@ use crate::auth::guard::{self, Rule};
 use crate::auth::SessionUser;
 use crate::db;
 use crate::error::AppError;
+use crate::rollout_days::{self, Subjects};
 use crate::state::AppState;
 use crate::time::now;
 
@@ -166,9 +167,13 @@ pub async fn unregister(state: &AppState, user: &SessionUser, id: i64) -> Result
             "Der Termin hat bereits begonnen; eine Abmeldung ist nicht mehr möglich.".into(),
         ));
     }
+    // A session moved into the future after attendance was taken can be
+    // left again, and the attendance goes with it.
+    let rollout = rollout_days::before(&mut tx, Subjects::People(vec![user.id])).await?;
     let had_place = storage::unregister(&mut tx, id, user.id)
         .await?
         .ok_or_else(|| AppError::Conflict("Sie sind für diesen Termin nicht angemeldet.".into()))?;
+    rollout.settle(&mut tx).await?;
     if had_place && row.cancelled_at.is_none() {
         storage::promote(&mut tx, id, row.capacity, now).await?;
     }
@@ -249,7 +254,11 @@ pub async fn update(
             row.confirmed
         )));
     }
+    // Attendance counts on the session's day: new times move it.
+    let attended = storage::attended_ids(&mut tx, id).await?;
+    let rollout = rollout_days::before(&mut tx, Subjects::People(attended)).await?;
     storage::update(&mut tx, id, &valid, now).await?;
+    rollout.settle(&mut tx).await?;
     let moved_up = storage::promote(&mut tx, id, valid.capacity, now).await?;
     let mut details = audit_details(&valid);
     details["moved_up"] = moved_up.into();
@@ -332,10 +341,12 @@ pub async fn mark_attendance(
         }
         SessionState::Running | SessionState::Past => {}
     }
+    let rollout = rollout_days::before(&mut tx, Subjects::People(vec![participant])).await?;
     if !storage::mark_attendance(&mut tx, session_id, participant, attendance, user.id, now).await?
     {
         return Err(AppError::NotFound("Die angemeldete Person".into()));
     }
+    rollout.settle(&mut tx).await?;
     record(
         &mut tx,
         entry(

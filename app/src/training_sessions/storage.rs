@@ -557,6 +557,19 @@ pub async fn is_registered(
 
 /// Records a confirmed participant as present or absent; `false` if
 /// `participant` has no place in the session.
+/// The people marked as present at a session.
+pub async fn attended_ids(
+    conn: &mut SqliteConnection,
+    session_id: i64,
+) -> Result<Vec<i64>, sqlx::Error> {
+    sqlx::query_scalar(
+        "SELECT user_id FROM training_registrations WHERE session_id = ? AND attendance = 'attended'",
+    )
+    .bind(session_id)
+    .fetch_all(conn)
+    .await
+}
+
 pub async fn mark_attendance(
     conn: &mut SqliteConnection,
     session_id: i64,

@@ -11,6 +11,7 @@ use crate::auth::guard::{self, Rule};
 use crate::auth::permissions::{self, check_assignment, check_self_change, Assignment};
 use crate::auth::SessionUser;
 use crate::error::AppError;
+use crate::rollout_days::{self, Subjects};
 use crate::state::AppState;
 
 /// The account form as typed; validated by the use case.
@@ -200,9 +201,13 @@ pub async fn update(
         ));
     }
     let mut tx = crate::db::begin_write(&state.pool).await?;
+    // The rollout figures count a person's walkthroughs, attendances and
+    // questions under their home municipality: a move takes them along.
+    let rollout = rollout_days::before(&mut tx, Subjects::People(vec![id])).await?;
     storage::update(&mut tx, id, &fields)
         .await?
         .map_err(|refused| refusal(refused, &before.username))?;
+    rollout.settle(&mut tx).await?;
     // A changed role or municipality takes effect at once: the old
     // sessions carried the old rights.
     let rights_changed = before.role != fields.role

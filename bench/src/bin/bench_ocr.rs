@@ -26,15 +26,13 @@ use axum::body::Body;
 use axum::http::{header, Request, StatusCode};
 use axum::Router;
 use http_body_util::BodyExt;
-use rand::rngs::StdRng;
-use rand::seq::SliceRandom;
-use rand::{Rng, SeedableRng};
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
-use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
-use std::sync::Mutex;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::{Duration, Instant};
 use tower::ServiceExt;
+
+use bench::letters::{generate_scans, in_parallel};
 
 type BoxError = Box<dyn std::error::Error + Send + Sync>;
 
@@ -65,14 +63,14 @@ async fn main() -> Result<(), BoxError> {
     let started = Instant::now();
 
     let files = tempfile::tempdir()?;
-    let scans = generate_scans(files.path(), pages, cores)?;
+    let scans = generate_scans(files.path(), pages, cores, SEED)?;
     let scan_bytes: u64 = scans
         .iter()
         .map(|scan| std::fs::metadata(scan).map_or(0, |m| m.len()))
         .sum();
     println!(
         "OCR benchmark (issue 5): {pages} pages, {cores} cores, load average before {}",
-        load_average()
+        bench::load_average()
     );
     println!(
         "Scans: German letters (seed {SEED}) as PDF, rasterised by `pdftoppm -r 300 -gray -png` \
@@ -214,273 +212,6 @@ fn aktenwerk_binary() -> Result<PathBuf, BoxError> {
         .into());
     }
     Ok(binary)
-}
-
-// ---------------------------------------------------------------- scans
-
-const FIRST_NAMES: &[&str] = &[
-    "Jürgen", "Sabine", "Klaus", "Monika", "Stefan", "Birgit", "Andreas", "Ursula", "Thomas",
-    "Renate", "Michael", "Gisela", "Matthias", "Annegret", "Frank", "Dörte",
-];
-const LAST_NAMES: &[&str] = &[
-    "Müller",
-    "Schäfer",
-    "Weißmann",
-    "Becker",
-    "Köhler",
-    "Hoffmann",
-    "Schröder",
-    "Bauer",
-    "Krüger",
-    "Zimmermann",
-    "Fischer",
-    "Lößner",
-    "Wagner",
-    "Hartmann",
-];
-const STREETS: &[&str] = &[
-    "Erbacher Straße",
-    "Am Löwenhof",
-    "Braunstraße",
-    "Große Gasse",
-    "Frankfurter Straße",
-    "Odenwaldring",
-    "Mühlweg",
-    "Schulstraße",
-    "Jahnstraße",
-    "Kellereigasse",
-];
-const PLACES: &[(&str, &str)] = &[
-    ("64720", "Michelstadt"),
-    ("64711", "Erbach"),
-    ("64732", "Bad König"),
-    ("64739", "Höchst im Odenwald"),
-];
-const SUBJECTS: &[(&str, &str, &str)] = &[
-    (
-        "Gebührenbescheid über die Benutzung der Stadthalle",
-        "Benutzung der Stadthalle",
-        "32.11",
-    ),
-    (
-        "Festsetzung der Grundsteuer B für das Jahr 2026",
-        "Grundsteuer B",
-        "20.24",
-    ),
-    (
-        "Genehmigung einer Sondernutzung des öffentlichen Straßenraums",
-        "Sondernutzung",
-        "66.31",
-    ),
-    (
-        "Anhörung zur Beseitigung eines Überhangs an der Grundstücksgrenze",
-        "Grünschnitt",
-        "32.40",
-    ),
-    (
-        "Bescheid über Abwassergebühren und Niederschlagswasser",
-        "Abwassergebühren",
-        "20.51",
-    ),
-    (
-        "Erteilung einer Gaststättenerlaubnis nach § 2 GastG",
-        "Gaststättenerlaubnis",
-        "32.22",
-    ),
-];
-const PARAGRAPHS: &[&[&str]] = &[
-    &[
-        "wir nehmen Bezug auf Ihren Antrag vom {date} und teilen Ihnen mit, dass die",
-        "Prüfung durch das Ordnungsamt der Stadt Michelstadt abgeschlossen ist. Nach",
-        "Würdigung aller Umstände ergeht der folgende Bescheid.",
-    ],
-    &[
-        "Die Festsetzung beruht auf der Satzung der Stadt in der derzeit gültigen",
-        "Fassung sowie auf den Angaben, die Sie im Verfahren gemacht haben. Änderungen",
-        "der Verhältnisse sind uns unverzüglich schriftlich mitzuteilen.",
-    ],
-    &[
-        "Bei einer Ortsbesichtigung am {date} wurde festgestellt, dass Hecken und",
-        "Sträucher Ihres Grundstücks in den Gehweg hineinragen. Wir bitten Sie, den",
-        "Rückschnitt innerhalb von vier Wochen nach Zugang dieses Schreibens vorzunehmen.",
-    ],
-    &[
-        "Die Erlaubnis wird widerruflich erteilt und ist an die Person des Antragstellers",
-        "gebunden. Sie kann mit Auflagen verbunden werden, soweit dies zum Schutz der",
-        "Nachbarschaft vor Lärm, Gerüchen oder sonstigen Belästigungen erforderlich ist.",
-    ],
-    &[
-        "Für Rückfragen steht Ihnen unser Bürgerbüro montags bis freitags von 8 bis 12 Uhr",
-        "sowie donnerstags von 14 bis 18 Uhr zur Verfügung. Bitte halten Sie dafür das",
-        "oben genannte Aktenzeichen bereit.",
-    ],
-];
-const CLERKS: &[&str] = &[
-    "Katharina Vögele",
-    "Martin Großkopf",
-    "Elke Dürr",
-    "Holger Schäufele",
-];
-
-/// A date in 2026 as `TT.MM.2026`.
-fn date(rng: &mut StdRng) -> String {
-    format!(
-        "{:02}.{:02}.2026",
-        rng.gen_range(1..=28),
-        rng.gen_range(1..=12)
-    )
-}
-
-fn pick<'a, T>(rng: &mut StdRng, items: &'a [T]) -> &'a T {
-    // The lists are constants and never empty.
-    &items[rng.gen_range(0..items.len())]
-}
-
-/// The lines of letter `number`: sender, address, reference, subject,
-/// paragraphs, amounts, instructions on appeal, signature.
-fn letter(number: usize, rng: &mut StdRng) -> Vec<String> {
-    let first = pick(rng, FIRST_NAMES);
-    let last = pick(rng, LAST_NAMES);
-    let street = pick(rng, STREETS);
-    let (zip, place) = pick(rng, PLACES);
-    let (subject, short, file_code) = pick(rng, SUBJECTS);
-    let salutation = if rng.gen_bool(0.5) {
-        ("Herrn", "Sehr geehrter Herr")
-    } else {
-        ("Frau", "Sehr geehrte Frau")
-    };
-    let fee = rng.gen_range(2_500..250_000u64);
-    let costs = rng.gen_range(300..4_000u64);
-    let mut lines = vec![
-        "Stadt Michelstadt - Der Magistrat - Ordnungsamt".to_string(),
-        "Erbacher Straße 12, 64720 Michelstadt, Telefon 06061 74-0".to_string(),
-        String::new(),
-        salutation.0.to_string(),
-        format!("{first} {last}"),
-        format!("{street} {}", rng.gen_range(1..120)),
-        format!("{zip} {place}"),
-        String::new(),
-        format!(
-            "Aktenzeichen: {file_code}/{:04}-{number:03}                    Michelstadt, {}",
-            rng.gen_range(100..9999),
-            date(rng)
-        ),
-        String::new(),
-        format!("Betreff: {subject}"),
-        String::new(),
-        format!("{} {last},", salutation.1),
-        String::new(),
-    ];
-    let mut order: Vec<usize> = (0..PARAGRAPHS.len()).collect();
-    order.shuffle(rng);
-    for &index in order.iter().take(3) {
-        for line in PARAGRAPHS[index] {
-            lines.push(line.replace("{date}", &date(rng)));
-        }
-        lines.push(String::new());
-    }
-    lines.extend([
-        format!("Für die {short} werden festgesetzt:"),
-        format!(
-            "    Gebühr nach der Gebührenordnung          {}",
-            bench::corpus::euro(fee)
-        ),
-        format!(
-            "    Auslagen und Zustellung                  {}",
-            bench::corpus::euro(costs)
-        ),
-        format!(
-            "    Gesamtbetrag                             {}",
-            bench::corpus::euro(fee + costs)
-        ),
-        String::new(),
-        format!(
-            "Bitte überweisen Sie den Gesamtbetrag bis zum {} an die Stadtkasse,",
-            date(rng)
-        ),
-        format!(
-            "IBAN DE{:02} 5085 1952 {:04} {:04} 00, unter Angabe des Aktenzeichens.",
-            rng.gen_range(10..99),
-            rng.gen_range(1000..9999),
-            rng.gen_range(1000..9999)
-        ),
-        String::new(),
-        "Rechtsbehelfsbelehrung: Gegen diesen Bescheid kann innerhalb eines Monats nach".into(),
-        "Bekanntgabe Widerspruch erhoben werden. Der Widerspruch ist schriftlich oder zur".into(),
-        "Niederschrift beim Magistrat der Stadt Michelstadt einzulegen.".into(),
-        String::new(),
-        "Mit freundlichen Grüßen".into(),
-        "Im Auftrag".into(),
-        String::new(),
-        pick(rng, CLERKS).to_string(),
-    ]);
-    lines
-}
-
-/// Writes every letter as PDF and rasterises it to `seite-NNN.png`.
-fn generate_scans(dir: &Path, pages: usize, cores: usize) -> Result<Vec<PathBuf>, BoxError> {
-    let mut rng = StdRng::seed_from_u64(SEED);
-    let mut pdfs = Vec::new();
-    for number in 1..=pages {
-        let pdf = dir.join(format!("seite-{number:03}.pdf"));
-        std::fs::write(
-            &pdf,
-            bench::corpus::pdf::text_pdf(&letter(number, &mut rng)),
-        )?;
-        pdfs.push(pdf);
-    }
-    let results = in_parallel(&pdfs, cores, |pdf| {
-        let base = pdf.with_extension("");
-        let output = Command::new("pdftoppm")
-            .args(["-r", "300", "-gray", "-png", "-singlefile"])
-            .arg(pdf)
-            .arg(&base)
-            .stdin(Stdio::null())
-            .output()?;
-        if !output.status.success() {
-            return Err(format!(
-                "pdftoppm {}: {}",
-                pdf.display(),
-                String::from_utf8_lossy(&output.stderr)
-            )
-            .into());
-        }
-        std::fs::remove_file(pdf)?;
-        Ok(base.with_extension("png"))
-    });
-    results.into_iter().collect()
-}
-
-/// Runs `work` over `items` on `threads` threads, each taking the next
-/// item when it is free, as the job workers do; results in item order.
-fn in_parallel<T: Sync, R: Send>(
-    items: &[T],
-    threads: usize,
-    work: impl Fn(&T) -> Result<R, BoxError> + Sync,
-) -> Vec<Result<R, BoxError>> {
-    let next = AtomicUsize::new(0);
-    let results: Mutex<Vec<Option<Result<R, BoxError>>>> =
-        Mutex::new((0..items.len()).map(|_| None).collect());
-    std::thread::scope(|scope| {
-        for _ in 0..threads.max(1) {
-            scope.spawn(|| loop {
-                let index = next.fetch_add(1, Ordering::Relaxed);
-                let Some(item) = items.get(index) else {
-                    break;
-                };
-                let result = work(item);
-                if let Ok(mut results) = results.lock() {
-                    results[index] = Some(result);
-                }
-            });
-        }
-    });
-    results
-        .into_inner()
-        .unwrap_or_default()
-        .into_iter()
-        .map(|result| result.unwrap_or_else(|| Err("a worker thread lost its result".into())))
-        .collect()
 }
 
 // ------------------------------------------------------------- baseline
@@ -962,17 +693,6 @@ fn memory_note() -> String {
                 )
             },
         )
-}
-
-fn load_average() -> String {
-    std::fs::read_to_string("/proc/loadavg")
-        .map(|text| {
-            text.split_whitespace()
-                .take(3)
-                .collect::<Vec<_>>()
-                .join(" ")
-        })
-        .unwrap_or_else(|_| "unknown".into())
 }
 
 fn secs(d: Duration) -> String {

@@ -1,12 +1,17 @@
 //! `bench-rollout`: what the rollout dashboard costs on a year of a busy
-//! rollout (issue 7). Generates 100,000 documents (uploads and filings in
-//! the audit log, extracted pages), 300 people with their days of use,
-//! finished walkthroughs and questions over 365 days, then times the
-//! dashboard through the real router (session, CSRF, server function,
-//! JSON) next to a baseline measured in the same run: one figure
-//! (uploads per municipality and day) as a single SQL `GROUP BY`.
+//! rollout (issues 7 and 16). Generates 100,000 documents (uploads and
+//! filings in the audit log, extracted pages), 300 people with their days
+//! of use, finished walkthroughs and questions over 365 days, the way an
+//! installation from before the summary holds them; fills the summary
+//! from them with migration 0011's statements, as the update does. Then
+//! times the dashboard through the real router (session, CSRF, server
+//! function, JSON) next to, measured in the same run, a baseline (one
+//! figure, uploads per municipality and day, as a single SQL `GROUP BY`)
+//! and the raw computation the dashboard used before (`storage::facts`,
+//! now the reference of `rollout-check`, fewer runs: it takes seconds),
+//! and checks that both give the same dashboard.
 //!
-//! Run with `cargo run --release -p server --bin bench-rollout [documents]`
+//! Run with `cargo run --release -p bench --bin bench-rollout [documents]`
 //! (or `make bench-rollout`); a debug build prints figures that mean nothing.
 
 use axum::body::Body;
@@ -25,6 +30,8 @@ const PEOPLE: i64 = 300;
 const DAYS: i64 = 365;
 const RUNS: usize = 30;
 const WARMUP: usize = 3;
+/// Runs of the old raw computation (seconds each at 100,000 documents).
+const RAW_RUNS: usize = 5;
 
 /// A small deterministic generator (64-bit LCG), so every run has the same data.
 struct Lcg(u64);
@@ -67,6 +74,19 @@ async fn main() -> Result<(), BoxError> {
         "Generated {documents} documents, {PEOPLE} people, {DAYS} days in {:.1} s.",
         started.elapsed().as_secs_f64()
     );
+    let started = Instant::now();
+    {
+        let mut tx = app::db::begin_write(&state.pool).await?;
+        app::rollout_days::refill(&mut tx).await?;
+        tx.commit().await?;
+    }
+    let summary_rows: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM rollout_days")
+        .fetch_one(&state.pool)
+        .await?;
+    println!(
+        "Summary filled from the raw rows (migration 0011) in {:.1} s: {summary_rows} rows.",
+        started.elapsed().as_secs_f64()
+    );
 
     let cookie = login(&router).await?;
     let today = app::time::today();
@@ -78,15 +98,25 @@ async fn main() -> Result<(), BoxError> {
         )
     };
     let cases = [
-        ("365 days by day", form(year_ago, "tag")),
-        ("365 days by week", form(year_ago, "woche")),
-        ("28 days by day (the default)", form(month_ago, "tag")),
+        ("365 days by day", form(year_ago, "tag"), year_ago, "tag"),
+        (
+            "365 days by week",
+            form(year_ago, "woche"),
+            year_ago,
+            "woche",
+        ),
+        (
+            "28 days by day (the default)",
+            form(month_ago, "tag"),
+            month_ago,
+            "tag",
+        ),
     ];
     let rss_before = rss_kib("VmRSS");
     println!();
-    println!("| dashboard request | n | p50 | p95 | baseline p50 | baseline p95 | baseline ÷ ours (p50) |");
-    println!("|---|---:|---:|---:|---:|---:|---:|");
-    for (what, form) in &cases {
+    println!("| dashboard request | n | p50 | p95 | baseline p50 | baseline p95 | baseline ÷ ours (p50) | old raw computation p50 (n = {RAW_RUNS}) | same figures |");
+    println!("|---|---:|---:|---:|---:|---:|---:|---:|:---:|");
+    for (what, form, from, granularity) in &cases {
         let mut ours = Vec::new();
         let mut baseline = Vec::new();
         for i in 0..WARMUP + RUNS {
@@ -112,13 +142,16 @@ async fn main() -> Result<(), BoxError> {
         }
         let (o50, o95) = percentiles(ours);
         let (b50, b95) = percentiles(baseline);
+        let (r50, same) = raw(&state.pool, *from, today, granularity).await?;
         println!(
-            "| {what} | {RUNS} | {} | {} | {} | {} | {:.2} |",
+            "| {what} | {RUNS} | {} | {} | {} | {} | {:.2} | {} | {} |",
             ms(o50),
             ms(o95),
             ms(b50),
             ms(b95),
-            b50.as_secs_f64() / o50.as_secs_f64()
+            b50.as_secs_f64() / o50.as_secs_f64(),
+            ms(r50),
+            if same { "yes" } else { "NO" }
         );
     }
     println!();
@@ -129,6 +162,42 @@ async fn main() -> Result<(), BoxError> {
         rss_kib("VmHWM") / 1024
     );
     Ok(())
+}
+
+/// The old way: every raw row of the range into `figures::compute`, as
+/// the dashboard computed it before the summary (without router and JSON,
+/// which only favours it). Also whether it gives the summary's dashboard.
+async fn raw(
+    pool: &sqlx::SqlitePool,
+    from: chrono::NaiveDate,
+    to: chrono::NaiveDate,
+    granularity: &str,
+) -> Result<(Duration, bool), BoxError> {
+    use app::rollout::figures::{compute, compute_from_summary, Range};
+    use app::rollout::storage;
+    let range = Range {
+        from,
+        to,
+        granularity: app::rollout::Granularity::parse(granularity).ok_or("granularity")?,
+    };
+    let mut times = Vec::new();
+    let mut same = true;
+    for i in 0..=RAW_RUNS {
+        let mut tx = pool.begin().await?;
+        let start = Instant::now();
+        let places = storage::municipalities(&mut tx).await?;
+        let facts = storage::facts(&mut tx, from, to).await?;
+        let old = compute(&facts, range, places.clone(), places.clone(), None);
+        if i > 0 {
+            times.push(start.elapsed());
+        }
+        if i == 0 {
+            let summary = storage::summary(&mut tx, range, &places).await?;
+            same = compute_from_summary(&summary, range, places.clone(), places, None) == old;
+        }
+        tx.rollback().await?;
+    }
+    Ok((percentiles(times).0, same))
 }
 
 fn ms(d: Duration) -> String {

@@ -84,7 +84,7 @@ async fn main() -> Result<(), BoxError> {
 
     println!(
         "Upload benchmark (issue 4): {cpus} CPUs, loopback, load average before {}",
-        load_average()
+        bench::load_average()
     );
     println!(
         "Large files: {} PDFs, {} total, {}–{} each (seed {SEED}); \
@@ -897,17 +897,6 @@ impl CpuTime {
             steal: ticks(self.steal.saturating_sub(before.steal)),
         }
     }
-}
-
-fn load_average() -> String {
-    std::fs::read_to_string("/proc/loadavg")
-        .map(|text| {
-            text.split_whitespace()
-                .take(3)
-                .collect::<Vec<_>>()
-                .join(" ")
-        })
-        .unwrap_or_else(|_| "unknown".into())
 }
 
 /// MiB per second (1 MiB = 1,048,576 bytes).

@@ -97,8 +97,10 @@ async fn real_rows(app: &TestApp) -> BTreeMap<String, (i64, String)> {
         "search_outbox",
         "_sqlx_migrations",
         "audit_log",
-        // Signing in during the script is real use of the real account.
+        // Signing in during the script is real use of the real account
+        // (and the same days as bits).
         "user_activity_days",
+        "user_activity_years",
     ];
     let tables: Vec<String> = sqlx::query_scalar(
         "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name",
