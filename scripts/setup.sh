@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # Installs what building and running Aktenwerk needs, skipping what is there:
-# the wasm32 target, the wasm-bindgen CLI matching Cargo.lock, and wasm-opt
-# (npm package binaryen), poppler and Tesseract with German data (text
-# extraction and OCR). Pass --test to add what the tests need: Debian's
+# the wasm32 target, the wasm-bindgen CLI matching Cargo.lock, wasm-opt
+# (npm package binaryen), brotli, poppler and Tesseract with German data
+# (text extraction and OCR). Pass --test to add what the tests need: Debian's
 # Chromium and the end2end npm packages.
 source "$(dirname "$0")/lib.sh"
 
@@ -37,8 +37,10 @@ npm_ci "$ROOT/tools"
 
 # Text extraction and German OCR for scans run these at every upload.
 apt_install poppler-utils tesseract-ocr tesseract-ocr-deu
+# The release build writes a brotli copy of every bundle file.
+apt_install brotli
 
 if [ "${1:-}" = "--test" ]; then
-  apt_install chromium chromium-driver fonts-dejavu-core curl brotli
+  apt_install chromium chromium-driver fonts-dejavu-core curl
   npm_ci "$ROOT/end2end"
 fi

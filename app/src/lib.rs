@@ -11,6 +11,10 @@
 //! [`App`], which compose the features. ARCHITECTURE.md gives the order in
 //! which features may depend on each other.
 
+// The lazy pages' views are laid out in this crate (before, only the
+// frontend crate built them, with the same limit); their types nest deeply.
+#![recursion_limit = "256"]
+
 pub mod akten;
 pub mod aktenplan;
 pub mod announcements;
@@ -50,13 +54,16 @@ use leptos::prelude::*;
 use leptos_meta::{provide_meta_context, MetaTags, Stylesheet, Title};
 use leptos_router::{
     components::{ParentRoute, Route, Router, Routes},
-    path, SsrMode,
+    path, Lazy, SsrMode,
 };
+use shell::lazy;
 
 /// The HTML document around the app, rendered on the server only.
 pub fn shell(options: LeptosOptions) -> impl IntoView {
     #[cfg(feature = "ssr")]
     shell::security::send_content_security_policy();
+    #[cfg(feature = "ssr")]
+    shell::lazy::preload::init(&options);
     view! {
         <!DOCTYPE html>
         <html lang="de">
@@ -78,6 +85,10 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
 /// The application: router and routes. Every page except the login page sits
 /// inside the [`shell::layout::Layout`] with header, navigation and footer.
 ///
+/// Only the login page, the layout and the start page are in the main WASM
+/// module; every other page's code is loaded when it is first shown
+/// ([`shell::lazy`]).
+///
 /// Pages render in `SsrMode::Async`: the server waits for their data and
 /// sends complete HTML, so every page is readable without JavaScript (the
 /// default out-of-order streaming needs a script to place late content).
@@ -86,50 +97,53 @@ pub fn App() -> impl IntoView {
     provide_meta_context();
     view! {
         <Stylesheet id="aktenwerk-css" href="/pkg/aktenwerk.css"/>
-        <Title formatter=|text: String| {
+        // The empty text keeps a title while a lazy page's module is still
+        // loading: hydration would otherwise clear the server's title until
+        // the page sets its own (screen readers and axe see no title).
+        <Title text="" formatter=|text: String| {
             if text.is_empty() { "Aktenwerk".to_string() } else { format!("{text} – Aktenwerk") }
         }/>
         <Router>
             <Routes fallback=shell::pages::NotFoundPage>
                 <Route ssr=SsrMode::Async path=path!("/anmelden") view=auth::login_page::LoginPage/>
-                <Route ssr=SsrMode::Async path=path!("/barrierefreiheit") view=shell::pages::AccessibilityPage/>
+                <Route ssr=SsrMode::Async path=path!("/barrierefreiheit") view={Lazy::<lazy::AccessibilityRoute>::new()}/>
                 <ParentRoute ssr=SsrMode::Async path=path!("") view=shell::layout::Layout>
                     <Route ssr=SsrMode::Async path=path!("") view=shell::pages::HomePage/>
-                    <Route ssr=SsrMode::Async path=path!("/posteingang") view=documents::inbox_page::PosteingangPage/>
-                    <Route ssr=SsrMode::Async path=path!("/dokumente/:id") view=documents::document_page::DocumentPage/>
-                    <Route ssr=SsrMode::Async path=path!("/papierkorb") view=documents::trash_page::TrashPage/>
-                    <Route ssr=SsrMode::Async path=path!("/aktenplan") view=aktenplan::explorer::ExplorerPage/>
-                    <Route ssr=SsrMode::Async path=path!("/aktenplan/abstimmung") view=aktenplan::abstimmung::page::AbstimmungPage/>
-                    <Route ssr=SsrMode::Async path=path!("/aktenplan/versionen") view=aktenplan::abstimmung::page::ReleasesPage/>
-                    <Route ssr=SsrMode::Async path=path!("/aktenplan/import") view=aktenplan::csv_import_page::CsvImportPage/>
-                    <Route ssr=SsrMode::Async path=path!("/aktenplan/:code") view=aktenplan::explorer::ExplorerPage/>
-                    <Route ssr=SsrMode::Async path=path!("/akten/:id") view=akten::page::AktePage/>
-                    <Route ssr=SsrMode::Async path=path!("/suche") view=search::page::SearchPage/>
-                    <Route ssr=SsrMode::Async path=path!("/schulung") view=tours::record_page::SchulungPage/>
-                    <Route ssr=SsrMode::Async path=path!("/schulung/nachweis") view=tours::record_page::RecordOverviewPage/>
-                    <Route ssr=SsrMode::Async path=path!("/schulung/rundgaenge") view=tours::editor_page::TourListPage/>
-                    <Route ssr=SsrMode::Async path=path!("/schulung/rundgaenge/:id") view=tours::editor_page::TourEditPage/>
-                    <Route ssr=SsrMode::Async path=path!("/uebung") view=practice::page::PracticePage/>
-                    <Route ssr=SsrMode::Async path=path!("/neuigkeiten") view=announcements::page::NeuigkeitenPage/>
-                    <Route ssr=SsrMode::Async path=path!("/neuigkeiten/neu") view=announcements::editor_page::AnnouncementEditorPage/>
-                    <Route ssr=SsrMode::Async path=path!("/neuigkeiten/verwalten") view=announcements::stats_page::ManageAnnouncementsPage/>
-                    <Route ssr=SsrMode::Async path=path!("/neuigkeiten/:id/bearbeiten") view=announcements::editor_page::AnnouncementEditorPage/>
-                    <Route ssr=SsrMode::Async path=path!("/neuigkeiten/:id/statistik") view=announcements::stats_page::AnnouncementStatsPage/>
-                    <Route ssr=SsrMode::Async path=path!("/dienstanweisungen") view=guides::page::LibraryPage/>
-                    <Route ssr=SsrMode::Async path=path!("/dienstanweisungen/bereich/:screen") view=guides::page::ScreenGuidePage/>
-                    <Route ssr=SsrMode::Async path=path!("/dienstanweisungen/:id") view=guides::page::GuidePage/>
-                    <Route ssr=SsrMode::Async path=path!("/fragen") view=questions::page::QuestionsPage/>
-                    <Route ssr=SsrMode::Async path=path!("/fragen/faq") view=questions::page::FaqPage/>
-                    <Route ssr=SsrMode::Async path=path!("/fragen/:id") view=questions::page::QuestionPage/>
-                    <Route ssr=SsrMode::Async path=path!("/schulungstermine") view=training_sessions::page::TrainingSessionsPage/>
-                    <Route ssr=SsrMode::Async path=path!("/schulungstermine/neu") view=training_sessions::page::NewTrainingSessionPage/>
-                    <Route ssr=SsrMode::Async path=path!("/schulungstermine/:id") view=training_sessions::page::TrainingSessionPage/>
-                    <Route ssr=SsrMode::Async path=path!("/schulungstermine/:id/bearbeiten") view=training_sessions::page::EditTrainingSessionPage/>
-                    <Route ssr=SsrMode::Async path=path!("/einfuehrung") view=rollout::page::RolloutPage/>
-                    <Route ssr=SsrMode::Async path=path!("/konto/passwort") view=auth::password_page::ChangePasswordPage/>
-                    <Route ssr=SsrMode::Async path=path!("/verwaltung") view=users::admin_page::UserAdminPage/>
-                    <Route ssr=SsrMode::Async path=path!("/verwaltung/protokoll") view=audit::page::AuditPage/>
-                    <Route ssr=SsrMode::Async path=path!("/verwaltung/verarbeitung") view=processing::queue_page::QueuePage/>
+                    <Route ssr=SsrMode::Async path=path!("/posteingang") view={Lazy::<lazy::PosteingangRoute>::new()}/>
+                    <Route ssr=SsrMode::Async path=path!("/dokumente/:id") view={Lazy::<lazy::DocumentRoute>::new()}/>
+                    <Route ssr=SsrMode::Async path=path!("/papierkorb") view={Lazy::<lazy::TrashRoute>::new()}/>
+                    <Route ssr=SsrMode::Async path=path!("/aktenplan") view={Lazy::<lazy::ExplorerRoute>::new()}/>
+                    <Route ssr=SsrMode::Async path=path!("/aktenplan/abstimmung") view={Lazy::<lazy::AbstimmungRoute>::new()}/>
+                    <Route ssr=SsrMode::Async path=path!("/aktenplan/versionen") view={Lazy::<lazy::ReleasesRoute>::new()}/>
+                    <Route ssr=SsrMode::Async path=path!("/aktenplan/import") view={Lazy::<lazy::CsvImportRoute>::new()}/>
+                    <Route ssr=SsrMode::Async path=path!("/aktenplan/:code") view={Lazy::<lazy::ExplorerRoute>::new()}/>
+                    <Route ssr=SsrMode::Async path=path!("/akten/:id") view={Lazy::<lazy::AkteRoute>::new()}/>
+                    <Route ssr=SsrMode::Async path=path!("/suche") view={Lazy::<lazy::SearchRoute>::new()}/>
+                    <Route ssr=SsrMode::Async path=path!("/schulung") view={Lazy::<lazy::SchulungRoute>::new()}/>
+                    <Route ssr=SsrMode::Async path=path!("/schulung/nachweis") view={Lazy::<lazy::RecordOverviewRoute>::new()}/>
+                    <Route ssr=SsrMode::Async path=path!("/schulung/rundgaenge") view={Lazy::<lazy::TourListRoute>::new()}/>
+                    <Route ssr=SsrMode::Async path=path!("/schulung/rundgaenge/:id") view={Lazy::<lazy::TourEditRoute>::new()}/>
+                    <Route ssr=SsrMode::Async path=path!("/uebung") view={Lazy::<lazy::PracticeRoute>::new()}/>
+                    <Route ssr=SsrMode::Async path=path!("/neuigkeiten") view={Lazy::<lazy::NeuigkeitenRoute>::new()}/>
+                    <Route ssr=SsrMode::Async path=path!("/neuigkeiten/neu") view={Lazy::<lazy::AnnouncementEditorRoute>::new()}/>
+                    <Route ssr=SsrMode::Async path=path!("/neuigkeiten/verwalten") view={Lazy::<lazy::ManageAnnouncementsRoute>::new()}/>
+                    <Route ssr=SsrMode::Async path=path!("/neuigkeiten/:id/bearbeiten") view={Lazy::<lazy::AnnouncementEditorRoute>::new()}/>
+                    <Route ssr=SsrMode::Async path=path!("/neuigkeiten/:id/statistik") view={Lazy::<lazy::AnnouncementStatsRoute>::new()}/>
+                    <Route ssr=SsrMode::Async path=path!("/dienstanweisungen") view={Lazy::<lazy::LibraryRoute>::new()}/>
+                    <Route ssr=SsrMode::Async path=path!("/dienstanweisungen/bereich/:screen") view={Lazy::<lazy::ScreenGuideRoute>::new()}/>
+                    <Route ssr=SsrMode::Async path=path!("/dienstanweisungen/:id") view={Lazy::<lazy::GuideRoute>::new()}/>
+                    <Route ssr=SsrMode::Async path=path!("/fragen") view={Lazy::<lazy::QuestionsRoute>::new()}/>
+                    <Route ssr=SsrMode::Async path=path!("/fragen/faq") view={Lazy::<lazy::FaqRoute>::new()}/>
+                    <Route ssr=SsrMode::Async path=path!("/fragen/:id") view={Lazy::<lazy::QuestionRoute>::new()}/>
+                    <Route ssr=SsrMode::Async path=path!("/schulungstermine") view={Lazy::<lazy::TrainingSessionsRoute>::new()}/>
+                    <Route ssr=SsrMode::Async path=path!("/schulungstermine/neu") view={Lazy::<lazy::NewTrainingSessionRoute>::new()}/>
+                    <Route ssr=SsrMode::Async path=path!("/schulungstermine/:id") view={Lazy::<lazy::TrainingSessionRoute>::new()}/>
+                    <Route ssr=SsrMode::Async path=path!("/schulungstermine/:id/bearbeiten") view={Lazy::<lazy::EditTrainingSessionRoute>::new()}/>
+                    <Route ssr=SsrMode::Async path=path!("/einfuehrung") view={Lazy::<lazy::RolloutRoute>::new()}/>
+                    <Route ssr=SsrMode::Async path=path!("/konto/passwort") view={Lazy::<lazy::ChangePasswordRoute>::new()}/>
+                    <Route ssr=SsrMode::Async path=path!("/verwaltung") view={Lazy::<lazy::UserAdminRoute>::new()}/>
+                    <Route ssr=SsrMode::Async path=path!("/verwaltung/protokoll") view={Lazy::<lazy::AuditRoute>::new()}/>
+                    <Route ssr=SsrMode::Async path=path!("/verwaltung/verarbeitung") view={Lazy::<lazy::QueueRoute>::new()}/>
                 </ParentRoute>
             </Routes>
         </Router>

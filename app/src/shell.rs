@@ -2,6 +2,7 @@
 //! pages (start, 404, sections still being built).
 
 pub mod layout;
+pub mod lazy;
 pub mod pages;
 pub mod sections;
 #[cfg(feature = "ssr")]

@@ -1,7 +1,7 @@
 // A plan change from proposal to published version, in the browser.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { BASE, launch, newPage, login, assertAccessible } from './helpers.js';
+import { BASE, launch, newPage, login, assertAccessible, waitForHydration } from './helpers.js';
 
 let browser;
 before(async () => {
@@ -34,6 +34,9 @@ test('staff propose a change, the project team approves and publishes it', async
   const team = await newPage(browser);
   await login(team, 'projekt.erb');
   await team.goto(`${BASE}/aktenplan/abstimmung`);
+  // The confirmation below is shown by the hydrated page; a click before
+  // the page's module has loaded submits the plain form instead.
+  await waitForHydration(team);
   const item = team.getByRole('article', { name: new RegExp(`umbenennen in „${newTitle}“`) });
   await item.getByLabel('Kommentar').fill('Gute Idee.');
   await item.getByRole('button', { name: 'Kommentieren' }).click();

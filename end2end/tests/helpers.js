@@ -41,7 +41,7 @@ export async function login(page, username, password = DEMO_PASSWORD) {
   await page.waitForLoadState('load');
 }
 
-/** Waits until the WASM has hydrated the signed-in page (set by the layout). */
+/** Waits until the WASM has hydrated the whole page, its lazy module included (set by frontend/src/lib.rs). */
 export async function waitForHydration(page) {
   await page.locator('html[data-hydrated="true"]').waitFor({ state: 'attached', timeout: 30000 });
 }

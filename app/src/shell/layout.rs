@@ -21,7 +21,6 @@ pub fn Layout() -> impl IntoView {
                     // tours or notices, whose server calls would be refused.
                     Ok(Some(user)) if user.must_change_password => {
                         provide_context(user.clone());
-                        mark_hydrated();
                         view! {
                             <header class="site-header">
                                 <div class="header-bar">
@@ -104,24 +103,12 @@ pub fn Layout() -> impl IntoView {
     }
 }
 
-/// A marker for browser tests (and scripts): the page now reacts. Every
-/// header variant sets it.
-fn mark_hydrated() {
-    Effect::new(move |_| {
-        #[cfg(feature = "hydrate")]
-        if let Some(root) = document().document_element() {
-            let _ = root.set_attribute("data-hydrated", "true");
-        }
-    });
-}
-
 #[component]
 fn Header(user: SessionUser, comms: crate::announcements::header::StatusResource) -> impl IntoView {
     // The menu button only makes sense once the page is interactive; without
     // JavaScript the navigation simply stays open.
     let (hydrated, set_hydrated) = signal(false);
     Effect::new(move |_| set_hydrated.set(true));
-    mark_hydrated();
     let (menu_open, set_menu_open) = signal(false);
     let practising = user.in_practice();
     let scope = if user.all_municipalities {

@@ -1,0 +1,259 @@
+//! The pages whose code the browser loads only when one of them is shown.
+//!
+//! Pages are loaded in groups that people use together (the Abstimmung
+//! with the plan versions and the CSV import, the administration's three
+//! pages, …): each group is one `#[lazy]` function, and scripts/build.sh
+//! splits the WASM bundle at these functions. Code that several groups
+//! share goes into shared chunks; one split point per page made 33 split
+//! points and 441 chunks, most under a kilobyte, each one more request.
+//!
+//! What everybody needs first stays in the main module: the login page,
+//! the layout with header, tours and banners, and the start page. The
+//! Posteingang is a group of its own: its upload and list code would make
+//! every first page heavier (bundle-budget.toml). On the server a lazy page
+//! renders like any other and names the modules it needs as preload links
+//! ([`preload`]), so a first visit fetches them alongside the main module
+//! instead of one after the other as the loader discovers them.
+//!
+//! The pages load their data themselves, as before: `data()` is empty.
+
+use leptos::prelude::*;
+use leptos_router::LazyRoute;
+
+/// `lazy_pages!(group_fn, __preload_group_fn, GroupEnum { Route => Page in feature::module, … })`:
+/// every `Route` shows its `Page` from the group's WASM module. The split
+/// point is named after `group_fn`, so server and browser agree on it.
+macro_rules! lazy_pages {
+    ($group:ident, $preload:ident, $which:ident {
+        $($route:ident => $page:ident in $($module:ident)::+),+ $(,)?
+    }) => {
+        #[derive(Debug, Clone, Copy)]
+        pub enum $which {
+            $($route),+
+        }
+
+        #[leptos::lazy]
+        fn $group(which: $which) -> AnyView {
+            #[cfg(feature = "ssr")]
+            preload::links(stringify!($group));
+            match which {
+                $($which::$route => {
+                    use crate::$($module)::+::$page;
+                    view! { <$page/> }.into_any()
+                })+
+            }
+        }
+
+        $(
+            #[derive(Debug)]
+            pub struct $route;
+
+            impl LazyRoute for $route {
+                fn data() -> Self {
+                    $route
+                }
+
+                async fn view(_this: Self) -> AnyView {
+                    $group($which::$route).await
+                }
+
+                async fn preload() {
+                    // Only the browser has modules to fetch.
+                    #[cfg(feature = "hydrate")]
+                    $preload().await;
+                }
+            }
+        )+
+    };
+}
+
+lazy_pages!(inbox_pages, __preload_inbox_pages, InboxPages {
+    PosteingangRoute => PosteingangPage in documents::inbox_page,
+});
+
+lazy_pages!(explorer_pages, __preload_explorer_pages, ExplorerPages {
+    ExplorerRoute => ExplorerPage in aktenplan::explorer,
+    AkteRoute => AktePage in akten::page,
+});
+
+lazy_pages!(document_pages, __preload_document_pages, DocumentPages {
+    DocumentRoute => DocumentPage in documents::document_page,
+    TrashRoute => TrashPage in documents::trash_page,
+});
+
+lazy_pages!(plan_admin_pages, __preload_plan_admin_pages, PlanAdminPages {
+    AbstimmungRoute => AbstimmungPage in aktenplan::abstimmung::page,
+    ReleasesRoute => ReleasesPage in aktenplan::abstimmung::page,
+    CsvImportRoute => CsvImportPage in aktenplan::csv_import_page,
+});
+
+lazy_pages!(search_pages, __preload_search_pages, SearchPages {
+    SearchRoute => SearchPage in search::page,
+});
+
+// A trainee's first steps: the Schulung page with the walkthroughs, the
+// training record and the practice area.
+lazy_pages!(learning_pages, __preload_learning_pages, LearningPages {
+    SchulungRoute => SchulungPage in tours::record_page,
+    RecordOverviewRoute => RecordOverviewPage in tours::record_page,
+    PracticeRoute => PracticePage in practice::page,
+});
+
+lazy_pages!(tour_editor_pages, __preload_tour_editor_pages, TourEditorPages {
+    TourListRoute => TourListPage in tours::editor_page,
+    TourEditRoute => TourEditPage in tours::editor_page,
+});
+
+lazy_pages!(news_pages, __preload_news_pages, NewsPages {
+    NeuigkeitenRoute => NeuigkeitenPage in announcements::page,
+});
+
+lazy_pages!(news_admin_pages, __preload_news_admin_pages, NewsAdminPages {
+    AnnouncementEditorRoute => AnnouncementEditorPage in announcements::editor_page,
+    ManageAnnouncementsRoute => ManageAnnouncementsPage in announcements::stats_page,
+    AnnouncementStatsRoute => AnnouncementStatsPage in announcements::stats_page,
+});
+
+lazy_pages!(guide_pages, __preload_guide_pages, GuidePages {
+    LibraryRoute => LibraryPage in guides::page,
+    ScreenGuideRoute => ScreenGuidePage in guides::page,
+    GuideRoute => GuidePage in guides::page,
+});
+
+lazy_pages!(question_pages, __preload_question_pages, QuestionPages {
+    QuestionsRoute => QuestionsPage in questions::page,
+    FaqRoute => FaqPage in questions::page,
+    QuestionRoute => QuestionPage in questions::page,
+});
+
+lazy_pages!(training_session_pages, __preload_training_session_pages, TrainingSessionPages {
+    TrainingSessionsRoute => TrainingSessionsPage in training_sessions::page,
+    TrainingSessionRoute => TrainingSessionPage in training_sessions::page,
+    NewTrainingSessionRoute => NewTrainingSessionPage in training_sessions::page,
+    EditTrainingSessionRoute => EditTrainingSessionPage in training_sessions::page,
+});
+
+lazy_pages!(rollout_pages, __preload_rollout_pages, RolloutPages {
+    RolloutRoute => RolloutPage in rollout::page,
+});
+
+lazy_pages!(admin_pages, __preload_admin_pages, AdminPages {
+    UserAdminRoute => UserAdminPage in users::admin_page,
+    AuditRoute => AuditPage in audit::page,
+    QueueRoute => QueuePage in processing::queue_page,
+});
+
+lazy_pages!(account_pages, __preload_account_pages, AccountPages {
+    ChangePasswordRoute => ChangePasswordPage in auth::password_page,
+    AccessibilityRoute => AccessibilityPage in shell::pages,
+});
+
+/// Preload links for the modules of a lazy page group, in the page's head.
+///
+/// Leptos means to do this itself from `__wasm_split_manifest.json`, but
+/// with leptos_axum 0.8.10 it looks the manifest up after rendering,
+/// outside any reactive owner, and finds it only when a previous task
+/// happened to leave an owner set: most pages got no links, some got them
+/// (checked 2026-12-06). The build therefore writes the manifest under its
+/// own name, which Leptos does not read, and this adds the links always.
+#[cfg(feature = "ssr")]
+pub mod preload {
+    use leptos::prelude::*;
+    use leptos_meta::Link;
+    use std::collections::HashMap;
+    use std::sync::OnceLock;
+
+    /// What `scripts/build.sh` writes: split point → modules it needs.
+    const MANIFEST: &str = "split-manifest.json";
+    /// The loader the main module imports (the underscores stand where a
+    /// file hash would go).
+    const LOADER: &str = "__wasm_split.______________________.js";
+
+    struct Manifest {
+        pkg: String,
+        /// Split point name without its hash suffix → module names.
+        groups: HashMap<String, Vec<String>>,
+    }
+
+    static LOADED: OnceLock<Option<Manifest>> = OnceLock::new();
+
+    /// The groups whose links this response already carries: the router
+    /// runs a lazy route's view more than once while rendering a page.
+    #[derive(Clone, Default)]
+    struct Linked(ArcStoredValue<Vec<&'static str>>);
+
+    /// Reads the manifest of the bundle the server serves, once per
+    /// process (like Leptos), and starts the response's list of linked
+    /// groups. Without a split build there is no manifest, and no page gets
+    /// preload links.
+    pub fn init(options: &LeptosOptions) {
+        provide_context(Linked::default());
+        LOADED.get_or_init(|| {
+            let pkg = options.site_pkg_dir.to_string();
+            let path = std::path::Path::new(options.site_root.as_ref())
+                .join(&pkg)
+                .join(MANIFEST);
+            let text = std::fs::read_to_string(&path).ok()?;
+            let entries: HashMap<String, Vec<String>> = match serde_json::from_str(&text) {
+                Ok(entries) => entries,
+                Err(error) => {
+                    tracing::warn!(%error, path = %path.display(), "split manifest unreadable");
+                    return None;
+                }
+            };
+            // `admin_pages_5486…` → `admin_pages`: the hash depends on
+            // where the macro was expanded, the group name does not.
+            let groups = entries
+                .into_iter()
+                .map(|(key, modules)| {
+                    let group = key.rsplit_once('_').map_or(key.as_str(), |(name, _)| name);
+                    (group.to_string(), modules)
+                })
+                .collect();
+            Some(Manifest { pkg, groups })
+        });
+    }
+
+    /// Adds the group's modules and the loader to the head of the page
+    /// being rendered.
+    pub fn links(group: &'static str) {
+        let Some(Some(manifest)) = LOADED.get() else {
+            return;
+        };
+        let Some(modules) = manifest.groups.get(group) else {
+            return;
+        };
+        let Some(linked) = use_context::<Linked>() else {
+            return;
+        };
+        let first = linked
+            .0
+            .try_update_value(|groups| {
+                let first = !groups.contains(&group);
+                if first {
+                    groups.push(group);
+                }
+                first
+            })
+            .unwrap_or(false);
+        if !first {
+            return;
+        }
+        let pkg = &manifest.pkg;
+        // Rendering a meta component registers it with the page's head.
+        let _ = view! { <Link rel="modulepreload" href=format!("/{pkg}/{LOADER}")/> }.to_html();
+        for module in modules {
+            // `crossorigin` makes the preload match the loader's fetch().
+            let _ = view! {
+                <Link
+                    rel="preload"
+                    href=format!("/{pkg}/{module}.wasm")
+                    as_="fetch"
+                    type_="application/wasm"
+                    crossorigin="anonymous"
+                />
+            }
+            .to_html();
+        }
+    }
+}
