@@ -13,6 +13,7 @@ use std::path::{Path, PathBuf};
 /// Modules every feature may use; they use no feature themselves.
 const FOUNDATION: &[&str] = &[
     "error",
+    "server_json",
     "db",
     "time",
     "fold",

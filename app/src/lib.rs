@@ -35,6 +35,7 @@ pub mod rollout;
 #[cfg(feature = "ssr")]
 pub mod rollout_days;
 pub mod search;
+pub mod server_json;
 pub mod shell;
 pub mod tours;
 pub mod training_sessions;

@@ -6,7 +6,7 @@ use crate::error::AppError;
 use leptos::prelude::*;
 
 /// Opens a new Akte under a plan position for the user's municipality.
-#[server(prefix = "/api", endpoint = "create_akte")]
+#[server(prefix = "/api", endpoint = "create_akte", output = crate::server_json::Json)]
 pub async fn create_akte(
     position_id: i64,
     title: String,
@@ -23,7 +23,7 @@ pub async fn create_akte(
 }
 
 /// One Akte, if the user's municipality may see it.
-#[server(prefix = "/api", endpoint = "get_akte")]
+#[server(prefix = "/api", endpoint = "get_akte", output = crate::server_json::Json)]
 pub async fn get_akte(id: i64) -> Result<AkteDetail, AppError> {
     crate::error::with_status(
         async {
@@ -35,7 +35,7 @@ pub async fn get_akte(id: i64) -> Result<AkteDetail, AppError> {
 }
 
 /// Closes an Akte (zdA); the retention period starts and its end is stored.
-#[server(prefix = "/api", endpoint = "close_akte")]
+#[server(prefix = "/api", endpoint = "close_akte", output = crate::server_json::Json)]
 pub async fn close_akte(id: i64, closed_on: String) -> Result<Option<String>, AppError> {
     crate::error::with_status(
         async {
@@ -47,7 +47,7 @@ pub async fn close_akte(id: i64, closed_on: String) -> Result<Option<String>, Ap
 }
 
 /// Shares an Akte with another municipality, or ends the sharing.
-#[server(prefix = "/api", endpoint = "share_akte")]
+#[server(prefix = "/api", endpoint = "share_akte", output = crate::server_json::Json)]
 pub async fn share_akte(id: i64, municipality_id: i64, shared: bool) -> Result<(), AppError> {
     crate::error::with_status(
         async {

@@ -47,7 +47,7 @@ pub fn problem_report(problems: &[super::csv_format::CsvProblem]) -> AppError {
 
 /// Checks a CSV plan against the current one; with `publish`, publishes
 /// the differences as the next version. Project team only.
-#[server(prefix = "/api", endpoint = "import_plan_csv")]
+#[server(prefix = "/api", endpoint = "import_plan_csv", output = crate::server_json::Json)]
 pub async fn import_plan_csv(
     csv: String,
     title: String,

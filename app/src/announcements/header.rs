@@ -83,7 +83,7 @@ pub fn status_resource() -> StatusResource {
     )
 }
 
-#[server(prefix = "/api", endpoint = "comms_status")]
+#[server(prefix = "/api", endpoint = "comms_status", output = crate::server_json::Json)]
 pub async fn get_comms_status() -> Result<CommsStatus, AppError> {
     crate::error::with_status(
         async {

@@ -10,7 +10,7 @@ use crate::auth::guard::{require, Rule};
 
 /// `/neuigkeiten` for the signed-in person: what is addressed to them. The
 /// current ones count as read from now on (the page says which were new).
-#[server(prefix = "/api", endpoint = "list_news")]
+#[server(prefix = "/api", endpoint = "list_news", output = crate::server_json::Json)]
 pub async fn list_news() -> Result<NewsList, AppError> {
     crate::error::with_status(
         async {
@@ -22,7 +22,7 @@ pub async fn list_news() -> Result<NewsList, AppError> {
 }
 
 /// The one-click „Zur Kenntnis genommen“. Returns the time it was recorded.
-#[server(prefix = "/api", endpoint = "acknowledge_announcement")]
+#[server(prefix = "/api", endpoint = "acknowledge_announcement", output = crate::server_json::Json)]
 pub async fn acknowledge_announcement(id: i64) -> Result<String, AppError> {
     crate::error::with_status(
         async {
@@ -34,7 +34,7 @@ pub async fn acknowledge_announcement(id: i64) -> Result<String, AppError> {
 }
 
 /// Marks one announcement read (the banner's „Gelesen“ for pinned ones).
-#[server(prefix = "/api", endpoint = "mark_announcement_read")]
+#[server(prefix = "/api", endpoint = "mark_announcement_read", output = crate::server_json::Json)]
 pub async fn mark_announcement_read(id: i64) -> Result<(), AppError> {
     crate::error::with_status(
         async {
@@ -46,7 +46,7 @@ pub async fn mark_announcement_read(id: i64) -> Result<(), AppError> {
 }
 
 /// The project team's overview: every announcement with its numbers.
-#[server(prefix = "/api", endpoint = "list_managed_announcements")]
+#[server(prefix = "/api", endpoint = "list_managed_announcements", output = crate::server_json::Json)]
 pub async fn list_managed_announcements() -> Result<Vec<ManagedAnnouncement>, AppError> {
     crate::error::with_status(
         async {
@@ -58,7 +58,7 @@ pub async fn list_managed_announcements() -> Result<Vec<ManagedAnnouncement>, Ap
 }
 
 /// Who has read and acknowledged one announcement, per municipality.
-#[server(prefix = "/api", endpoint = "announcement_stats")]
+#[server(prefix = "/api", endpoint = "announcement_stats", output = crate::server_json::Json)]
 pub async fn get_announcement_stats(id: i64) -> Result<AnnouncementStats, AppError> {
     crate::error::with_status(
         async {
@@ -70,7 +70,7 @@ pub async fn get_announcement_stats(id: i64) -> Result<AnnouncementStats, AppErr
 }
 
 /// The editor's data: an empty draft (publishing now) or the stored one.
-#[server(prefix = "/api", endpoint = "announcement_editor")]
+#[server(prefix = "/api", endpoint = "announcement_editor", output = crate::server_json::Json)]
 pub async fn announcement_editor(id: Option<i64>) -> Result<EditorData, AppError> {
     crate::error::with_status(
         async {
@@ -83,7 +83,7 @@ pub async fn announcement_editor(id: Option<i64>) -> Result<EditorData, AppError
 
 /// Publishes (or schedules) a new announcement, or saves changes to one.
 /// Returns its id.
-#[server(prefix = "/api", endpoint = "save_announcement")]
+#[server(prefix = "/api", endpoint = "save_announcement", output = crate::server_json::Json)]
 pub async fn save_announcement(id: Option<i64>, draft: AnnouncementDraft) -> Result<i64, AppError> {
     crate::error::with_status(
         async {
@@ -94,7 +94,7 @@ pub async fn save_announcement(id: Option<i64>, draft: AnnouncementDraft) -> Res
     )
 }
 
-#[server(prefix = "/api", endpoint = "delete_announcement")]
+#[server(prefix = "/api", endpoint = "delete_announcement", output = crate::server_json::Json)]
 pub async fn delete_announcement(id: i64) -> Result<(), AppError> {
     crate::error::with_status(
         async {

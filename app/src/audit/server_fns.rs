@@ -6,7 +6,7 @@ use crate::error::AppError;
 use leptos::prelude::*;
 
 /// Newest entries first; municipal admins see their own municipality only.
-#[server(prefix = "/api", endpoint = "list_audit")]
+#[server(prefix = "/api", endpoint = "list_audit", output = crate::server_json::Json)]
 pub async fn list_audit(
     action: Option<String>,
     document: Option<i64>,
@@ -24,7 +24,7 @@ pub async fn list_audit(
 
 /// Re-computes the whole hash chain and compares it with the checkpoints
 /// kept outside the database (which also show a cut-off end).
-#[server(prefix = "/api", endpoint = "verify_audit")]
+#[server(prefix = "/api", endpoint = "verify_audit", output = crate::server_json::Json)]
 pub async fn verify_audit() -> Result<ChainReport, AppError> {
     crate::error::with_status(
         async {

@@ -6,14 +6,14 @@ use leptos::prelude::*;
 
 /// The signed-in user, or `None` on the login page. Answers a session with
 /// a one-time password too (the password page needs to know who it is).
-#[server(prefix = "/api", endpoint = "current_user")]
+#[server(prefix = "/api", endpoint = "current_user", output = crate::server_json::Json)]
 pub async fn current_user() -> Result<Option<SessionUser>, AppError> {
     Ok(super::require_user_allowing_password_change().ok())
 }
 
 /// Changes the signed-in user's own password. Other sessions of the user end;
 /// the current one stays.
-#[server(prefix = "/api", endpoint = "change_password")]
+#[server(prefix = "/api", endpoint = "change_password", output = crate::server_json::Json)]
 pub async fn change_password(
     current: String,
     new_password: String,

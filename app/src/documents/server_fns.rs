@@ -28,7 +28,7 @@ use super::service;
 use crate::auth::guard::{require, Rule};
 
 /// The configured largest file, for the upload hint.
-#[server(prefix = "/api", endpoint = "upload_limit_mb")]
+#[server(prefix = "/api", endpoint = "upload_limit_mb", output = crate::server_json::Json)]
 pub async fn upload_limit_mb() -> Result<u64, AppError> {
     crate::error::with_status(
         require(Rule::SignedIn).and_then(|(user, state)| service::upload_limit_mb(&state, &user)),
@@ -36,7 +36,7 @@ pub async fn upload_limit_mb() -> Result<u64, AppError> {
 }
 
 /// Documents filed in an Akte the user's municipality owns or shares.
-#[server(prefix = "/api", endpoint = "akte_documents")]
+#[server(prefix = "/api", endpoint = "akte_documents", output = crate::server_json::Json)]
 pub async fn akte_documents(akte_id: i64) -> Result<Vec<DocumentSummary>, AppError> {
     crate::error::with_status(
         async {
@@ -47,7 +47,7 @@ pub async fn akte_documents(akte_id: i64) -> Result<Vec<DocumentSummary>, AppErr
     )
 }
 
-#[server(prefix = "/api", endpoint = "load_inbox")]
+#[server(prefix = "/api", endpoint = "load_inbox", output = crate::server_json::Json)]
 pub async fn load_inbox() -> Result<Vec<DocumentSummary>, AppError> {
     crate::error::with_status(
         async {
@@ -58,7 +58,7 @@ pub async fn load_inbox() -> Result<Vec<DocumentSummary>, AppError> {
     )
 }
 
-#[server(prefix = "/api", endpoint = "get_document")]
+#[server(prefix = "/api", endpoint = "get_document", output = crate::server_json::Json)]
 pub async fn get_document(id: i64) -> Result<DocumentDetail, AppError> {
     crate::error::with_status(
         async {
@@ -69,7 +69,7 @@ pub async fn get_document(id: i64) -> Result<DocumentDetail, AppError> {
     )
 }
 
-#[server(prefix = "/api", endpoint = "save_document")]
+#[server(prefix = "/api", endpoint = "save_document", output = crate::server_json::Json)]
 pub async fn save_document(id: i64, meta: MetadataForm) -> Result<(), AppError> {
     crate::error::with_status(
         async {
@@ -82,7 +82,7 @@ pub async fn save_document(id: i64, meta: MetadataForm) -> Result<(), AppError> 
 
 /// Bulk actions from the Posteingang and Akten: `action` is `file`
 /// (`value` = Akte id), `tag`, `type`, `trash` or `untrash`.
-#[server(prefix = "/api", endpoint = "bulk_documents")]
+#[server(prefix = "/api", endpoint = "bulk_documents", output = crate::server_json::Json)]
 pub async fn bulk_documents(
     ids: Vec<i64>,
     action: String,
@@ -99,7 +99,7 @@ pub async fn bulk_documents(
 }
 
 /// Makes an old version current again, as a new version.
-#[server(prefix = "/api", endpoint = "restore_document_version")]
+#[server(prefix = "/api", endpoint = "restore_document_version", output = crate::server_json::Json)]
 pub async fn restore_document_version(id: i64, number: i64) -> Result<i64, AppError> {
     crate::error::with_status(
         async {
@@ -111,7 +111,7 @@ pub async fn restore_document_version(id: i64, number: i64) -> Result<i64, AppEr
 }
 
 /// Open Akten to file into, found by Aktenzeichen or title.
-#[server(prefix = "/api", endpoint = "find_akten_for_filing")]
+#[server(prefix = "/api", endpoint = "find_akten_for_filing", output = crate::server_json::Json)]
 pub async fn find_akten_for_filing(query: String) -> Result<Vec<AkteRef>, AppError> {
     crate::error::with_status(
         async {
@@ -124,7 +124,7 @@ pub async fn find_akten_for_filing(query: String) -> Result<Vec<AkteRef>, AppErr
 
 /// The trash: clerks see their municipality's, administrators (who empty
 /// it) theirs or all four for a central administrator.
-#[server(prefix = "/api", endpoint = "list_trash")]
+#[server(prefix = "/api", endpoint = "list_trash", output = crate::server_json::Json)]
 pub async fn list_trash() -> Result<Vec<TrashEntry>, AppError> {
     crate::error::with_status(
         async {
@@ -136,7 +136,7 @@ pub async fn list_trash() -> Result<Vec<TrashEntry>, AppError> {
 }
 
 /// Destroys everything in the trash for good. Administration only.
-#[server(prefix = "/api", endpoint = "empty_trash")]
+#[server(prefix = "/api", endpoint = "empty_trash", output = crate::server_json::Json)]
 pub async fn empty_trash() -> Result<usize, AppError> {
     crate::error::with_status(
         async {
@@ -148,7 +148,7 @@ pub async fn empty_trash() -> Result<usize, AppError> {
 }
 
 /// Re-hashes every stored file and reports missing or changed ones.
-#[server(prefix = "/api", endpoint = "verify_store")]
+#[server(prefix = "/api", endpoint = "verify_store", output = crate::server_json::Json)]
 pub async fn verify_store() -> Result<StoreCheck, AppError> {
     crate::error::with_status(
         async {
@@ -169,7 +169,7 @@ pub struct HistoryEntry {
 
 /// Who did what with a document, newest first (the owning municipality
 /// only; addresses stay in the administrators' log).
-#[server(prefix = "/api", endpoint = "document_history")]
+#[server(prefix = "/api", endpoint = "document_history", output = crate::server_json::Json)]
 pub async fn document_history(id: i64) -> Result<Vec<HistoryEntry>, AppError> {
     crate::error::with_status(
         async {

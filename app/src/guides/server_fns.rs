@@ -8,7 +8,7 @@ use leptos::prelude::*;
 #[cfg(feature = "ssr")]
 use crate::auth::guard::{require, Rule};
 
-#[server(prefix = "/api", endpoint = "guide_library")]
+#[server(prefix = "/api", endpoint = "guide_library", output = crate::server_json::Json)]
 pub async fn guide_library() -> Result<Library, AppError> {
     crate::error::with_status(
         async {
@@ -21,7 +21,7 @@ pub async fn guide_library() -> Result<Library, AppError> {
 
 /// One guide by id, or the newest one linked to `screen` (`None` when no
 /// guide governs that screen yet).
-#[server(prefix = "/api", endpoint = "get_guide")]
+#[server(prefix = "/api", endpoint = "get_guide", output = crate::server_json::Json)]
 pub async fn get_guide(
     id: Option<i64>,
     screen: Option<String>,
@@ -37,7 +37,7 @@ pub async fn get_guide(
 
 /// Creates a guide (`id` None) or changes its title, kind, summary and
 /// screens. Returns its id.
-#[server(prefix = "/api", endpoint = "save_guide")]
+#[server(prefix = "/api", endpoint = "save_guide", output = crate::server_json::Json)]
 pub async fn save_guide(id: Option<i64>, draft: GuideDraft) -> Result<i64, AppError> {
     crate::error::with_status(
         async {
@@ -49,7 +49,7 @@ pub async fn save_guide(id: Option<i64>, draft: GuideDraft) -> Result<i64, AppEr
 }
 
 /// A new version written in Markdown. Returns its number.
-#[server(prefix = "/api", endpoint = "add_guide_text")]
+#[server(prefix = "/api", endpoint = "add_guide_text", output = crate::server_json::Json)]
 pub async fn add_guide_text(
     id: i64,
     body: String,
@@ -66,7 +66,7 @@ pub async fn add_guide_text(
 }
 
 /// „Gelesen und zur Kenntnis genommen“ for the newest version.
-#[server(prefix = "/api", endpoint = "acknowledge_guide")]
+#[server(prefix = "/api", endpoint = "acknowledge_guide", output = crate::server_json::Json)]
 pub async fn acknowledge_guide(id: i64) -> Result<String, AppError> {
     crate::error::with_status(
         async {
@@ -77,7 +77,7 @@ pub async fn acknowledge_guide(id: i64) -> Result<String, AppError> {
     )
 }
 
-#[server(prefix = "/api", endpoint = "delete_guide")]
+#[server(prefix = "/api", endpoint = "delete_guide", output = crate::server_json::Json)]
 pub async fn delete_guide(id: i64) -> Result<(), AppError> {
     crate::error::with_status(
         async {

@@ -6,7 +6,7 @@ use crate::error::AppError;
 use leptos::prelude::*;
 
 /// The practice page's figures for the signed-in user.
-#[server(prefix = "/api", endpoint = "load_practice")]
+#[server(prefix = "/api", endpoint = "load_practice", output = crate::server_json::Json)]
 pub async fn load_practice() -> Result<PracticeOverview, AppError> {
     use crate::auth::guard::{require, Rule};
     crate::error::with_status(
@@ -19,7 +19,7 @@ pub async fn load_practice() -> Result<PracticeOverview, AppError> {
 }
 
 /// Switches practice mode on (creating the area on first use).
-#[server(prefix = "/api", endpoint = "enter_practice")]
+#[server(prefix = "/api", endpoint = "enter_practice", output = crate::server_json::Json)]
 pub async fn enter_practice() -> Result<(), AppError> {
     use crate::auth::guard::{require, Rule};
     crate::error::with_status(
@@ -32,7 +32,7 @@ pub async fn enter_practice() -> Result<(), AppError> {
 }
 
 /// Switches practice mode off; trainees always stay in it.
-#[server(prefix = "/api", endpoint = "leave_practice")]
+#[server(prefix = "/api", endpoint = "leave_practice", output = crate::server_json::Json)]
 pub async fn leave_practice() -> Result<(), AppError> {
     use crate::auth::guard::{require, Rule};
     crate::error::with_status(
@@ -45,7 +45,7 @@ pub async fn leave_practice() -> Result<(), AppError> {
 }
 
 /// Puts the caller's practice area back into its starting state.
-#[server(prefix = "/api", endpoint = "reset_practice")]
+#[server(prefix = "/api", endpoint = "reset_practice", output = crate::server_json::Json)]
 pub async fn reset_practice() -> Result<(), AppError> {
     use crate::auth::guard::{require, Rule};
     crate::error::with_status(

@@ -10,7 +10,7 @@ use super::service;
 use crate::auth::guard::{require, Rule};
 
 /// Where the newest version of a document stands (polled by its page).
-#[server(prefix = "/api", endpoint = "document_text_state")]
+#[server(prefix = "/api", endpoint = "document_text_state", output = crate::server_json::Json)]
 pub async fn document_text_state(id: i64) -> Result<TextState, AppError> {
     crate::error::with_status(
         async {
@@ -22,7 +22,7 @@ pub async fn document_text_state(id: i64) -> Result<TextState, AppError> {
 }
 
 /// Runs text extraction and OCR again for the newest version.
-#[server(prefix = "/api", endpoint = "reprocess_document")]
+#[server(prefix = "/api", endpoint = "reprocess_document", output = crate::server_json::Json)]
 pub async fn reprocess_document(id: i64) -> Result<TextState, AppError> {
     crate::error::with_status(
         async {
@@ -34,7 +34,7 @@ pub async fn reprocess_document(id: i64) -> Result<TextState, AppError> {
 }
 
 /// The processing queue for the administration.
-#[server(prefix = "/api", endpoint = "processing_queue")]
+#[server(prefix = "/api", endpoint = "processing_queue", output = crate::server_json::Json)]
 pub async fn processing_queue() -> Result<QueueOverview, AppError> {
     crate::error::with_status(
         async {
@@ -46,7 +46,7 @@ pub async fn processing_queue() -> Result<QueueOverview, AppError> {
 }
 
 /// Puts every job that failed for good back into the queue.
-#[server(prefix = "/api", endpoint = "retry_failed_jobs")]
+#[server(prefix = "/api", endpoint = "retry_failed_jobs", output = crate::server_json::Json)]
 pub async fn retry_failed_jobs() -> Result<u64, AppError> {
     crate::error::with_status(
         async {
@@ -69,7 +69,7 @@ pub struct FoundTextView {
 pub const SHOWN_TEXT_CHARS: usize = 100_000;
 
 /// The newest found text of a document the user may read.
-#[server(prefix = "/api", endpoint = "document_found_text")]
+#[server(prefix = "/api", endpoint = "document_found_text", output = crate::server_json::Json)]
 pub async fn document_found_text(id: i64) -> Result<Option<FoundTextView>, AppError> {
     crate::error::with_status(
         async {

@@ -9,7 +9,7 @@ use leptos::prelude::*;
 use crate::auth::guard::{require, Rule};
 
 /// Sends a question from the page `page_path`; returns its id.
-#[server(prefix = "/api", endpoint = "ask_question")]
+#[server(prefix = "/api", endpoint = "ask_question", output = crate::server_json::Json)]
 pub async fn ask_question(text: String, page_path: String) -> Result<i64, AppError> {
     crate::error::with_status(
         async {
@@ -21,7 +21,7 @@ pub async fn ask_question(text: String, page_path: String) -> Result<i64, AppErr
 }
 
 /// My questions; for the project team also everyone's.
-#[server(prefix = "/api", endpoint = "list_questions")]
+#[server(prefix = "/api", endpoint = "list_questions", output = crate::server_json::Json)]
 pub async fn list_questions(
 ) -> Result<(Vec<QuestionSummary>, Option<Vec<QuestionSummary>>), AppError> {
     crate::error::with_status(
@@ -34,7 +34,7 @@ pub async fn list_questions(
 }
 
 /// One thread. When the asker opens it, its answers count as seen.
-#[server(prefix = "/api", endpoint = "get_question")]
+#[server(prefix = "/api", endpoint = "get_question", output = crate::server_json::Json)]
 pub async fn get_question(id: i64) -> Result<QuestionThread, AppError> {
     crate::error::with_status(
         async {
@@ -46,7 +46,7 @@ pub async fn get_question(id: i64) -> Result<QuestionThread, AppError> {
 }
 
 /// A message in the thread, by the asker or the project team.
-#[server(prefix = "/api", endpoint = "reply_question")]
+#[server(prefix = "/api", endpoint = "reply_question", output = crate::server_json::Json)]
 pub async fn reply_question(id: i64, text: String) -> Result<i64, AppError> {
     crate::error::with_status(
         async {
@@ -58,7 +58,7 @@ pub async fn reply_question(id: i64, text: String) -> Result<i64, AppError> {
 }
 
 /// Marks a question done (asker or project team).
-#[server(prefix = "/api", endpoint = "close_question")]
+#[server(prefix = "/api", endpoint = "close_question", output = crate::server_json::Json)]
 pub async fn close_question(id: i64) -> Result<(), AppError> {
     crate::error::with_status(
         async {
@@ -71,7 +71,7 @@ pub async fn close_question(id: i64) -> Result<(), AppError> {
 
 /// „Als FAQ übernehmen“: the question and the newest team answer become a
 /// FAQ entry (edited afterwards on the FAQ page). Returns the entry's id.
-#[server(prefix = "/api", endpoint = "question_to_faq")]
+#[server(prefix = "/api", endpoint = "question_to_faq", output = crate::server_json::Json)]
 pub async fn question_to_faq(id: i64) -> Result<i64, AppError> {
     crate::error::with_status(
         async {
@@ -83,7 +83,7 @@ pub async fn question_to_faq(id: i64) -> Result<i64, AppError> {
 }
 
 /// The FAQ, for everybody signed in.
-#[server(prefix = "/api", endpoint = "list_faq")]
+#[server(prefix = "/api", endpoint = "list_faq", output = crate::server_json::Json)]
 pub async fn list_faq() -> Result<FaqList, AppError> {
     crate::error::with_status(
         async {
@@ -95,7 +95,7 @@ pub async fn list_faq() -> Result<FaqList, AppError> {
 }
 
 /// Writes a new FAQ entry or changes one (project team).
-#[server(prefix = "/api", endpoint = "save_faq")]
+#[server(prefix = "/api", endpoint = "save_faq", output = crate::server_json::Json)]
 pub async fn save_faq(id: Option<i64>, question: String, answer: String) -> Result<i64, AppError> {
     crate::error::with_status(
         async {
@@ -106,7 +106,7 @@ pub async fn save_faq(id: Option<i64>, question: String, answer: String) -> Resu
     )
 }
 
-#[server(prefix = "/api", endpoint = "delete_faq")]
+#[server(prefix = "/api", endpoint = "delete_faq", output = crate::server_json::Json)]
 pub async fn delete_faq(id: i64) -> Result<(), AppError> {
     crate::error::with_status(
         async {

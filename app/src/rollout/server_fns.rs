@@ -6,7 +6,7 @@ use crate::error::AppError;
 use leptos::prelude::*;
 
 /// The figures for the chosen range, granularity and municipality.
-#[server(prefix = "/api", endpoint = "rollout_dashboard")]
+#[server(prefix = "/api", endpoint = "rollout_dashboard", output = crate::server_json::Json)]
 pub async fn rollout_dashboard(request: DashboardRequest) -> Result<Dashboard, AppError> {
     use crate::auth::guard::{require, Rule};
     crate::error::with_status(

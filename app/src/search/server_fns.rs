@@ -6,7 +6,7 @@ use crate::error::AppError;
 use leptos::prelude::*;
 
 /// Full-text search with facets, restricted to what the user may see.
-#[server(prefix = "/api", endpoint = "search_documents")]
+#[server(prefix = "/api", endpoint = "search_documents", output = crate::server_json::Json)]
 pub async fn search_documents(params: SearchParams) -> Result<SearchResults, AppError> {
     crate::error::with_status(
         async {
@@ -18,7 +18,7 @@ pub async fn search_documents(params: SearchParams) -> Result<SearchResults, App
 }
 
 /// Documents whose title or text starts like what is typed in the header.
-#[server(prefix = "/api", endpoint = "suggest_documents")]
+#[server(prefix = "/api", endpoint = "suggest_documents", output = crate::server_json::Json)]
 pub async fn suggest_documents(prefix: String) -> Result<Vec<Suggestion>, AppError> {
     crate::error::with_status(
         async {

@@ -12,7 +12,7 @@ use crate::auth::guard::{require, Rule};
 
 /// What the tour engine needs on every page load: the running tour, the
 /// tours of the person's role and the ones to offer.
-#[server(prefix = "/api", endpoint = "load_tour_state")]
+#[server(prefix = "/api", endpoint = "load_tour_state", output = crate::server_json::Json)]
 pub async fn load_tour_state() -> Result<TourState, AppError> {
     crate::error::with_status(
         async {
@@ -24,7 +24,7 @@ pub async fn load_tour_state() -> Result<TourState, AppError> {
 }
 
 /// Starts (or restarts) a tour of the person's role at its first step.
-#[server(prefix = "/api", endpoint = "start_tour")]
+#[server(prefix = "/api", endpoint = "start_tour", output = crate::server_json::Json)]
 pub async fn start_tour(tour_id: i64) -> Result<ActiveTour, AppError> {
     crate::error::with_status(
         async {
@@ -36,7 +36,7 @@ pub async fn start_tour(tour_id: i64) -> Result<ActiveTour, AppError> {
 }
 
 /// One step on or back; after the last step the tour is finished.
-#[server(prefix = "/api", endpoint = "move_tour")]
+#[server(prefix = "/api", endpoint = "move_tour", output = crate::server_json::Json)]
 pub async fn move_tour(run_id: i64, from: u32, to: u32) -> Result<RunStatus, AppError> {
     crate::error::with_status(
         async {
@@ -48,7 +48,7 @@ pub async fn move_tour(run_id: i64, from: u32, to: u32) -> Result<RunStatus, App
 }
 
 /// "Beenden": the run counts as skipped at its current step.
-#[server(prefix = "/api", endpoint = "end_tour")]
+#[server(prefix = "/api", endpoint = "end_tour", output = crate::server_json::Json)]
 pub async fn end_tour(run_id: i64) -> Result<(), AppError> {
     crate::error::with_status(
         async {
@@ -61,7 +61,7 @@ pub async fn end_tour(run_id: i64) -> Result<(), AppError> {
 
 /// "Später" (`never = false`, asked again at the next sign-in) or "Nicht
 /// mehr anbieten" (`never = true`).
-#[server(prefix = "/api", endpoint = "answer_tour_offer")]
+#[server(prefix = "/api", endpoint = "answer_tour_offer", output = crate::server_json::Json)]
 pub async fn answer_tour_offer(never: bool) -> Result<(), AppError> {
     crate::error::with_status(
         async {
@@ -73,7 +73,7 @@ pub async fn answer_tour_offer(never: bool) -> Result<(), AppError> {
 }
 
 /// `/schulung`: the person's tours and own training record.
-#[server(prefix = "/api", endpoint = "load_training_page")]
+#[server(prefix = "/api", endpoint = "load_training_page", output = crate::server_json::Json)]
 pub async fn load_training_page() -> Result<TrainingPage, AppError> {
     crate::error::with_status(
         async {
@@ -86,7 +86,7 @@ pub async fn load_training_page() -> Result<TrainingPage, AppError> {
 
 /// The training record of everybody (optionally one municipality), for
 /// the project team.
-#[server(prefix = "/api", endpoint = "training_overview")]
+#[server(prefix = "/api", endpoint = "training_overview", output = crate::server_json::Json)]
 pub async fn training_overview(municipality: Option<i64>) -> Result<RecordOverview, AppError> {
     crate::error::with_status(
         async {
@@ -98,7 +98,7 @@ pub async fn training_overview(municipality: Option<i64>) -> Result<RecordOvervi
 }
 
 /// Every tour with the registry of pages and anchors, for the editor.
-#[server(prefix = "/api", endpoint = "tour_editor")]
+#[server(prefix = "/api", endpoint = "tour_editor", output = crate::server_json::Json)]
 pub async fn tour_editor() -> Result<EditorData, AppError> {
     crate::error::with_status(
         async {
@@ -111,7 +111,7 @@ pub async fn tour_editor() -> Result<EditorData, AppError> {
 
 /// Creates (`id` 0) or replaces a tour; refuses unknown pages and anchors
 /// with a German message naming the step.
-#[server(prefix = "/api", endpoint = "save_tour", input = Json)]
+#[server(prefix = "/api", endpoint = "save_tour", input = Json, output = crate::server_json::Json)]
 pub async fn save_tour(tour: Tour) -> Result<i64, AppError> {
     crate::error::with_status(
         async {
@@ -122,7 +122,7 @@ pub async fn save_tour(tour: Tour) -> Result<i64, AppError> {
     )
 }
 
-#[server(prefix = "/api", endpoint = "delete_tour")]
+#[server(prefix = "/api", endpoint = "delete_tour", output = crate::server_json::Json)]
 pub async fn delete_tour(id: i64) -> Result<(), AppError> {
     crate::error::with_status(
         async {

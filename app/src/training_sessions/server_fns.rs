@@ -11,7 +11,7 @@ use crate::auth::guard::{require, Rule};
 
 /// Upcoming and recent sessions for this person, and their registrations.
 /// The project team sees all sessions and may filter by municipality.
-#[server(prefix = "/api", endpoint = "list_training_sessions")]
+#[server(prefix = "/api", endpoint = "list_training_sessions", output = crate::server_json::Json)]
 pub async fn list_training_sessions(municipality: Option<i64>) -> Result<SessionList, AppError> {
     crate::error::with_status(
         async {
@@ -23,7 +23,7 @@ pub async fn list_training_sessions(municipality: Option<i64>) -> Result<Session
 }
 
 /// One session; for the project team with participants.
-#[server(prefix = "/api", endpoint = "get_training_session")]
+#[server(prefix = "/api", endpoint = "get_training_session", output = crate::server_json::Json)]
 pub async fn get_training_session(id: i64) -> Result<SessionDetail, AppError> {
     crate::error::with_status(
         async {
@@ -35,7 +35,7 @@ pub async fn get_training_session(id: i64) -> Result<SessionDetail, AppError> {
 }
 
 /// Registers for a session: a place, or the waiting list when it is full.
-#[server(prefix = "/api", endpoint = "register_for_session")]
+#[server(prefix = "/api", endpoint = "register_for_session", output = crate::server_json::Json)]
 pub async fn register_for_session(id: i64) -> Result<MyStatus, AppError> {
     crate::error::with_status(
         async {
@@ -47,7 +47,7 @@ pub async fn register_for_session(id: i64) -> Result<MyStatus, AppError> {
 }
 
 /// Unregisters (or leaves the waiting list); the first waiting moves up.
-#[server(prefix = "/api", endpoint = "unregister_from_session")]
+#[server(prefix = "/api", endpoint = "unregister_from_session", output = crate::server_json::Json)]
 pub async fn unregister_from_session(id: i64) -> Result<(), AppError> {
     crate::error::with_status(
         async {
@@ -59,7 +59,7 @@ pub async fn unregister_from_session(id: i64) -> Result<(), AppError> {
 }
 
 /// Schedules a session (project team).
-#[server(prefix = "/api", endpoint = "create_training_session")]
+#[server(prefix = "/api", endpoint = "create_training_session", output = crate::server_json::Json)]
 pub async fn create_training_session(session: SessionForm) -> Result<i64, AppError> {
     crate::error::with_status(
         async {
@@ -72,7 +72,7 @@ pub async fn create_training_session(session: SessionForm) -> Result<i64, AppErr
 
 /// Changes a session (project team). New times must lie in the future;
 /// unchanged times may be past (e.g. correcting the description later).
-#[server(prefix = "/api", endpoint = "update_training_session")]
+#[server(prefix = "/api", endpoint = "update_training_session", output = crate::server_json::Json)]
 pub async fn update_training_session(id: i64, session: SessionForm) -> Result<i64, AppError> {
     crate::error::with_status(
         async {
@@ -84,7 +84,7 @@ pub async fn update_training_session(id: i64, session: SessionForm) -> Result<i6
 }
 
 /// Cancels a session (project team) with a reason everyone sees.
-#[server(prefix = "/api", endpoint = "cancel_training_session")]
+#[server(prefix = "/api", endpoint = "cancel_training_session", output = crate::server_json::Json)]
 pub async fn cancel_training_session(id: i64, reason: String) -> Result<(), AppError> {
     crate::error::with_status(
         async {
@@ -97,7 +97,7 @@ pub async fn cancel_training_session(id: i64, reason: String) -> Result<(), AppE
 
 /// Marks a confirmed participant present or absent (project team, from the
 /// session's start on).
-#[server(prefix = "/api", endpoint = "mark_attendance")]
+#[server(prefix = "/api", endpoint = "mark_attendance", output = crate::server_json::Json)]
 pub async fn mark_attendance(
     session_id: i64,
     user_id: i64,
@@ -117,7 +117,7 @@ pub type MovedUp = (i64, String, String);
 
 /// Sessions the person moved up into from the waiting list since their
 /// last visit.
-#[server(prefix = "/api", endpoint = "moved_up_notices")]
+#[server(prefix = "/api", endpoint = "moved_up_notices", output = crate::server_json::Json)]
 pub async fn moved_up_notices() -> Result<Vec<MovedUp>, AppError> {
     crate::error::with_status(
         async {
@@ -129,7 +129,7 @@ pub async fn moved_up_notices() -> Result<Vec<MovedUp>, AppError> {
 }
 
 /// The person has read the moved-up notices.
-#[server(prefix = "/api", endpoint = "dismiss_moved_up_notices")]
+#[server(prefix = "/api", endpoint = "dismiss_moved_up_notices", output = crate::server_json::Json)]
 pub async fn dismiss_moved_up_notices() -> Result<(), AppError> {
     crate::error::with_status(
         async {
@@ -141,7 +141,7 @@ pub async fn dismiss_moved_up_notices() -> Result<(), AppError> {
 }
 
 /// The sessions the signed-in person attended (their training record).
-#[server(prefix = "/api", endpoint = "my_attended_sessions")]
+#[server(prefix = "/api", endpoint = "my_attended_sessions", output = crate::server_json::Json)]
 pub async fn my_attended_sessions() -> Result<Vec<AttendedSession>, AppError> {
     crate::error::with_status(
         async {
@@ -153,7 +153,7 @@ pub async fn my_attended_sessions() -> Result<Vec<AttendedSession>, AppError> {
 }
 
 /// Attendance per municipality and role (project team).
-#[server(prefix = "/api", endpoint = "training_attendance_summary")]
+#[server(prefix = "/api", endpoint = "training_attendance_summary", output = crate::server_json::Json)]
 pub async fn training_attendance_summary() -> Result<Vec<AttendanceSummaryRow>, AppError> {
     crate::error::with_status(
         async {

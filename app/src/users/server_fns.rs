@@ -7,7 +7,7 @@ use crate::error::AppError;
 use leptos::prelude::*;
 
 /// The accounts this administrator manages, and the choices for the forms.
-#[server(prefix = "/api", endpoint = "list_users")]
+#[server(prefix = "/api", endpoint = "list_users", output = crate::server_json::Json)]
 pub async fn list_users() -> Result<AdminOverview, AppError> {
     use crate::auth::guard::{require, Rule};
     crate::error::with_status(
@@ -21,7 +21,7 @@ pub async fn list_users() -> Result<AdminOverview, AppError> {
 
 /// Creates an account with a one-time password that must be changed at the
 /// first login.
-#[server(prefix = "/api", endpoint = "create_user")]
+#[server(prefix = "/api", endpoint = "create_user", output = crate::server_json::Json)]
 pub async fn create_user(
     username: String,
     display_name: String,
@@ -49,7 +49,7 @@ pub async fn create_user(
 }
 
 /// Changes name, e-mail, municipality, role and scope of an account.
-#[server(prefix = "/api", endpoint = "update_user")]
+#[server(prefix = "/api", endpoint = "update_user", output = crate::server_json::Json)]
 pub async fn update_user(
     id: i64,
     display_name: String,
@@ -77,7 +77,7 @@ pub async fn update_user(
 }
 
 /// Deactivates (ending all sessions at once) or reactivates an account.
-#[server(prefix = "/api", endpoint = "set_user_active")]
+#[server(prefix = "/api", endpoint = "set_user_active", output = crate::server_json::Json)]
 pub async fn set_user_active(id: i64, active: bool) -> Result<(), AppError> {
     use crate::auth::guard::{require, Rule};
     crate::error::with_status(
@@ -90,7 +90,7 @@ pub async fn set_user_active(id: i64, active: bool) -> Result<(), AppError> {
 }
 
 /// Sets a new one-time password and ends the account's sessions.
-#[server(prefix = "/api", endpoint = "reset_password")]
+#[server(prefix = "/api", endpoint = "reset_password", output = crate::server_json::Json)]
 pub async fn reset_password(id: i64) -> Result<OneTimePassword, AppError> {
     use crate::auth::guard::{require, Rule};
     crate::error::with_status(

@@ -6,7 +6,7 @@ use crate::error::AppError;
 use leptos::prelude::*;
 
 /// Proposals and what the user may do with them.
-#[server(prefix = "/api", endpoint = "load_abstimmung")]
+#[server(prefix = "/api", endpoint = "load_abstimmung", output = crate::server_json::Json)]
 pub async fn load_abstimmung() -> Result<AbstimmungData, AppError> {
     crate::error::with_status(
         async {
@@ -18,7 +18,7 @@ pub async fn load_abstimmung() -> Result<AbstimmungData, AppError> {
 }
 
 /// Proposes one change with a justification.
-#[server(prefix = "/api", endpoint = "propose_change")]
+#[server(prefix = "/api", endpoint = "propose_change", output = crate::server_json::Json)]
 pub async fn propose_change(proposal: ProposalForm) -> Result<i64, AppError> {
     crate::error::with_status(
         async {
@@ -30,7 +30,7 @@ pub async fn propose_change(proposal: ProposalForm) -> Result<i64, AppError> {
 }
 
 /// Adds a comment to a proposal (anyone who may propose or decide).
-#[server(prefix = "/api", endpoint = "comment_proposal")]
+#[server(prefix = "/api", endpoint = "comment_proposal", output = crate::server_json::Json)]
 pub async fn comment_proposal(proposal_id: i64, text: String) -> Result<(), AppError> {
     crate::error::with_status(
         async {
@@ -42,7 +42,7 @@ pub async fn comment_proposal(proposal_id: i64, text: String) -> Result<(), AppE
 }
 
 /// Approves or rejects a proposal (project team only).
-#[server(prefix = "/api", endpoint = "decide_proposal")]
+#[server(prefix = "/api", endpoint = "decide_proposal", output = crate::server_json::Json)]
 pub async fn decide_proposal(
     proposal_id: i64,
     approve: bool,
@@ -58,7 +58,7 @@ pub async fn decide_proposal(
 }
 
 /// Publishes all approved proposals as the next plan version.
-#[server(prefix = "/api", endpoint = "publish_plan")]
+#[server(prefix = "/api", endpoint = "publish_plan", output = crate::server_json::Json)]
 pub async fn publish_plan(title: String, notes: String) -> Result<i64, AppError> {
     crate::error::with_status(
         async {
@@ -71,7 +71,7 @@ pub async fn publish_plan(title: String, notes: String) -> Result<i64, AppError>
 
 /// All published versions with their changelog; visible to everyone who
 /// uses the plan.
-#[server(prefix = "/api", endpoint = "list_releases")]
+#[server(prefix = "/api", endpoint = "list_releases", output = crate::server_json::Json)]
 pub async fn list_releases() -> Result<Vec<ReleaseView>, AppError> {
     crate::error::with_status(
         async {

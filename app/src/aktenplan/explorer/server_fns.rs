@@ -7,7 +7,7 @@ use crate::error::AppError;
 use leptos::prelude::*;
 
 /// The explorer's first render, opened to the position with `code`.
-#[server(prefix = "/api", endpoint = "load_explorer")]
+#[server(prefix = "/api", endpoint = "load_explorer", output = crate::server_json::Json)]
 pub async fn load_explorer(code: Option<String>) -> Result<ExplorerData, AppError> {
     crate::error::with_status(
         async {
@@ -19,7 +19,7 @@ pub async fn load_explorer(code: Option<String>) -> Result<ExplorerData, AppErro
 }
 
 /// Children of one position, loaded when a node is opened.
-#[server(prefix = "/api", endpoint = "plan_children")]
+#[server(prefix = "/api", endpoint = "plan_children", output = crate::server_json::Json)]
 pub async fn plan_children(parent_id: i64) -> Result<Vec<TreeNode>, AppError> {
     crate::error::with_status(
         async {
@@ -31,7 +31,7 @@ pub async fn plan_children(parent_id: i64) -> Result<Vec<TreeNode>, AppError> {
 }
 
 /// Search-as-you-type over codes, titles, keywords and descriptions.
-#[server(prefix = "/api", endpoint = "search_plan")]
+#[server(prefix = "/api", endpoint = "search_plan", output = crate::server_json::Json)]
 pub async fn search_plan(query: String) -> Result<Vec<SearchHit>, AppError> {
     crate::error::with_status(
         async {
