@@ -16,8 +16,8 @@ build:      ## debug build of WASM bundle and server into target/
 release:    ## release build with wasm-opt
 	./scripts/setup.sh && ./scripts/build.sh release
 
-size:       ## release build, then print WASM/JS/CSS sizes (raw, gzip, brotli)
-	./scripts/setup.sh && ./scripts/build.sh release && ./scripts/bundle-size.sh
+size:       ## release bundle, then its sizes per file and per route (raw, gzip, brotli) against bundle-budget.toml
+	./scripts/setup.sh && ./scripts/build.sh release site && ./scripts/bundle-size.sh
 
 lint:
 	cargo fmt --all -- --check && cargo clippy --workspace --exclude frontend --all-targets -- -D warnings \
