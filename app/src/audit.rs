@@ -140,6 +140,7 @@ pub fn action_label(action: &str) -> &'static str {
         "document_restored" => "Dokument aus dem Papierkorb geholt",
         "trash_emptied" => "Papierkorb geleert",
         "blobs_verified" => "Dokumentablage geprüft",
+        "rollout_summary_rebuilt" => "Einführungsstand aus den Ereignissen neu berechnet",
         "jobs_retried" => "Fehlgeschlagene Texterkennungen neu gestartet",
         "document_reprocess" => "Texterkennung neu gestartet",
         "akte_opened" => "Akte angelegt",

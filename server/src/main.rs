@@ -13,9 +13,11 @@ Befehle:
   verify-audit   Hash-Kette und Prüfpunkte des Protokolls prüfen (Exit-Code 1 bei Verletzung)
   verify         Jede Dokumentdatei neu prüfen (Exit-Code 1 bei fehlenden/veränderten)
   reindex        Suchindex aus der Datenbank neu aufbauen (bei gestopptem Server)
-  rollout-check [--von JJJJ-MM-TT] [--bis JJJJ-MM-TT]
+  rollout-check [--von JJJJ-MM-TT] [--bis JJJJ-MM-TT] [--reparieren]
                  Zahlen des Einführungsstands gegen die Ereignisse prüfen
-                 (ohne Angabe: von der Einrichtung bis heute; Exit-Code 1 bei Abweichung)
+                 (ohne Angabe: von der Einrichtung bis heute; Exit-Code 1 bei Abweichung);
+                 mit --reparieren bei Abweichung die Zusammenfassung aus den
+                 Ereignissen neu berechnen und erneut prüfen
   help           Diese Hilfe
 
 Einstellungen kommen aus Umgebungsvariablen; siehe aktenwerk.env.example.";
@@ -212,9 +214,16 @@ async fn reindex(config: &Config) -> ExitCode {
 }
 
 /// The summary behind the rollout dashboard against the raw rows it sums
-/// up, day by day and municipality by municipality. Only reads.
+/// up, day by day and municipality by municipality. Only reads, unless
+/// `--reparieren` is given and a value differs.
 async fn rollout_check(config: &Config, args: &[String]) -> ExitCode {
-    let (von, bis) = match rollout_range(args) {
+    let repair = args.iter().any(|arg| arg == "--reparieren");
+    let args: Vec<String> = args
+        .iter()
+        .filter(|arg| *arg != "--reparieren")
+        .cloned()
+        .collect();
+    let (von, bis) = match rollout_range(&args) {
         Ok(range) => range,
         Err(message) => {
             eprintln!("{message}\n\n{USAGE}");
@@ -251,6 +260,26 @@ async fn rollout_check(config: &Config, args: &[String]) -> ExitCode {
             return ExitCode::FAILURE;
         }
     };
+    if !repair || report.differences.is_empty() {
+        return print_rollout_report(&report);
+    }
+    print_rollout_report(&report);
+    if let Err(error) = app::rollout::check::repair(&pool).await {
+        eprintln!("Neuberechnung fehlgeschlagen, nichts geändert: {error}");
+        return ExitCode::FAILURE;
+    }
+    println!("Zusammenfassung aus den Ereignissen neu berechnet (im Protokoll vermerkt). Erneute Prüfung:");
+    match app::rollout::check::compare(&pool, from, to).await {
+        Ok(report) => print_rollout_report(&report),
+        Err(error) => {
+            eprintln!("Prüfung fehlgeschlagen: {error}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+/// What `rollout-check` prints for one comparison, and its exit code.
+fn print_rollout_report(report: &app::rollout::check::Report) -> ExitCode {
     let range = format!(
         "{} bis {}, {} Gemeinden",
         app::time::display_date(report.from),
@@ -268,7 +297,7 @@ async fn rollout_check(config: &Config, args: &[String]) -> ExitCode {
         ExitCode::SUCCESS
     } else {
         println!(
-            "EINFÜHRUNGSSTAND WEICHT AB: {} von {} Werten ({range}). Richtig sind die Werte aus den Ereignissen.",
+            "EINFÜHRUNGSSTAND WEICHT AB: {} von {} Werten ({range}). Richtig sind die Werte aus den Ereignissen; „aktenwerk rollout-check --reparieren“ berechnet die Zusammenfassung aus ihnen neu.",
             report.differences.len(),
             report.values
         );

@@ -5,7 +5,7 @@ use crate::ui::{ErrorNotice, PageHeading};
 use leptos::prelude::*;
 use leptos_router::hooks::use_query_map;
 
-const ACTIONS: [&str; 27] = [
+const ACTIONS: [&str; 28] = [
     "login",
     "login_failed",
     "logout",
@@ -28,6 +28,7 @@ const ACTIONS: [&str; 27] = [
     "document_restored",
     "trash_emptied",
     "blobs_verified",
+    "rollout_summary_rebuilt",
     "jobs_retried",
     "document_reprocess",
     "akte_opened",

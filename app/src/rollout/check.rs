@@ -2,7 +2,8 @@
 //! raw rows. The dashboard is computed both ways for a range of days (from
 //! the raw rows with [`storage::facts`], the reference, and from the summary
 //! as the page does), in one read transaction, and every value that differs
-//! is named. Nothing is changed.
+//! is named. Nothing is changed, unless the administrator asks for
+//! [`repair`].
 
 use super::figures::{compute, compute_from_summary, Range};
 use super::{storage, Granularity, Metric};
@@ -109,6 +110,28 @@ pub async fn compare(
         values,
         differences,
     })
+}
+
+/// `aktenwerk rollout-check --reparieren`: the summary is emptied and
+/// computed again from the raw rows (all days, as migration 0011 first
+/// filled it), in one write transaction with its audit entry: the dashboard
+/// shows either the old or the new figures, never a half-built mix. The raw
+/// rows are the reference; nothing but the summary changes.
+pub async fn repair(pool: &SqlitePool) -> Result<(), sqlx::Error> {
+    let mut tx = crate::db::begin_write(pool).await?;
+    crate::rollout_days::refill(&mut tx).await?;
+    crate::audit::storage::record(
+        &mut tx,
+        crate::audit::storage::NewEntry {
+            actor_name: "System".into(),
+            action: "rollout_summary_rebuilt",
+            object_type: "rollout",
+            details: serde_json::json!({ "command": "rollout-check --reparieren" }),
+            ..Default::default()
+        },
+    )
+    .await?;
+    tx.commit().await
 }
 
 /// Where a check without `--von` starts (see [`storage::first_day`]).

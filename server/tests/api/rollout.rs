@@ -1107,6 +1107,28 @@ async fn rollout_check_names_each_value_the_summary_gets_wrong() {
     );
     assert!(out.contains("EINFÜHRUNGSSTAND WEICHT AB: 1 von"), "{out}");
 
+    // Repaired on request: the raw rows win, the fix is in the audit log.
+    let (ok, out) = rollout_check(&app, &["--reparieren"]);
+    assert!(ok, "{out}");
+    assert!(
+        out.contains("ABWEICHUNG Hochgeladene Dokumente – Erbach"),
+        "{out}"
+    );
+    assert!(
+        out.contains("Zusammenfassung aus den Ereignissen neu berechnet"),
+        "{out}"
+    );
+    assert!(out.contains("Einführungsstand in Ordnung"), "{out}");
+    let (ok, out) = rollout_check(&app, &[]);
+    assert!(ok, "{out}");
+    let rebuilt: i64 = sqlx::query_scalar(
+        "SELECT COUNT(*) FROM audit_log WHERE action = 'rollout_summary_rebuilt'",
+    )
+    .fetch_one(&app.state.pool)
+    .await
+    .expect("audit");
+    assert_eq!(rebuilt, 1);
+
     let (ok, out) = rollout_check(&app, &["--von", "gestern"]);
     assert!(!ok);
     assert!(out.contains("kein gültiges Datum"), "{out}");
