@@ -39,6 +39,11 @@
 //! `make bench-search` runs the release build with the defaults. A debug
 //! build prints figures that mean nothing.
 
+// The server's allocator (mimalloc, purging at once), so that the memory
+// figures are those the server would show with the same index open.
+#[global_allocator]
+static ALLOCATOR: server::allocator::Chosen = server::allocator::Chosen;
+
 use app::search::index::{IndexDoc, SearchIndex, Viewer};
 use app::search::SearchParams;
 use bench::corpus::{Corpus, CorpusDoc};
