@@ -32,9 +32,52 @@ pub async fn connect(url: &str) -> Result<SqlitePool, DbError> {
     create_private(options.get_filename());
     SqlitePoolOptions::new()
         .max_connections(8)
+        .after_release(|conn, _| Box::pin(release_outside_transaction(conn)))
         .connect_with(options)
         .await
         .map_err(DbError::Open)
+}
+
+/// A connection goes back into the pool only outside any transaction;
+/// otherwise it is closed, which makes SQLite roll the transaction back.
+///
+/// A transaction left open on a pooled connection keeps SQLite's write
+/// lock: every other writer then waits its busy timeout and fails, the
+/// whole installation stands still until a restart (seen once in a browser
+/// test run on 2026-12-07: uploads, logins, jobs and the indexer all
+/// "database is locked", and pooled connections reported a non-zero
+/// transaction depth). sqlx rolls back a transaction dropped with a
+/// cancelled request by queueing a ROLLBACK for the connection, and can
+/// skip that ROLLBACK after an earlier cancellation on the same connection.
+/// Whatever the cause, the pool must not hand such a connection out again.
+async fn release_outside_transaction(
+    conn: &mut sqlx::SqliteConnection,
+) -> Result<bool, sqlx::Error> {
+    use sqlx::TransactionManager;
+    // The connection's worker runs this after everything queued before it,
+    // a dropped transaction's ROLLBACK included; SQLite refuses it when no
+    // transaction is open.
+    let rolled_back = match sqlx::query("ROLLBACK").execute(&mut *conn).await {
+        Ok(_) => true,
+        Err(sqlx::Error::Database(error))
+            if error.message().contains("no transaction is active") =>
+        {
+            false
+        }
+        Err(error) => return Err(error),
+    };
+    // sqlx's own count (the trait is hidden from the docs but public): a
+    // connection it still counts in a transaction would refuse the next
+    // BEGIN, so it is closed rather than kept.
+    let counted = sqlx::sqlite::SqliteTransactionManager::get_transaction_depth(conn) > 0;
+    if rolled_back || counted {
+        tracing::warn!(
+            rolled_back,
+            closed = counted,
+            "a connection came back to the pool inside a transaction"
+        );
+    }
+    Ok(!counted)
 }
 
 /// Creates a missing database file readable by its owner only, before
@@ -79,6 +122,57 @@ pub async fn begin_write(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// A connection given back inside a transaction must not keep the
+    /// write lock: the next writer gets it at once, not after the busy
+    /// timeout (10 s) with "database is locked".
+    #[tokio::test]
+    async fn a_connection_given_back_inside_a_transaction_does_not_keep_the_write_lock() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let url = format!("sqlite://{}", dir.path().join("t.db").display());
+        let pool = connect(&url).await.expect("connect");
+        sqlx::query("CREATE TABLE t (x INTEGER)")
+            .execute(&pool)
+            .await
+            .expect("table");
+
+        // Begun behind sqlx's back, so its own bookkeeping cannot help.
+        let mut leaked = pool.acquire().await.expect("acquire");
+        sqlx::query("BEGIN IMMEDIATE")
+            .execute(&mut *leaked)
+            .await
+            .expect("begin");
+        sqlx::query("INSERT INTO t VALUES (1)")
+            .execute(&mut *leaked)
+            .await
+            .expect("insert");
+        drop(leaked);
+
+        // And one sqlx began, left by a cancelled request.
+        let mut tx = begin_write(&pool).await.expect("second writer");
+        sqlx::query("INSERT INTO t VALUES (2)")
+            .execute(&mut *tx)
+            .await
+            .expect("insert");
+        tx.commit().await.expect("commit");
+        let dropped = begin_write(&pool).await.expect("third writer");
+        drop(dropped);
+
+        for _ in 0..8 {
+            let started = std::time::Instant::now();
+            let tx = begin_write(&pool).await.expect("a writer after the leak");
+            assert!(
+                started.elapsed() < Duration::from_secs(2),
+                "waited for a leaked lock"
+            );
+            tx.rollback().await.expect("rollback");
+        }
+        let rows: Vec<(i64,)> = sqlx::query_as("SELECT x FROM t")
+            .fetch_all(&pool)
+            .await
+            .expect("rows");
+        assert_eq!(rows, vec![(2,)], "the leaked insert was rolled back");
+    }
 
     /// Every landed migration with the SHA-384 checksum sqlx stores for it in
     /// each installation's `_sqlx_migrations`. Editing a landed migration
