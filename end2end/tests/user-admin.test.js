@@ -3,7 +3,7 @@
 // their own; the administrator then deactivates the account.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { BASE, launch, newPage, login } from './helpers.js';
+import { BASE, launch, newPage, login, waitForHydration } from './helpers.js';
 
 let browser;
 before(async () => {
@@ -41,6 +41,9 @@ test('admin creates an account, the new user sets a password, admin deactivates 
   await login(colleague, username, password);
   await colleague.waitForURL(`${BASE}/konto/passwort`);
   await colleague.getByText('Ihr Passwort wurde zurückgesetzt').waitFor();
+  // The password page's module loads after the main module; a click
+  // before it has hydrated submits the plain form instead.
+  await waitForHydration(colleague);
   await colleague.getByLabel('Bisheriges Passwort').fill(password);
   await colleague.getByLabel('Neues Passwort', { exact: true }).fill('Mein-eigenes-Passwort-2026');
   await colleague.getByLabel('Neues Passwort wiederholen').fill('Mein-eigenes-Passwort-2026');
@@ -63,6 +66,7 @@ test('a wrong current password is refused with a German message', async () => {
   const page = await newPage(browser);
   await login(page, 'sachbearbeitung.erb');
   await page.goto(`${BASE}/konto/passwort`);
+  await waitForHydration(page);
   await page.getByLabel('Bisheriges Passwort').fill('ganz-falsch-123');
   await page.getByLabel('Neues Passwort', { exact: true }).fill('Odenwald-Kreis-2026');
   await page.getByLabel('Neues Passwort wiederholen').fill('Odenwald-Kreis-2026');
