@@ -217,14 +217,8 @@ async fn reindex(config: &Config) -> ExitCode {
 /// up, day by day and municipality by municipality. Only reads, unless
 /// `--reparieren` is given and a value differs.
 async fn rollout_check(config: &Config, args: &[String]) -> ExitCode {
-    let repair = args.iter().any(|arg| arg == "--reparieren");
-    let args: Vec<String> = args
-        .iter()
-        .filter(|arg| *arg != "--reparieren")
-        .cloned()
-        .collect();
-    let (von, bis) = match rollout_range(&args) {
-        Ok(range) => range,
+    let RolloutArgs { von, bis, repair } = match rollout_args(args) {
+        Ok(parsed) => parsed,
         Err(message) => {
             eprintln!("{message}\n\n{USAGE}");
             return ExitCode::from(2);
@@ -309,16 +303,26 @@ fn print_rollout_report(report: &app::rollout::check::Report) -> ExitCode {
     }
 }
 
-/// `--von` and `--bis` (both optional, `JJJJ-MM-TT`), or the German reason.
-fn rollout_range(
-    args: &[String],
-) -> Result<(Option<chrono::NaiveDate>, Option<chrono::NaiveDate>), String> {
-    let (mut von, mut bis) = (None, None);
+/// What `rollout-check` was asked to do.
+struct RolloutArgs {
+    von: Option<chrono::NaiveDate>,
+    bis: Option<chrono::NaiveDate>,
+    repair: bool,
+}
+
+/// `--von` and `--bis` (both optional, `JJJJ-MM-TT`) and `--reparieren`,
+/// or the German reason.
+fn rollout_args(args: &[String]) -> Result<RolloutArgs, String> {
+    let (mut von, mut bis, mut repair) = (None, None, false);
     let mut rest = args.iter();
     while let Some(flag) = rest.next() {
         let slot = match flag.as_str() {
             "--von" => &mut von,
             "--bis" => &mut bis,
+            "--reparieren" => {
+                repair = true;
+                continue;
+            }
             other => return Err(format!("Unbekannte Angabe „{other}“.")),
         };
         let value = rest
@@ -329,5 +333,5 @@ fn rollout_range(
         })?;
         *slot = Some(day);
     }
-    Ok((von, bis))
+    Ok(RolloutArgs { von, bis, repair })
 }
