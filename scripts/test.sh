@@ -6,6 +6,19 @@ source "$(dirname "$0")/lib.sh"
 cd "$ROOT"
 
 "$ROOT/scripts/setup.sh" --test
+target="${CARGO_TARGET_DIR:-$ROOT/target}"
+
+# The browser tests run the bundle as it ships: release WASM, split at the
+# lazy pages, wasm-opt, with its .br/.gz copies. It is built meanwhile: the
+# lints and the tests leave a core idle at times (the test run itself, one
+# large crate at a time), and the bundle's profile shares no lock with them.
+mkdir -p "$target"
+bundle_log="$target/bundle-build.log"
+say "Release-Bundle bauen, nebenher; Protokoll: $bundle_log"
+setsid "$ROOT/scripts/build.sh" release site >"$bundle_log" 2>&1 &
+bundle_pid=$!
+# Its own process group (setsid), so that stopping it stops cargo too.
+trap 'kill -- -"$bundle_pid" 2>/dev/null || true' EXIT
 
 say "Formatierung und Lints"
 cargo fmt --all -- --check
@@ -16,17 +29,21 @@ cargo clippy -p frontend --target wasm32-unknown-unknown -- -D warnings
 say "Unit- und Integrationstests"
 cargo test --workspace --exclude frontend
 
-# The browser tests run the bundle as it ships: release WASM, split at the
-# lazy pages, wasm-opt, with its .br/.gz copies. Its size is held to
-# bundle-budget.toml here, so growth is a decision, not an accident.
+say "Auf das Release-Bundle warten"
+if ! wait "$bundle_pid"; then
+  tail -n 60 "$bundle_log" >&2
+  echo "Der Bundle-Build ist fehlgeschlagen (ganzes Protokoll: $bundle_log)" >&2
+  exit 1
+fi
+trap - EXIT
+# Its size is held to bundle-budget.toml, so growth is a decision, not an
+# accident.
+say "Größe des Bundles gegen bundle-budget.toml"
+"$ROOT/scripts/bundle-size.sh" --check
 # The server binary is the one `cargo test` built for the integration tests
 # (target/debug/aktenwerk); building it again through `cargo build -p server`
 # would compile `app` a second time, because the test build unifies the
 # dev-dependencies' features.
-"$ROOT/scripts/build.sh" release site
-say "Größe des Bundles gegen bundle-budget.toml"
-"$ROOT/scripts/bundle-size.sh" --check
-target="${CARGO_TARGET_DIR:-$ROOT/target}"
 [ -x "$target/debug/aktenwerk" ] || cargo build -p server --bin aktenwerk
 
 port="${AKTENWERK_TEST_PORT:-3917}"
