@@ -27,14 +27,10 @@ mkdir -p "$pkg"
 # single link-time optimisation). Both are mostly busy on two cores, so the
 # gain is small: a cold release build 12 min 49 s instead of 13 min 22 s
 # (2026-12-07). They share no lock, as their profiles differ.
-server_pid=
 server_log="$target/server-build.log"
 if [ "${2:-}" != site ]; then
   say "Server bauen ($mode), nebenher; Protokoll: $server_log"
-  setsid cargo build -p server --bin aktenwerk "${server_flags[@]}" >"$server_log" 2>&1 &
-  server_pid=$!
-  # Its own process group (setsid), so that stopping it stops cargo too.
-  trap 'kill -- -"$server_pid" 2>/dev/null || true' EXIT
+  start_background "$server_log" cargo build -p server --bin aktenwerk "${server_flags[@]}"
 fi
 
 say "WASM-Oberfläche bauen ($mode)"
@@ -87,12 +83,7 @@ if [ "$mode" = release ]; then
     | xargs -0 -P 2 -I{} sh -c 'brotli -q 11 -f -o "$1.br" "$1" && gzip -9 -n -k -f "$1"' _ {}
 fi
 
-if [ -n "$server_pid" ]; then
+if [ "${2:-}" != site ]; then
   say "Auf den Server-Build warten"
-  if ! wait "$server_pid"; then
-    tail -n 60 "$server_log" >&2
-    echo "Der Server-Build ist fehlgeschlagen (ganzes Protokoll: $server_log)" >&2
-    exit 1
-  fi
-  trap - EXIT
+  wait_background "Der Server-Build" "$server_log"
 fi

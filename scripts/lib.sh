@@ -27,3 +27,26 @@ apt_install() {
 wasm_bindgen_version() {
   awk '/^name = "wasm-bindgen"$/ { getline; gsub(/version = |"/, ""); print; exit }' "$ROOT/Cargo.lock"
 }
+
+# Runs "$@" in the background with its output in the file $1, in its own
+# process group, so that leaving the script early stops it and every cargo
+# or rustc below it. One at a time per script; wait_background collects it.
+start_background() {
+  local log="$1"
+  shift
+  setsid "$@" >"$log" 2>&1 &
+  BACKGROUND_PID=$!
+  trap 'kill -- -"$BACKGROUND_PID" 2>/dev/null || true' EXIT
+}
+
+# Waits for start_background's command; on failure shows the end of its
+# log ($2) under a German headline naming it ($1) and stops the script.
+wait_background() {
+  local what="$1" log="$2"
+  if ! wait "$BACKGROUND_PID"; then
+    tail -n 60 "$log" >&2
+    echo "$what ist fehlgeschlagen (ganzes Protokoll: $log)" >&2
+    exit 1
+  fi
+  trap - EXIT
+}

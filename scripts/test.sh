@@ -15,10 +15,7 @@ target="${CARGO_TARGET_DIR:-$ROOT/target}"
 mkdir -p "$target"
 bundle_log="$target/bundle-build.log"
 say "Release-Bundle bauen, nebenher; Protokoll: $bundle_log"
-setsid "$ROOT/scripts/build.sh" release site >"$bundle_log" 2>&1 &
-bundle_pid=$!
-# Its own process group (setsid), so that stopping it stops cargo too.
-trap 'kill -- -"$bundle_pid" 2>/dev/null || true' EXIT
+start_background "$bundle_log" "$ROOT/scripts/build.sh" release site
 
 say "Formatierung und Lints"
 cargo fmt --all -- --check
@@ -30,12 +27,7 @@ say "Unit- und Integrationstests"
 cargo test --workspace --exclude frontend
 
 say "Auf das Release-Bundle warten"
-if ! wait "$bundle_pid"; then
-  tail -n 60 "$bundle_log" >&2
-  echo "Der Bundle-Build ist fehlgeschlagen (ganzes Protokoll: $bundle_log)" >&2
-  exit 1
-fi
-trap - EXIT
+wait_background "Der Bundle-Build" "$bundle_log"
 # Its size is held to bundle-budget.toml, so growth is a decision, not an
 # accident.
 say "Größe des Bundles gegen bundle-budget.toml"
