@@ -23,8 +23,8 @@ cargo clippy --workspace --exclude frontend --all-targets -- -D warnings
 # The browser-only code (feature `hydrate`) is linted for its own target.
 cargo clippy -p frontend --target wasm32-unknown-unknown -- -D warnings
 
-say "Unit- und Integrationstests"
-cargo test --workspace --exclude frontend
+say "Unit- und Integrationstests bauen"
+cargo test --workspace --exclude frontend --no-run
 
 say "Auf das Release-Bundle warten"
 wait_background "Der Bundle-Build" "$bundle_log"
@@ -38,6 +38,13 @@ say "Größe des Bundles gegen bundle-budget.toml"
 # dev-dependencies' features.
 [ -x "$target/debug/aktenwerk" ] || cargo build -p server --bin aktenwerk
 
+# The Rust tests run beside the browser tests: those mostly wait for the
+# browser and the server, so the Rust tests' minute of work costs little
+# time there. Their output goes to a log; its summary follows at the end.
+rust_log="$target/rust-tests.log"
+say "Unit- und Integrationstests, nebenher; Protokoll: $rust_log"
+start_background "$rust_log" cargo test --workspace --exclude frontend
+
 port="${AKTENWERK_TEST_PORT:-3917}"
 data="$(mktemp -d)"
 log="$data/server.log"
@@ -47,6 +54,7 @@ AKTENWERK_LISTEN="127.0.0.1:$port" AKTENWERK_DATA_DIR="$data" AKTENWERK_DEMO=tru
   "$target/debug/aktenwerk" >"$log" 2>&1 &
 server_pid=$!
 cleanup() {
+  kill -- -"$BACKGROUND_PID" 2>/dev/null || true
   kill "$server_pid" 2>/dev/null || true
   wait "$server_pid" 2>/dev/null || true
   rm -rf "$data"
@@ -66,5 +74,15 @@ status=0
 if [ "$status" != 0 ]; then
   echo "--- Serverprotokoll ---" >&2
   tail -n 100 "$log" >&2
+fi
+
+say "Unit- und Integrationstests"
+rust_status=0
+wait "$BACKGROUND_PID" || rust_status=$?
+grep -E '^ *Running |^test result:' "$rust_log" >&2 || true
+if [ "$rust_status" != 0 ]; then
+  tail -n 80 "$rust_log" >&2
+  echo "Unit- oder Integrationstests fehlgeschlagen (ganzes Protokoll: $rust_log)" >&2
+  status=1
 fi
 exit "$status"
