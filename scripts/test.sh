@@ -79,7 +79,9 @@ fi
 say "Unit- und Integrationstests"
 rust_status=0
 wait "$BACKGROUND_PID" || rust_status=$?
-grep -E '^ *Running |^test result:' "$rust_log" >&2 || true
+# One line per test binary that has tests: its name and counts.
+awk '/^ *(Running|Doc-tests) / { sub(/^ */, ""); name = $0 }
+  /^test result:/ && !/ 0 passed; 0 failed; 0 ignored/ { print name ": " $0 }' "$rust_log" >&2
 if [ "$rust_status" != 0 ]; then
   tail -n 80 "$rust_log" >&2
   echo "Unit- oder Integrationstests fehlgeschlagen (ganzes Protokoll: $rust_log)" >&2
