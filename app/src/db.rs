@@ -46,10 +46,10 @@ pub async fn connect(url: &str) -> Result<SqlitePool, DbError> {
 /// whole installation stands still until a restart (seen once in a browser
 /// test run on 2026-12-07: uploads, logins, jobs and the indexer all
 /// "database is locked", and pooled connections reported a non-zero
-/// transaction depth). sqlx rolls back a transaction dropped with a
-/// cancelled request by queueing a ROLLBACK for the connection, and can
-/// skip that ROLLBACK after an earlier cancellation on the same connection.
-/// Whatever the cause, the pool must not hand such a connection out again.
+/// transaction depth). Its cause, a write transaction interrupted while it
+/// began, is closed in [`begin_write`]; this stays as the last line of
+/// defence: whatever the cause, the pool must not hand such a connection
+/// out again.
 async fn release_outside_transaction(
     conn: &mut sqlx::SqliteConnection,
 ) -> Result<bool, sqlx::Error> {
@@ -113,10 +113,27 @@ pub async fn migrate(pool: &SqlitePool) -> Result<(), DbError> {
 /// A write transaction that takes SQLite's write lock up front, so that
 /// read-then-write sequences (the audit chain, running numbers) never
 /// interleave with another writer.
+///
+/// It begins in a task of its own. sqlx 0.8 is not safe to interrupt while
+/// it begins a transaction with its own statement: after SQLite has run
+/// `BEGIN IMMEDIATE`, sqlx waits once more (to check that a transaction
+/// began) before it hands out the transaction that would roll it back.
+/// A request dropped in that moment (the browser navigated away, the
+/// client hung up) left the connection in the pool inside a transaction,
+/// holding the write lock: every writer then failed with "database is
+/// locked" (seen on 2026-12-07; reproduced by
+/// `tests::a_write_transaction_cancelled_while_it_begins_leaves_no_transaction_behind`).
+/// A task is not interrupted with the request: it finishes, and a
+/// transaction nobody takes any more is dropped and rolled back.
 pub async fn begin_write(
     pool: &SqlitePool,
 ) -> Result<sqlx::Transaction<'static, sqlx::Sqlite>, sqlx::Error> {
-    pool.begin_with("BEGIN IMMEDIATE").await
+    let pool = pool.clone();
+    tokio::spawn(async move { pool.begin_with("BEGIN IMMEDIATE").await })
+        .await
+        .map_err(|error| {
+            sqlx::Error::Protocol(format!("beginning a write transaction failed: {error}"))
+        })?
 }
 
 #[cfg(test)]
@@ -172,6 +189,60 @@ mod tests {
             .await
             .expect("rows");
         assert_eq!(rows, vec![(2,)], "the leaked insert was rolled back");
+    }
+
+    /// Polls a future once, as an executor would, without waiting for it.
+    async fn poll_once<F: std::future::Future + Unpin>(
+        future: &mut F,
+    ) -> std::task::Poll<F::Output> {
+        std::future::poll_fn(|cx| {
+            std::task::Poll::Ready(std::future::Future::poll(
+                std::pin::Pin::new(&mut *future),
+                cx,
+            ))
+        })
+        .await
+    }
+
+    /// A request cancelled while its write transaction begins (the browser
+    /// navigated away, the client hung up) must leave no transaction behind
+    /// on the connection, at whatever point it is interrupted. Without the
+    /// pool's release hook, so that begin_write alone must get it right.
+    #[tokio::test]
+    async fn a_write_transaction_cancelled_while_it_begins_leaves_no_transaction_behind() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let options = SqliteConnectOptions::new()
+            .filename(dir.path().join("t.db"))
+            .create_if_missing(true)
+            .journal_mode(SqliteJournalMode::Wal)
+            .busy_timeout(Duration::from_secs(1));
+        // Every number of polls up to completion, with the worker thread
+        // given more or less time between them.
+        for pause in [0, 10, 30, 100, 300, 1000] {
+            for polls in 1..=6 {
+                // One connection: the next writer gets the one just interrupted.
+                let pool = SqlitePoolOptions::new()
+                    .max_connections(1)
+                    .connect_with(options.clone())
+                    .await
+                    .expect("pool");
+                let mut begin = Box::pin(begin_write(&pool));
+                for _ in 0..polls {
+                    if poll_once(&mut begin).await.is_ready() {
+                        break;
+                    }
+                    // Real time, so that SQLite's worker thread gets ahead.
+                    std::thread::sleep(Duration::from_micros(pause));
+                    tokio::task::yield_now().await;
+                }
+                drop(begin);
+                let tx = begin_write(&pool).await.unwrap_or_else(|error| {
+                    panic!("no writer after a begin interrupted after {polls} polls ({pause} µs apart): {error}")
+                });
+                tx.rollback().await.expect("rollback");
+                pool.close().await;
+            }
+        }
     }
 
     /// Every landed migration with the SHA-384 checksum sqlx stores for it in
