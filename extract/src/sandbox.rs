@@ -246,11 +246,55 @@ fn has_exited(pid: libc::pid_t) -> std::io::Result<bool> {
     Ok(unsafe { info.si_pid() } != 0)
 }
 
+/// SIGKILLs the whole process group and waits (at most [`GROUP_EXIT_WAIT`])
+/// until none of it runs any more. SIGKILL takes effect when the kernel
+/// next schedules a process: on a busy machine a killed Tesseract went on
+/// for a moment after this call had returned (seen in `make test` with
+/// the browser tests running beside it).
 fn kill_group(pgid: libc::pid_t) {
     // SAFETY: plain syscall; ESRCH (group already gone) is fine.
     unsafe {
         libc::kill(-pgid, libc::SIGKILL);
     }
+    let deadline = Instant::now() + GROUP_EXIT_WAIT;
+    while group_runs(pgid) && Instant::now() < deadline {
+        thread::sleep(Duration::from_millis(2));
+    }
+}
+
+/// How long [`kill_group`] waits for a killed group to stop.
+const GROUP_EXIT_WAIT: Duration = Duration::from_secs(2);
+
+/// True while a process of group `pgid` exists that is not a zombie (a
+/// zombie no longer runs; whoever inherited it reaps it).
+fn group_runs(pgid: libc::pid_t) -> bool {
+    let Ok(entries) = std::fs::read_dir("/proc") else {
+        return false;
+    };
+    entries.flatten().any(|entry| {
+        let name = entry.file_name();
+        let Some(pid) = name
+            .to_str()
+            .filter(|n| n.bytes().all(|b| b.is_ascii_digit()))
+        else {
+            return false;
+        };
+        std::fs::read_to_string(format!("/proc/{pid}/stat"))
+            .ok()
+            .and_then(|stat| state_and_group(&stat))
+            .is_some_and(|(state, group)| group == pgid && state != 'Z')
+    })
+}
+
+/// The state letter and process group from a `/proc/<pid>/stat` line.
+/// The command name in parentheses may itself contain spaces and
+/// parentheses, so the fields are counted from the last `)`.
+fn state_and_group(stat: &str) -> Option<(char, libc::pid_t)> {
+    let mut fields = stat[stat.rfind(')')? + 1..].split_whitespace();
+    let state = fields.next()?.chars().next()?;
+    let _parent = fields.next()?;
+    let group = fields.next()?.parse().ok()?;
+    Some((state, group))
 }
 
 /// Parent side: run the extraction in a sandboxed child; see the module docs.
@@ -375,4 +419,31 @@ pub fn run_in_child(
         "Der Extraktionsprozess lieferte kein Ergebnis (Exit-Code {}). {hint}",
         status.code().unwrap_or(-1)
     )))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn state_and_group_are_read_after_the_command_name() {
+        assert_eq!(
+            state_and_group("4242 (tesseract) R 4200 4100 4100 0 -1"),
+            Some(('R', 4100))
+        );
+        // A command name with spaces and parentheses of its own.
+        assert_eq!(
+            state_and_group("17 (a) b (c)) Z 1 4100 4100 0"),
+            Some(('Z', 4100))
+        );
+        assert_eq!(state_and_group("garbage"), None);
+    }
+
+    #[test]
+    fn this_process_group_runs_and_an_unused_one_does_not() {
+        // SAFETY: plain syscall without arguments.
+        let own = unsafe { libc::getpgrp() };
+        assert!(group_runs(own));
+        assert!(!group_runs(libc::pid_t::MAX - 1));
+    }
 }
