@@ -26,7 +26,8 @@ mkdir -p "$pkg"
 # each leaves a core idle at times (one large crate at a time, the bundle's
 # single link-time optimisation). Both are mostly busy on two cores, so the
 # gain is small: a cold release build 12 min 49 s instead of 13 min 22 s
-# (2026-12-07). They share no lock, as their profiles differ.
+# (2026-12-07). In release they share no lock, as their profiles differ;
+# in debug both use target/debug, and cargo lets one wait for the other.
 server_log="$target/server-build.log"
 if [ "${2:-}" != site ]; then
   say "Server bauen ($mode), nebenher; Protokoll: $server_log"
