@@ -86,5 +86,5 @@ fi
 
 if [ "${2:-}" != site ]; then
   say "Auf den Server-Build warten"
-  wait_background "Der Server-Build" "$server_log"
+  wait_background "Der Server-Build" "$server_log" || exit 1
 fi

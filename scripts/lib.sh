@@ -36,17 +36,24 @@ start_background() {
   shift
   setsid "$@" >"$log" 2>&1 &
   BACKGROUND_PID=$!
-  trap 'kill -- -"$BACKGROUND_PID" 2>/dev/null || true' EXIT
+  trap stop_background EXIT
 }
 
-# Waits for start_background's command; on failure shows the end of its
-# log ($2) under a German headline naming it ($1) and stops the script.
+# Stops start_background's command and everything below it, if it has not
+# been collected yet.
+stop_background() {
+  if [ -n "${BACKGROUND_PID:-}" ]; then kill -- -"$BACKGROUND_PID" 2>/dev/null || true; fi
+}
+
+# Waits for start_background's command. On failure shows the end of its log
+# ($2) under a German headline naming it ($1) and returns 1.
 wait_background() {
-  local what="$1" log="$2"
-  if ! wait "$BACKGROUND_PID"; then
+  local what="$1" log="$2" status=0
+  wait "$BACKGROUND_PID" || status=$?
+  BACKGROUND_PID=
+  if [ "$status" != 0 ]; then
     tail -n 60 "$log" >&2
     echo "$what ist fehlgeschlagen (ganzes Protokoll: $log)" >&2
-    exit 1
+    return 1
   fi
-  trap - EXIT
 }

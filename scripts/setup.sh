@@ -43,5 +43,5 @@ CARGO_PROFILE_RELEASE_OPT_LEVEL=0 CARGO_PROFILE_RELEASE_CODEGEN_UNITS=16 \
   cargo install wasm-bindgen-cli --version "$want" --force --no-default-features
 
 say "Auf die Debian- und npm-Pakete warten"
-wait_background "Die Installation der Pakete" "$packages_log"
+wait_background "Die Installation der Pakete" "$packages_log" || exit 1
 cat "$packages_log" >&2

@@ -27,7 +27,7 @@ say "Unit- und Integrationstests bauen"
 cargo test --workspace --exclude frontend --no-run
 
 say "Auf das Release-Bundle warten"
-wait_background "Der Bundle-Build" "$bundle_log"
+wait_background "Der Bundle-Build" "$bundle_log" || exit 1
 # Its size is held to bundle-budget.toml, so growth is a decision, not an
 # accident.
 say "Größe des Bundles gegen bundle-budget.toml"
@@ -54,7 +54,7 @@ AKTENWERK_LISTEN="127.0.0.1:$port" AKTENWERK_DATA_DIR="$data" AKTENWERK_DEMO=tru
   "$target/debug/aktenwerk" >"$log" 2>&1 &
 server_pid=$!
 cleanup() {
-  kill -- -"$BACKGROUND_PID" 2>/dev/null || true
+  stop_background
   kill "$server_pid" 2>/dev/null || true
   wait "$server_pid" 2>/dev/null || true
   rm -rf "$data"
@@ -77,14 +77,8 @@ if [ "$status" != 0 ]; then
 fi
 
 say "Unit- und Integrationstests"
-rust_status=0
-wait "$BACKGROUND_PID" || rust_status=$?
+wait_background "Die Unit- und Integrationstests" "$rust_log" || status=1
 # One line per test binary that has tests: its name and counts.
 awk '/^ *(Running|Doc-tests) / { sub(/^ */, ""); name = $0 }
   /^test result:/ && !/ 0 passed; 0 failed; 0 ignored/ { print name ": " $0 }' "$rust_log" >&2
-if [ "$rust_status" != 0 ]; then
-  tail -n 80 "$rust_log" >&2
-  echo "Unit- oder Integrationstests fehlgeschlagen (ganzes Protokoll: $rust_log)" >&2
-  status=1
-fi
 exit "$status"
