@@ -1,19 +1,25 @@
 //! The pages whose code the browser loads only when one of them is shown.
 //!
-//! Pages are loaded in groups that people use together (the Abstimmung
-//! with the plan versions and the CSV import, the administration's three
-//! pages, …): each group is one `#[lazy]` function, and scripts/build.sh
-//! splits the WASM bundle at these functions. Code that several groups
-//! share goes into shared chunks; one split point per page made 33 split
-//! points and 441 chunks, most under a kilobyte, each one more request.
-//!
 //! What everybody needs first stays in the main module: the login page,
-//! the layout with header, tours and banners, and the start page. The
-//! Posteingang is a group of its own: its upload and list code would make
-//! every first page heavier (bundle-budget.toml). On the server a lazy page
-//! renders like any other and names the modules it needs as preload links
-//! ([`preload`]), so a first visit fetches them alongside the main module
-//! instead of one after the other as the loader discovers them.
+//! the layout with header, tours and banners, and the start page. A
+//! trainee's first steps (Schulung, Übung, training record) are one group;
+//! every other page is the second. Each group is one `#[lazy]` function,
+//! and scripts/build.sh splits the WASM bundle at these functions.
+//!
+//! Two groups, not one per feature: code that several groups share goes
+//! into chunks of its own, and every module boundary costs compression
+//! (monomorphised code that gzip and brotli would find repeated sits in
+//! different files) and a request. Fifteen groups made 287 modules, a
+//! first visit of the Aktenplan fetched 151 of them, and the whole bundle
+//! was 1340 KiB gzip; these two make 3 modules and 1033 KiB, while the
+//! first page after login stays at the same 294 KiB brotli (measured
+//! 2026-12-07, `make size`). After the first visit of a page in the second
+//! group the browser has every page, and later visits only revalidate.
+//!
+//! On the server a lazy page renders like any other and names the modules
+//! it needs as preload links ([`preload`]), so a first visit fetches them
+//! alongside the main module instead of one after the other as the loader
+//! discovers them.
 //!
 //! The pages load their data themselves, as before: `data()` is empty.
 
@@ -67,30 +73,6 @@ macro_rules! lazy_pages {
     };
 }
 
-lazy_pages!(inbox_pages, __preload_inbox_pages, InboxPages {
-    PosteingangRoute => PosteingangPage in documents::inbox_page,
-});
-
-lazy_pages!(explorer_pages, __preload_explorer_pages, ExplorerPages {
-    ExplorerRoute => ExplorerPage in aktenplan::explorer,
-    AkteRoute => AktePage in akten::page,
-});
-
-lazy_pages!(document_pages, __preload_document_pages, DocumentPages {
-    DocumentRoute => DocumentPage in documents::document_page,
-    TrashRoute => TrashPage in documents::trash_page,
-});
-
-lazy_pages!(plan_admin_pages, __preload_plan_admin_pages, PlanAdminPages {
-    AbstimmungRoute => AbstimmungPage in aktenplan::abstimmung::page,
-    ReleasesRoute => ReleasesPage in aktenplan::abstimmung::page,
-    CsvImportRoute => CsvImportPage in aktenplan::csv_import_page,
-});
-
-lazy_pages!(search_pages, __preload_search_pages, SearchPages {
-    SearchRoute => SearchPage in search::page,
-});
-
 // A trainee's first steps: the Schulung page with the walkthroughs, the
 // training record and the practice area.
 lazy_pages!(learning_pages, __preload_learning_pages, LearningPages {
@@ -99,51 +81,37 @@ lazy_pages!(learning_pages, __preload_learning_pages, LearningPages {
     PracticeRoute => PracticePage in practice::page,
 });
 
-lazy_pages!(tour_editor_pages, __preload_tour_editor_pages, TourEditorPages {
+// Every other page, from the Posteingang to the administration.
+lazy_pages!(other_pages, __preload_other_pages, OtherPages {
+    PosteingangRoute => PosteingangPage in documents::inbox_page,
+    ExplorerRoute => ExplorerPage in aktenplan::explorer,
+    AkteRoute => AktePage in akten::page,
+    DocumentRoute => DocumentPage in documents::document_page,
+    TrashRoute => TrashPage in documents::trash_page,
+    AbstimmungRoute => AbstimmungPage in aktenplan::abstimmung::page,
+    ReleasesRoute => ReleasesPage in aktenplan::abstimmung::page,
+    CsvImportRoute => CsvImportPage in aktenplan::csv_import_page,
+    SearchRoute => SearchPage in search::page,
     TourListRoute => TourListPage in tours::editor_page,
     TourEditRoute => TourEditPage in tours::editor_page,
-});
-
-lazy_pages!(news_pages, __preload_news_pages, NewsPages {
     NeuigkeitenRoute => NeuigkeitenPage in announcements::page,
-});
-
-lazy_pages!(news_admin_pages, __preload_news_admin_pages, NewsAdminPages {
     AnnouncementEditorRoute => AnnouncementEditorPage in announcements::editor_page,
     ManageAnnouncementsRoute => ManageAnnouncementsPage in announcements::stats_page,
     AnnouncementStatsRoute => AnnouncementStatsPage in announcements::stats_page,
-});
-
-lazy_pages!(guide_pages, __preload_guide_pages, GuidePages {
     LibraryRoute => LibraryPage in guides::page,
     ScreenGuideRoute => ScreenGuidePage in guides::page,
     GuideRoute => GuidePage in guides::page,
-});
-
-lazy_pages!(question_pages, __preload_question_pages, QuestionPages {
     QuestionsRoute => QuestionsPage in questions::page,
     FaqRoute => FaqPage in questions::page,
     QuestionRoute => QuestionPage in questions::page,
-});
-
-lazy_pages!(training_session_pages, __preload_training_session_pages, TrainingSessionPages {
     TrainingSessionsRoute => TrainingSessionsPage in training_sessions::page,
     TrainingSessionRoute => TrainingSessionPage in training_sessions::page,
     NewTrainingSessionRoute => NewTrainingSessionPage in training_sessions::page,
     EditTrainingSessionRoute => EditTrainingSessionPage in training_sessions::page,
-});
-
-lazy_pages!(rollout_pages, __preload_rollout_pages, RolloutPages {
     RolloutRoute => RolloutPage in rollout::page,
-});
-
-lazy_pages!(admin_pages, __preload_admin_pages, AdminPages {
     UserAdminRoute => UserAdminPage in users::admin_page,
     AuditRoute => AuditPage in audit::page,
     QueueRoute => QueuePage in processing::queue_page,
-});
-
-lazy_pages!(account_pages, __preload_account_pages, AccountPages {
     ChangePasswordRoute => ChangePasswordPage in auth::password_page,
     AccessibilityRoute => AccessibilityPage in shell::pages,
 });
