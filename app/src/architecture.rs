@@ -34,6 +34,7 @@ const COMPOSERS: &[&str] = &["", "shell", "state", "architecture"];
 const ORDER: &[(&str, &[&str])] = &[
     ("identity", &["auth", "auth::guard", "auth::permissions"]),
     ("audit", &["audit"]),
+    ("markdown_preview", &["markdown_preview"]),
     (
         "sign-in",
         &[

@@ -27,6 +27,7 @@ pub mod error;
 pub mod fold;
 pub mod guides;
 pub mod markdown;
+pub mod markdown_preview;
 pub mod municipalities;
 pub mod practice;
 pub mod processing;

@@ -5,6 +5,7 @@
 use super::server_fns::{announcement_editor, SaveAnnouncement};
 use super::{AnnouncementDraft, EditorData};
 use crate::auth::Role;
+use crate::markdown_preview::MarkdownPreview;
 use crate::ui::ErrorNotice;
 use leptos::prelude::*;
 use leptos_meta::Title;
@@ -105,7 +106,7 @@ fn EditorForm(data: EditorData, id: Option<i64>) -> impl IntoView {
                 </div>
                 <section class="field preview" aria-labelledby="news-preview-heading">
                     <h2 id="news-preview-heading" class="label">"Vorschau"</h2>
-                    <div class="markdown panel" inner_html=move || crate::markdown::render(&body.get())></div>
+                    <MarkdownPreview text=body/>
                 </section>
             </div>
             <fieldset>

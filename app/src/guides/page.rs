@@ -8,6 +8,7 @@ use super::server_fns::{
 use super::{GuideDetail, GuideDraft, GuideKind, GuideSummary, VersionView, SCREENS};
 use crate::announcements::header::CommsRefresh;
 use crate::error::AppError;
+use crate::markdown_preview::MarkdownPreview;
 use crate::ui::{ErrorNotice, PageHeading};
 use leptos::prelude::*;
 use leptos_meta::Title;
@@ -394,7 +395,7 @@ fn NewTextVersion(id: i64, body: String, add_text: ServerAction<AddGuideText>) -
                     </div>
                     <section class="field preview" aria-labelledby="guide-preview-heading">
                         <h3 id="guide-preview-heading" class="label">"Vorschau"</h3>
-                        <div class="markdown panel" inner_html=move || crate::markdown::render(&text.get())></div>
+                        <MarkdownPreview text/>
                     </section>
                 </div>
                 <div class="field">

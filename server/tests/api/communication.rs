@@ -556,3 +556,41 @@ async fn guide_versions_and_acknowledgement() {
         .await;
     assert_eq!(audited, 3);
 }
+
+/// The editors' live preview is the published rendering: Markdown becomes
+/// the allowed markup, HTML stays text, and a text over the limit gets the
+/// message saving it would give. Only the project team may ask.
+#[tokio::test]
+async fn the_markdown_preview_renders_like_the_published_text() {
+    let app = TestApp::demo().await;
+    let team = app.login_demo("projekt.mic").await;
+    let text = "# Neu\n\nBitte **nur noch** hier scannen.\n\n<script>alert(1)</script>";
+    let reply = app
+        .call(&team, "preview_markdown", &format!("text={}", encode(text)))
+        .await;
+    assert_eq!(reply.status, StatusCode::OK, "{}", reply.body);
+    let html = reply.json().as_str().unwrap_or_default().to_string();
+    assert!(html.contains("<h3>Neu</h3>"), "{html}");
+    assert!(html.contains("<strong>nur noch</strong>"), "{html}");
+    assert!(html.contains("&lt;script&gt;"), "{html}");
+    assert!(!html.contains("<script>"), "{html}");
+
+    let long = "a".repeat(100_001);
+    let reply = app
+        .call(&team, "preview_markdown", &format!("text={long}"))
+        .await;
+    assert_eq!(
+        reply.status,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "{}",
+        reply.body
+    );
+    assert!(reply.json()["message"]
+        .as_str()
+        .unwrap_or_default()
+        .contains("zu lang"));
+
+    let clerk = app.login_demo("sachbearbeitung.erb").await;
+    let reply = app.call(&clerk, "preview_markdown", "text=x").await;
+    assert_eq!(reply.status, StatusCode::FORBIDDEN, "{}", reply.body);
+}

@@ -257,6 +257,7 @@ pub const MATRIX: &[Entry] = &[
     )
     .sees_all(TEAM),
     api("delete_announcement", "id={announcement}", TEAM).sees_all(TEAM),
+    api("preview_markdown", "text=Matrix", TEAM),
     // Audit
     api("list_audit", "document={document}", ADMINS),
     api("verify_audit", "", ADMINS),
