@@ -169,10 +169,6 @@ for (const [what, actual, limit] of checks) {
   over ||= !ok;
   console.log(`Budget ${what}: ${kib(actual)} von ${kib(limit)} ${ok ? 'ok' : 'ÜBERSCHRITTEN'}`);
 }
-if (budget.total_gzip_goal_bytes !== undefined) {
-  const reached = whole.gzip <= budget.total_gzip_goal_bytes;
-  console.log(`Ziel ganzes Bundle, gzip: ${kib(whole.gzip)} von ${kib(budget.total_gzip_goal_bytes)} ${reached ? 'erreicht' : 'noch nicht erreicht'}`);
-}
 if (check && over) {
   console.error('Das Bundle ist größer als bundle-budget.toml erlaubt.');
   process.exit(1);
