@@ -52,6 +52,7 @@ const ORDER: &[(&str, &[&str])] = &[
     ("users", &["users"]),
     ("aktenplan", &["aktenplan"]),
     ("akten", &["akten"]),
+    ("vorgaenge", &["vorgaenge"]),
     ("explorer", &["aktenplan::explorer"]),
     ("jobs", &["processing", "processing::storage"]),
     ("documents", &["documents"]),

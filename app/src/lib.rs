@@ -42,6 +42,7 @@ pub mod tours;
 pub mod training_sessions;
 pub mod ui;
 pub mod users;
+pub mod vorgaenge;
 
 #[cfg(feature = "ssr")]
 pub mod db;

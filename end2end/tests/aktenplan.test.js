@@ -117,6 +117,16 @@ test('search for Bauantrag, open the hit, open an Akte under it', async () => {
   // the page, which closes the Akte but shows no notice.
   await waitForHydration(page);
 
+  // A Vorgang in the Akte: numbered within it, then taken into work.
+  await page.getByLabel('Neuer Vorgang').fill('Nachforderung Statik');
+  await page.getByRole('button', { name: 'Vorgang anlegen' }).click();
+  const vorgang = page.getByRole('row', { name: /Nachforderung Statik/ });
+  await vorgang.getByRole('cell', { name: /^BRO 621\.1-\d{4}\/1$/ }).waitFor();
+  assert.match(await vorgang.innerText(), /offen/);
+  await vorgang.getByRole('button', { name: /^In Bearbeitung nehmen/ }).click();
+  await vorgang.getByRole('cell', { name: 'in Bearbeitung' }).waitFor();
+  await assertAccessible(page, 'Akte mit Vorgängen');
+
   // Closing (zdA) starts the 30-year retention of 621.1.
   // The field starts at today's date in Michelstadt (Europe/Berlin), which
   // around midnight UTC differs from the test machine's date.

@@ -5,6 +5,7 @@ use super::server_fns::{get_akte, CloseAkte, ShareAkte};
 use super::{AkteDetail, AkteStatus};
 use crate::documents::akte_section::{AkteDocuments, AkteDocumentsState};
 use crate::ui::ErrorNotice;
+use crate::vorgaenge::page::{AkteVorgaenge, VorgaengeState};
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_params_map;
@@ -38,6 +39,12 @@ pub fn AktePage() -> impl IntoView {
             .get("id")
             .and_then(|id| id.parse::<i64>().ok())
     });
+    let vorgaenge = VorgaengeState::new(move || {
+        params
+            .read()
+            .get("id")
+            .and_then(|id| id.parse::<i64>().ok())
+    });
     view! {
         <div role="status" aria-live="polite">
             {move || close.value().get().map(|r| match r {
@@ -50,7 +57,7 @@ pub fn AktePage() -> impl IntoView {
         <Transition fallback=|| view! { <p>"Akte wird geladen …"</p> }>
             {move || Suspend::new(async move {
                 match akte.await {
-                    Ok(detail) => view! { <Akte detail close share documents/> }.into_any(),
+                    Ok(detail) => view! { <Akte detail close share documents vorgaenge/> }.into_any(),
                     Err(error) => view! { <h1>"Akte"</h1><ErrorNotice error/> }.into_any(),
                 }
             })}
@@ -64,6 +71,7 @@ fn Akte(
     close: ServerAction<CloseAkte>,
     share: ServerAction<ShareAkte>,
     documents: AkteDocumentsState,
+    vorgaenge: VorgaengeState,
 ) -> impl IntoView {
     let akte = detail.akte.clone();
     let position = detail.path.last().cloned();
@@ -103,6 +111,7 @@ fn Akte(
             <dt>"Freigegeben für"</dt><dd>{shared}</dd>
         </dl>
         <crate::search::page::ScopedSearch scope="akte" value=id.to_string() label="In dieser Akte suchen"/>
+        <AkteVorgaenge akte_id=id state=vorgaenge/>
         <AkteDocuments akte_id=id open state=documents/>
         {(detail.is_owner && open).then(|| view! {
             <section class="panel" aria-labelledby="close-heading">

@@ -219,6 +219,28 @@ pub async fn is_owned_by(
     Ok(owned.is_some())
 }
 
+/// Aktenzeichen and status of an Akte `municipality_id` owns (shared ones
+/// do not count), read inside the caller's transaction.
+pub async fn owned_in(
+    conn: &mut SqliteConnection,
+    id: i64,
+    municipality_id: i64,
+) -> Result<Option<(String, AkteStatus)>, sqlx::Error> {
+    let found: Option<(String, String)> = sqlx::query_as(
+        "SELECT aktenzeichen, status FROM akten WHERE id = ? AND municipality_id = ?",
+    )
+    .bind(id)
+    .bind(municipality_id)
+    .fetch_optional(&mut *conn)
+    .await?;
+    Ok(found.map(|(reference, status)| {
+        (
+            reference,
+            AkteStatus::parse(&status).unwrap_or(AkteStatus::Closed),
+        )
+    }))
+}
+
 /// What became of a share or unshare.
 #[derive(Debug, PartialEq, Eq)]
 pub enum Sharing {

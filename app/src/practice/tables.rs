@@ -76,7 +76,21 @@ pub const TABLES: &[Table] = &[
         why: "the indexer's queue; the delete triggers put the reset's \
               removals here, so the reset must not empty it",
     },
-    // Akten.
+    // Akten and their Vorgänge.
+    Table {
+        name: "vorgang_counters",
+        policy: Policy::Practice {
+            area_rows: "akte_id IN (SELECT id FROM akten WHERE municipality_id = ?1)",
+        },
+        why: "the numbers of Vorgänge opened while practising; the template opens none yet",
+    },
+    Table {
+        name: "vorgaenge",
+        policy: Policy::Practice {
+            area_rows: "municipality_id = ?1",
+        },
+        why: "Vorgänge opened while practising; the template opens none yet",
+    },
     Table {
         name: "akten_shares",
         policy: Policy::Practice {

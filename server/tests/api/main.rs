@@ -23,3 +23,4 @@ mod search;
 mod tours;
 mod training_sessions;
 mod users;
+mod vorgaenge;

@@ -28,9 +28,10 @@ const MARKER: &str = "GEHEIMMIC";
 const UNKNOWN: i64 = 987_654;
 
 /// Placeholders of objects that belong to one municipality.
-const SCOPED: [&str; 9] = [
+const SCOPED: [&str; 10] = [
     "document",
     "akte",
+    "vorgang",
     "trashed",
     "user",
     "question",
@@ -411,6 +412,14 @@ async fn fixtures(app: &TestApp) -> HashMap<&'static str, i64> {
         .await;
     ids.insert("akte", akte);
     let reply = app
+        .call(
+            &clerk,
+            "open_vorgang",
+            &format!("akte_id={akte}&title={MARKER}-Vorgang&opened_on=2026-11-03"),
+        )
+        .await;
+    ids.insert("vorgang", id_of(reply, "vorgang"));
+    let reply = app
         .upload(
             &clerk,
             &format!("{MARKER}-Bescheid.txt"),
@@ -531,6 +540,11 @@ async fn fixtures(app: &TestApp) -> HashMap<&'static str, i64> {
     for (cookie, function, form) in [
         (&clerk, "get_document", format!("id={}", ids["document"])),
         (&clerk, "get_akte", format!("id={}", ids["akte"])),
+        (
+            &clerk,
+            "set_vorgang_status",
+            format!("id={}&status=InProgress", ids["vorgang"]),
+        ),
         (&clerk, "get_question", format!("id={}", ids["question"])),
         (
             &clerk,

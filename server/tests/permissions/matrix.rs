@@ -5,7 +5,7 @@
 //!
 //! Placeholders in the arguments are filled by the test:
 //! - objects that belong to a municipality (`{document}`, `{akte}`,
-//!   `{trashed}`, `{user}`, `{question}`, `{announcement}`, `{session}`,
+//!   `{trashed}`, `{vorgang}`, `{user}`, `{question}`, `{announcement}`, `{session}`,
 //!   `{run}`, `{municipality}`) once with an object of Michelstadt (the
 //!   caller is from Erbach or practises) and once with an id that does not
 //!   exist; both answers must be the same.
@@ -217,6 +217,14 @@ pub const MATRIX: &[Entry] = &[
         AKTEN,
     ),
     api("get_akte", "id={akte}", AKTEN),
+    // Vorgänge
+    api(
+        "open_vorgang",
+        "akte_id={akte}&title=Matrix&opened_on=2026-12-07",
+        AKTEN,
+    ),
+    api("list_vorgaenge", "akte_id={akte}", AKTEN),
+    api("set_vorgang_status", "id={vorgang}&status=InProgress", AKTEN),
     api("close_akte", "id={akte}&closed_on=2026-11-30", AKTEN),
     api("share_akte", "id={akte}&municipality_id=2&shared=true", AKTEN),
     // Aktenplan and its coordination

@@ -1,0 +1,162 @@
+//! The Vorgänge of one Akte, on the Akte's page: the list with number,
+//! title, state, responsible person and documents, a button to take a
+//! Vorgang into work (or back), and the form to open a new one.
+
+use super::server_fns::{list_vorgaenge, OpenVorgang, SetVorgangStatus};
+use super::{AkteVorgaenge, VorgangStatus, VorgangSummary};
+use crate::error::AppError;
+use crate::ui::ErrorNotice;
+use leptos::prelude::*;
+
+/// What the section needs from its page. The resource must be created at
+/// the top of the page, outside its loading boundary, or hydration breaks.
+#[derive(Clone, Copy)]
+pub struct VorgaengeState {
+    pub vorgaenge: Resource<Result<AkteVorgaenge, AppError>>,
+    pub open: ServerAction<OpenVorgang>,
+    pub status: ServerAction<SetVorgangStatus>,
+}
+
+impl VorgaengeState {
+    /// `akte_id` is read reactively (the page's route parameter).
+    pub fn new(akte_id: impl Fn() -> Option<i64> + Send + Sync + 'static) -> VorgaengeState {
+        let open = ServerAction::<OpenVorgang>::new();
+        let status = ServerAction::<SetVorgangStatus>::new();
+        let vorgaenge = Resource::new(
+            move || (akte_id(), open.version().get(), status.version().get()),
+            |(id, ..)| async move {
+                match id {
+                    Some(id) => list_vorgaenge(id).await,
+                    None => Err(AppError::NotFound("Die Akte".into())),
+                }
+            },
+        );
+        VorgaengeState {
+            vorgaenge,
+            open,
+            status,
+        }
+    }
+}
+
+#[component]
+pub fn AkteVorgaenge(akte_id: i64, state: VorgaengeState) -> impl IntoView {
+    let VorgaengeState {
+        vorgaenge,
+        open,
+        status,
+    } = state;
+    view! {
+        <section class="panel" aria-labelledby="vorgaenge-heading">
+            <h2 id="vorgaenge-heading">"Vorgänge"</h2>
+            <div role="status" aria-live="polite">
+                {move || open.value().get().map(|r| match r {
+                    Ok(v) => view! { <p class="notice success">{format!("Vorgang {} ist angelegt.", v.zeichen)}</p> }.into_any(),
+                    Err(error) => view! { <ErrorNotice error/> }.into_any(),
+                })}
+                {move || status.value().get().and_then(|r| r.err()).map(|error| view! { <ErrorNotice error/> })}
+            </div>
+            <Transition fallback=|| view! { <p>"Vorgänge werden geladen …"</p> }>
+                {move || Suspend::new(async move {
+                    match vorgaenge.await {
+                        Ok(data) => view! { <VorgangList data akte_id open status/> }.into_any(),
+                        Err(error) => view! { <ErrorNotice error/> }.into_any(),
+                    }
+                })}
+            </Transition>
+        </section>
+    }
+}
+
+#[component]
+fn VorgangList(
+    data: AkteVorgaenge,
+    akte_id: i64,
+    open: ServerAction<OpenVorgang>,
+    status: ServerAction<SetVorgangStatus>,
+) -> impl IntoView {
+    let may_open = data.may_open;
+    let today = data.today.clone();
+    let rows = data.vorgaenge;
+    view! {
+        {if rows.is_empty() {
+            view! { <p>"Diese Akte hat noch keine Vorgänge."</p> }.into_any()
+        } else {
+            view! {
+                <table class="data-table">
+                    <caption class="visually-hidden">"Vorgänge dieser Akte"</caption>
+                    <thead>
+                        <tr>
+                            <th scope="col">"Zeichen"</th>
+                            <th scope="col">"Titel"</th>
+                            <th scope="col">"Status"</th>
+                            <th scope="col">"Zuständig"</th>
+                            <th scope="col">"Angelegt am"</th>
+                            <th scope="col">"Dokumente"</th>
+                            {may_open.then(|| view! { <th scope="col"><span class="visually-hidden">"Aktion"</span></th> })}
+                        </tr>
+                    </thead>
+                    <tbody>
+                        {rows.into_iter().map(|v| view! { <VorgangRow v may_change=may_open status/> }).collect_view()}
+                    </tbody>
+                </table>
+            }.into_any()
+        }}
+        {may_open.then(|| view! {
+            <ActionForm action=open attr:class="inline-form">
+                <input type="hidden" name="akte_id" value=akte_id/>
+                <label for="vorgang-title">"Neuer Vorgang"</label>
+                <input id="vorgang-title" name="title" type="text" required maxlength="300"/>
+                <label for="vorgang-date">"Angelegt am"</label>
+                <input id="vorgang-date" name="opened_on" type="date" required value=today/>
+                <button type="submit" class="button primary small">"Vorgang anlegen"</button>
+            </ActionForm>
+        })}
+    }
+}
+
+#[component]
+fn VorgangRow(
+    v: VorgangSummary,
+    may_change: bool,
+    status: ServerAction<SetVorgangStatus>,
+) -> impl IntoView {
+    // The one step a row offers: into work, or back to open.
+    let next = match v.status {
+        VorgangStatus::Open => Some((VorgangStatus::InProgress, "In Bearbeitung nehmen")),
+        VorgangStatus::InProgress => Some((VorgangStatus::Open, "Zurück auf offen")),
+        VorgangStatus::Closed => None,
+    };
+    let label = format!("{}: {}", v.zeichen, v.title);
+    view! {
+        <tr>
+            <td>{v.zeichen.clone()}</td>
+            <td>{v.title.clone()}</td>
+            <td>{v.status.label()}</td>
+            <td>{v.responsible.clone()}</td>
+            <td>{v.opened_on.clone()}</td>
+            <td>{v.documents}</td>
+            {may_change.then(|| view! {
+                <td>
+                    {next.map(|(to, text)| view! {
+                        <ActionForm action=status attr:class="inline-form">
+                            <input type="hidden" name="id" value=v.id/>
+                            <input type="hidden" name="status" value=serde_variant(to)/>
+                            <button type="submit" class="button secondary small" aria-label=format!("{text} – {label}")>{text}</button>
+                        </ActionForm>
+                    })}
+                </td>
+            })}
+        </tr>
+    }
+}
+
+/// How a status travels in a form: the enum variant's name, as serde
+/// reads it.
+fn serde_variant(status: VorgangStatus) -> &'static str {
+    match status {
+        VorgangStatus::Open => "Open",
+        VorgangStatus::InProgress => "InProgress",
+        VorgangStatus::Closed => "Closed",
+    }
+}

@@ -1,0 +1,49 @@
+//! Server functions for Vorgänge: each asks the guard for the signed-in
+//! person and hands over to [`super::service`].
+
+use super::{AkteVorgaenge, VorgangStatus, VorgangSummary};
+use crate::error::AppError;
+use leptos::prelude::*;
+
+#[cfg(feature = "ssr")]
+use crate::auth::guard::{require, Rule};
+
+/// Opens a Vorgang in an Akte of the user's municipality.
+#[server(prefix = "/api", endpoint = "open_vorgang", output = crate::server_json::Json)]
+pub async fn open_vorgang(
+    akte_id: i64,
+    title: String,
+    opened_on: String,
+) -> Result<VorgangSummary, AppError> {
+    crate::error::with_status(
+        async {
+            let (user, state) = require(Rule::OpenAkten)?;
+            super::service::open(&state, &user, akte_id, &title, &opened_on).await
+        }
+        .await,
+    )
+}
+
+/// The Vorgänge of an Akte the user's municipality may see.
+#[server(prefix = "/api", endpoint = "list_vorgaenge", output = crate::server_json::Json)]
+pub async fn list_vorgaenge(akte_id: i64) -> Result<AkteVorgaenge, AppError> {
+    crate::error::with_status(
+        async {
+            let (user, state) = require(Rule::OpenAkten)?;
+            super::service::list(&state, &user, akte_id).await
+        }
+        .await,
+    )
+}
+
+/// Moves a Vorgang between "offen" and "in Bearbeitung".
+#[server(prefix = "/api", endpoint = "set_vorgang_status", output = crate::server_json::Json)]
+pub async fn set_vorgang_status(id: i64, status: VorgangStatus) -> Result<(), AppError> {
+    crate::error::with_status(
+        async {
+            let (user, state) = require(Rule::OpenAkten)?;
+            super::service::set_status(&state, &user, id, status).await
+        }
+        .await,
+    )
+}

@@ -1,0 +1,133 @@
+//! The use cases of Vorgänge: open one in an Akte, list an Akte's
+//! Vorgänge, and move one between "offen" and "in Bearbeitung". Each checks
+//! who may, runs in one write transaction and records what it did.
+
+use super::storage::{self, NewVorgang};
+use super::{AkteVorgaenge, VorgangStatus, VorgangSummary};
+use crate::akten::AkteStatus;
+use crate::audit::storage::{record, NewEntry};
+use crate::auth::guard::{self, Rule};
+use crate::auth::SessionUser;
+use crate::error::AppError;
+use crate::state::AppState;
+
+fn unknown_akte() -> AppError {
+    AppError::NotFound("Die Akte".into())
+}
+
+fn unknown_vorgang() -> AppError {
+    AppError::NotFound("Der Vorgang".into())
+}
+
+/// Opens a Vorgang in an open Akte of the user's municipality; the user
+/// is responsible for it. Foreign, shared and unknown Akten answer alike.
+pub async fn open(
+    state: &AppState,
+    user: &SessionUser,
+    akte_id: i64,
+    title: &str,
+    opened_on: &str,
+) -> Result<VorgangSummary, AppError> {
+    guard::check(user, Rule::OpenAkten)?;
+    let (title, opened) = super::validate_new(title, opened_on)?;
+    let opened_on = crate::time::iso_date(opened);
+    let mut tx = crate::db::begin_write(&state.pool).await?;
+    let (aktenzeichen, status) =
+        crate::akten::storage::owned_in(&mut tx, akte_id, user.municipality.id)
+            .await?
+            .ok_or_else(unknown_akte)?;
+    if status != AkteStatus::Open {
+        return Err(AppError::Conflict(
+            "In einer geschlossenen Akte werden keine Vorgänge mehr angelegt.".into(),
+        ));
+    }
+    let vorgang = storage::create_in(
+        &mut tx,
+        NewVorgang {
+            akte_id,
+            municipality_id: user.municipality.id,
+            aktenzeichen: &aktenzeichen,
+            title: &title,
+            responsible_id: user.id,
+            opened_on: &opened_on,
+            user_id: user.id,
+        },
+    )
+    .await?;
+    record(
+        &mut tx,
+        NewEntry::by(
+            user,
+            "vorgang_opened",
+            "vorgang",
+            vorgang.id,
+            serde_json::json!({ "akte_id": akte_id, "zeichen": vorgang.zeichen, "title": vorgang.title }),
+        ),
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(vorgang)
+}
+
+/// The Vorgänge of an Akte the user's municipality may see.
+pub async fn list(
+    state: &AppState,
+    user: &SessionUser,
+    akte_id: i64,
+) -> Result<AkteVorgaenge, AppError> {
+    guard::check(user, Rule::OpenAkten)?;
+    let (akte, _) = crate::akten::storage::get_visible(&state.pool, akte_id, user.municipality.id)
+        .await?
+        .ok_or_else(unknown_akte)?;
+    let record = crate::akten::storage::record_of(&state.pool, akte_id).await?;
+    Ok(AkteVorgaenge {
+        vorgaenge: storage::list_for_akte(&state.pool, akte_id).await?,
+        may_open: akte.status == AkteStatus::Open && record.municipality_id == user.municipality.id,
+        today: crate::time::iso_date(crate::time::today()),
+    })
+}
+
+/// Moves a Vorgang of the user's municipality between "offen" and "in
+/// Bearbeitung". Closing (zdA) is its own step.
+pub async fn set_status(
+    state: &AppState,
+    user: &SessionUser,
+    id: i64,
+    to: VorgangStatus,
+) -> Result<(), AppError> {
+    guard::check(user, Rule::OpenAkten)?;
+    let from = match to {
+        VorgangStatus::Open => VorgangStatus::InProgress,
+        VorgangStatus::InProgress => VorgangStatus::Open,
+        VorgangStatus::Closed => {
+            return Err(AppError::invalid(
+                "Ein Vorgang wird mit „zu den Akten“ geschlossen, nicht über seinen Status.",
+            ))
+        }
+    };
+    let mut tx = crate::db::begin_write(&state.pool).await?;
+    let (_, current) = storage::owned(&mut tx, id, user.municipality.id)
+        .await?
+        .ok_or_else(unknown_vorgang)?;
+    if current == to {
+        return Ok(());
+    }
+    if !storage::set_status(&mut tx, id, user.municipality.id, from, to).await? {
+        return Err(AppError::Conflict(
+            "Der Vorgang ist bereits zu den Akten verfügt.".into(),
+        ));
+    }
+    record(
+        &mut tx,
+        NewEntry::by(
+            user,
+            "vorgang_status_changed",
+            "vorgang",
+            id,
+            serde_json::json!({ "from": from.as_str(), "to": to.as_str() }),
+        ),
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(())
+}

@@ -1,0 +1,249 @@
+//! Vorgänge in an Akte: numbered within the Akte under concurrency, opened
+//! only by the Akte's municipality while it is open, listed for whoever
+//! may see the Akte, taken into work and back, and every step audited.
+
+use crate::common::TestApp;
+use axum::http::StatusCode;
+
+async fn open(app: &TestApp, cookie: &str, akte: i64, title: &str) -> crate::common::Reply {
+    app.call(
+        cookie,
+        "open_vorgang",
+        &format!("akte_id={akte}&title={title}&opened_on=2026-12-07"),
+    )
+    .await
+}
+
+#[tokio::test]
+async fn concurrent_openings_number_the_vorgaenge_of_an_akte_without_gaps() {
+    let app = std::sync::Arc::new(TestApp::demo().await);
+    let cookie = app.login_demo("sachbearbeitung.obz").await;
+    let akte = app
+        .open_akte(&cookie, "621.1", "Bauantrag Müller", "2026-12-01")
+        .await;
+    let other = app
+        .open_akte(&cookie, "621.1", "Bauantrag Schmidt", "2026-12-01")
+        .await;
+    let mut tasks = Vec::new();
+    for i in 0..12 {
+        let app = app.clone();
+        let cookie = cookie.clone();
+        tasks.push(tokio::spawn(async move {
+            open(&app, &cookie, akte, &format!("Schreiben {i}")).await
+        }));
+    }
+    let mut references = std::collections::BTreeSet::new();
+    for task in tasks {
+        let reply = task.await.expect("join");
+        assert_eq!(reply.status, StatusCode::OK, "{}", reply.body);
+        references.insert(
+            reply.json()["zeichen"]
+                .as_str()
+                .unwrap_or_default()
+                .to_string(),
+        );
+    }
+    let expected: std::collections::BTreeSet<String> =
+        (1..=12).map(|n| format!("OBZ 621.1-0001/{n}")).collect();
+    assert_eq!(references, expected);
+    // Each Akte counts on its own.
+    let reply = open(&app, &cookie, other, "Erstes Schreiben").await;
+    assert_eq!(
+        reply.json()["zeichen"],
+        "OBZ 621.1-0002/1",
+        "{}",
+        reply.body
+    );
+
+    let reply = app
+        .call(&cookie, "list_vorgaenge", &format!("akte_id={akte}"))
+        .await;
+    assert_eq!(reply.status, StatusCode::OK, "{}", reply.body);
+    let list = reply.json();
+    assert_eq!(list["may_open"], true);
+    let rows = list["vorgaenge"].as_array().cloned().unwrap_or_default();
+    assert_eq!(rows.len(), 12);
+    assert_eq!(rows[0]["zeichen"], "OBZ 621.1-0001/1");
+    assert_eq!(rows[0]["status"], "Open");
+    let name: String =
+        sqlx::query_scalar("SELECT display_name FROM users WHERE username = 'sachbearbeitung.obz'")
+            .fetch_one(&app.state.pool)
+            .await
+            .expect("name");
+    assert_eq!(rows[0]["responsible"], name.as_str());
+    assert_eq!(
+        app.count("SELECT COUNT(*) FROM audit_log WHERE action = 'vorgang_opened'")
+            .await,
+        13
+    );
+}
+
+#[tokio::test]
+async fn only_the_akte_s_municipality_opens_vorgaenge_and_only_while_it_is_open() {
+    let app = TestApp::demo().await;
+    let michelstadt = app.login_demo("sachbearbeitung.mic").await;
+    let erbach = app.login_demo("sachbearbeitung.erb").await;
+    let akte = app
+        .open_akte(&michelstadt, "621.1", "Vertraulich", "2026-12-01")
+        .await;
+
+    // Another municipality: a foreign Akte answers like an unknown one.
+    let foreign = open(&app, &erbach, akte, "Fremd").await;
+    let unknown = open(&app, &erbach, 987_654, "Fremd").await;
+    assert_eq!(foreign.status, StatusCode::NOT_FOUND, "{}", foreign.body);
+    assert_eq!(foreign.body, unknown.body);
+    let listed = app
+        .call(&erbach, "list_vorgaenge", &format!("akte_id={akte}"))
+        .await;
+    assert_eq!(listed.status, StatusCode::NOT_FOUND, "{}", listed.body);
+
+    // Shared with Erbach: Erbach sees the Vorgänge but opens none.
+    let reply = open(&app, &michelstadt, akte, "Antrag").await;
+    assert_eq!(reply.status, StatusCode::OK, "{}", reply.body);
+    let reply = app
+        .call(
+            &michelstadt,
+            "share_akte",
+            &format!("id={akte}&municipality_id=2&shared=true"),
+        )
+        .await;
+    assert_eq!(reply.status, StatusCode::OK, "{}", reply.body);
+    let listed = app
+        .call(&erbach, "list_vorgaenge", &format!("akte_id={akte}"))
+        .await;
+    assert_eq!(listed.status, StatusCode::OK, "{}", listed.body);
+    assert_eq!(listed.json()["may_open"], false);
+    assert_eq!(listed.json()["vorgaenge"].as_array().map(Vec::len), Some(1));
+    let refused = open(&app, &erbach, akte, "Fremd").await;
+    assert_eq!(refused.status, StatusCode::NOT_FOUND, "{}", refused.body);
+
+    // A closed Akte takes no new Vorgang; the message says why.
+    let reply = app
+        .call(
+            &michelstadt,
+            "close_akte",
+            &format!("id={akte}&closed_on=2026-12-05"),
+        )
+        .await;
+    assert_eq!(reply.status, StatusCode::OK, "{}", reply.body);
+    let refused = open(&app, &michelstadt, akte, "Zu spät").await;
+    assert_eq!(refused.status, StatusCode::CONFLICT, "{}", refused.body);
+    assert!(refused.json()["message"]
+        .as_str()
+        .unwrap_or_default()
+        .contains("geschlossenen Akte"));
+
+    // Bad input: a German message, nothing written.
+    let before = app.count("SELECT COUNT(*) FROM vorgaenge").await;
+    let other = app
+        .open_akte(&michelstadt, "621.1", "Offen", "2026-12-01")
+        .await;
+    for (title, date) in [("%20", "2026-12-07"), ("Titel", "07.12.2026")] {
+        let reply = app
+            .call(
+                &michelstadt,
+                "open_vorgang",
+                &format!("akte_id={other}&title={title}&opened_on={date}"),
+            )
+            .await;
+        assert_eq!(
+            reply.status,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "{}",
+            reply.body
+        );
+    }
+    assert_eq!(app.count("SELECT COUNT(*) FROM vorgaenge").await, before);
+}
+
+#[tokio::test]
+async fn a_vorgang_is_taken_into_work_and_back_by_its_municipality() {
+    let app = TestApp::demo().await;
+    let clerk = app.login_demo("sachbearbeitung.erb").await;
+    let other = app.login_demo("sachbearbeitung.mic").await;
+    let akte = app
+        .open_akte(&clerk, "621.1", "Bauantrag", "2026-12-01")
+        .await;
+    let id = open(&app, &clerk, akte, "Nachforderung").await.json()["id"]
+        .as_i64()
+        .expect("id");
+    let set = |cookie: String, status: &'static str| {
+        let app = &app;
+        async move {
+            app.call(
+                &cookie,
+                "set_vorgang_status",
+                &format!("id={id}&status={status}"),
+            )
+            .await
+        }
+    };
+    let reply = set(other.clone(), "InProgress").await;
+    assert_eq!(reply.status, StatusCode::NOT_FOUND, "{}", reply.body);
+    let reply = set(clerk.clone(), "InProgress").await;
+    assert_eq!(reply.status, StatusCode::OK, "{}", reply.body);
+    let status = |app: &TestApp| {
+        let query = format!("SELECT status FROM vorgaenge WHERE id = {id}");
+        let pool = app.state.pool.clone();
+        async move {
+            sqlx::query_scalar::<_, String>(&query)
+                .fetch_one(&pool)
+                .await
+                .expect("status")
+        }
+    };
+    assert_eq!(status(&app).await, "in_progress");
+    // Twice is once.
+    let reply = set(clerk.clone(), "InProgress").await;
+    assert_eq!(reply.status, StatusCode::OK, "{}", reply.body);
+    let reply = set(clerk.clone(), "Open").await;
+    assert_eq!(reply.status, StatusCode::OK, "{}", reply.body);
+    assert_eq!(status(&app).await, "open");
+    // zdA is not a status one sets.
+    let reply = set(clerk.clone(), "Closed").await;
+    assert_eq!(
+        reply.status,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "{}",
+        reply.body
+    );
+    assert_eq!(
+        app.count("SELECT COUNT(*) FROM audit_log WHERE action = 'vorgang_status_changed'")
+            .await,
+        2
+    );
+}
+
+#[tokio::test]
+async fn a_document_can_only_be_in_a_vorgang_of_its_own_akte() {
+    let app = TestApp::demo().await;
+    let clerk = app.login_demo("sachbearbeitung.erb").await;
+    let first = app.open_akte(&clerk, "621.1", "Erste", "2026-12-01").await;
+    let second = app.open_akte(&clerk, "621.1", "Zweite", "2026-12-01").await;
+    let vorgang = open(&app, &clerk, first, "Antrag").await.json()["id"]
+        .as_i64()
+        .expect("id");
+    let document = app
+        .upload_ok(&clerk, "Antrag.txt", b"Antrag auf Baugenehmigung")
+        .await;
+    let file = |akte: i64| {
+        sqlx::query("UPDATE documents SET akte_id = ?, vorgang_id = ? WHERE id = ?")
+            .bind(akte)
+            .bind(vorgang)
+            .bind(document)
+    };
+    assert!(file(second).execute(&app.state.pool).await.is_err());
+    file(first)
+        .execute(&app.state.pool)
+        .await
+        .expect("in its own Akte");
+    let listed = app
+        .call(&clerk, "list_vorgaenge", &format!("akte_id={first}"))
+        .await;
+    assert_eq!(
+        listed.json()["vorgaenge"][0]["documents"],
+        1,
+        "{}",
+        listed.body
+    );
+}
