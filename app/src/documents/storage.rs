@@ -502,20 +502,25 @@ pub async fn own_trashed_at(
         .await
 }
 
-/// Files a document into an Akte.
+/// Files a document into an Akte. Moved to another Akte, it leaves its
+/// Vorgang, which belongs to the old one.
 pub async fn file_into(
     conn: &mut SqliteConnection,
     document_id: i64,
     akte_id: i64,
     now: i64,
 ) -> Result<(), sqlx::Error> {
-    sqlx::query("UPDATE documents SET akte_id = ?, filed_at = ?, updated_at = ? WHERE id = ?")
-        .bind(akte_id)
-        .bind(now)
-        .bind(now)
-        .bind(document_id)
-        .execute(conn)
-        .await?;
+    sqlx::query(
+        "UPDATE documents
+         SET vorgang_id = CASE WHEN akte_id IS ?1 THEN vorgang_id END,
+             akte_id = ?1, filed_at = ?2, updated_at = ?2
+         WHERE id = ?3",
+    )
+    .bind(akte_id)
+    .bind(now)
+    .bind(document_id)
+    .execute(conn)
+    .await?;
     Ok(())
 }
 

@@ -246,4 +246,29 @@ async fn a_document_can_only_be_in_a_vorgang_of_its_own_akte() {
         "{}",
         listed.body
     );
+
+    // Refiled into the same Akte it stays in its Vorgang; moved to another
+    // Akte it leaves the Vorgang (and the move is not refused).
+    let refile = |akte: i64| {
+        let (app, clerk) = (&app, &clerk);
+        async move {
+            app.call(
+                clerk,
+                "bulk_documents",
+                &format!("ids[0]={document}&action=file&value={akte}"),
+            )
+            .await
+        }
+    };
+    let vorgang_of = || {
+        sqlx::query_scalar::<_, Option<i64>>("SELECT vorgang_id FROM documents WHERE id = ?")
+            .bind(document)
+            .fetch_one(&app.state.pool)
+    };
+    let reply = refile(first).await;
+    assert_eq!(reply.status, StatusCode::OK, "{}", reply.body);
+    assert_eq!(vorgang_of().await.expect("read"), Some(vorgang));
+    let reply = refile(second).await;
+    assert_eq!(reply.status, StatusCode::OK, "{}", reply.body);
+    assert_eq!(vorgang_of().await.expect("read"), None);
 }
