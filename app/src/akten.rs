@@ -29,6 +29,15 @@ pub struct AkteSummary {
     pub responsible: String,
 }
 
+/// An Akte in the explorer's list of a plan position, with how many of
+/// its Vorgänge are still open.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AkteListed {
+    pub akte: AkteSummary,
+    pub vorgaenge: i64,
+    pub vorgaenge_open: i64,
+}
+
 /// Everything the Akte page shows.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct AkteDetail {

@@ -136,8 +136,24 @@ pub async fn begin_write(
         })?
 }
 
+/// A `LIKE … ESCAPE '\\'` pattern that finds `text` anywhere, with
+/// `%`, `_` and the escape character taken literally.
+pub fn contains_pattern(text: &str) -> String {
+    format!(
+        "%{}%",
+        text.replace('\\', "\\\\")
+            .replace('%', "\\%")
+            .replace('_', "\\_")
+    )
+}
+
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn a_contains_pattern_takes_wildcards_literally() {
+        assert_eq!(super::contains_pattern("50%_a\\b"), "%50\\%\\_a\\\\b%");
+    }
+
     use super::*;
 
     /// A connection given back inside a transaction must not keep the

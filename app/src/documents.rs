@@ -104,10 +104,20 @@ pub struct DocumentSummary {
     pub uploaded_at: String,
     pub uploaded_by: String,
     pub akte: Option<AkteRef>,
+    /// The Vorgang inside that Akte, if filed into one.
+    pub vorgang: Option<VorgangRef>,
 }
 
-/// Where a document is filed (the Akte's own type).
+/// Where a document is filed (the Akte's and the Vorgang's own types).
 pub use crate::akten::AkteRef;
+pub use crate::vorgaenge::VorgangRef;
+
+/// Where documents can be filed: an open Akte, or a Vorgang in one.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct FilingTarget {
+    pub akte: AkteRef,
+    pub vorgang: Option<VorgangRef>,
+}
 
 /// One stored version.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]

@@ -121,6 +121,7 @@ pub fn App() -> impl IntoView {
                     <Route ssr=SsrMode::Async path=path!("/aktenplan/import") view={Lazy::<lazy::CsvImportRoute>::new()}/>
                     <Route ssr=SsrMode::Async path=path!("/aktenplan/:code") view={Lazy::<lazy::ExplorerRoute>::new()}/>
                     <Route ssr=SsrMode::Async path=path!("/akten/:id") view={Lazy::<lazy::AkteRoute>::new()}/>
+                    <Route ssr=SsrMode::Async path=path!("/vorgaenge/:id") view={Lazy::<lazy::VorgangRoute>::new()}/>
                     <Route ssr=SsrMode::Async path=path!("/suche") view={Lazy::<lazy::SearchRoute>::new()}/>
                     <Route ssr=SsrMode::Async path=path!("/schulung") view={Lazy::<lazy::SchulungRoute>::new()}/>
                     <Route ssr=SsrMode::Async path=path!("/schulung/nachweis") view={Lazy::<lazy::RecordOverviewRoute>::new()}/>

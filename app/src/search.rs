@@ -67,6 +67,8 @@ pub struct SearchParams {
     pub municipality: Option<String>,
     /// Search within one Akte.
     pub akte: Option<i64>,
+    /// Search within one Vorgang.
+    pub vorgang: Option<i64>,
     /// Search within one plan subtree (a position code such as "621").
     pub plan: Option<String>,
 }
@@ -94,6 +96,8 @@ pub struct Hit {
     pub aktenzeichen: Option<String>,
     pub akte_title: Option<String>,
     pub plan_code: Option<String>,
+    /// "MIC 621.1-0007/3 Titel", when it lies in a Vorgang.
+    pub vorgang: Option<String>,
     pub municipality_code: String,
     pub score: f32,
 }
@@ -116,6 +120,8 @@ pub struct Facets {
     pub akte_status: Vec<FacetValue>,
     /// Only filled when more than one municipality appears in the results.
     pub municipality: Vec<FacetValue>,
+    /// The Vorgänge with most hits (key: the Vorgang's id).
+    pub vorgang: Vec<FacetValue>,
 }
 
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
@@ -145,6 +151,7 @@ mod keys {
     pub const AKTE_STATUS: &str = "status";
     pub const MUNICIPALITY: &str = "gemeinde";
     pub const AKTE: &str = "akte";
+    pub const VORGANG: &str = "vorgang";
     pub const PLAN: &str = "plan";
 }
 
@@ -172,6 +179,7 @@ impl SearchParams {
             akte_status: text(keys::AKTE_STATUS),
             municipality: text(keys::MUNICIPALITY),
             akte: text(keys::AKTE).and_then(|a| a.parse().ok()),
+            vorgang: text(keys::VORGANG).and_then(|v| v.parse().ok()),
             plan: text(keys::PLAN),
         }
     }
@@ -192,6 +200,7 @@ impl SearchParams {
             (keys::AKTE_STATUS, self.akte_status.clone()),
             (keys::MUNICIPALITY, self.municipality.clone()),
             (keys::AKTE, self.akte.map(|a| a.to_string())),
+            (keys::VORGANG, self.vorgang.map(|v| v.to_string())),
             (keys::PLAN, self.plan.clone()),
         ];
         pairs.extend(optional.into_iter().filter_map(|(k, v)| v.map(|v| (k, v))));
@@ -223,6 +232,7 @@ impl SearchParams {
             || self.akte_status.is_some()
             || self.municipality.is_some()
             || self.akte.is_some()
+            || self.vorgang.is_some()
             || self.plan.is_some()
     }
 }

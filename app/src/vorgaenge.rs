@@ -3,6 +3,7 @@
 //! 621.1-0007/3`), has a responsible person and a state, and is opened
 //! by the Akte's municipality while the Akte is open.
 
+pub mod detail_page;
 pub mod page;
 pub mod server_fns;
 #[cfg(feature = "ssr")]
@@ -33,6 +34,30 @@ pub struct AkteVorgaenge {
     pub vorgaenge: Vec<VorgangSummary>,
     /// The Akte's own municipality may open Vorgänge while it is open.
     pub may_open: bool,
+    pub today: String,
+}
+
+/// Where a document lies inside its Akte.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct VorgangRef {
+    pub id: i64,
+    pub zeichen: String,
+    pub title: String,
+}
+
+/// Everything the Vorgang's own page shows.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct VorgangDetail {
+    pub vorgang: VorgangSummary,
+    pub akte: crate::akten::AkteRef,
+    pub akte_open: bool,
+    /// The Akte's municipality changes it; one it is shared with reads.
+    pub may_change: bool,
+    /// The plan position's retention rule, for people ("10 Jahre nach …").
+    pub retention: String,
+    /// After zdA: the first day it may be destroyed or offered; `None`
+    /// while open or when it is kept for ever.
+    pub retention_until: Option<String>,
     pub today: String,
 }
 
@@ -99,6 +124,24 @@ pub fn validate_new(
     Ok((title.to_string(), date))
 }
 
+/// The zdA day of a Vorgang opened on `opened_on`, checked.
+#[cfg(feature = "ssr")]
+pub fn validate_closing(
+    opened_on: &str,
+    closed_on: &str,
+) -> Result<chrono::NaiveDate, crate::error::AppError> {
+    use crate::error::AppError;
+    let date = chrono::NaiveDate::parse_from_str(closed_on.trim(), "%Y-%m-%d").map_err(|_| {
+        AppError::invalid("Das Datum der Verfügung zdA ist ungültig (Format JJJJ-MM-TT).")
+    })?;
+    if crate::time::iso_date(date).as_str() < opened_on {
+        return Err(AppError::invalid(
+            "Ein Vorgang kann nicht vor seiner Anlage zu den Akten verfügt werden.",
+        ));
+    }
+    Ok(date)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -130,5 +173,17 @@ mod tests {
         let (title, date) = validate_new("  Bauantrag Müller ", "2026-12-07").expect("valid");
         assert_eq!(title, "Bauantrag Müller");
         assert_eq!(date.to_string(), "2026-12-07");
+    }
+
+    #[test]
+    fn zda_is_not_before_the_opening() {
+        assert!(validate_closing("2026-12-07", "2026-12-06").is_err());
+        assert!(validate_closing("2026-12-07", "7.12.2026").is_err());
+        assert_eq!(
+            validate_closing("2026-12-07", " 2026-12-07 ")
+                .expect("same day")
+                .to_string(),
+            "2026-12-07"
+        );
     }
 }

@@ -76,6 +76,9 @@ impl CorpusDoc {
             akte_status: self.akte_status.clone(),
             plan_code: self.plan_code.clone(),
             plan_title: self.plan_title.clone(),
+            vorgang_id: None,
+            vorgang_zeichen: None,
+            vorgang_title: None,
         }
     }
 
@@ -99,6 +102,9 @@ impl CorpusDoc {
             akte_status: self.akte_status,
             plan_code: self.plan_code,
             plan_title: self.plan_title,
+            vorgang_id: None,
+            vorgang_zeichen: None,
+            vorgang_title: None,
         }
     }
 }

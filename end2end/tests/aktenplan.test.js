@@ -127,6 +127,38 @@ test('search for Bauantrag, open the hit, open an Akte under it', async () => {
   await vorgang.getByRole('cell', { name: 'in Bearbeitung' }).waitFor();
   await assertAccessible(page, 'Akte mit Vorgängen');
 
+  // Its own page: a file dropped onto it is filed into the Vorgang.
+  const zeichen = (await vorgang.getByRole('link', { name: /\/1$/ }).innerText()).trim();
+  await vorgang.getByRole('link', { name: zeichen }).click();
+  await page.getByRole('heading', { level: 1, name: 'Nachforderung Statik' }).waitFor();
+  await page.locator('.upload-zone[data-ready="true"]').first().waitFor();
+  await page.evaluate(() => {
+    const file = new File(['Statische Berechnung Am Bach 3'], 'Statik-Am-Bach.txt', { type: 'text/plain' });
+    const transfer = new DataTransfer();
+    transfer.items.add(file);
+    const zone = document.querySelector('.upload-zone');
+    zone.dispatchEvent(new DragEvent('dragover', { dataTransfer: transfer, bubbles: true, cancelable: true }));
+    zone.dispatchEvent(new DragEvent('drop', { dataTransfer: transfer, bubbles: true, cancelable: true }));
+  });
+  await page.getByText('Fertig: 1 von 1 Dateien hochgeladen.').waitFor();
+  await page.locator('table.documents tbody tr', { hasText: 'Statik-Am-Bach' }).waitFor();
+  await assertAccessible(page, 'Vorgang');
+
+  // zdA when the work is done; then nothing more is filed into it.
+  await page.getByRole('button', { name: 'Zu den Akten verfügen' }).click();
+  await page.getByText(/Der Vorgang ist zu den Akten verfügt\. Aufbewahrung bis \d{2}\.\d{2}\.\d{4}\./).waitFor();
+  await page.getByText('Der Vorgang ist zu den Akten verfügt; es kann nichts mehr abgelegt werden.').waitFor();
+  assert.equal(await page.locator('.upload-zone').count(), 0, 'no upload into a closed Vorgang');
+
+  // Back in the Akte: the document shows its Vorgang, and the Akte can
+  // now be closed because nothing in it is still open.
+  await page.getByRole('link', { name: /Neubau Einfamilienhaus, Am Bach 3/ }).click();
+  await page.getByRole('heading', { level: 1, name: 'Neubau Einfamilienhaus, Am Bach 3' }).waitFor();
+  const filed = page.locator('table.documents tbody tr', { hasText: 'Statik-Am-Bach' });
+  await filed.getByRole('link', { name: zeichen }).waitFor();
+  await page.getByRole('row', { name: /Nachforderung Statik/ }).getByRole('cell', { name: 'zdA' }).waitFor();
+  await waitForHydration(page);
+
   // Closing (zdA) starts the 30-year retention of 621.1.
   // The field starts at today's date in Michelstadt (Europe/Berlin), which
   // around midnight UTC differs from the test machine's date.

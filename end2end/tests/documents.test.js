@@ -89,7 +89,7 @@ test('drop a PDF, file it by drag-and-drop, preview, download, new version, rest
   await assertAccessible(page, 'Posteingang');
 
   // File it by dragging the row onto the Akte found in the picker.
-  await page.getByLabel('Akte suchen (Aktenzeichen oder Titel)').fill(akte.aktenzeichen);
+  await page.getByLabel('Akte oder Vorgang suchen (Zeichen oder Titel)').fill(akte.aktenzeichen);
   const target = page.locator('.drop-target', { hasText: akte.aktenzeichen });
   await target.waitFor();
   await page.evaluate((aktenzeichen) => {
@@ -152,7 +152,7 @@ test('the keyboard alone uploads, selects and files a document', async () => {
   await tabTo(page, box, 'the row checkbox');
   await page.keyboard.press('Space');
   assert.ok(await box.isChecked());
-  await tabTo(page, page.getByLabel('Akte suchen (Aktenzeichen oder Titel)'), 'the Akte search');
+  await tabTo(page, page.getByLabel('Akte oder Vorgang suchen (Zeichen oder Titel)'), 'the Akte search');
   await page.keyboard.type(akte.aktenzeichen);
   const fileButton = page.getByRole('button', { name: `Ausgewählte ablegen in ${akte.aktenzeichen}` });
   await fileButton.waitFor();

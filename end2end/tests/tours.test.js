@@ -112,7 +112,7 @@ test('a new clerk is offered tours and follows "Dokument hochladen und ablegen" 
 
   // Filing waits for the document to land in the Akte.
   await expectStep(page, 5, 6, 'In die Akte legen');
-  await page.getByLabel('Akte suchen (Aktenzeichen oder Titel)').fill(akte.aktenzeichen);
+  await page.getByLabel('Akte oder Vorgang suchen (Zeichen oder Titel)').fill(akte.aktenzeichen);
   await page.getByRole('button', { name: `Ausgewählte ablegen in ${akte.aktenzeichen}` }).click();
   const last = await expectStep(page, 6, 6, 'Geschafft');
   await last.getByRole('button', { name: 'Fertig' }).click();

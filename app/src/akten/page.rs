@@ -15,7 +15,7 @@ pub fn AktePage() -> impl IntoView {
     let params = use_params_map();
     let close = ServerAction::<CloseAkte>::new();
     let share = ServerAction::<ShareAkte>::new();
-    let akte = Resource::new(
+    let akte = crate::server_json::resource(
         move || {
             (
                 params
@@ -39,7 +39,9 @@ pub fn AktePage() -> impl IntoView {
             .get("id")
             .and_then(|id| id.parse::<i64>().ok())
     });
+    // The Vorgänge count their documents: reload them as documents move.
     let vorgaenge = VorgaengeState::new(move || {
+        documents.changes();
         params
             .read()
             .get("id")
@@ -112,7 +114,7 @@ fn Akte(
         </dl>
         <crate::search::page::ScopedSearch scope="akte" value=id.to_string() label="In dieser Akte suchen"/>
         <AkteVorgaenge akte_id=id state=vorgaenge/>
-        <AkteDocuments akte_id=id open state=documents/>
+        <AkteDocuments akte_id=id open state=documents vorgaenge=vorgaenge.vorgaenge/>
         {(detail.is_owner && open).then(|| view! {
             <section class="panel" aria-labelledby="close-heading">
                 <h2 id="close-heading">"Akte schließen (zdA)"</h2>

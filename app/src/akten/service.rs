@@ -18,6 +18,40 @@ fn unknown_position() -> AppError {
     AppError::NotFound("Die Position im Aktenplan".into())
 }
 
+/// A plan position's retention rule for people: "10 Jahre, nach
+/// Aktenschluss". Akten and their Vorgänge follow the same rule.
+pub fn retention_rule(state: &AppState, position_id: i64) -> String {
+    state
+        .plan
+        .snapshot()
+        .get(position_id)
+        .map(|p| {
+            format!(
+                "{}, {}",
+                p.record.retention.label(),
+                p.record.trigger.label()
+            )
+        })
+        .unwrap_or_default()
+}
+
+/// The retention end of something under `position_id` closed on
+/// `closed_on` (`None`: kept for ever).
+pub fn retention_until(
+    state: &AppState,
+    position_id: i64,
+    closed_on: chrono::NaiveDate,
+) -> Result<Option<String>, AppError> {
+    let index = state.plan.snapshot();
+    let position = index.get(position_id).ok_or_else(unknown_position)?;
+    Ok(crate::aktenplan::retention::retention_end(
+        closed_on,
+        position.record.retention,
+        position.record.trigger,
+    )
+    .map(crate::time::iso_date))
+}
+
 /// Opens a new Akte under a plan position for the user's municipality.
 pub async fn open(
     state: &AppState,
@@ -116,16 +150,7 @@ pub async fn detail(state: &AppState, user: &SessionUser, id: i64) -> Result<Akt
         owner: record.owner,
         closed_on: record.closed_on,
         retention_until: record.retention_until,
-        retention: index
-            .get(position_id)
-            .map(|p| {
-                format!(
-                    "{}, {}",
-                    p.record.retention.label(),
-                    p.record.trigger.label()
-                )
-            })
-            .unwrap_or_default(),
+        retention: retention_rule(state, position_id),
         shared_with: record.shared_with,
         is_owner,
         share_candidates,
@@ -154,15 +179,25 @@ pub async fn close(
             "Eine Akte kann nicht vor ihrer Anlage geschlossen werden.",
         ));
     }
-    let index = state.plan.snapshot();
-    let position = index.get(position_id).ok_or_else(unknown_position)?;
-    let until = crate::aktenplan::retention::retention_end(
-        date,
-        position.record.retention,
-        position.record.trigger,
-    )
-    .map(crate::time::iso_date);
+    let until = retention_until(state, position_id, date)?;
     let mut tx = crate::db::begin_write(&state.pool).await?;
+    // An Akte ends with its work: every Vorgang in it is zdA, and the
+    // Akte is not closed before the last of them.
+    let (open_vorgaenge, last_zda) = storage::vorgaenge_state(&mut tx, id).await?;
+    if open_vorgaenge > 0 {
+        return Err(AppError::Conflict(format!(
+            "Die Akte hat noch {open_vorgaenge} offene(n) Vorgang/Vorgänge. Verfügen Sie zuerst jeden Vorgang zu den Akten."
+        )));
+    }
+    if last_zda
+        .as_deref()
+        .is_some_and(|last| last > closed_on.as_str())
+    {
+        return Err(AppError::invalid(format!(
+            "Der letzte Vorgang dieser Akte wurde am {} zu den Akten verfügt; die Akte kann nicht früher geschlossen werden.",
+            last_zda.unwrap_or_default()
+        )));
+    }
     let closed = storage::close(
         &mut tx,
         user.municipality.id,

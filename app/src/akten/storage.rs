@@ -44,13 +44,25 @@ pub async fn counts_by_position(
     Ok(rows.into_iter().collect())
 }
 
+/// The visible Akten of a plan position, newest first, with their
+/// Vorgänge counted.
 pub async fn list_for_position(
     pool: &SqlitePool,
     position_id: i64,
     municipality_id: i64,
-) -> Result<Vec<AkteSummary>, sqlx::Error> {
-    let rows = sqlx::query_as::<_, Row>(concat!(
-        "SELECT a.id, a.aktenzeichen, a.title, a.status, a.opened_on, a.responsible
+) -> Result<Vec<super::AkteListed>, sqlx::Error> {
+    #[derive(sqlx::FromRow)]
+    struct Listed {
+        #[sqlx(flatten)]
+        row: Row,
+        vorgaenge: i64,
+        vorgaenge_open: i64,
+    }
+    let rows = sqlx::query_as::<_, Listed>(concat!(
+        "SELECT a.id, a.aktenzeichen, a.title, a.status, a.opened_on, a.responsible,
+                (SELECT COUNT(*) FROM vorgaenge v WHERE v.akte_id = a.id) AS vorgaenge,
+                (SELECT COUNT(*) FROM vorgaenge v WHERE v.akte_id = a.id AND v.status <> 'closed')
+                    AS vorgaenge_open
          FROM akten a WHERE a.position_id = ?2 AND ",
         crate::akte_visible!("a", 1),
         " ORDER BY a.running_number DESC LIMIT 200"
@@ -59,7 +71,14 @@ pub async fn list_for_position(
     .bind(position_id)
     .fetch_all(pool)
     .await?;
-    Ok(rows.into_iter().map(Row::into_summary).collect())
+    Ok(rows
+        .into_iter()
+        .map(|l| super::AkteListed {
+            akte: l.row.into_summary(),
+            vorgaenge: l.vorgaenge,
+            vorgaenge_open: l.vorgaenge_open,
+        })
+        .collect())
 }
 
 /// Open Akten of the municipality (or shared with it) whose Aktenzeichen
@@ -70,13 +89,7 @@ pub async fn find_open(
     query: &str,
     limit: i64,
 ) -> Result<Vec<super::AkteRef>, sqlx::Error> {
-    let pattern = format!(
-        "%{}%",
-        query
-            .replace('\\', "\\\\")
-            .replace('%', "\\%")
-            .replace('_', "\\_")
-    );
+    let pattern = crate::db::contains_pattern(query);
     let rows: Vec<(i64, String, String)> = sqlx::query_as(concat!(
         "SELECT a.id, a.aktenzeichen, a.title FROM akten a
          WHERE a.status = 'open' AND (a.aktenzeichen LIKE ?2 ESCAPE '\\' OR a.title LIKE ?2 ESCAPE '\\') AND ",
@@ -202,6 +215,20 @@ pub async fn close(
     .execute(&mut *conn)
     .await?;
     Ok(done.rows_affected() > 0)
+}
+
+/// How many Vorgänge of an Akte are not yet zdA, and the latest zdA day
+/// of the others.
+pub async fn vorgaenge_state(
+    conn: &mut SqliteConnection,
+    id: i64,
+) -> Result<(i64, Option<String>), sqlx::Error> {
+    sqlx::query_as(
+        "SELECT COALESCE(SUM(status <> 'closed'), 0), MAX(closed_on) FROM vorgaenge WHERE akte_id = ?",
+    )
+    .bind(id)
+    .fetch_one(conn)
+    .await
 }
 
 /// Does `municipality_id` own the Akte (shared ones do not count)?

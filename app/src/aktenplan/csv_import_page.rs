@@ -9,7 +9,7 @@ use leptos::prelude::*;
 
 #[component]
 pub fn CsvImportPage() -> impl IntoView {
-    let user = Resource::new(|| (), |_| current_user());
+    let user = crate::server_json::resource(|| (), |_| current_user());
     view! {
         <PageHeading title="Aktenplan aus CSV übernehmen"/>
         <p class="lead">

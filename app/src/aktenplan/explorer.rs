@@ -49,7 +49,7 @@ pub struct PositionDetail {
     pub appraisal_label: String,
     pub active: bool,
     pub path: Vec<Crumb>,
-    pub akten: Vec<crate::akten::AkteSummary>,
+    pub akten: Vec<crate::akten::AkteListed>,
     pub may_open_akte: bool,
     /// Today in Germany (YYYY-MM-DD), the default opening date of a new
     /// Akte; computed on the server because the browser's clock may be off.
@@ -104,11 +104,11 @@ pub fn ExplorerPage() -> impl IntoView {
     let code = move || params.read().get("code");
     let search_text = Signal::derive(move || query.read().get("suche").unwrap_or_default());
     let create = ServerAction::<CreateAkte>::new();
-    let data = Resource::new(
+    let data = crate::server_json::resource(
         move || (code(), create.version().get()),
         |(code, _)| load_explorer(code),
     );
-    let hits = Resource::new(
+    let hits = crate::server_json::resource(
         move || search_text.get(),
         |text| async move {
             if text.trim().is_empty() {
@@ -194,7 +194,7 @@ pub fn ExplorerPage() -> impl IntoView {
 fn PlanSearch(
     code: Signal<String>,
     text: Signal<String>,
-    hits: Resource<Result<Vec<SearchHit>, crate::error::AppError>>,
+    hits: crate::server_json::Loaded<Result<Vec<SearchHit>, crate::error::AppError>>,
 ) -> impl IntoView {
     let navigate = use_navigate();
     let on_input = move |ev: leptos::ev::Event| {
@@ -648,17 +648,27 @@ fn Detail(detail: PositionDetail, create: ServerAction<CreateAkte>) -> impl Into
                                     <th scope="col">"Aktenzeichen"</th>
                                     <th scope="col">"Titel"</th>
                                     <th scope="col">"Status"</th>
+                                    <th scope="col">"Vorgänge"</th>
                                     <th scope="col">"Angelegt"</th>
                                 </tr>
                             </thead>
                             <tbody>
-                                {detail.akten.into_iter().map(|akte| view! {
-                                    <tr>
-                                        <td><a href=format!("/akten/{}", akte.id)>{akte.aktenzeichen}</a></td>
-                                        <td>{akte.title}</td>
-                                        <td>{akte.status.label()}</td>
-                                        <td>{akte.opened_on}</td>
-                                    </tr>
+                                {detail.akten.into_iter().map(|listed| {
+                                    let akte = listed.akte;
+                                    let vorgaenge = match (listed.vorgaenge, listed.vorgaenge_open) {
+                                        (0, _) => "–".to_string(),
+                                        (all, 0) => format!("{all}, alle zdA"),
+                                        (all, open) => format!("{all}, davon {open} offen"),
+                                    };
+                                    view! {
+                                        <tr>
+                                            <td><a href=format!("/akten/{}", akte.id)>{akte.aktenzeichen}</a></td>
+                                            <td>{akte.title}</td>
+                                            <td>{akte.status.label()}</td>
+                                            <td>{vorgaenge}</td>
+                                            <td>{akte.opened_on}</td>
+                                        </tr>
+                                    }
                                 }).collect_view()}
                             </tbody>
                         </table>

@@ -20,7 +20,7 @@ pub fn AnnouncementEditorPage() -> impl IntoView {
             .get("id")
             .and_then(|id| id.parse::<i64>().ok())
     };
-    let data = Resource::new(id, announcement_editor);
+    let data = crate::server_json::resource(id, announcement_editor);
     view! {
         <Transition fallback=|| view! { <p>"Editor wird geladen …"</p> }>
             {move || Suspend::new(async move {

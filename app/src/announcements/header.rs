@@ -66,7 +66,7 @@ impl CommsRefresh {
     }
 }
 
-pub type StatusResource = Resource<Result<CommsStatus, AppError>>;
+pub type StatusResource = crate::server_json::Loaded<Result<CommsStatus, AppError>>;
 
 /// The status resource for the layout, re-read on every navigation and
 /// after [`CommsRefresh::bump`].
@@ -77,7 +77,7 @@ pub fn status_resource() -> StatusResource {
     };
     provide_context(refresh);
     let location = leptos_router::hooks::use_location();
-    Resource::new(
+    crate::server_json::resource(
         move || (location.pathname.get(), refresh.status.get()),
         |_| get_comms_status(),
     )

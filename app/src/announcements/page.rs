@@ -10,7 +10,7 @@ use leptos::prelude::*;
 #[component]
 pub fn NeuigkeitenPage() -> impl IntoView {
     let acknowledge = ServerAction::<AcknowledgeAnnouncement>::new();
-    let news = Resource::new(
+    let news = crate::server_json::resource(
         move || (acknowledge.version().get(), CommsRefresh::acks_version()),
         |_| list_news(),
     );

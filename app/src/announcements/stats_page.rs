@@ -12,7 +12,7 @@ use leptos_router::hooks::use_params_map;
 #[component]
 pub fn ManageAnnouncementsPage() -> impl IntoView {
     let delete = ServerAction::<DeleteAnnouncement>::new();
-    let list = Resource::new(
+    let list = crate::server_json::resource(
         move || delete.version().get(),
         |_| list_managed_announcements(),
     );
@@ -102,7 +102,7 @@ fn ManagedTable(
 #[component]
 pub fn AnnouncementStatsPage() -> impl IntoView {
     let params = use_params_map();
-    let stats = Resource::new(
+    let stats = crate::server_json::resource(
         move || {
             params
                 .read()

@@ -90,7 +90,7 @@ pub fn AuditPage() -> impl IntoView {
             .get("dokument")
             .and_then(|d| d.trim().parse::<i64>().ok())
     };
-    let entries = Resource::new(
+    let entries = crate::server_json::resource(
         move || (action(), document()),
         |(action, document)| list_audit(action, document, None),
     );
@@ -195,7 +195,7 @@ fn StoreCheckPanel() -> impl IntoView {
     let check = ServerAction::<crate::documents::server_fns::VerifyStore>::new();
     // The store is shared by all municipalities: only those responsible
     // for all of them see (and may start) the check.
-    let user = Resource::new(|| (), |_| crate::auth::server_fns::current_user());
+    let user = crate::server_json::resource(|| (), |_| crate::auth::server_fns::current_user());
     view! {
         <Transition fallback=|| ()>
             {move || Suspend::new(async move {

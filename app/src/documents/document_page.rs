@@ -47,14 +47,14 @@ pub fn DocumentPage() -> impl IntoView {
             uploaded.get(),
         )
     };
-    let document = Resource::new(changes, |(id, ..)| async move {
+    let document = crate::server_json::resource(changes, |(id, ..)| async move {
         match id {
             Some(id) => get_document(id).await,
             None => Err(crate::error::AppError::NotFound("Das Dokument".into())),
         }
     });
     // Created here, outside the loading boundary below (see AkteDocuments).
-    let history = Resource::new(changes, |(id, ..)| async move {
+    let history = crate::server_json::resource(changes, |(id, ..)| async move {
         match id {
             Some(id) => document_history(id).await,
             None => Ok(Vec::new()),
@@ -293,7 +293,9 @@ fn MetadataView(detail: DocumentDetail) -> impl IntoView {
 }
 
 #[component]
-fn History(history: Resource<Result<Vec<HistoryEntry>, crate::error::AppError>>) -> impl IntoView {
+fn History(
+    history: crate::server_json::Loaded<Result<Vec<HistoryEntry>, crate::error::AppError>>,
+) -> impl IntoView {
     view! {
         <Suspense fallback=|| ()>
             {move || Suspend::new(async move {

@@ -24,7 +24,7 @@ pub fn PosteingangPage() -> impl IntoView {
     let uploaded = RwSignal::new(0u32);
     let bulk = ServerAction::<BulkDocuments>::new();
     let selected = RwSignal::new(BTreeSet::<i64>::new());
-    let documents = Resource::new(
+    let documents = crate::server_json::resource(
         move || (uploaded.get(), bulk.version().get()),
         |_| load_inbox(),
     );

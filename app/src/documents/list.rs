@@ -1,9 +1,10 @@
 //! A list of documents with selection and bulk actions (file into an
-//! Akte, tag, change type, trash), used by the Posteingang and the Akte
-//! page, and the searchable Akte picker that is also a drop target.
+//! Akte or Vorgang, tag, change type, trash), used by the Posteingang, the
+//! Akte page and the Vorgang page, and the searchable picker of Akten and
+//! Vorgänge that is also a drop target.
 
-use super::server_fns::{find_akten_for_filing, BulkDocuments};
-use super::{AkteRef, DocType, DocumentSummary};
+use super::server_fns::{find_filing_targets, BulkDocuments};
+use super::{DocType, DocumentSummary, FilingTarget, VorgangRef};
 use crate::ui::ErrorNotice;
 use leptos::prelude::*;
 use std::collections::BTreeSet;
@@ -12,13 +13,21 @@ use std::collections::BTreeSet;
 /// row from dropped files.
 pub const DRAG_FORMAT: &str = "application/x-aktenwerk-dokumente";
 
+/// Where a list is shown, which decides the place column: the Akte (and
+/// Vorgang) anywhere, the Vorgang on an Akte's page, none on a Vorgang's.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum ListedIn {
+    #[default]
+    Anywhere,
+    Akte,
+    Vorgang,
+}
+
 #[component]
 pub fn DocumentTable(
     documents: Vec<DocumentSummary>,
     selected: RwSignal<BTreeSet<i64>>,
-    /// Show the Akte column (not on the Akte's own page).
-    #[prop(default = true)]
-    show_akte: bool,
+    #[prop(optional)] listed_in: ListedIn,
 ) -> impl IntoView {
     if documents.is_empty() {
         return view! { <p class="empty">"Hier liegen keine Dokumente."</p> }.into_any();
@@ -47,7 +56,11 @@ pub fn DocumentTable(
                     <th scope="col">"Art"</th>
                     <th scope="col">"Datum"</th>
                     <th scope="col">"Absender/Empfänger"</th>
-                    {show_akte.then(|| view! { <th scope="col">"Akte"</th> })}
+                    {match listed_in {
+                        ListedIn::Anywhere => Some(view! { <th scope="col">"Akte"</th> }.into_any()),
+                        ListedIn::Akte => Some(view! { <th scope="col">"Vorgang"</th> }.into_any()),
+                        ListedIn::Vorgang => None,
+                    }}
                     <th scope="col">"Hochgeladen"</th>
                 </tr>
             </thead>
@@ -76,9 +89,19 @@ pub fn DocumentTable(
                             <td>{d.doc_type.label()}</td>
                             <td>{d.document_date.clone().map(|date| german_date(&date)).unwrap_or_default()}</td>
                             <td>{d.correspondent.clone()}</td>
-                            {show_akte.then(|| view! {
-                                <td>{d.akte.clone().map(|a| view! { <a href=format!("/akten/{}", a.id)>{a.aktenzeichen}</a> })}</td>
-                            })}
+                            {match listed_in {
+                                ListedIn::Anywhere => Some(view! {
+                                    <td>{match (d.akte.clone(), d.vorgang.clone()) {
+                                        (_, Some(v)) => Some(vorgang_link(v)),
+                                        (Some(a), None) => Some(view! { <a href=format!("/akten/{}", a.id)>{a.aktenzeichen}</a> }.into_any()),
+                                        (None, None) => None,
+                                    }}</td>
+                                }.into_any()),
+                                ListedIn::Akte => Some(view! {
+                                    <td>{d.vorgang.clone().map(vorgang_link)}</td>
+                                }.into_any()),
+                                ListedIn::Vorgang => None,
+                            }}
                             <td>{d.uploaded_at.clone()}<br/><span class="field-hint">{d.uploaded_by.clone()}</span></td>
                         </tr>
                     }
@@ -87,6 +110,10 @@ pub fn DocumentTable(
         </table>
     }
     .into_any()
+}
+
+fn vorgang_link(v: VorgangRef) -> AnyView {
+    view! { <a href=format!("/vorgaenge/{}", v.id) title=v.title>{v.zeichen}</a> }.into_any()
 }
 
 /// `2026-11-03` → `03.11.2026`.
@@ -190,8 +217,9 @@ pub fn BulkBar(
     }
 }
 
-/// Finds open Akten by Aktenzeichen or title; each hit can be clicked
-/// (files the selection) or have documents dropped onto it.
+/// Finds open Akten and their Vorgänge by Aktenzeichen, Zeichen or title;
+/// each hit can be clicked (files the selection) or have documents dropped
+/// onto it.
 #[component]
 pub fn AktePicker(
     /// The documents a click files.
@@ -202,14 +230,14 @@ pub fn AktePicker(
     let (query, set_query) = signal(String::new());
     // Searched from the browser only: the picker sits inside pages that
     // are themselves still loading on the server, and hits need no SSR.
-    let hits = RwSignal::new(None::<Result<Vec<AkteRef>, crate::error::AppError>>);
+    let hits = RwSignal::new(None::<Result<Vec<FilingTarget>, crate::error::AppError>>);
     let asked = StoredValue::new(0u64);
     Effect::new(move |_| {
         let text = query.get();
         let ticket = asked.get_value() + 1;
         asked.set_value(ticket);
         leptos::task::spawn_local(async move {
-            let found = find_akten_for_filing(text).await;
+            let found = find_filing_targets(text).await;
             // Typing fast sends several searches; only the last one counts.
             if asked.get_value() == ticket {
                 hits.set(Some(found));
@@ -224,36 +252,43 @@ pub fn AktePicker(
             crate::tours::emit(crate::tours::WaitFor::Filed);
         }
     });
-    let file = move |akte: &AkteRef, ids: Vec<i64>| {
+    let file = move |target: &FilingTarget, ids: Vec<i64>| {
         if ids.is_empty() {
             return;
         }
         filing.set(true);
+        let (name, value) = match &target.vorgang {
+            Some(v) => ("file_vorgang", v.id),
+            None => ("file", target.akte.id),
+        };
         action.dispatch(BulkDocuments {
             ids,
-            action: "file".into(),
-            value: akte.id.to_string(),
+            action: name.into(),
+            value: value.to_string(),
         });
     };
     view! {
         <section class="akte-picker" aria-labelledby="picker-heading">
             <h2 id="picker-heading">{heading}</h2>
-            <p class="field-hint">"Ausgewählte Dokumente mit einem Klick ablegen oder Dokumente auf eine Akte ziehen."</p>
-            <label for="picker-query">"Akte suchen (Aktenzeichen oder Titel)"</label>
+            <p class="field-hint">"Ausgewählte Dokumente mit einem Klick ablegen oder Dokumente auf eine Akte oder einen Vorgang ziehen."</p>
+            <label for="picker-query">"Akte oder Vorgang suchen (Zeichen oder Titel)"</label>
             <input id="picker-query" type="search" autocomplete="off" prop:value=query
                 on:input=move |ev| set_query.set(event_target_value(&ev))/>
             {move || {
                     match hits.get() {
                         None => view! { <p>"Akten werden gesucht …"</p> }.into_any(),
-                        Some(Ok(hits)) if hits.is_empty() => view! { <p class="empty">"Keine offene Akte gefunden."</p> }.into_any(),
+                        Some(Ok(hits)) if hits.is_empty() => view! { <p class="empty">"Keine offene Akte und kein offener Vorgang gefunden."</p> }.into_any(),
                         Some(Ok(hits)) => view! {
                             <ul class="akte-targets">
-                                {hits.into_iter().map(|akte| {
-                                    let on_click = akte.clone();
-                                    let on_drop = akte.clone();
-                                    let label = format!("{} {}", akte.aktenzeichen, akte.title);
+                                {hits.into_iter().map(|target| {
+                                    let on_click = target.clone();
+                                    let on_drop = target.clone();
+                                    let (label, hint) = match &target.vorgang {
+                                        Some(v) => (format!("{} {}", v.zeichen, v.title), Some(format!("Vorgang in {}", target.akte.title))),
+                                        None => (format!("{} {}", target.akte.aktenzeichen, target.akte.title), None),
+                                    };
                                     view! {
-                                        <li class="drop-target"
+                                        <li class="drop-target" class:vorgang-target=target.vorgang.is_some()
                                             on:dragover=move |ev: leptos::ev::DragEvent| ev.prevent_default()
                                             on:drop=move |ev: leptos::ev::DragEvent| {
                                                 let ids = dropped_ids(&ev);
@@ -268,6 +303,7 @@ pub fn AktePicker(
                                                 on:click=move |_| file(&on_click, selected.get_untracked().into_iter().collect())>
                                                 <span class="visually-hidden">"Ausgewählte ablegen in "</span>
                                                 {label}
+                                                {hint.map(|hint| view! { <span class="field-hint">{format!(" ({hint})")}</span> })}
                                             </button>
                                         </li>
                                     }
@@ -278,6 +314,45 @@ pub fn AktePicker(
                     }
             }}
         </section>
+    }
+}
+
+/// On an Akte's page: moves the selection into one of the Akte's open
+/// Vorgänge, or out of its Vorgang directly into the Akte.
+#[component]
+pub fn VorgangMover(
+    akte_id: i64,
+    /// The Akte's Vorgänge that are not zdA.
+    vorgaenge: Vec<VorgangRef>,
+    selected: RwSignal<BTreeSet<i64>>,
+    action: ServerAction<BulkDocuments>,
+) -> impl IntoView {
+    let first = vorgaenge
+        .first()
+        .map(|v| v.id.to_string())
+        .unwrap_or_default();
+    let (chosen, set_chosen) = signal(first);
+    let none = move || selected.read().is_empty();
+    let run = move |name: &str, value: String| {
+        action.dispatch(BulkDocuments {
+            ids: selected.get_untracked().into_iter().collect(),
+            action: name.to_string(),
+            value,
+        });
+    };
+    view! {
+        <div class="inline-form vorgang-mover">
+            {(!vorgaenge.is_empty()).then(|| view! {
+                <label for="move-vorgang">"Vorgang"</label>
+                <select id="move-vorgang" on:change=move |ev| set_chosen.set(event_target_value(&ev))>
+                    {vorgaenge.iter().map(|v| view! { <option value=v.id>{format!("{} {}", v.zeichen, v.title)}</option> }).collect_view()}
+                </select>
+                <button type="button" class="button" disabled=none
+                    on:click=move |_| run("file_vorgang", chosen.get_untracked())>"In den Vorgang legen"</button>
+            })}
+            <button type="button" class="button secondary" disabled=none
+                on:click=move |_| run("file", akte_id.to_string())>"Aus dem Vorgang lösen"</button>
+        </div>
     }
 }
 

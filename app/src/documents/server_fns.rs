@@ -1,7 +1,7 @@
 //! Server functions for documents. Uploads and file downloads are plain
 //! HTTP routes in the server (they stream); everything else is here.
 
-use super::{AkteRef, DocumentDetail, DocumentSummary, MetadataForm};
+use super::{DocumentDetail, DocumentSummary, FilingTarget, MetadataForm};
 use crate::error::AppError;
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
@@ -32,6 +32,19 @@ use crate::auth::guard::{require, Rule};
 pub async fn upload_limit_mb() -> Result<u64, AppError> {
     crate::error::with_status(
         require(Rule::SignedIn).and_then(|(user, state)| service::upload_limit_mb(&state, &user)),
+    )
+}
+
+/// Documents filed in a Vorgang whose Akte the user's municipality owns
+/// or shares.
+#[server(prefix = "/api", endpoint = "vorgang_documents", output = crate::server_json::Json)]
+pub async fn vorgang_documents(vorgang_id: i64) -> Result<Vec<DocumentSummary>, AppError> {
+    crate::error::with_status(
+        async {
+            let (user, state) = require(Rule::Clerk)?;
+            service::vorgang_documents(&state, &user, vorgang_id).await
+        }
+        .await,
     )
 }
 
@@ -110,13 +123,14 @@ pub async fn restore_document_version(id: i64, number: i64) -> Result<i64, AppEr
     )
 }
 
-/// Open Akten to file into, found by Aktenzeichen or title.
-#[server(prefix = "/api", endpoint = "find_akten_for_filing", output = crate::server_json::Json)]
-pub async fn find_akten_for_filing(query: String) -> Result<Vec<AkteRef>, AppError> {
+/// Open Akten and their Vorgänge to file into, found by Aktenzeichen,
+/// Zeichen or title.
+#[server(prefix = "/api", endpoint = "find_filing_targets", output = crate::server_json::Json)]
+pub async fn find_filing_targets(query: String) -> Result<Vec<FilingTarget>, AppError> {
     crate::error::with_status(
         async {
             let (user, state) = require(Rule::Clerk)?;
-            service::find_akten_for_filing(&state, &user, &query).await
+            service::find_filing_targets(&state, &user, &query).await
         }
         .await,
     )

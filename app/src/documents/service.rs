@@ -13,7 +13,7 @@ use super::filetype::{self, FileKind, ZipLimits};
 use super::server_fns::{HistoryEntry, StoreCheck, TrashEntry};
 use super::storage::{self, Access, NewDocument, StoredFile, VersionFile};
 use super::{
-    filename, AkteRef, DocType, DocumentDetail, DocumentSummary, MetadataForm, UploadAnswer,
+    filename, DocType, DocumentDetail, DocumentSummary, FilingTarget, MetadataForm, UploadAnswer,
     UploadRefusal,
 };
 use crate::akten::AkteStatus;
@@ -71,6 +71,23 @@ pub async fn akte_documents(
         return Err(AppError::NotFound("Die Akte".into()));
     }
     Ok(storage::in_akte(&state.pool, akte_id).await?)
+}
+
+/// Documents filed in a Vorgang whose Akte the user's municipality owns
+/// or shares.
+pub async fn vorgang_documents(
+    state: &AppState,
+    user: &SessionUser,
+    vorgang_id: i64,
+) -> Result<Vec<DocumentSummary>, AppError> {
+    guard::check(user, Rule::Clerk)?;
+    if crate::vorgaenge::storage::get_visible(&state.pool, vorgang_id, user.municipality.id)
+        .await?
+        .is_none()
+    {
+        return Err(AppError::NotFound("Der Vorgang".into()));
+    }
+    Ok(storage::in_vorgang(&state.pool, vorgang_id).await?)
 }
 
 /// A document with its versions.
@@ -133,9 +150,14 @@ pub async fn save_metadata(
 /// One step of a bulk action on own documents.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum BulkAction {
-    /// Into an open Akte the user's municipality owns or shares.
+    /// Into an open Akte the user's municipality owns or shares,
+    /// directly (out of any Vorgang it was in).
     File {
         akte_id: i64,
+    },
+    /// Into a Vorgang, not zdA, of such an Akte.
+    FileIntoVorgang {
+        vorgang_id: i64,
     },
     AddTag(String),
     SetType(DocType),
@@ -144,8 +166,9 @@ pub enum BulkAction {
 }
 
 impl BulkAction {
-    /// The action as the lists send it: `file` (`value` = Akte id), `tag`,
-    /// `type`, `trash` or `untrash`.
+    /// The action as the lists send it: `file` (`value` = Akte id),
+    /// `file_vorgang` (`value` = Vorgang id), `tag`, `type`, `trash` or
+    /// `untrash`.
     pub fn parse(action: &str, value: &str) -> Result<BulkAction, AppError> {
         Ok(match action {
             "file" => BulkAction::File {
@@ -153,6 +176,12 @@ impl BulkAction {
                     .trim()
                     .parse()
                     .map_err(|_| AppError::invalid("Bitte wählen Sie eine Akte aus."))?,
+            },
+            "file_vorgang" => BulkAction::FileIntoVorgang {
+                vorgang_id: value
+                    .trim()
+                    .parse()
+                    .map_err(|_| AppError::invalid("Bitte wählen Sie einen Vorgang aus."))?,
             },
             "tag" => {
                 let tags = super::parse_tags(value).map_err(AppError::Invalid)?;
@@ -195,21 +224,39 @@ pub async fn bulk(
     let municipality = user.municipality.id;
     let mut tx = crate::db::begin_write(&state.pool).await?;
     let now = crate::time::now();
-    if let BulkAction::File { akte_id } = action {
-        match crate::akten::storage::status_in(&mut tx, *akte_id, municipality).await? {
-            None => return Err(AppError::NotFound("Die Akte".into())),
-            Some(AkteStatus::Open) => {}
-            Some(_) => {
-                return Err(AppError::Conflict(
-                    "Die Akte ist geschlossen (zdA). In geschlossene Akten kann nichts mehr abgelegt werden.".into(),
-                ))
+    // Where filing puts the documents: Akte and Vorgang.
+    let filing = match action {
+        BulkAction::File { akte_id } => {
+            match crate::akten::storage::status_in(&mut tx, *akte_id, municipality).await? {
+                None => return Err(AppError::NotFound("Die Akte".into())),
+                Some(AkteStatus::Open) => Some((*akte_id, None)),
+                Some(_) => {
+                    return Err(AppError::Conflict(
+                        "Die Akte ist geschlossen (zdA). In geschlossene Akten kann nichts mehr abgelegt werden.".into(),
+                    ))
+                }
             }
         }
-    }
+        BulkAction::FileIntoVorgang { vorgang_id } => {
+            match crate::vorgaenge::storage::filing_akte(&mut tx, *vorgang_id, municipality).await? {
+                None => return Err(AppError::NotFound("Der Vorgang".into())),
+                Some((akte_id, true)) => Some((akte_id, Some(*vorgang_id))),
+                Some((_, false)) => {
+                    return Err(AppError::Conflict(
+                        "Der Vorgang oder seine Akte ist zu den Akten verfügt. Dort kann nichts mehr abgelegt werden.".into(),
+                    ))
+                }
+            }
+        }
+        _ => None,
+    };
     // Filing, trash and restore change what the documents count for the
     // rollout figures (first filing, time in the Posteingang).
     let rollout = match action {
-        BulkAction::File { .. } | BulkAction::Trash | BulkAction::Untrash => {
+        BulkAction::File { .. }
+        | BulkAction::FileIntoVorgang { .. }
+        | BulkAction::Trash
+        | BulkAction::Untrash => {
             Some(rollout_days::before(&mut tx, Subjects::Documents(document_ids.to_vec())).await?)
         }
         BulkAction::AddTag(_) | BulkAction::SetType(_) => None,
@@ -220,9 +267,20 @@ pub async fn bulk(
             return Err(not_found());
         };
         let (audit_action, details) = match action {
-            BulkAction::File { akte_id } => {
-                storage::file_into(&mut tx, id, *akte_id, now).await?;
-                ("document_filed", serde_json::json!({ "akte_id": akte_id }))
+            BulkAction::File { .. } | BulkAction::FileIntoVorgang { .. } => {
+                let Some((akte_id, vorgang_id)) = filing else {
+                    continue;
+                };
+                if storage::in_closed_record(&mut tx, id).await? {
+                    return Err(AppError::Conflict(
+                        "Ein Dokument liegt in einer geschlossenen Akte oder einem Vorgang, der zu den Akten verfügt ist; es bleibt dort. Es wurde nichts umgelegt.".into(),
+                    ));
+                }
+                storage::file_into(&mut tx, id, akte_id, vorgang_id, now).await?;
+                (
+                    "document_filed",
+                    serde_json::json!({ "akte_id": akte_id, "vorgang_id": vorgang_id }),
+                )
             }
             BulkAction::AddTag(tag) => {
                 storage::add_tag(&mut tx, id, tag).await?;
@@ -317,17 +375,31 @@ pub async fn restore_version(
     Ok(version.number)
 }
 
-/// Open Akten to file into, found by Aktenzeichen or title.
-pub async fn find_akten_for_filing(
+/// Open Akten and their Vorgänge to file into, found by Aktenzeichen,
+/// Zeichen or title: the Akten first, then the Vorgänge.
+pub async fn find_filing_targets(
     state: &AppState,
     user: &SessionUser,
     query: &str,
-) -> Result<Vec<AkteRef>, AppError> {
+) -> Result<Vec<FilingTarget>, AppError> {
     guard::check(user, Rule::Clerk)?;
-    Ok(
-        crate::akten::storage::find_open(&state.pool, user.municipality.id, query.trim(), 20)
-            .await?,
-    )
+    let query = query.trim();
+    let akten =
+        crate::akten::storage::find_open(&state.pool, user.municipality.id, query, 20).await?;
+    let vorgaenge =
+        crate::vorgaenge::storage::find_for_filing(&state.pool, user.municipality.id, query, 20)
+            .await?;
+    Ok(akten
+        .into_iter()
+        .map(|akte| FilingTarget {
+            akte,
+            vorgang: None,
+        })
+        .chain(vorgaenge.into_iter().map(|(akte, vorgang)| FilingTarget {
+            akte,
+            vorgang: Some(vorgang),
+        }))
+        .collect())
 }
 
 /// Whose trash the user sees: clerks their municipality's, administrators
@@ -473,6 +545,7 @@ pub async fn create_in(
             serde_json::json!({
                 "title": new.title, "file_name": new.file.file_name, "sha256": new.file.sha256,
                 "size": new.file.size, "kind": new.file.kind.as_str(), "akte_id": new.akte_id,
+                "vorgang_id": new.vorgang_id,
             }),
         ),
     )
@@ -517,7 +590,11 @@ async fn add_version_in(
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Target {
     Inbox,
-    Akte(i64),
+    /// Into an Akte, directly or into one of its Vorgänge.
+    Akte {
+        akte: i64,
+        vorgang: Option<i64>,
+    },
     NewVersion(i64),
 }
 
@@ -527,10 +604,14 @@ pub enum Target {
 pub enum UploadError {
     #[error(transparent)]
     Refused(AppError),
-    #[error("Bitte entweder eine Akte oder ein Dokument angeben, nicht beides.")]
+    #[error("Bitte nur eines angeben: eine Akte, einen Vorgang oder ein Dokument.")]
     AkteAndDocument,
     #[error("Die Akte wurde nicht gefunden.")]
     UnknownAkte,
+    #[error("Der Vorgang wurde nicht gefunden.")]
+    UnknownVorgang,
+    #[error("Der Vorgang ist zu den Akten verfügt (zdA). In ihn kann nichts mehr abgelegt werden; die Datei wurde nicht gespeichert.")]
+    VorgangClosed,
     #[error("Das Dokument wurde nicht gefunden.")]
     UnknownDocument,
     #[error("Dieses Dokument gehört einer anderen Gemeinde; neue Versionen legt nur sie an.")]
@@ -569,8 +650,11 @@ impl UploadError {
             UploadError::Refused(AppError::PasswordChangeRequired) => "password_change_required",
             UploadError::Refused(_) | UploadError::ForeignDocument => "forbidden",
             UploadError::AkteAndDocument => "invalid",
-            UploadError::UnknownAkte | UploadError::UnknownDocument => "not_found",
+            UploadError::UnknownAkte
+            | UploadError::UnknownVorgang
+            | UploadError::UnknownDocument => "not_found",
             UploadError::AkteClosed => "akte_closed",
+            UploadError::VorgangClosed => "vorgang_closed",
             UploadError::AkteUnavailable => "akte_unavailable",
             UploadError::TypeRefused(_) => "type_refused",
             UploadError::Duplicate { .. } => "duplicate",
@@ -584,8 +668,11 @@ impl UploadError {
             UploadError::Refused(error) => error.status_code(),
             UploadError::AkteAndDocument => 400,
             UploadError::ForeignDocument => 403,
-            UploadError::UnknownAkte | UploadError::UnknownDocument => 404,
+            UploadError::UnknownAkte
+            | UploadError::UnknownVorgang
+            | UploadError::UnknownDocument => 404,
             UploadError::AkteClosed
+            | UploadError::VorgangClosed
             | UploadError::AkteUnavailable
             | UploadError::Duplicate { .. } => 409,
             UploadError::TypeRefused(_) => 415,
@@ -606,33 +693,51 @@ impl UploadError {
     }
 }
 
-/// Where an upload asked for by `akte` / `dokument` goes, refused before
-/// its body is read when it cannot go there.
+/// Where an upload asked for by `akte` / `vorgang` / `dokument` goes
+/// (at most one of them), refused before its body is read when it cannot
+/// go there.
 pub async fn upload_target(
     state: &AppState,
     user: &SessionUser,
     akte: Option<i64>,
+    vorgang: Option<i64>,
     dokument: Option<i64>,
 ) -> Result<Target, UploadError> {
     guard::check(user, Rule::Clerk).map_err(UploadError::Refused)?;
     let municipality = user.municipality.id;
-    match (akte, dokument) {
-        (Some(_), Some(_)) => Err(UploadError::AkteAndDocument),
-        (None, None) => Ok(Target::Inbox),
-        (Some(akte_id), None) => {
+    match (akte, vorgang, dokument) {
+        (None, None, None) => Ok(Target::Inbox),
+        (Some(akte_id), None, None) => {
             match crate::akten::storage::get_visible(&state.pool, akte_id, municipality).await? {
-                Some((akte, _)) if akte.status == AkteStatus::Open => Ok(Target::Akte(akte_id)),
+                Some((akte, _)) if akte.status == AkteStatus::Open => Ok(Target::Akte {
+                    akte: akte_id,
+                    vorgang: None,
+                }),
                 Some(_) => Err(UploadError::AkteClosed),
                 None => Err(UploadError::UnknownAkte),
             }
         }
-        (None, Some(document_id)) => {
+        (None, Some(vorgang_id), None) => {
+            let mut conn = state.pool.acquire().await?;
+            match crate::vorgaenge::storage::filing_akte(&mut conn, vorgang_id, municipality)
+                .await?
+            {
+                Some((akte, true)) => Ok(Target::Akte {
+                    akte,
+                    vorgang: Some(vorgang_id),
+                }),
+                Some((_, false)) => Err(UploadError::VorgangClosed),
+                None => Err(UploadError::UnknownVorgang),
+            }
+        }
+        (None, None, Some(document_id)) => {
             match storage::access(&state.pool, document_id, municipality).await? {
                 Some(Access::Owner) => Ok(Target::NewVersion(document_id)),
                 Some(Access::Shared) => Err(UploadError::ForeignDocument),
                 None => Err(UploadError::UnknownDocument),
             }
         }
+        _ => Err(UploadError::AkteAndDocument),
     }
 }
 
@@ -761,13 +866,14 @@ async fn store(
     };
     let mut tx = crate::db::begin_write(&state.pool).await?;
     let answer = match target {
-        Target::Inbox | Target::Akte(_) => {
+        Target::Inbox | Target::Akte { .. } => {
             // Checked before the upload; checked again here, inside the
             // write transaction, since the Akte may have been closed or
-            // unshared while the file was arriving. Nothing is written then.
-            let akte_id = match target {
-                Target::Akte(id) => Some(id),
-                _ => None,
+            // unshared (or the Vorgang closed) while the file was arriving.
+            // Nothing is written then.
+            let (akte_id, vorgang_id) = match target {
+                Target::Akte { akte, vorgang } => (Some(akte), vorgang),
+                _ => (None, None),
             };
             if let Some(akte_id) = akte_id {
                 match crate::akten::storage::status_in(&mut tx, akte_id, user.municipality.id)
@@ -775,6 +881,19 @@ async fn store(
                 {
                     Some(AkteStatus::Open) => {}
                     Some(_) => return Err(StoreError::Refused(UploadError::AkteClosed)),
+                    None => return Err(StoreError::Refused(UploadError::AkteUnavailable)),
+                }
+            }
+            if let Some(vorgang_id) = vorgang_id {
+                match crate::vorgaenge::storage::filing_akte(
+                    &mut tx,
+                    vorgang_id,
+                    user.municipality.id,
+                )
+                .await?
+                {
+                    Some((akte, true)) if Some(akte) == akte_id => {}
+                    Some(_) => return Err(StoreError::Refused(UploadError::VorgangClosed)),
                     None => return Err(StoreError::Refused(UploadError::AkteUnavailable)),
                 }
             }
@@ -794,6 +913,7 @@ async fn store(
                     user,
                     ip,
                     akte_id,
+                    vorgang_id,
                     title: &title,
                     file,
                 },

@@ -4,7 +4,9 @@
 //! new version needs belong to the use cases in [`super::service`].
 
 use super::filetype::FileKind;
-use super::{AkteRef, CleanMetadata, DocType, DocumentDetail, DocumentSummary, VersionView};
+use super::{
+    AkteRef, CleanMetadata, DocType, DocumentDetail, DocumentSummary, VersionView, VorgangRef,
+};
 use crate::time::display_exact;
 use sqlx::{SqliteConnection, SqlitePool};
 
@@ -16,12 +18,14 @@ macro_rules! summary_select {
                 u.display_name AS uploaded_by, v.kind, v.size,
                 (SELECT COUNT(*) FROM document_versions c WHERE c.document_id = d.id) AS versions,
                 a.id AS akte_id, a.aktenzeichen, a.title AS akte_title,
+                vg.id AS vorgang_id, vg.zeichen AS vorgang_zeichen, vg.title AS vorgang_title,
                 (SELECT group_concat(t.tag, char(31)) FROM document_tags t WHERE t.document_id = d.id) AS tags
          FROM documents d
          JOIN users u ON u.id = d.created_by
          JOIN document_versions v ON v.document_id = d.id
               AND v.number = (SELECT MAX(number) FROM document_versions m WHERE m.document_id = d.id)
-         LEFT JOIN akten a ON a.id = d.akte_id "
+         LEFT JOIN akten a ON a.id = d.akte_id
+         LEFT JOIN vorgaenge vg ON vg.id = d.vorgang_id "
     };
 }
 
@@ -43,6 +47,9 @@ struct Row {
     akte_id: Option<i64>,
     aktenzeichen: Option<String>,
     akte_title: Option<String>,
+    vorgang_id: Option<i64>,
+    vorgang_zeichen: Option<String>,
+    vorgang_title: Option<String>,
     tags: Option<String>,
 }
 
@@ -74,6 +81,14 @@ impl Row {
                 }),
                 _ => None,
             },
+            vorgang: match (self.vorgang_id, &self.vorgang_zeichen, &self.vorgang_title) {
+                (Some(id), Some(zeichen), Some(title)) => Some(VorgangRef {
+                    id,
+                    zeichen: zeichen.clone(),
+                    title: title.clone(),
+                }),
+                _ => None,
+            },
         }
     }
 }
@@ -87,6 +102,8 @@ pub struct NewDocument<'a> {
     pub user: &'a crate::auth::SessionUser,
     pub ip: Option<String>,
     pub akte_id: Option<i64>,
+    /// A Vorgang of that Akte.
+    pub vorgang_id: Option<i64>,
     pub title: &'a str,
     pub file: StoredFile<'a>,
 }
@@ -170,11 +187,12 @@ pub async fn insert_document(
 ) -> Result<NewVersion, sqlx::Error> {
     insert_blob(conn, &new.file, now).await?;
     let document_id = sqlx::query(
-        "INSERT INTO documents (municipality_id, akte_id, title, created_by, created_at, updated_at, filed_at)
-         VALUES (?, ?, ?, ?, ?, ?, ?)",
+        "INSERT INTO documents (municipality_id, akte_id, vorgang_id, title, created_by, created_at, updated_at, filed_at)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
     )
     .bind(new.user.municipality.id)
     .bind(new.akte_id)
+    .bind(new.vorgang_id)
     .bind(new.title)
     .bind(new.user.id)
     .bind(now)
@@ -314,6 +332,21 @@ pub async fn in_akte(pool: &SqlitePool, akte_id: i64) -> Result<Vec<DocumentSumm
         "WHERE d.akte_id = ? AND d.trashed_at IS NULL ORDER BY COALESCE(d.document_date, ''), d.id"
     ))
     .bind(akte_id)
+    .fetch_all(pool)
+    .await?;
+    Ok(rows.iter().map(Row::summary).collect())
+}
+
+/// Documents filed in a Vorgang the caller has already checked access to.
+pub async fn in_vorgang(
+    pool: &SqlitePool,
+    vorgang_id: i64,
+) -> Result<Vec<DocumentSummary>, sqlx::Error> {
+    let rows = sqlx::query_as::<_, Row>(concat!(
+        summary_select!(),
+        "WHERE d.vorgang_id = ? AND d.trashed_at IS NULL ORDER BY COALESCE(d.document_date, ''), d.id"
+    ))
+    .bind(vorgang_id)
     .fetch_all(pool)
     .await?;
     Ok(rows.iter().map(Row::summary).collect())
@@ -502,21 +535,39 @@ pub async fn own_trashed_at(
         .await
 }
 
-/// Files a document into an Akte. Moved to another Akte, it leaves its
-/// Vorgang, which belongs to the old one.
+/// Whether a document lies in a closed Akte or a Vorgang zdA: its place
+/// is then part of a finished record and stays as it is.
+pub async fn in_closed_record(
+    conn: &mut SqliteConnection,
+    document_id: i64,
+) -> Result<bool, sqlx::Error> {
+    sqlx::query_scalar(
+        "SELECT EXISTS (SELECT 1 FROM documents d
+                         LEFT JOIN akten a ON a.id = d.akte_id
+                         LEFT JOIN vorgaenge v ON v.id = d.vorgang_id
+                         WHERE d.id = ? AND (a.status = 'closed' OR v.status = 'closed'))",
+    )
+    .bind(document_id)
+    .fetch_one(conn)
+    .await
+}
+
+/// Files a document into an Akte, directly or into one of its Vorgänge
+/// (`vorgang_id`). Filed directly, it leaves any Vorgang it was in.
 pub async fn file_into(
     conn: &mut SqliteConnection,
     document_id: i64,
     akte_id: i64,
+    vorgang_id: Option<i64>,
     now: i64,
 ) -> Result<(), sqlx::Error> {
     sqlx::query(
-        "UPDATE documents
-         SET vorgang_id = CASE WHEN akte_id IS ?1 THEN vorgang_id END,
-             akte_id = ?1, filed_at = ?2, updated_at = ?2
-         WHERE id = ?3",
+        "UPDATE documents SET vorgang_id = ?, akte_id = ?, filed_at = ?, updated_at = ?
+         WHERE id = ?",
     )
+    .bind(vorgang_id)
     .bind(akte_id)
+    .bind(now)
     .bind(now)
     .bind(document_id)
     .execute(conn)

@@ -23,11 +23,11 @@ pub fn TrashPage() -> impl IntoView {
     }
     let bulk = ServerAction::<BulkDocuments>::new();
     let empty = ServerAction::<EmptyTrash>::new();
-    let entries = Resource::new(
+    let entries = crate::server_json::resource(
         move || (bulk.version().get(), empty.version().get()),
         |_| list_trash(),
     );
-    let user = Resource::new(|| (), |_| current_user());
+    let user = crate::server_json::resource(|| (), |_| current_user());
     let (confirmed, set_confirmed) = signal(false);
     view! {
         <PageHeading title="Papierkorb"/>

@@ -14,6 +14,7 @@ use leptos::tachys::html::attribute::custom::custom_attribute;
 pub enum UploadTarget {
     Inbox,
     Akte(i64),
+    Vorgang(i64),
     /// A new version of this document (one file at a time).
     Version(i64),
 }
@@ -23,6 +24,7 @@ impl UploadTarget {
         match self {
             UploadTarget::Inbox => String::new(),
             UploadTarget::Akte(id) => format!("&akte={id}"),
+            UploadTarget::Vorgang(id) => format!("&vorgang={id}"),
             UploadTarget::Version(id) => format!("&dokument={id}"),
         }
     }

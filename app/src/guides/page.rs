@@ -16,7 +16,7 @@ use leptos_router::hooks::{use_navigate, use_params_map};
 
 #[component]
 pub fn LibraryPage() -> impl IntoView {
-    let library = Resource::new(|| (), |_| guide_library());
+    let library = crate::server_json::resource(|| (), |_| guide_library());
     view! {
         <PageHeading title="Dienstanweisungen und Leitfäden"/>
         <p class="lead">"Verbindliche Dienstanweisungen und praktische Leitfäden zu Aktenwerk, immer in der neuesten Fassung. Das „?“ neben einer Funktion führt direkt zum passenden Leitfaden."</p>
@@ -172,7 +172,7 @@ pub fn GuidePage() -> impl IntoView {
     let acknowledge = ServerAction::<AcknowledgeGuide>::new();
     let add_text = ServerAction::<AddGuideText>::new();
     let uploaded = RwSignal::new(0u32);
-    let guide = Resource::new(
+    let guide = crate::server_json::resource(
         move || {
             (
                 params
@@ -220,7 +220,7 @@ pub fn ScreenGuidePage() -> impl IntoView {
     let add_text = ServerAction::<AddGuideText>::new();
     let uploaded = RwSignal::new(0u32);
     let screen = move || params.read().get("screen").unwrap_or_default();
-    let guide = Resource::new(
+    let guide = crate::server_json::resource(
         move || (screen(), acknowledge.version().get()),
         |(screen, _)| get_guide(None, Some(screen)),
     );

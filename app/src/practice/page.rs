@@ -132,7 +132,7 @@ pub fn EnterPracticeButton() -> impl IntoView {
 /// `/uebung`: the practice area explained, with its figures and switches.
 #[component]
 pub fn PracticePage() -> impl IntoView {
-    let overview = Resource::new(|| (), |_| load_practice());
+    let overview = crate::server_json::resource(|| (), |_| load_practice());
     let query = leptos_router::hooks::use_query_map();
     let was_reset = move || query.read().get("zurueckgesetzt").is_some();
     view! {

@@ -61,7 +61,19 @@ pub async fn insert_area(
     Ok(Municipality { id, code, name })
 }
 
-/// Writes the template's Akten and documents into the (empty) area of
+/// The retention end of a template Akte or Vorgang closed on `closed_on`.
+fn retention_until(plan: &PlanIndex, position_id: i64, closed_on: &str) -> Option<String> {
+    let date = chrono::NaiveDate::parse_from_str(closed_on, "%Y-%m-%d").ok()?;
+    let position = plan.get(position_id)?;
+    crate::aktenplan::retention::retention_end(
+        date,
+        position.record.retention,
+        position.record.trigger,
+    )
+    .map(crate::time::iso_date)
+}
+
+/// Writes the template's Akten, Vorgänge and documents into the (empty) area of
 /// `owner`, through the same storage functions the real upload and Akten
 /// use: versions, blobs, text-extraction jobs and the search outbox.
 pub async fn fill(
@@ -100,16 +112,7 @@ pub async fn fill(
         .await?;
         akten.insert(akte.key, summary.id);
         if let Some(closed_on) = akte.closed_on {
-            let until = chrono::NaiveDate::parse_from_str(closed_on, "%Y-%m-%d")
-                .ok()
-                .and_then(|date| {
-                    crate::aktenplan::retention::retention_end(
-                        date,
-                        position.record.retention,
-                        position.record.trigger,
-                    )
-                })
-                .map(crate::time::iso_date);
+            let until = retention_until(plan, position.id, closed_on);
             sqlx::query(
                 "UPDATE akten SET status = 'closed', closed_on = ?, retention_until = ? WHERE id = ?",
             )
@@ -118,6 +121,56 @@ pub async fn fill(
             .bind(summary.id)
             .execute(&mut *tx)
             .await?;
+        }
+    }
+    // The Vorgänge, numbered in their Akten in template order, and the
+    // documents they hold by file name.
+    let mut in_vorgang: HashMap<&str, i64> = HashMap::new();
+    for vorgang in template::vorgaenge() {
+        let Some(&akte_id) = akten.get(vorgang.akte) else {
+            continue;
+        };
+        let (aktenzeichen, position_id): (String, i64) =
+            sqlx::query_as("SELECT aktenzeichen, position_id FROM akten WHERE id = ?")
+                .bind(akte_id)
+                .fetch_one(&mut *tx)
+                .await?;
+        let summary = crate::vorgaenge::storage::create_in(
+            &mut *tx,
+            crate::vorgaenge::storage::NewVorgang {
+                akte_id,
+                municipality_id: owner.municipality.id,
+                aktenzeichen: &aktenzeichen,
+                title: vorgang.title,
+                responsible_id: owner.id,
+                opened_on: vorgang.opened_on,
+                user_id: owner.id,
+            },
+        )
+        .await?;
+        if vorgang.in_progress {
+            crate::vorgaenge::storage::set_status(
+                &mut *tx,
+                summary.id,
+                owner.municipality.id,
+                crate::vorgaenge::VorgangStatus::Open,
+                crate::vorgaenge::VorgangStatus::InProgress,
+            )
+            .await?;
+        }
+        if let Some(closed_on) = vorgang.closed_on {
+            let until = retention_until(plan, position_id, closed_on);
+            crate::vorgaenge::storage::close(
+                &mut *tx,
+                summary.id,
+                owner.municipality.id,
+                closed_on,
+                until.as_deref(),
+            )
+            .await?;
+        }
+        for name in vorgang.documents {
+            in_vorgang.insert(name, summary.id);
         }
     }
     for (document, sha256) in documents.iter().zip(hashes) {
@@ -133,6 +186,7 @@ pub async fn fill(
                 user: owner,
                 ip: None,
                 akte_id,
+                vorgang_id: akte_id.and(in_vorgang.get(document.file_name).copied()),
                 title: document.title,
                 file: crate::documents::storage::StoredFile {
                     sha256,
@@ -222,7 +276,17 @@ type AkteLine = (
     String,
     String,
 );
-/// Id, title, type, date, correspondent, notes, Aktenzeichen, trashed.
+/// Zeichen, title, status, opened, zdA, retention end.
+type VorgangLine = (
+    String,
+    String,
+    String,
+    String,
+    Option<String>,
+    Option<String>,
+);
+/// Id, title, type, date, correspondent, notes, where filed (the
+/// Vorgang's Zeichen or the Aktenzeichen), trashed.
 type DocumentLine = (
     i64,
     String,
@@ -250,10 +314,19 @@ pub async fn canonical_state(pool: &SqlitePool, area_id: i64) -> Result<Vec<Stri
         .fetch_all(pool)
         .await?;
     lines.extend(akten.into_iter().map(|a| format!("akte|{a:?}")));
+    let vorgaenge: Vec<VorgangLine> = sqlx::query_as(
+        "SELECT zeichen, title, status, opened_on, closed_on, retention_until
+             FROM vorgaenge WHERE municipality_id = ?",
+    )
+    .bind(area_id)
+    .fetch_all(pool)
+    .await?;
+    lines.extend(vorgaenge.into_iter().map(|v| format!("vorgang|{v:?}")));
     let documents: Vec<DocumentLine> = sqlx::query_as(
         "SELECT d.id, d.title, d.doc_type, d.document_date, d.correspondent, d.notes,
-                    a.aktenzeichen, d.trashed_at IS NOT NULL
-             FROM documents d LEFT JOIN akten a ON a.id = d.akte_id WHERE d.municipality_id = ?",
+                    COALESCE(v.zeichen, a.aktenzeichen), d.trashed_at IS NOT NULL
+             FROM documents d LEFT JOIN akten a ON a.id = d.akte_id
+             LEFT JOIN vorgaenge v ON v.id = d.vorgang_id WHERE d.municipality_id = ?",
     )
     .bind(area_id)
     .fetch_all(pool)
@@ -295,6 +368,18 @@ pub async fn canonical_state(pool: &SqlitePool, area_id: i64) -> Result<Vec<Stri
     .fetch_all(pool)
     .await?;
     lines.extend(counters.into_iter().map(|c| format!("counter|{c:?}")));
+    let vorgang_counters: Vec<(String, i64)> = sqlx::query_as(
+        "SELECT a.aktenzeichen, c.last_number FROM vorgang_counters c JOIN akten a ON a.id = c.akte_id
+         WHERE a.municipality_id = ?",
+    )
+    .bind(area_id)
+    .fetch_all(pool)
+    .await?;
+    lines.extend(
+        vorgang_counters
+            .into_iter()
+            .map(|c| format!("vorgang_counter|{c:?}")),
+    );
     let shares: i64 = sqlx::query_scalar(
         "SELECT COUNT(*) FROM akten_shares s JOIN akten a ON a.id = s.akte_id
          WHERE a.municipality_id = ?1 OR s.municipality_id = ?1",

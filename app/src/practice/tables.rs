@@ -79,17 +79,17 @@ pub const TABLES: &[Table] = &[
     // Akten and their Vorgänge.
     Table {
         name: "vorgang_counters",
-        policy: Policy::Practice {
+        policy: Policy::Template {
             area_rows: "akte_id IN (SELECT id FROM akten WHERE municipality_id = ?1)",
         },
-        why: "the numbers of Vorgänge opened while practising; the template opens none yet",
+        why: "the numbers of the template's Vorgänge and of those opened while practising",
     },
     Table {
         name: "vorgaenge",
-        policy: Policy::Practice {
+        policy: Policy::Template {
             area_rows: "municipality_id = ?1",
         },
-        why: "Vorgänge opened while practising; the template opens none yet",
+        why: "the template's Vorgänge (offen, in Bearbeitung, zdA) and those opened while practising",
     },
     Table {
         name: "akten_shares",

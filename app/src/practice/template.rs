@@ -144,6 +144,71 @@ pub fn akten() -> Vec<TemplateAkte> {
     ]
 }
 
+/// A Vorgang of the template, in one of its Akten; the documents named
+/// by file name lie in it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct TemplateVorgang {
+    pub akte: &'static str,
+    pub title: &'static str,
+    pub opened_on: &'static str,
+    /// Taken into work ("in Bearbeitung").
+    pub in_progress: bool,
+    /// zdA on this day.
+    pub closed_on: Option<&'static str>,
+    pub documents: &'static [&'static str],
+}
+
+/// The Vorgänge, in the order they are opened (which numbers them within
+/// their Akte): some offen, some in Bearbeitung, one zdA, so that trainees
+/// meet every state.
+pub fn vorgaenge() -> Vec<TemplateVorgang> {
+    vec![
+        TemplateVorgang {
+            akte: "bau-lindenberg",
+            title: "Baugenehmigung Einfamilienhaus Brenner",
+            opened_on: "2026-02-16",
+            in_progress: true,
+            closed_on: None,
+            documents: &["Bauantrag_Brenner.pdf", "Lageplan_Lindenberg7.pdf"],
+        },
+        TemplateVorgang {
+            akte: "bau-lindenberg",
+            title: "Gemeindliches Einvernehmen § 36 BauGB",
+            opened_on: "2026-02-20",
+            in_progress: false,
+            closed_on: None,
+            documents: &["Stellungnahme_Einvernehmen_Brenner.pdf"],
+        },
+        TemplateVorgang {
+            akte: "voranfrage-carport",
+            title: "Bauvorbescheid Carport",
+            opened_on: "2026-01-12",
+            in_progress: false,
+            closed_on: Some("2026-04-08"),
+            documents: &["Bauvorbescheid_Carport.pdf"],
+        },
+        TemplateVorgang {
+            akte: "friedhof",
+            title: "Widerspruch Gebührenbescheid Wahlgrab B 12, Frau Lang",
+            opened_on: "2026-02-18",
+            in_progress: true,
+            closed_on: None,
+            documents: &[
+                "Gebuehrenbescheid_Lang.pdf",
+                "Widerspruch_Friedhofsgebuehren_Lang.pdf",
+            ],
+        },
+        TemplateVorgang {
+            akte: "gewerbe-cafe",
+            title: "Hygieneauflagen Café Odenwaldblick",
+            opened_on: "2026-03-12",
+            in_progress: false,
+            closed_on: None,
+            documents: &["Rueckfrage_Lebensmittelueberwachung.eml"],
+        },
+    ]
+}
+
 /// A letter as a one-page PDF: sender, recipient, date, subject, body.
 fn letter(sender: &str, date: &str, subject: &str, body: &[&str]) -> Vec<u8> {
     let mut lines: Vec<String> = vec![
@@ -667,6 +732,35 @@ mod tests {
                 "{}",
                 akte.plan_code
             );
+        }
+    }
+
+    #[test]
+    fn every_vorgang_holds_documents_of_its_own_akte() {
+        let documents = documents();
+        let akten = akten();
+        for vorgang in vorgaenge() {
+            let akte = akten
+                .iter()
+                .find(|a| a.key == vorgang.akte)
+                .expect("its Akte");
+            assert!(crate::vorgaenge::validate_new(vorgang.title, vorgang.opened_on).is_ok());
+            assert!(vorgang.opened_on >= akte.opened_on, "{}", vorgang.title);
+            if let Some(closed) = vorgang.closed_on {
+                assert!(crate::vorgaenge::validate_closing(vorgang.opened_on, closed).is_ok());
+                // An Akte closes after its last Vorgang.
+                assert!(
+                    akte.closed_on.is_none_or(|a| closed <= a),
+                    "{}",
+                    vorgang.title
+                );
+            } else {
+                assert!(akte.closed_on.is_none(), "an open Vorgang in a closed Akte");
+            }
+            for name in vorgang.documents {
+                let document = documents.iter().find(|d| d.file_name == *name).expect(name);
+                assert_eq!(document.akte, Some(vorgang.akte), "{name}");
+            }
         }
     }
 

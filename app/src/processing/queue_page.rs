@@ -8,7 +8,8 @@ use leptos::prelude::*;
 #[component]
 pub fn QueuePage() -> impl IntoView {
     let retry = ServerAction::<RetryFailedJobs>::new();
-    let overview = Resource::new(move || retry.version().get(), |_| processing_queue());
+    let overview =
+        crate::server_json::resource(move || retry.version().get(), |_| processing_queue());
     view! {
         <PageHeading title="Texterkennung: Warteschlange"/>
         <p class="lead">

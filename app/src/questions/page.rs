@@ -14,7 +14,7 @@ use leptos_router::hooks::use_params_map;
 
 #[component]
 pub fn QuestionsPage() -> impl IntoView {
-    let list = Resource::new(|| (), |_| list_questions());
+    let list = crate::server_json::resource(|| (), |_| list_questions());
     view! {
         <PageHeading title="Fragen an das Projektteam"/>
         <p class="lead">
@@ -93,7 +93,7 @@ pub fn QuestionPage() -> impl IntoView {
     let reply = ServerAction::<ReplyQuestion>::new();
     let close = ServerAction::<CloseQuestion>::new();
     let to_faq = ServerAction::<QuestionToFaq>::new();
-    let thread = Resource::new(
+    let thread = crate::server_json::resource(
         move || {
             (
                 params
@@ -221,7 +221,7 @@ fn Thread(
 pub fn FaqPage() -> impl IntoView {
     let save = ServerAction::<SaveFaq>::new();
     let delete = ServerAction::<DeleteFaq>::new();
-    let faq = Resource::new(
+    let faq = crate::server_json::resource(
         move || (save.version().get(), delete.version().get()),
         |_| list_faq(),
     );

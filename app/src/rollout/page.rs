@@ -14,7 +14,7 @@ use leptos_router::hooks::use_query_map;
 pub fn RolloutPage() -> impl IntoView {
     let query = use_query_map();
     let request = Memo::new(move |_| DashboardRequest::from_query(|key| query.read().get(key)));
-    let dashboard = Resource::new(move || request.get(), rollout_dashboard);
+    let dashboard = crate::server_json::resource(move || request.get(), rollout_dashboard);
     view! {
         <Title text="Einführungsstand"/>
         <h1>"Einführungsstand"</h1>

@@ -60,6 +60,10 @@ pub struct IndexDoc {
     /// "621.1"
     pub plan_code: Option<String>,
     pub plan_title: Option<String>,
+    pub vorgang_id: Option<i64>,
+    /// "MIC 621.1-0007/3"
+    pub vorgang_zeichen: Option<String>,
+    pub vorgang_title: Option<String>,
 }
 
 /// Who is searching: the municipalities whose documents they may see.
@@ -357,6 +361,7 @@ impl SearchIndex {
             aktenzeichen: text(f.aktenzeichen),
             akte_title: text(f.akte_title),
             plan_code: text(f.plan_code),
+            vorgang: text(f.vorgang).and_then(|v| facets::vorgang_label(&v).map(str::to_string)),
             municipality_code: text(f.municipality_code).unwrap_or_default(),
             score,
         })
@@ -557,5 +562,19 @@ fn to_tantivy(f: &Fields, doc: &IndexDoc) -> TantivyDocument {
         d.add_i64(f.akte_id, akte_id);
     }
     d.add_text(f.akte_status, doc.akte_status.as_deref().unwrap_or("ohne"));
+    if let (Some(id), Some(zeichen)) = (doc.vorgang_id, doc.vorgang_zeichen.as_deref()) {
+        let title = doc.vorgang_title.as_deref().unwrap_or_default();
+        d.add_i64(f.vorgang_id, id);
+        d.add_text(f.vorgang, facets::vorgang_value(id, zeichen, title));
+        d.add_text(f.meta, zeichen);
+        d.add_text(f.meta, title);
+        // Found by its Zeichen like an Akte by its Aktenzeichen:
+        // "MIC 621.1-0007/3" and "621.1-0007/3".
+        let normalized = query::normalize_aktenzeichen(zeichen);
+        if let Some((_, number)) = normalized.split_once(' ') {
+            d.add_text(f.aktenzeichen_raw, number);
+        }
+        d.add_text(f.aktenzeichen_raw, normalized);
+    }
     d
 }

@@ -24,7 +24,7 @@ pub fn SearchPage() -> impl IntoView {
     }
     let query = use_query_map();
     let params = Memo::new(move |_| SearchParams::from_query(|key| query.read().get(key)));
-    let results = Resource::new(
+    let results = crate::server_json::resource(
         move || params.get(),
         |params| async move {
             if params.q.is_empty() && !params.has_filters() {
@@ -87,6 +87,7 @@ fn SearchForm(params: Memo<SearchParams>) -> impl IntoView {
                     {sort_option(Sort::Oldest, "Älteste zuerst")}
                 </select>
                 {p.akte.map(|a| view! { <input type="hidden" name="akte" value=a.to_string()/> })}
+                {p.vorgang.map(|v| view! { <input type="hidden" name="vorgang" value=v.to_string()/> })}
                 {p.plan.clone().map(|c| view! { <input type="hidden" name="plan" value=c/> })}
                 <button type="submit" class="button">"Suchen"</button>
             </div>
@@ -116,8 +117,16 @@ fn SearchHelp() -> impl IntoView {
 fn Results(params: SearchParams, found: SearchResults) -> impl IntoView {
     let total = found.total;
     let pages = total.div_ceil(u64::from(PER_PAGE)).max(1);
-    let scope = match (&params.akte, &params.plan) {
-        (Some(_), _) => Some((
+    let scope = match (&params.vorgang, &params.akte, &params.plan) {
+        (Some(_), ..) => Some((
+            "in einem Vorgang",
+            SearchParams {
+                vorgang: None,
+                page: 1,
+                ..params.clone()
+            },
+        )),
+        (None, Some(_), _) => Some((
             "in einer Akte",
             SearchParams {
                 akte: None,
@@ -125,7 +134,7 @@ fn Results(params: SearchParams, found: SearchResults) -> impl IntoView {
                 ..params.clone()
             },
         )),
-        (None, Some(_)) => Some((
+        (None, None, Some(_)) => Some((
             "in einem Bereich des Aktenplans",
             SearchParams {
                 plan: None,
@@ -231,6 +240,7 @@ fn HitItem(hit: Hit, q: String) -> impl IntoView {
                     }.into_any(),
                     (None, _) => view! { <span class="hit-akte">"Im Posteingang"</span> }.into_any(),
                 }}
+                {hit.vorgang.clone().map(|v| view! { <span class="hit-vorgang">{format!("Vorgang {v}")}</span> })}
                 <span class="hit-municipality">{hit.municipality_code.clone()}</span>
             </p>
             {(!hit.snippet.is_empty()).then(|| view! { <p class="hit-snippet">"… "{fragments(hit.snippet)}" …"</p> })}
@@ -307,6 +317,7 @@ fn FacetPanel(params: SearchParams, facets: super::Facets) -> impl IntoView {
             {group("Jahr", facets.year, params.year.map(|y| y.to_string()), |p, v| p.year = v.and_then(|v| v.parse().ok()))}
             {group("Akte", facets.akte_status, params.akte_status.clone(), |p, v| p.akte_status = v)}
             {group("Gemeinde", facets.municipality, params.municipality.clone(), |p, v| p.municipality = v)}
+            {group("Vorgang", facets.vorgang, params.vorgang.map(|v| v.to_string()), |p, v| p.vorgang = v.and_then(|v| v.parse().ok()))}
         </aside>
     }
 }
@@ -347,11 +358,11 @@ mod tests {
     }
 }
 
-/// A search field that stays inside one Akte or one plan subtree: placed on
-/// the Akte page and in the explorer. Shown to those who may search.
+/// A search field that stays inside one Akte, one Vorgang or one plan
+/// subtree: placed on the Akte and Vorgang pages and in the explorer. Shown to those who may search.
 #[component]
 pub fn ScopedSearch(
-    /// `akte` or `plan`.
+    /// `akte`, `vorgang` or `plan`.
     scope: &'static str,
     value: String,
     label: &'static str,

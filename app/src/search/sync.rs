@@ -38,6 +38,9 @@ struct Row {
     akte_status: Option<String>,
     plan_code: Option<String>,
     plan_title: Option<String>,
+    vorgang_id: Option<i64>,
+    vorgang_zeichen: Option<String>,
+    vorgang_title: Option<String>,
     tags: Option<String>,
     shared_with: Option<String>,
     text: Option<String>,
@@ -84,6 +87,9 @@ impl Row {
             }),
             plan_code: self.plan_code,
             plan_title: self.plan_title,
+            vorgang_id: self.vorgang_id,
+            vorgang_zeichen: self.vorgang_zeichen,
+            vorgang_title: self.vorgang_title,
         }
     }
 }
@@ -97,6 +103,7 @@ async fn load(pool: &SqlitePool, ids: &[i64]) -> Result<(Vec<IndexDoc>, Vec<i64>
                 d.correspondent, d.document_date, d.created_at, d.trashed_at,
                 a.id AS akte_id, a.aktenzeichen, a.title AS akte_title, a.status AS akte_status,
                 p.code AS plan_code, p.title AS plan_title,
+                vg.id AS vorgang_id, vg.zeichen AS vorgang_zeichen, vg.title AS vorgang_title,
                 (SELECT group_concat(t.tag, char(31)) FROM document_tags t WHERE t.document_id = d.id) AS tags, ",
         // Who else may see it comes from the one visibility rule.
         crate::document_shared_with!("d"),
@@ -107,6 +114,7 @@ async fn load(pool: &SqlitePool, ids: &[i64]) -> Result<(Vec<IndexDoc>, Vec<i64>
          JOIN municipalities m ON m.id = d.municipality_id
          LEFT JOIN akten a ON a.id = d.akte_id
          LEFT JOIN plan_positions p ON p.id = a.position_id
+         LEFT JOIN vorgaenge vg ON vg.id = d.vorgang_id
          WHERE d.id IN (SELECT value FROM json_each(?))",
     ))
     .bind(json)
@@ -236,6 +244,9 @@ mod tests {
             akte_status: None,
             plan_code: None,
             plan_title: None,
+            vorgang_id: None,
+            vorgang_zeichen: None,
+            vorgang_title: None,
             tags: None,
             shared_with: shared_with.map(str::to_string),
             text: None,

@@ -8,7 +8,7 @@ use leptos_router::components::{Outlet, A};
 
 #[component]
 pub fn Layout() -> impl IntoView {
-    let user = Resource::new(|| (), |_| current_user());
+    let user = crate::server_json::resource(|| (), |_| current_user());
     // Unread announcements, answers and the banner (announcements/header.rs).
     let comms = crate::announcements::header::status_resource();
     view! {

@@ -86,6 +86,7 @@ lazy_pages!(other_pages, __preload_other_pages, OtherPages {
     PosteingangRoute => PosteingangPage in documents::inbox_page,
     ExplorerRoute => ExplorerPage in aktenplan::explorer,
     AkteRoute => AktePage in akten::page,
+    VorgangRoute => VorgangPage in vorgaenge::detail_page,
     DocumentRoute => DocumentPage in documents::document_page,
     TrashRoute => TrashPage in documents::trash_page,
     AbstimmungRoute => AbstimmungPage in aktenplan::abstimmung::page,

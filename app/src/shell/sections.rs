@@ -69,7 +69,7 @@ impl Section {
 /// In the order of the navigation.
 pub const SECTIONS: &[Section] = &[
     section("/", "Start", &[Rule::SignedIn]),
-    // load_inbox, find_akten_for_filing, the upload.
+    // load_inbox, find_filing_targets, the upload.
     section("/posteingang", "Posteingang", &[Rule::Clerk])
         .tour("nav-posteingang")
         .tile("Eingehende Post hochladen und in Akten ablegen."),

@@ -14,7 +14,7 @@ use leptos_router::hooks::{use_navigate, use_params_map};
 pub fn TourListPage() -> impl IntoView {
     let deleted = RwSignal::new(0u32);
     let message = RwSignal::new(None::<Result<String, crate::error::AppError>>);
-    let data = Resource::new(move || deleted.get(), |_| tour_editor());
+    let data = crate::server_json::resource(move || deleted.get(), |_| tour_editor());
     let remove = move |id: i64, title: String| {
         #[cfg(feature = "hydrate")]
         if !window()
@@ -104,7 +104,7 @@ pub fn TourEditPage() -> impl IntoView {
             .get("id")
             .and_then(|id| id.parse::<i64>().ok())
     };
-    let data = Resource::new(id, |_| tour_editor());
+    let data = crate::server_json::resource(id, |_| tour_editor());
     view! {
         <Transition fallback=|| view! { <p>"Wird geladen …"</p> }>
             {move || Suspend::new(async move {

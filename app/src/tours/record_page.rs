@@ -13,7 +13,7 @@ use leptos_router::hooks::use_query_map;
 
 #[component]
 pub fn SchulungPage() -> impl IntoView {
-    let data = Resource::new(|| (), |_| load_training_page());
+    let data = crate::server_json::resource(|| (), |_| load_training_page());
     view! {
         <PageHeading title="Schulung"/>
         <p class="lead">
@@ -211,7 +211,7 @@ pub fn RecordOverviewPage() -> impl IntoView {
             .get("gemeinde")
             .and_then(|g| g.parse::<i64>().ok())
     };
-    let data = Resource::new(municipality, training_overview);
+    let data = crate::server_json::resource(municipality, training_overview);
     view! {
         <PageHeading title="Schulungsstand"/>
         <p class="lead">"Wer hat welchen Rundgang begonnen, abgeschlossen oder abgebrochen und wer war bei einem Schulungstermin – je Gemeinde und Rolle, und für jede Person. Bei Rundgängen zählt der letzte Durchgang."</p>

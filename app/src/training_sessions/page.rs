@@ -158,7 +158,8 @@ fn SessionItems(
 #[component]
 pub fn MovedUpNotice() -> impl IntoView {
     let dismiss = ServerAction::<DismissMovedUpNotices>::new();
-    let notices = Resource::new(move || dismiss.version().get(), |_| moved_up_notices());
+    let notices =
+        crate::server_json::resource(move || dismiss.version().get(), |_| moved_up_notices());
     view! {
         <Transition fallback=|| ()>
             {move || Suspend::new(async move {
@@ -188,7 +189,7 @@ pub fn MovedUpNotice() -> impl IntoView {
 pub fn TrainingSessionsPage() -> impl IntoView {
     let query = use_query_map();
     let registration = Registration::new();
-    let list = Resource::new(
+    let list = crate::server_json::resource(
         move || {
             (
                 query
@@ -200,10 +201,10 @@ pub fn TrainingSessionsPage() -> impl IntoView {
         },
         |(municipality, _)| list_training_sessions(municipality),
     );
-    let attended = Resource::new(|| (), |_| my_attended_sessions());
+    let attended = crate::server_json::resource(|| (), |_| my_attended_sessions());
     let manager = crate::auth::use_current_user()
         .is_some_and(|user| crate::auth::guard::Rule::ProjectTeam.allows(&user));
-    let summary = Resource::new(
+    let summary = crate::server_json::resource(
         || (),
         move |_| async move {
             if manager {
@@ -286,7 +287,7 @@ fn SessionListView(list: SessionList, registration: Registration) -> impl IntoVi
 type Summary = Result<Option<Vec<super::AttendanceSummaryRow>>, AppError>;
 
 #[component]
-fn AttendanceSummary(summary: Resource<Summary>) -> impl IntoView {
+fn AttendanceSummary(summary: crate::server_json::Loaded<Summary>) -> impl IntoView {
     view! {
         <Transition fallback=|| view! { <p>"Wird geladen …"</p> }>
             {move || Suspend::new(async move {
@@ -347,7 +348,7 @@ pub fn TrainingSessionPage() -> impl IntoView {
     let registration = Registration::new();
     let cancel = ServerAction::<CancelTrainingSession>::new();
     let attendance = ServerAction::<MarkAttendance>::new();
-    let detail = Resource::new(
+    let detail = crate::server_json::resource(
         move || {
             (
                 param_id(params),
@@ -630,7 +631,7 @@ fn go_to_session_on_success(
 pub fn NewTrainingSessionPage() -> impl IntoView {
     let create = ServerAction::<CreateTrainingSession>::new();
     go_to_session_on_success(create.value());
-    let municipalities = Resource::new(|| (), |_| list_training_sessions(None));
+    let municipalities = crate::server_json::resource(|| (), |_| list_training_sessions(None));
     let trainer = crate::auth::use_current_user()
         .map(|u| u.display_name)
         .unwrap_or_default();
@@ -668,8 +669,8 @@ pub fn EditTrainingSessionPage() -> impl IntoView {
     let params = use_params_map();
     let update = ServerAction::<UpdateTrainingSession>::new();
     go_to_session_on_success(update.value());
-    let detail = Resource::new(move || param_id(params), load_session);
-    let municipalities = Resource::new(|| (), |_| list_training_sessions(None));
+    let detail = crate::server_json::resource(move || param_id(params), load_session);
+    let municipalities = crate::server_json::resource(|| (), |_| list_training_sessions(None));
     view! {
         <p class="breadcrumb"><a href="/schulungstermine">"Alle Schulungstermine"</a></p>
         <PageHeading title="Schulungstermin bearbeiten"/>

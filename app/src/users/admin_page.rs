@@ -16,7 +16,7 @@ pub fn UserAdminPage() -> impl IntoView {
     let update = ServerAction::<UpdateUser>::new();
     let set_active = ServerAction::<SetUserActive>::new();
     let reset = ServerAction::<ResetPassword>::new();
-    let overview = Resource::new(
+    let overview = crate::server_json::resource(
         move || {
             (
                 create.version().get(),

@@ -12,7 +12,7 @@ use leptos::prelude::*;
 /// the top of the page, outside its loading boundary, or hydration breaks.
 #[derive(Clone, Copy)]
 pub struct VorgaengeState {
-    pub vorgaenge: Resource<Result<AkteVorgaenge, AppError>>,
+    pub vorgaenge: crate::server_json::Loaded<Result<AkteVorgaenge, AppError>>,
     pub open: ServerAction<OpenVorgang>,
     pub status: ServerAction<SetVorgangStatus>,
 }
@@ -22,7 +22,7 @@ impl VorgaengeState {
     pub fn new(akte_id: impl Fn() -> Option<i64> + Send + Sync + 'static) -> VorgaengeState {
         let open = ServerAction::<OpenVorgang>::new();
         let status = ServerAction::<SetVorgangStatus>::new();
-        let vorgaenge = Resource::new(
+        let vorgaenge = crate::server_json::resource(
             move || (akte_id(), open.version().get(), status.version().get()),
             |(id, ..)| async move {
                 match id {
@@ -130,11 +130,11 @@ fn VorgangRow(
     let label = format!("{}: {}", v.zeichen, v.title);
     view! {
         <tr>
-            <td>{v.zeichen.clone()}</td>
+            <td><a href=format!("/vorgaenge/{}", v.id)>{v.zeichen.clone()}</a></td>
             <td>{v.title.clone()}</td>
             <td>{v.status.label()}</td>
             <td>{v.responsible.clone()}</td>
-            <td>{v.opened_on.clone()}</td>
+            <td>{crate::documents::list::german_date(&v.opened_on)}</td>
             <td>{v.documents}</td>
             {may_change.then(|| view! {
                 <td>
@@ -153,7 +153,7 @@ fn VorgangRow(
 
 /// How a status travels in a form: the enum variant's name, as serde
 /// reads it.
-fn serde_variant(status: VorgangStatus) -> &'static str {
+pub(super) fn serde_variant(status: VorgangStatus) -> &'static str {
     match status {
         VorgangStatus::Open => "Open",
         VorgangStatus::InProgress => "InProgress",

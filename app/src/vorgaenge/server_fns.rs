@@ -1,7 +1,7 @@
 //! Server functions for Vorgänge: each asks the guard for the signed-in
 //! person and hands over to [`super::service`].
 
-use super::{AkteVorgaenge, VorgangStatus, VorgangSummary};
+use super::{AkteVorgaenge, VorgangDetail, VorgangStatus, VorgangSummary};
 use crate::error::AppError;
 use leptos::prelude::*;
 
@@ -43,6 +43,30 @@ pub async fn set_vorgang_status(id: i64, status: VorgangStatus) -> Result<(), Ap
         async {
             let (user, state) = require(Rule::OpenAkten)?;
             super::service::set_status(&state, &user, id, status).await
+        }
+        .await,
+    )
+}
+
+/// One Vorgang, for its page.
+#[server(prefix = "/api", endpoint = "get_vorgang", output = crate::server_json::Json)]
+pub async fn get_vorgang(id: i64) -> Result<VorgangDetail, AppError> {
+    crate::error::with_status(
+        async {
+            let (user, state) = require(Rule::OpenAkten)?;
+            super::service::detail(&state, &user, id).await
+        }
+        .await,
+    )
+}
+
+/// Closes a Vorgang: "zu den Akten". Returns the retention end.
+#[server(prefix = "/api", endpoint = "close_vorgang", output = crate::server_json::Json)]
+pub async fn close_vorgang(id: i64, closed_on: String) -> Result<Option<String>, AppError> {
+    crate::error::with_status(
+        async {
+            let (user, state) = require(Rule::OpenAkten)?;
+            super::service::close(&state, &user, id, &closed_on).await
         }
         .await,
     )

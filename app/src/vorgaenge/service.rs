@@ -1,9 +1,10 @@
 //! The use cases of Vorgänge: open one in an Akte, list an Akte's
-//! Vorgänge, and move one between "offen" and "in Bearbeitung". Each checks
+//! Vorgänge, show one, move one between "offen" and "in Bearbeitung",
+//! and close it (zdA). Each checks
 //! who may, runs in one write transaction and records what it did.
 
 use super::storage::{self, NewVorgang};
-use super::{AkteVorgaenge, VorgangStatus, VorgangSummary};
+use super::{AkteVorgaenge, VorgangDetail, VorgangStatus, VorgangSummary};
 use crate::akten::AkteStatus;
 use crate::audit::storage::{record, NewEntry};
 use crate::auth::guard::{self, Rule};
@@ -130,4 +131,75 @@ pub async fn set_status(
     .await?;
     tx.commit().await?;
     Ok(())
+}
+
+/// One Vorgang, if its Akte is visible to the user's municipality; foreign
+/// and unknown ids answer alike.
+pub async fn detail(
+    state: &AppState,
+    user: &SessionUser,
+    id: i64,
+) -> Result<VorgangDetail, AppError> {
+    guard::check(user, Rule::OpenAkten)?;
+    let found = storage::get_visible(&state.pool, id, user.municipality.id)
+        .await?
+        .ok_or_else(unknown_vorgang)?;
+    Ok(VorgangDetail {
+        retention: crate::akten::service::retention_rule(state, found.position_id),
+        may_change: found.municipality_id == user.municipality.id,
+        vorgang: found.vorgang,
+        akte: found.akte,
+        akte_open: found.akte_open,
+        retention_until: found.retention_until,
+        today: crate::time::iso_date(crate::time::today()),
+    })
+}
+
+/// Closes a Vorgang of the user's municipality: "zu den Akten". Its
+/// retention end follows from the day and its Akte's plan position, as an
+/// Akte's does. Returns that end (`None`: kept for ever).
+pub async fn close(
+    state: &AppState,
+    user: &SessionUser,
+    id: i64,
+    closed_on: &str,
+) -> Result<Option<String>, AppError> {
+    guard::check(user, Rule::OpenAkten)?;
+    let mut tx = crate::db::begin_write(&state.pool).await?;
+    let (opened_on, status, position_id) =
+        storage::closing_facts(&mut tx, id, user.municipality.id)
+            .await?
+            .ok_or_else(unknown_vorgang)?;
+    if status == VorgangStatus::Closed {
+        return Err(AppError::Conflict(
+            "Der Vorgang ist bereits zu den Akten verfügt.".into(),
+        ));
+    }
+    let date = super::validate_closing(&opened_on, closed_on)?;
+    let closed_on = crate::time::iso_date(date);
+    let until = crate::akten::service::retention_until(state, position_id, date)?;
+    if !storage::close(
+        &mut tx,
+        id,
+        user.municipality.id,
+        &closed_on,
+        until.as_deref(),
+    )
+    .await?
+    {
+        return Err(unknown_vorgang());
+    }
+    record(
+        &mut tx,
+        NewEntry::by(
+            user,
+            "vorgang_closed",
+            "vorgang",
+            id,
+            serde_json::json!({ "closed_on": closed_on, "retention_until": until }),
+        ),
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(until)
 }

@@ -3,6 +3,17 @@
 use super::{VorgangStatus, VorgangSummary};
 use sqlx::{SqliteConnection, SqlitePool};
 
+/// The columns [`Row`] reads, from `vorgaenge v`.
+macro_rules! row_select {
+    () => {
+        "SELECT v.id, v.zeichen, v.title, v.status, v.opened_on, v.closed_on,
+                u.display_name AS responsible,
+                (SELECT COUNT(*) FROM documents d
+                  WHERE d.vorgang_id = v.id AND d.trashed_at IS NULL) AS documents
+         FROM vorgaenge v JOIN users u ON u.id = v.responsible_id "
+    };
+}
+
 /// What a new Vorgang is made of; the audit entry is the caller's.
 pub struct NewVorgang<'a> {
     pub akte_id: i64,
@@ -97,15 +108,10 @@ pub async fn list_for_akte(
     pool: &SqlitePool,
     akte_id: i64,
 ) -> Result<Vec<VorgangSummary>, sqlx::Error> {
-    let rows = sqlx::query_as::<_, Row>(
-        "SELECT v.id, v.zeichen, v.title, v.status, v.opened_on, v.closed_on,
-                u.display_name AS responsible,
-                (SELECT COUNT(*) FROM documents d
-                  WHERE d.vorgang_id = v.id AND d.trashed_at IS NULL) AS documents
-         FROM vorgaenge v JOIN users u ON u.id = v.responsible_id
-         WHERE v.akte_id = ?
-         ORDER BY v.number",
-    )
+    let rows = sqlx::query_as::<_, Row>(concat!(
+        row_select!(),
+        "WHERE v.akte_id = ? ORDER BY v.number"
+    ))
     .bind(akte_id)
     .fetch_all(pool)
     .await?;
@@ -152,4 +158,207 @@ pub async fn owned(
             VorgangStatus::parse(&status).unwrap_or(VorgangStatus::Closed),
         )
     }))
+}
+
+/// A Vorgang with its Akte, as its page reads it.
+pub struct Visible {
+    pub vorgang: VorgangSummary,
+    pub akte: crate::akten::AkteRef,
+    pub akte_open: bool,
+    pub position_id: i64,
+    pub municipality_id: i64,
+    pub retention_until: Option<String>,
+}
+
+/// A Vorgang whose Akte the municipality may see (its own, or shared
+/// with it); `None` for foreign and unknown ids alike.
+pub async fn get_visible(
+    pool: &SqlitePool,
+    id: i64,
+    municipality_id: i64,
+) -> Result<Option<Visible>, sqlx::Error> {
+    #[derive(sqlx::FromRow)]
+    struct Full {
+        #[sqlx(flatten)]
+        row: Row,
+        akte_id: i64,
+        aktenzeichen: String,
+        akte_title: String,
+        akte_status: String,
+        position_id: i64,
+        owner_id: i64,
+        retention_until: Option<String>,
+    }
+    let found = sqlx::query_as::<_, Full>(concat!(
+        "SELECT x.*, a.id AS akte_id, a.aktenzeichen, a.title AS akte_title,
+                a.status AS akte_status, a.position_id, vv.municipality_id AS owner_id,
+                vv.retention_until
+         FROM (",
+        row_select!(),
+        "WHERE v.id = ?2) x
+         JOIN vorgaenge vv ON vv.id = x.id
+         JOIN akten a ON a.id = vv.akte_id
+         WHERE ",
+        crate::akte_visible!("a", 1)
+    ))
+    .bind(municipality_id)
+    .bind(id)
+    .fetch_optional(pool)
+    .await?;
+    Ok(found.map(|f| Visible {
+        vorgang: f.row.into_summary(),
+        akte: crate::akten::AkteRef {
+            id: f.akte_id,
+            aktenzeichen: f.aktenzeichen,
+            title: f.akte_title,
+        },
+        akte_open: f.akte_status == "open",
+        position_id: f.position_id,
+        municipality_id: f.owner_id,
+        retention_until: f.retention_until,
+    }))
+}
+
+/// Closes a Vorgang (zdA) the municipality owns and that is not yet
+/// closed. False when there is none.
+pub async fn close(
+    conn: &mut SqliteConnection,
+    id: i64,
+    municipality_id: i64,
+    closed_on: &str,
+    retention_until: Option<&str>,
+) -> Result<bool, sqlx::Error> {
+    let done = sqlx::query(
+        "UPDATE vorgaenge SET status = 'closed', closed_on = ?, retention_until = ?
+         WHERE id = ? AND municipality_id = ? AND status <> 'closed'",
+    )
+    .bind(closed_on)
+    .bind(retention_until)
+    .bind(id)
+    .bind(municipality_id)
+    .execute(&mut *conn)
+    .await?;
+    Ok(done.rows_affected() > 0)
+}
+
+/// What a Vorgang's closing needs to know, read in the caller's
+/// transaction: opening day, status and plan position of a Vorgang the
+/// municipality owns.
+pub async fn closing_facts(
+    conn: &mut SqliteConnection,
+    id: i64,
+    municipality_id: i64,
+) -> Result<Option<(String, VorgangStatus, i64)>, sqlx::Error> {
+    let found: Option<(String, String, i64)> = sqlx::query_as(
+        "SELECT v.opened_on, v.status, a.position_id
+         FROM vorgaenge v JOIN akten a ON a.id = v.akte_id
+         WHERE v.id = ? AND v.municipality_id = ?",
+    )
+    .bind(id)
+    .bind(municipality_id)
+    .fetch_optional(&mut *conn)
+    .await?;
+    Ok(found.map(|(opened, status, position)| {
+        (
+            opened,
+            VorgangStatus::parse(&status).unwrap_or(VorgangStatus::Closed),
+            position,
+        )
+    }))
+}
+
+/// A Vorgang documents can be filed into: not zdA, in an open Akte the
+/// municipality may see. Returns its Akte. Read inside the filing
+/// transaction.
+pub async fn filing_akte(
+    conn: &mut SqliteConnection,
+    id: i64,
+    municipality_id: i64,
+) -> Result<Option<(i64, bool)>, sqlx::Error> {
+    let found: Option<(i64, String, String)> = sqlx::query_as(concat!(
+        "SELECT a.id, a.status, v.status FROM vorgaenge v JOIN akten a ON a.id = v.akte_id
+         WHERE v.id = ?2 AND ",
+        crate::akte_visible!("a", 1)
+    ))
+    .bind(municipality_id)
+    .bind(id)
+    .fetch_optional(&mut *conn)
+    .await?;
+    Ok(
+        found
+            .map(|(akte, akte_status, status)| (akte, akte_status == "open" && status != "closed")),
+    )
+}
+
+/// Vorgänge to file into, found by Zeichen or title: not zdA, in open
+/// Akten the municipality may see, newest first.
+pub async fn find_for_filing(
+    pool: &SqlitePool,
+    municipality_id: i64,
+    query: &str,
+    limit: i64,
+) -> Result<Vec<(crate::akten::AkteRef, super::VorgangRef)>, sqlx::Error> {
+    let pattern = crate::db::contains_pattern(query);
+    let rows: Vec<(i64, String, String, i64, String, String)> = sqlx::query_as(concat!(
+        "SELECT a.id, a.aktenzeichen, a.title, v.id, v.zeichen, v.title
+         FROM vorgaenge v JOIN akten a ON a.id = v.akte_id
+         WHERE v.status <> 'closed' AND a.status = 'open'
+           AND (v.zeichen LIKE ?2 ESCAPE '\\' OR v.title LIKE ?2 ESCAPE '\\'
+                OR a.title LIKE ?2 ESCAPE '\\') AND ",
+        crate::akte_visible!("a", 1),
+        " ORDER BY v.created_at DESC, v.id DESC LIMIT ?3"
+    ))
+    .bind(municipality_id)
+    .bind(pattern)
+    .bind(limit)
+    .fetch_all(pool)
+    .await?;
+    Ok(rows
+        .into_iter()
+        .map(|(akte_id, aktenzeichen, akte_title, id, zeichen, title)| {
+            (
+                crate::akten::AkteRef {
+                    id: akte_id,
+                    aktenzeichen,
+                    title: akte_title,
+                },
+                super::VorgangRef { id, zeichen, title },
+            )
+        })
+        .collect())
+}
+
+/// Vorgänge a person is responsible for in the municipality and that are
+/// not zdA, the oldest first (the Postkorb).
+pub async fn open_for_responsible(
+    pool: &SqlitePool,
+    user_id: i64,
+    municipality_id: i64,
+) -> Result<Vec<VorgangSummary>, sqlx::Error> {
+    let rows = sqlx::query_as::<_, Row>(concat!(
+        row_select!(),
+        "WHERE v.responsible_id = ? AND v.municipality_id = ? AND v.status <> 'closed'
+         ORDER BY v.opened_on, v.id LIMIT 500"
+    ))
+    .bind(user_id)
+    .bind(municipality_id)
+    .fetch_all(pool)
+    .await?;
+    Ok(rows.into_iter().map(Row::into_summary).collect())
+}
+
+/// Makes `user_id` responsible for a Vorgang of the municipality.
+pub async fn set_responsible(
+    conn: &mut SqliteConnection,
+    id: i64,
+    municipality_id: i64,
+    user_id: i64,
+) -> Result<(), sqlx::Error> {
+    sqlx::query("UPDATE vorgaenge SET responsible_id = ? WHERE id = ? AND municipality_id = ?")
+        .bind(user_id)
+        .bind(id)
+        .bind(municipality_id)
+        .execute(conn)
+        .await?;
+    Ok(())
 }

@@ -1,6 +1,6 @@
 //! Document files over plain HTTP, because both directions stream:
 //!
-//! - `POST /dokumente/hochladen?name=…[&akte=…|&dokument=…]`: the body is
+//! - `POST /dokumente/hochladen?name=…[&akte=…|&vorgang=…|&dokument=…]`: the body is
 //!   the file. It is hashed while it is written to a temporary file, its
 //!   type is decided from its content, and only after the file sits at its
 //!   content address and the rows are committed does the answer say 201.
@@ -59,6 +59,8 @@ pub struct UploadQuery {
     akte: Option<i64>,
     /// A new version of this document.
     dokument: Option<i64>,
+    /// Into this Vorgang (and so its Akte).
+    vorgang: Option<i64>,
 }
 
 fn upload_refused(error: &UploadError) -> Response {
@@ -84,7 +86,15 @@ pub async fn upload(
     };
     let name = filename::clean_file_name(query.name.as_deref().unwrap_or_default());
     let ip = address.map(|Extension(a)| a.0);
-    let target = match service::upload_target(&state, &user, query.akte, query.dokument).await {
+    let target = match service::upload_target(
+        &state,
+        &user,
+        query.akte,
+        query.vorgang,
+        query.dokument,
+    )
+    .await
+    {
         Ok(target) => target,
         Err(error) => return upload_refused(&error),
     };

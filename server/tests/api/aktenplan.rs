@@ -102,7 +102,7 @@ async fn akten_get_running_numbers_per_position_and_municipality() {
         .cloned()
         .unwrap_or_default();
     assert_eq!(akten.len(), 2);
-    assert!(akten.iter().all(|a| a["aktenzeichen"]
+    assert!(akten.iter().all(|a| a["akte"]["aktenzeichen"]
         .as_str()
         .is_some_and(|z| z.starts_with("ERB"))));
 

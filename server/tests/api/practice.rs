@@ -72,6 +72,11 @@ async fn real_rows(app: &TestApp) -> BTreeMap<String, (i64, String)> {
         ("municipalities", "t.practice_user_id IS NULL".into()),
         ("akten", format!("t.municipality_id IN {REAL}")),
         ("akten_counters", format!("t.municipality_id IN {REAL}")),
+        ("vorgaenge", format!("t.municipality_id IN {REAL}")),
+        (
+            "vorgang_counters",
+            format!("t.akte_id IN (SELECT id FROM akten WHERE municipality_id IN {REAL})"),
+        ),
         ("documents", format!("t.municipality_id IN {REAL}")),
         ("document_versions", format!("t.document_id IN {real_documents}")),
         ("document_tags", format!("t.document_id IN {real_documents}")),
@@ -307,8 +312,8 @@ async fn a_trainee_cannot_read_list_search_or_download_any_real_record() {
     let listed: Vec<(&str, String)> = vec![
         ("load_inbox", String::new()),
         ("list_trash", String::new()),
-        ("find_akten_for_filing", "query=Eulbach".into()),
-        ("find_akten_for_filing", "query=MIC".into()),
+        ("find_filing_targets", "query=Eulbach".into()),
+        ("find_filing_targets", "query=MIC".into()),
         ("suggest_documents", "prefix=Eulb".into()),
         ("suggest_documents", "prefix=Zwangs".into()),
         ("load_abstimmung", String::new()),
@@ -327,7 +332,8 @@ async fn a_trainee_cannot_read_list_search_or_download_any_real_record() {
         .json();
     let akten = explorer["selected"]["akten"].as_array().unwrap();
     assert!(!akten.is_empty(), "the practice Akten under 621.1");
-    for akte in akten {
+    for listed in akten {
+        let akte = &listed["akte"];
         assert!(
             akte["aktenzeichen"].as_str().unwrap().starts_with("UEB"),
             "{akte}"

@@ -401,3 +401,68 @@ async fn the_reindex_command_rebuilds_from_the_database() {
     );
     assert!(stdout.contains("2 Dokumente"), "{stdout}");
 }
+
+#[tokio::test]
+async fn search_narrows_to_a_vorgang_and_counts_the_vorgaenge_of_the_hits() {
+    let app = TestApp::demo_with_background().await;
+    let clerk = app.login_demo("sachbearbeitung.obz").await;
+    let akte = app
+        .open_akte(&clerk, "621.1", "Bauantrag Köhler", "2026-12-01")
+        .await;
+    let reply = app
+        .call(
+            &clerk,
+            "open_vorgang",
+            &format!("akte_id={akte}&title=Nachforderung%20Brandschutz&opened_on=2026-12-02"),
+        )
+        .await;
+    let vorgang = reply.json()["id"].as_i64().unwrap();
+    let reply = app
+        .upload(
+            &clerk,
+            "Brandschutzkonzept.txt",
+            &format!("&vorgang={vorgang}"),
+            "Brandschutzkonzept für das Wohnhaus".as_bytes(),
+        )
+        .await;
+    assert_eq!(reply.status, StatusCode::CREATED, "{}", reply.body);
+    let inside = reply.json()["id"].as_i64().unwrap();
+    let outside = app
+        .upload_ok(
+            &clerk,
+            "Brandschutz_Merkblatt.txt",
+            "Merkblatt Brandschutz".as_bytes(),
+        )
+        .await;
+    let all = wait_for_hits(&app, &clerk, "Brandschutz", 2).await;
+    let facet = all["facets"]["vorgang"].as_array().unwrap();
+    assert_eq!(facet.len(), 1, "{all}");
+    assert_eq!(facet[0]["key"], vorgang.to_string());
+    assert_eq!(facet[0]["count"], 1);
+    assert_eq!(
+        facet[0]["label"],
+        "OBZ 621.1-0001/1 Nachforderung Brandschutz"
+    );
+    let within = search(
+        &app,
+        &clerk,
+        "Brandschutz",
+        &format!("&params[vorgang]={vorgang}"),
+    )
+    .await;
+    assert_eq!(hit_ids(&within), [inside], "{within}");
+    assert!(!hit_ids(&all).is_empty() && hit_ids(&all).contains(&outside));
+    // By its Zeichen, like an Akte by its Aktenzeichen.
+    let by_zeichen = search(&app, &clerk, "OBZ 621.1-0001/1", "").await;
+    assert_eq!(hit_ids(&by_zeichen).first(), Some(&inside), "{by_zeichen}");
+    // Another municipality neither finds nor counts it.
+    let other = app.login_demo("sachbearbeitung.mic").await;
+    let foreign = search(
+        &app,
+        &other,
+        "Brandschutz",
+        &format!("&params[vorgang]={vorgang}"),
+    )
+    .await;
+    assert_eq!(foreign["total"], 0, "{foreign}");
+}

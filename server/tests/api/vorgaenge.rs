@@ -100,6 +100,7 @@ async fn only_the_akte_s_municipality_opens_vorgaenge_and_only_while_it_is_open(
     // Shared with Erbach: Erbach sees the Vorgänge but opens none.
     let reply = open(&app, &michelstadt, akte, "Antrag").await;
     assert_eq!(reply.status, StatusCode::OK, "{}", reply.body);
+    let antrag = reply.json()["id"].as_i64().expect("id");
     let reply = app
         .call(
             &michelstadt,
@@ -121,8 +122,16 @@ async fn only_the_akte_s_municipality_opens_vorgaenge_and_only_while_it_is_open(
     let reply = app
         .call(
             &michelstadt,
+            "close_vorgang",
+            &format!("id={antrag}&closed_on=2026-12-07"),
+        )
+        .await;
+    assert_eq!(reply.status, StatusCode::OK, "{}", reply.body);
+    let reply = app
+        .call(
+            &michelstadt,
             "close_akte",
-            &format!("id={akte}&closed_on=2026-12-05"),
+            &format!("id={akte}&closed_on=2026-12-08"),
         )
         .await;
     assert_eq!(reply.status, StatusCode::OK, "{}", reply.body);
@@ -247,8 +256,8 @@ async fn a_document_can_only_be_in_a_vorgang_of_its_own_akte() {
         listed.body
     );
 
-    // Refiled into the same Akte it stays in its Vorgang; moved to another
-    // Akte it leaves the Vorgang (and the move is not refused).
+    // Filed into an Akte directly, even its own, it leaves the Vorgang;
+    // moved to another Akte it leaves it too (and the move is not refused).
     let refile = |akte: i64| {
         let (app, clerk) = (&app, &clerk);
         async move {
@@ -267,8 +276,335 @@ async fn a_document_can_only_be_in_a_vorgang_of_its_own_akte() {
     };
     let reply = refile(first).await;
     assert_eq!(reply.status, StatusCode::OK, "{}", reply.body);
-    assert_eq!(vorgang_of().await.expect("read"), Some(vorgang));
+    assert_eq!(vorgang_of().await.expect("read"), None);
+    file(first)
+        .execute(&app.state.pool)
+        .await
+        .expect("back into the Vorgang");
     let reply = refile(second).await;
     assert_eq!(reply.status, StatusCode::OK, "{}", reply.body);
     assert_eq!(vorgang_of().await.expect("read"), None);
+}
+
+fn id(reply: &crate::common::Reply) -> i64 {
+    assert!(reply.status.is_success(), "{}", reply.body);
+    reply.json()["id"].as_i64().expect("id")
+}
+
+#[tokio::test]
+async fn documents_go_into_a_vorgang_by_upload_and_by_moving_and_are_listed_there() {
+    let app = TestApp::demo().await;
+    let clerk = app.login_demo("sachbearbeitung.erb").await;
+    let michelstadt = app.login_demo("sachbearbeitung.mic").await;
+    let akte = app
+        .open_akte(&clerk, "621.1", "Bauantrag Hofmann", "2026-12-01")
+        .await;
+    let vorgang = id(&open(&app, &clerk, akte, "Nachforderung Statik").await);
+
+    // Dropped onto the Vorgang: filed in it and in its Akte.
+    let reply = app
+        .upload(
+            &clerk,
+            "Statik.txt",
+            &format!("&vorgang={vorgang}"),
+            b"Statische Berechnung",
+        )
+        .await;
+    assert_eq!(reply.status, StatusCode::CREATED, "{}", reply.body);
+    let statik = id(&reply);
+    let place: (Option<i64>, Option<i64>) =
+        sqlx::query_as("SELECT akte_id, vorgang_id FROM documents WHERE id = ?")
+            .bind(statik)
+            .fetch_one(&app.state.pool)
+            .await
+            .expect("place");
+    assert_eq!(place, (Some(akte), Some(vorgang)));
+
+    // From the Posteingang through the picker, which finds the Vorgang.
+    let letter = app
+        .upload_ok(&clerk, "Anschreiben.txt", b"Anschreiben an den Bauherrn")
+        .await;
+    let targets = app
+        .call(&clerk, "find_filing_targets", "query=Statik")
+        .await;
+    assert_eq!(targets.status, StatusCode::OK, "{}", targets.body);
+    let found = targets.json();
+    let target = found
+        .as_array()
+        .and_then(|all| all.iter().find(|t| t["vorgang"]["id"] == vorgang))
+        .unwrap_or_else(|| panic!("the Vorgang is a target: {found}"));
+    assert_eq!(target["vorgang"]["zeichen"], "ERB 621.1-0001/1");
+    assert_eq!(target["akte"]["id"], akte);
+    let reply = app
+        .call(
+            &clerk,
+            "bulk_documents",
+            &format!("ids[0]={letter}&action=file_vorgang&value={vorgang}"),
+        )
+        .await;
+    assert_eq!(reply.status, StatusCode::OK, "{}", reply.body);
+
+    let listed = app
+        .call(
+            &clerk,
+            "vorgang_documents",
+            &format!("vorgang_id={vorgang}"),
+        )
+        .await;
+    assert_eq!(listed.status, StatusCode::OK, "{}", listed.body);
+    let titles: Vec<String> = listed
+        .json()
+        .as_array()
+        .map(|all| {
+            all.iter()
+                .map(|d| d["title"].as_str().unwrap_or_default().to_string())
+                .collect()
+        })
+        .unwrap_or_default();
+    assert_eq!(titles, ["Statik", "Anschreiben"]);
+    let detail = app
+        .call(&clerk, "get_document", &format!("id={letter}"))
+        .await;
+    assert_eq!(
+        detail.json()["summary"]["vorgang"]["zeichen"],
+        "ERB 621.1-0001/1",
+        "{}",
+        detail.body
+    );
+    let shown = app
+        .call(&clerk, "get_vorgang", &format!("id={vorgang}"))
+        .await;
+    assert_eq!(shown.status, StatusCode::OK, "{}", shown.body);
+    assert_eq!(shown.json()["vorgang"]["documents"], 2);
+    assert_eq!(shown.json()["akte"]["id"], akte);
+    assert_eq!(shown.json()["may_change"], true);
+    assert_eq!(
+        app.count("SELECT COUNT(*) FROM audit_log WHERE action = 'document_filed' AND details LIKE '%vorgang_id%'")
+            .await,
+        1
+    );
+
+    // Another municipality: the Vorgang answers like an unknown one,
+    // everywhere, and nothing moves.
+    let own = app
+        .upload_ok(
+            &michelstadt,
+            "Eigenes.txt",
+            b"Eigenes Schreiben aus Michelstadt",
+        )
+        .await;
+    for (function, form) in [
+        ("get_vorgang", "id={}".to_string()),
+        ("vorgang_documents", "vorgang_id={}".to_string()),
+        (
+            "bulk_documents",
+            format!("ids[0]={own}&action=file_vorgang&value={{}}"),
+        ),
+    ] {
+        let foreign = app
+            .call(
+                &michelstadt,
+                function,
+                &form.replace("{}", &vorgang.to_string()),
+            )
+            .await;
+        let unknown = app
+            .call(&michelstadt, function, &form.replace("{}", "987654"))
+            .await;
+        assert_eq!(
+            foreign.status,
+            StatusCode::NOT_FOUND,
+            "{function}: {}",
+            foreign.body
+        );
+        assert_eq!(foreign.body, unknown.body, "{function}");
+    }
+    for target in [vorgang, 987_654] {
+        let reply = app
+            .upload(
+                &michelstadt,
+                "Fremd.txt",
+                &format!("&vorgang={target}"),
+                b"Fremdes Schreiben",
+            )
+            .await;
+        assert_eq!(reply.status, StatusCode::NOT_FOUND, "{}", reply.body);
+        assert_eq!(reply.json()["code"], "not_found");
+    }
+    let found = app
+        .call(&michelstadt, "find_filing_targets", "query=Statik")
+        .await;
+    assert_eq!(found.json(), serde_json::json!([]), "{}", found.body);
+    assert_eq!(
+        app.count(&format!(
+            "SELECT COUNT(*) FROM documents WHERE vorgang_id = {vorgang}"
+        ))
+        .await,
+        2
+    );
+    // Akte, Vorgang and document together: one place only.
+    let reply = app
+        .upload(
+            &clerk,
+            "Doppelt.txt",
+            &format!("&akte={akte}&vorgang={vorgang}"),
+            b"Doppelt",
+        )
+        .await;
+    assert_eq!(reply.status, StatusCode::BAD_REQUEST, "{}", reply.body);
+}
+
+#[tokio::test]
+async fn zda_closes_a_vorgang_and_an_akte_closes_only_after_all_of_its_vorgaenge() {
+    let app = TestApp::demo().await;
+    let clerk = app.login_demo("sachbearbeitung.erb").await;
+    let michelstadt = app.login_demo("sachbearbeitung.mic").await;
+    let akte = app
+        .open_akte(&clerk, "621.1", "Bauantrag Seidel", "2026-11-02")
+        .await;
+    let vorgang = id(&open(&app, &clerk, akte, "Baugenehmigung").await);
+    let document = app
+        .upload(
+            &clerk,
+            "Antrag.txt",
+            &format!("&vorgang={vorgang}"),
+            b"Antrag",
+        )
+        .await;
+    let document = id(&document);
+    let close = |cookie: String, form: String| {
+        let app = &app;
+        async move { app.call(&cookie, "close_vorgang", &form).await }
+    };
+
+    // The Akte waits for its Vorgang; the message says what to do.
+    let reply = app
+        .call(
+            &clerk,
+            "close_akte",
+            &format!("id={akte}&closed_on=2026-12-10"),
+        )
+        .await;
+    assert_eq!(reply.status, StatusCode::CONFLICT, "{}", reply.body);
+    assert!(reply.json()["message"]
+        .as_str()
+        .unwrap_or_default()
+        .contains("zu den Akten"));
+
+    // Bad days and other municipalities change nothing.
+    for day in ["2026-12-06", "gestern"] {
+        let reply = close(clerk.clone(), format!("id={vorgang}&closed_on={day}")).await;
+        assert_eq!(
+            reply.status,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "{day}: {}",
+            reply.body
+        );
+    }
+    let foreign = close(
+        michelstadt.clone(),
+        format!("id={vorgang}&closed_on=2026-12-08"),
+    )
+    .await;
+    let unknown = close(michelstadt.clone(), "id=987654&closed_on=2026-12-08".into()).await;
+    assert_eq!(foreign.status, StatusCode::NOT_FOUND, "{}", foreign.body);
+    assert_eq!(foreign.body, unknown.body);
+    assert_eq!(
+        app.count(&format!(
+            "SELECT COUNT(*) FROM vorgaenge WHERE id = {vorgang} AND status = 'open'"
+        ))
+        .await,
+        1
+    );
+
+    // zdA: the retention runs from that day by the plan position's rule,
+    // as for the Akte (621.1: years after Aktenschluss / Jahresende).
+    let reply = close(clerk.clone(), format!("id={vorgang}&closed_on=2026-12-08")).await;
+    assert_eq!(reply.status, StatusCode::OK, "{}", reply.body);
+    let shown = app
+        .call(&clerk, "get_vorgang", &format!("id={vorgang}"))
+        .await
+        .json();
+    assert_eq!(shown["vorgang"]["status"], "Closed");
+    assert_eq!(shown["vorgang"]["closed_on"], "2026-12-08");
+    assert_eq!(shown["retention_until"], reply.json(), "{shown}");
+    assert!(
+        reply.json().as_str().is_some_and(|d| d > "2030-01-01"),
+        "{}",
+        reply.body
+    );
+    assert_eq!(
+        app.count("SELECT COUNT(*) FROM audit_log WHERE action = 'vorgang_closed'")
+            .await,
+        1
+    );
+
+    // Closed means finished: nothing is filed in, taken out or reopened.
+    let reply = close(clerk.clone(), format!("id={vorgang}&closed_on=2026-12-09")).await;
+    assert_eq!(reply.status, StatusCode::CONFLICT, "{}", reply.body);
+    let reply = app
+        .upload(
+            &clerk,
+            "Spaet.txt",
+            &format!("&vorgang={vorgang}"),
+            b"Zu spaet",
+        )
+        .await;
+    assert_eq!(reply.status, StatusCode::CONFLICT, "{}", reply.body);
+    assert_eq!(reply.json()["code"], "vorgang_closed");
+    let inbox = app.upload_ok(&clerk, "Neu.txt", b"Neues Schreiben").await;
+    for form in [
+        format!("ids[0]={inbox}&action=file_vorgang&value={vorgang}"),
+        format!("ids[0]={document}&action=file&value={akte}"),
+    ] {
+        let reply = app.call(&clerk, "bulk_documents", &form).await;
+        assert_eq!(reply.status, StatusCode::CONFLICT, "{form}: {}", reply.body);
+    }
+    let reply = app
+        .call(
+            &clerk,
+            "set_vorgang_status",
+            &format!("id={vorgang}&status=InProgress"),
+        )
+        .await;
+    assert_eq!(reply.status, StatusCode::CONFLICT, "{}", reply.body);
+    assert_eq!(
+        app.count(&format!(
+            "SELECT COUNT(*) FROM documents WHERE vorgang_id = {vorgang}"
+        ))
+        .await,
+        1
+    );
+
+    // The explorer counts the Akte's Vorgänge and the open ones.
+    let explorer = app.call(&clerk, "load_explorer", "code=621.1").await.json();
+    let listed = explorer["selected"]["akten"]
+        .as_array()
+        .and_then(|all| all.iter().find(|l| l["akte"]["id"] == akte).cloned())
+        .unwrap_or_default();
+    assert_eq!(listed["vorgaenge"], 1, "{explorer}");
+    assert_eq!(listed["vorgaenge_open"], 0, "{explorer}");
+
+    // The Akte now closes, but not before its last Vorgang did.
+    let reply = app
+        .call(
+            &clerk,
+            "close_akte",
+            &format!("id={akte}&closed_on=2026-12-07"),
+        )
+        .await;
+    assert_eq!(
+        reply.status,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "{}",
+        reply.body
+    );
+    let reply = app
+        .call(
+            &clerk,
+            "close_akte",
+            &format!("id={akte}&closed_on=2026-12-08"),
+        )
+        .await;
+    assert_eq!(reply.status, StatusCode::OK, "{}", reply.body);
 }

@@ -225,6 +225,9 @@ pub const MATRIX: &[Entry] = &[
     ),
     api("list_vorgaenge", "akte_id={akte}", AKTEN),
     api("set_vorgang_status", "id={vorgang}&status=InProgress", AKTEN),
+    api("get_vorgang", "id={vorgang}", AKTEN),
+    api("vorgang_documents", "vorgang_id={vorgang}", CLERKS),
+    api("close_vorgang", "id={vorgang}&closed_on=2026-12-07", AKTEN),
     api("close_akte", "id={akte}&closed_on=2026-11-30", AKTEN),
     api("share_akte", "id={akte}&municipality_id=2&shared=true", AKTEN),
     // Aktenplan and its coordination
@@ -306,7 +309,13 @@ pub const MATRIX: &[Entry] = &[
     ),
     api("get_document", "id={trashed}", CLERKS),
     api("restore_document_version", "id={document}&number=1", CLERKS),
-    api("find_akten_for_filing", "query=GEHEIMMIC", CLERKS),
+    api(
+        "bulk_documents",
+        "ids[0]={document}&action=file_vorgang&value={vorgang}",
+        CLERKS,
+    )
+    .note("into another municipality's Vorgang"),
+    api("find_filing_targets", "query=GEHEIMMIC", CLERKS),
     api("list_trash", "", CLERKS | ADMINS),
     api("empty_trash", "", ADMINS),
     api("verify_store", "", ALL_ADMIN)
@@ -490,6 +499,12 @@ pub const MATRIX: &[Entry] = &[
     ),
     upload(
         "/dokumente/hochladen",
+        "/dokumente/hochladen?name=Matrix.txt&vorgang={vorgang}",
+        CLERKS,
+    )
+    .note("into a Vorgang"),
+    upload(
+        "/dokumente/hochladen",
         "/dokumente/hochladen?name=Matrix.txt&dokument={document}",
         CLERKS,
     )
@@ -512,6 +527,7 @@ pub const MATRIX: &[Entry] = &[
     page("/aktenplan/import", "/aktenplan/import"),
     page("/aktenplan/{code}", "/aktenplan/621.1"),
     page("/akten/{id}", "/akten/{akte}"),
+    page("/vorgaenge/{id}", "/vorgaenge/{vorgang}"),
     // The query is echoed into the page, so it must not be the marker.
     page("/suche", "/suche?q=Bescheid").allowed_to(CLERKS),
     page("/schulung", "/schulung"),

@@ -15,7 +15,7 @@ pub fn AbstimmungPage() -> impl IntoView {
     let comment = ServerAction::<CommentProposal>::new();
     let decide = ServerAction::<DecideProposal>::new();
     let publish = ServerAction::<PublishPlan>::new();
-    let data = Resource::new(
+    let data = crate::server_json::resource(
         move || {
             (
                 propose.version().get(),
@@ -210,7 +210,7 @@ fn Proposal(
 
 #[component]
 pub fn ReleasesPage() -> impl IntoView {
-    let releases = Resource::new(|| (), |_| list_releases());
+    let releases = crate::server_json::resource(|| (), |_| list_releases());
     view! {
         <PageHeading title="Versionen des Aktenplans"/>
         <p class="lead">

@@ -18,6 +18,7 @@ pub struct Counts {
     pub year: HashMap<i64, u64>,
     pub akte_status: HashMap<String, u64>,
     pub municipality: HashMap<String, u64>,
+    pub vorgang: HashMap<String, u64>,
 }
 
 pub struct FacetCollector;
@@ -71,6 +72,7 @@ pub struct FacetSegmentCollector {
     doc_type: StrCounts,
     akte_status: StrCounts,
     municipality: StrCounts,
+    vorgang: StrCounts,
     year_column: Column<i64>,
     year_min: i64,
     /// Counts by `year - year_min` (years span a few decades at most).
@@ -101,6 +103,7 @@ impl Collector for FacetCollector {
             doc_type: StrCounts::new(reader, names::DOC_TYPE)?,
             akte_status: StrCounts::new(reader, names::AKTE_STATUS)?,
             municipality: StrCounts::new(reader, names::MUNICIPALITY_CODE)?,
+            vorgang: StrCounts::new(reader, names::VORGANG)?,
             year_column,
             year_min,
             years: vec![0; span as usize + 1],
@@ -125,6 +128,7 @@ impl Collector for FacetCollector {
             add(&mut counts.year, fruit.year);
             add(&mut counts.akte_status, fruit.akte_status);
             add(&mut counts.municipality, fruit.municipality);
+            add(&mut counts.vorgang, fruit.vorgang);
         }
         Ok(counts)
     }
@@ -137,6 +141,7 @@ pub struct SegmentCounts {
     year: HashMap<i64, u64>,
     akte_status: HashMap<String, u64>,
     municipality: HashMap<String, u64>,
+    vorgang: HashMap<String, u64>,
 }
 
 impl SegmentCollector for FacetSegmentCollector {
@@ -148,6 +153,7 @@ impl SegmentCollector for FacetSegmentCollector {
         self.doc_type.collect(doc);
         self.akte_status.collect(doc);
         self.municipality.collect(doc);
+        self.vorgang.collect(doc);
         if let Some(year) = self.year_column.first(doc) {
             if let Some(count) = self.years.get_mut((year - self.year_min) as usize) {
                 *count += 1;
@@ -163,6 +169,7 @@ impl SegmentCollector for FacetSegmentCollector {
             doc_type: self.doc_type.harvest(),
             akte_status: self.akte_status.harvest(),
             municipality: self.municipality.harvest(),
+            vorgang: self.vorgang.harvest(),
             year: self
                 .years
                 .into_iter()
@@ -180,6 +187,25 @@ fn value(key: impl Into<String>, label: impl Into<String>, count: u64) -> FacetV
         label: label.into(),
         count,
     }
+}
+
+/// The Vorgänge the facet lists at most: the ones with most hits.
+const MAX_VORGAENGE: usize = 10;
+
+/// The stored value of a document's Vorgang: its id for the filter and
+/// what a person reads, in one fast field.
+pub fn vorgang_value(id: i64, zeichen: &str, title: &str) -> String {
+    format!("{id}\u{1f}{zeichen} {title}")
+}
+
+/// The id of a stored Vorgang value.
+fn vorgang_key(value: &str) -> Option<&str> {
+    value.split_once('\u{1f}').map(|(id, _)| id)
+}
+
+/// What a person reads of a stored Vorgang value: "MIC 621.1-0007/3 Titel".
+pub fn vorgang_label(value: &str) -> Option<&str> {
+    value.split_once('\u{1f}').map(|(_, label)| label)
 }
 
 pub fn akte_status_label(key: &str) -> &str {
@@ -252,11 +278,20 @@ pub fn facets(counts: Counts) -> Facets {
     };
     municipality.sort_by(|a, b| b.count.cmp(&a.count).then_with(|| a.key.cmp(&b.key)));
 
+    let mut vorgang: Vec<FacetValue> = counts
+        .vorgang
+        .into_iter()
+        .filter_map(|(v, n)| Some(value(vorgang_key(&v)?, vorgang_label(&v)?, n)))
+        .collect();
+    vorgang.sort_by(|a, b| b.count.cmp(&a.count).then_with(|| a.label.cmp(&b.label)));
+    vorgang.truncate(MAX_VORGAENGE);
+
     Facets {
         main_group,
         doc_type,
         year,
         akte_status,
         municipality,
+        vorgang,
     }
 }

@@ -373,6 +373,9 @@ pub fn restricted(
         if let Some(v) = p.akte {
             clauses.push(i64_filter(f.akte_id, v));
         }
+        if let Some(v) = p.vorgang {
+            clauses.push(i64_filter(f.vorgang_id, v));
+        }
         if let Some(v) = &p.plan {
             clauses.push(text_filter(f.plan_path, v.trim()));
         }

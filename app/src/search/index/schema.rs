@@ -7,7 +7,7 @@ use tantivy::schema::{
 
 /// Written into the index directory beside tantivy's files. Bump it whenever
 /// the schema or the analyzers change: `open` then rebuilds from the database.
-pub const SCHEMA_VERSION: &str = "aktenwerk-search-2";
+pub const SCHEMA_VERSION: &str = "aktenwerk-search-3";
 
 /// Field names that collectors look up by name (fast fields).
 pub mod names {
@@ -18,6 +18,7 @@ pub mod names {
     pub const DOC_TYPE: &str = "doc_type";
     pub const AKTE_STATUS: &str = "akte_status";
     pub const MUNICIPALITY_CODE: &str = "municipality_code";
+    pub const VORGANG: &str = "vorgang";
 }
 
 #[derive(Clone, Copy, Debug)]
@@ -55,6 +56,9 @@ pub struct Fields {
     pub document_date: Field,
     pub akte_id: Field,
     pub akte_status: Field,
+    pub vorgang_id: Field,
+    /// "<id>\u{1f}<Zeichen> <title>" for the Vorgang facet; stored for hits.
+    pub vorgang: Field,
 }
 
 fn german(positions: bool) -> TextOptions {
@@ -100,6 +104,8 @@ pub fn build() -> (Schema, Fields) {
         document_date: b.add_text_field("document_date", STORED),
         akte_id: b.add_i64_field("akte_id", INDEXED),
         akte_status: b.add_text_field(names::AKTE_STATUS, STRING | FAST),
+        vorgang_id: b.add_i64_field("vorgang_id", INDEXED),
+        vorgang: b.add_text_field(names::VORGANG, STRING | FAST | STORED),
     };
     (b.build(), fields)
 }

@@ -132,8 +132,13 @@ fn doc(
         akte_status: akte.map(|a| a.status.to_string()),
         plan_code: akte.map(|a| a.plan.to_string()),
         plan_title: akte.map(|a| a.plan_title.to_string()),
+        vorgang_id: None,
+        vorgang_zeichen: None,
+        vorgang_title: None,
     }
 }
+
+const VORGANG_BAU: i64 = 70;
 
 fn corpus() -> Vec<IndexDoc> {
     let mut bescheid = doc(
@@ -147,11 +152,18 @@ fn corpus() -> Vec<IndexDoc> {
         "Hiermit wird der Straßenausbaubeitrag für das Grundstück Lindenweg 3 festgesetzt.",
     );
     bescheid.tags = vec!["Beitragsbescheid".to_string()];
+    // Both letters of the Bauantrag lie in one Vorgang of its Akte.
+    let in_vorgang = |mut d: IndexDoc| {
+        d.vorgang_id = Some(VORGANG_BAU);
+        d.vorgang_zeichen = Some("MIC 621.1-0007/2".to_string());
+        d.vorgang_title = Some("Einfamilienhaus Musterstraße".to_string());
+        d
+    };
     vec![
-        doc(1, MIC, "Bauantrag Musterstraße 5", "eingang", "Max Mustermann", Some(&AKTE_BAU), date("2024-03-12"),
-            "Antrag auf Baugenehmigung für ein Einfamilienhaus in der Musterstraße 5."),
-        doc(2, MIC, "Nachforderung Unterlagen", "ausgang", "Max Mustermann", Some(&AKTE_BAU), date("2024-04-02"),
-            "Für Ihren Bauantrag fehlen noch die Statik und der Lageplan."),
+        in_vorgang(doc(1, MIC, "Bauantrag Musterstraße 5", "eingang", "Max Mustermann", Some(&AKTE_BAU), date("2024-03-12"),
+            "Antrag auf Baugenehmigung für ein Einfamilienhaus in der Musterstraße 5.")),
+        in_vorgang(doc(2, MIC, "Nachforderung Unterlagen", "ausgang", "Max Mustermann", Some(&AKTE_BAU), date("2024-04-02"),
+            "Für Ihren Bauantrag fehlen noch die Statik und der Lageplan.")),
         doc(3, MIC, "Rechnung Stadtwerke Michelstadt", "rechnung", "Stadtwerke Michelstadt GmbH", Some(&AKTE_ENERGIE), date("2023-11-30"),
             "Rechnung Nr. 4711 über Stromlieferung Rathaus, Betrag 1.234,56 Euro."),
         bescheid,
@@ -324,6 +336,44 @@ fn aktenzeichen_lookup_ranks_that_akte_first() {
     // ERB's Akte with the same plan position is a different Aktenzeichen.
     assert_eq!(ids(&index, &erb(), &q("ERB 621.1-0001")), [12]);
     assert!(ids(&index, &erb(), &q("MIC 621.1-0007")).is_empty());
+}
+
+#[test]
+fn a_vorgang_is_found_by_its_zeichen_counted_and_filtered() {
+    let index = index();
+    for text in ["MIC 621.1-0007/2", "621.1-0007/2"] {
+        let found = ids(&index, &mic(), &q(text));
+        assert_eq!(sorted(found[..2].to_vec()), [1, 2], "{text}: {found:?}");
+    }
+    // The facet names the Vorgang with its hits; the filter keeps them.
+    let results = index.search(&mic(), &q("Bauantrag")).unwrap();
+    let facet = &results.facets.vorgang;
+    assert_eq!(facet.len(), 1, "{facet:?}");
+    assert_eq!(facet[0].key, VORGANG_BAU.to_string());
+    assert_eq!(
+        facet[0].label,
+        "MIC 621.1-0007/2 Einfamilienhaus Musterstraße"
+    );
+    assert_eq!(facet[0].count, 2);
+    assert!(results.total > 2, "other documents match too");
+    let within = SearchParams {
+        vorgang: Some(VORGANG_BAU),
+        ..q("Bauantrag")
+    };
+    assert_eq!(sorted(ids(&index, &mic(), &within)), [1, 2]);
+    let hit = &index.search(&mic(), &within).unwrap().hits[0];
+    assert_eq!(
+        hit.vorgang.as_deref(),
+        Some("MIC 621.1-0007/2 Einfamilienhaus Musterstraße")
+    );
+    // Another municipality neither finds nor counts it.
+    assert!(ids(&index, &erb(), &within).is_empty());
+    assert!(index
+        .search(&erb(), &q("Bauantrag"))
+        .unwrap()
+        .facets
+        .vorgang
+        .is_empty());
 }
 
 #[test]
