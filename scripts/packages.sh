@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Installs the Debian and npm packages Aktenwerk needs, skipping what is
-# there: Node.js with npm, wasm-opt (npm package binaryen), brotli, poppler
+# there: Node.js with npm, wasm-opt (npm package binaryen), brotli, zopfli, poppler
 # and Tesseract with German data (text extraction and OCR). Pass --test to
 # add what the tests need: Debian's Chromium and the end2end npm packages.
 # With --check first, installs nothing and fails if something is missing.
@@ -12,7 +12,7 @@ if [ "${1:-}" = "--check" ]; then check=true; shift; fi
 test=false
 if [ "${1:-}" = "--test" ]; then test=true; fi
 
-debian=(poppler-utils tesseract-ocr tesseract-ocr-deu brotli)
+debian=(poppler-utils tesseract-ocr tesseract-ocr-deu brotli zopfli)
 if ! command -v node >/dev/null || ! command -v npm >/dev/null; then debian+=(nodejs npm); fi
 if $test; then debian+=(chromium chromium-driver fonts-dejavu-core curl); fi
 
@@ -24,7 +24,8 @@ if $check; then
 fi
 
 # Text extraction and German OCR for scans run poppler and Tesseract at
-# every upload; the release build writes a brotli copy of every bundle file.
+# every upload; the release build writes a brotli and a gzip copy (zopfli)
+# of every bundle file.
 apt_install "${debian[@]}"
 
 npm_ci() {

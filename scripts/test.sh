@@ -49,7 +49,11 @@ port="${AKTENWERK_TEST_PORT:-3917}"
 data="$(mktemp -d)"
 log="$data/server.log"
 say "Testserver auf Port $port starten (Daten in $data)"
+# The browser tests move the server's clock by writing seconds into this
+# file (a test build obeys it, a release build refuses to start with it).
+clock="$data/clock"
 AKTENWERK_LISTEN="127.0.0.1:$port" AKTENWERK_DATA_DIR="$data" AKTENWERK_DEMO=true \
+  AKTENWERK_TEST_CLOCK_FILE="$clock" \
   AKTENWERK_SITE_ROOT="$target/site" RUST_LOG="${RUST_LOG:-warn}" \
   "$target/debug/aktenwerk" >"$log" 2>&1 &
 server_pid=$!
@@ -70,7 +74,7 @@ curl -fsS "http://127.0.0.1:$port/healthz" >/dev/null || { cat "$log" >&2; exit 
 
 say "Browsertests (headless Chromium)"
 status=0
-(cd end2end && AKTENWERK_URL="http://127.0.0.1:$port" node --test --test-concurrency=1 tests/) || status=$?
+(cd end2end && AKTENWERK_URL="http://127.0.0.1:$port" AKTENWERK_TEST_CLOCK_FILE="$clock" node --test --test-concurrency=1 tests/) || status=$?
 if [ "$status" != 0 ]; then
   echo "--- Serverprotokoll ---" >&2
   tail -n 100 "$log" >&2

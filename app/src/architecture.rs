@@ -61,6 +61,8 @@ const ORDER: &[(&str, &[&str])] = &[
         "processing",
         &["processing::server_fns", "processing::service"],
     ),
+    ("laufwege", &["laufwege"]),
+    ("postkorb", &["postkorb"]),
     ("announcements", &["announcements"]),
     ("guides", &["guides"]),
     ("questions", &["questions"]),

@@ -26,9 +26,11 @@ pub mod documents;
 pub mod error;
 pub mod fold;
 pub mod guides;
+pub mod laufwege;
 pub mod markdown;
 pub mod markdown_preview;
 pub mod municipalities;
+pub mod postkorb;
 pub mod practice;
 pub mod processing;
 pub mod questions;
@@ -112,6 +114,7 @@ pub fn App() -> impl IntoView {
                 <Route ssr=SsrMode::Async path=path!("/barrierefreiheit") view={Lazy::<lazy::AccessibilityRoute>::new()}/>
                 <ParentRoute ssr=SsrMode::Async path=path!("") view=shell::layout::Layout>
                     <Route ssr=SsrMode::Async path=path!("") view=shell::pages::HomePage/>
+                    <Route ssr=SsrMode::Async path=path!("/postkorb") view={Lazy::<lazy::PostkorbRoute>::new()}/>
                     <Route ssr=SsrMode::Async path=path!("/posteingang") view={Lazy::<lazy::PosteingangRoute>::new()}/>
                     <Route ssr=SsrMode::Async path=path!("/dokumente/:id") view={Lazy::<lazy::DocumentRoute>::new()}/>
                     <Route ssr=SsrMode::Async path=path!("/papierkorb") view={Lazy::<lazy::TrashRoute>::new()}/>

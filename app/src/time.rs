@@ -28,8 +28,20 @@ pub mod test_clock {
         static NOW: Cell<Option<i64>> = const { Cell::new(None) };
     }
 
+    /// Seconds the whole process runs ahead (browser tests move a running
+    /// server's clock; see [`super::follow_clock_file`]).
+    static SHIFT: std::sync::atomic::AtomicI64 = std::sync::atomic::AtomicI64::new(0);
+
     pub(super) fn now() -> Option<i64> {
-        NOW.with(Cell::get)
+        NOW.with(Cell::get).or_else(|| {
+            let shift = SHIFT.load(std::sync::atomic::Ordering::Relaxed);
+            (shift != 0).then(|| chrono::Utc::now().timestamp() + shift)
+        })
+    }
+
+    /// Moves every thread's clock `seconds` ahead of the real one.
+    pub fn shift_process(seconds: i64) {
+        SHIFT.store(seconds, std::sync::atomic::Ordering::Relaxed);
     }
 
     /// This thread's clock, standing still at what it was last set to;
@@ -52,6 +64,35 @@ pub mod test_clock {
         fn drop(&mut self) {
             NOW.with(|now| now.set(None));
         }
+    }
+}
+
+/// Lets the browser tests move a running server's clock: the file holds
+/// seconds to add to the real time and is read every 200 ms. Only builds
+/// with the `test-clock` feature (the one `cargo test` builds, which the
+/// browser tests run) obey; any other build refuses to start with it, so
+/// a production server can never be told another time.
+pub fn follow_clock_file(path: std::path::PathBuf) -> Result<(), AppError> {
+    #[cfg(feature = "test-clock")]
+    {
+        tokio::spawn(async move {
+            loop {
+                if let Ok(text) = tokio::fs::read_to_string(&path).await {
+                    if let Ok(seconds) = text.trim().parse::<i64>() {
+                        test_clock::shift_process(seconds);
+                    }
+                }
+                tokio::time::sleep(std::time::Duration::from_millis(200)).await;
+            }
+        });
+        Ok(())
+    }
+    #[cfg(not(feature = "test-clock"))]
+    {
+        let _ = path;
+        Err(AppError::invalid(
+            "AKTENWERK_TEST_CLOCK_FILE gibt es nur in Testbuilds.",
+        ))
     }
 }
 

@@ -176,9 +176,23 @@ pub const ANCHORS: &[Anchor] = &[
     Anchor {
         id: "startseite-bereiche",
         pages: &["/"],
-        description: "Startseite: Kacheln der Bereiche",
+        description: "Startseite: Kacheln der Bereiche (Projektteam und Administration)",
         probe: "/",
-        roles: ALL_ROLES,
+        roles: &[Role::Projektteam, Role::Administration],
+    },
+    Anchor {
+        id: "postkorb-heute",
+        pages: &["/"],
+        description: "Startseite: was heute wartet (Postkorb der Sachbearbeitung)",
+        probe: "/",
+        roles: CLERKS,
+    },
+    Anchor {
+        id: "nav-postkorb",
+        pages: &[EVERY_PAGE],
+        description: "Navigation: Eintrag „Postkorb“",
+        probe: "/",
+        roles: CLERKS,
     },
     Anchor {
         id: "upload-bereich",

@@ -166,3 +166,11 @@ mod tests {
         assert_eq!(fields.role, Role::Projektteam);
     }
 }
+
+/// Someone of the same municipality who can be given work (a
+/// Wiedervorlage, a Zuweisung, a step of a Laufweg): an active clerk.
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct Colleague {
+    pub id: i64,
+    pub name: String,
+}

@@ -33,6 +33,16 @@ export async function newPage(browser, options = {}) {
   return page;
 }
 
+/** A server function called with the page's session, as the page would (same origin). */
+export async function api(page, name, form = {}) {
+  const response = await page.request.post(`${BASE}/api/${name}`, {
+    headers: { Origin: BASE, 'Content-Type': 'application/x-www-form-urlencoded' },
+    data: new URLSearchParams(form).toString(),
+  });
+  assert.equal(response.status(), 200, `${name}: ${await response.text()}`);
+  return response.json();
+}
+
 export async function login(page, username, password = DEMO_PASSWORD) {
   await page.goto(`${BASE}/anmelden`);
   await page.getByLabel('Benutzername').fill(username);

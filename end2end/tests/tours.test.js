@@ -6,7 +6,7 @@
 // popover passes axe and works with the keyboard alone.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { BASE, launch, newPage, login, waitForHydration, assertAccessible } from './helpers.js';
+import { BASE, api, launch, newPage, login, waitForHydration, assertAccessible } from './helpers.js';
 
 let browser;
 before(async () => {
@@ -17,16 +17,6 @@ after(async () => {
 });
 
 const suffix = () => `${Date.now().toString(36)}${Math.floor(Math.random() * 1000)}`;
-
-/** Calls a server function with form arguments in the page's session. */
-async function api(page, name, form = {}) {
-  const response = await page.request.post(`${BASE}/api/${name}`, {
-    headers: { Origin: BASE, 'Content-Type': 'application/x-www-form-urlencoded' },
-    data: new URLSearchParams(form).toString(),
-  });
-  assert.equal(response.status(), 200, `${name}: ${await response.text()}`);
-  return response.json();
-}
 
 /** The open tour popover (a non-modal dialog named by the step's title). */
 const popover = (page) => page.locator('section.tour-popover[role="dialog"]');

@@ -46,6 +46,9 @@ pub struct Config {
     pub audit_key: Option<String>,
     /// The append-only file of audit checkpoints; best on another volume.
     pub audit_checkpoints: PathBuf,
+    /// Browser tests only: a file with seconds to move the clock ahead
+    /// (`app::time::follow_clock_file`); refused by release builds.
+    pub test_clock_file: Option<PathBuf>,
 }
 
 impl std::fmt::Debug for Config {
@@ -76,6 +79,7 @@ impl std::fmt::Debug for Config {
             .field("extract_timeout_secs", &self.extract_timeout_secs)
             .field("audit_key", &self.audit_key.as_ref().map(|_| "<gesetzt>"))
             .field("audit_checkpoints", &self.audit_checkpoints)
+            .field("test_clock_file", &self.test_clock_file)
             .finish()
     }
 }
@@ -253,6 +257,7 @@ impl Config {
             extract_timeout_secs: u64::try_from(extract_timeout_secs).unwrap_or(600),
             audit_key,
             audit_checkpoints,
+            test_clock_file: get("AKTENWERK_TEST_CLOCK_FILE").map(PathBuf::from),
         })
     }
 

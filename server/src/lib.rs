@@ -116,6 +116,9 @@ pub fn router(config: &Config, state: AppState) -> Router {
 /// requests in flight.
 pub async fn serve(config: Config) -> Result<(), Box<dyn std::error::Error>> {
     let state = startup::prepare(&config).await?;
+    if let Some(path) = config.test_clock_file.clone() {
+        app::time::follow_clock_file(path)?;
+    }
     spawn_session_cleanup(state.clone());
     // Anchors the audit chain's end outside the database every few seconds.
     let audit_checkpoints = tokio::spawn(app::audit::anchor::run(

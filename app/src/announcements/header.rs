@@ -34,6 +34,8 @@ pub struct CommsStatus {
     pub unseen_answers: i64,
     /// For the project team: questions waiting for an answer.
     pub waiting_questions: Option<i64>,
+    /// For clerks: what waits in their Postkorb today.
+    pub postkorb: Option<i64>,
 }
 
 /// Bumped after anything that changes the header's numbers; `acks` also
@@ -126,6 +128,25 @@ pub fn NewsNavLink(status: StatusResource) -> impl IntoView {
             "Neuigkeiten"
             <Transition fallback=|| ()>
                 {move || view! { <CountBadge count=count() meaning="ungelesen"/> }}
+            </Transition>
+        </A>
+    }
+}
+
+#[component]
+pub fn PostkorbNavLink(status: StatusResource) -> impl IntoView {
+    let count = move || {
+        status
+            .get()
+            .and_then(Result::ok)
+            .and_then(|s| s.postkorb)
+            .unwrap_or(0)
+    };
+    view! {
+        <A href="/postkorb">
+            "Postkorb"
+            <Transition fallback=|| ()>
+                {move || view! { <CountBadge count=count() meaning="wartend"/> }}
             </Transition>
         </A>
     }

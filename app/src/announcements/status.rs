@@ -55,5 +55,6 @@ pub async fn comms_status(state: &AppState, user: &SessionUser) -> Result<CommsS
     if Rule::ProjectTeam.allows(user) {
         status.waiting_questions = Some(questions::storage::waiting_count(&state.pool).await?);
     }
+    status.postkorb = crate::postkorb::service::waiting(state, user).await?;
     Ok(status)
 }

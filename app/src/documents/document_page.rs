@@ -60,6 +60,10 @@ pub fn DocumentPage() -> impl IntoView {
             None => Ok(Vec::new()),
         }
     });
+    let follow = crate::postkorb::panel::FollowUpState::new(move || {
+        id().map(crate::postkorb::Subject::Document)
+    });
+    let laufwege = crate::laufwege::panel::LaufwegState::new(id);
     view! {
         <div role="status" aria-live="polite">
             {move || (uploaded.get() > 0).then(|| view! {
@@ -82,7 +86,7 @@ pub fn DocumentPage() -> impl IntoView {
             {move || Suspend::new(async move {
                 match document.await {
                     Ok(detail) => view! {
-                        <Document detail save bulk restore uploaded mark=mark()/>
+                        <Document detail save bulk restore uploaded mark=mark() follow laufwege/>
                         <History history/>
                     }.into_any(),
                     Err(error) => view! {
@@ -112,6 +116,8 @@ fn Document(
     restore: ServerAction<RestoreDocumentVersion>,
     uploaded: RwSignal<i64>,
     mark: Option<String>,
+    follow: crate::postkorb::panel::FollowUpState,
+    laufwege: crate::laufwege::panel::LaufwegState,
 ) -> impl IntoView {
     let d = detail.summary.clone();
     let id = d.id;
@@ -160,6 +166,12 @@ fn Document(
             </div>
         </div>
         }.into_any()}
+        {(!detail.trashed).then(|| view! {
+            <crate::laufwege::panel::LaufwegPanel document_id=id title=d.title.clone() state=laufwege/>
+        })}
+        {may_edit.then(|| view! {
+            <crate::postkorb::panel::FollowUpPanel subject=crate::postkorb::Subject::Document(id) state=follow/>
+        })}
         <crate::processing::status::FoundText document_id=id mark=mark/>
         {view! {
         <section aria-labelledby="versions-heading">

@@ -239,8 +239,10 @@ pub fn AktePicker(
         leptos::task::spawn_local(async move {
             let found = find_filing_targets(text).await;
             // Typing fast sends several searches; only the last one counts.
-            if asked.get_value() == ticket {
-                hits.set(Some(found));
+            // The picker may be gone meanwhile (its list re-rendered):
+            // then nobody waits for the answer.
+            if asked.try_get_value() == Some(ticket) {
+                hits.try_set(Some(found));
             }
         });
     });

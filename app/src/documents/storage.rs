@@ -639,7 +639,17 @@ pub async fn untrash_one(
 /// Tables whose rows point at a document (`document_id`), children first.
 /// Destroying a document deletes from each; a new table referring to
 /// `documents` must be named here (a test compares this with the schema).
-pub const DOCUMENT_REFERENCES: [&str; 2] = ["document_tags", "document_versions"];
+/// Wiedervorlagen and Zuweisungen of a destroyed document go with it:
+/// there is nothing left to come back to.
+/// A destroyed document's Laufwege go too, their steps first (see
+/// [`destroy`]).
+pub const DOCUMENT_REFERENCES: [&str; 5] = [
+    "laufwege",
+    "wiedervorlagen",
+    "zuweisungen",
+    "document_tags",
+    "document_versions",
+];
 
 /// Tables whose rows point at a document version (`version_id`): all
 /// processing's, which removes them itself.
@@ -667,6 +677,13 @@ pub async fn destroy(conn: &mut SqliteConnection, ids: &[i64]) -> Result<Vec<Str
     .fetch_all(&mut *conn)
     .await?;
     crate::processing::storage::forget_documents(conn, &json).await?;
+    sqlx::query(&format!(
+        "DELETE FROM laufweg_schritte WHERE laufweg_id IN
+           (SELECT id FROM laufwege WHERE document_id IN {DOCUMENTS})"
+    ))
+    .bind(&json)
+    .execute(&mut *conn)
+    .await?;
     for table in DOCUMENT_REFERENCES {
         sqlx::query(&format!(
             "DELETE FROM {table} WHERE document_id IN {DOCUMENTS}"

@@ -126,6 +126,7 @@ pub async fn fill(
     // The Vorgänge, numbered in their Akten in template order, and the
     // documents they hold by file name.
     let mut in_vorgang: HashMap<&str, i64> = HashMap::new();
+    let mut vorgang_ids: HashMap<&str, i64> = HashMap::new();
     for vorgang in template::vorgaenge() {
         let Some(&akte_id) = akten.get(vorgang.akte) else {
             continue;
@@ -172,7 +173,9 @@ pub async fn fill(
         for name in vorgang.documents {
             in_vorgang.insert(name, summary.id);
         }
+        vorgang_ids.insert(vorgang.title, summary.id);
     }
+    let mut document_ids: HashMap<&str, i64> = HashMap::new();
     for (document, sha256) in documents.iter().zip(hashes) {
         let kind = document
             .file_name
@@ -197,6 +200,7 @@ pub async fn fill(
             },
         )
         .await?;
+        document_ids.insert(document.file_name, id);
         sqlx::query(
             "UPDATE documents SET doc_type = ?, document_date = ?, correspondent = ? WHERE id = ?",
         )
@@ -213,6 +217,36 @@ pub async fn fill(
                 .execute(&mut *tx)
                 .await?;
         }
+    }
+    // The Postkorb: Wiedervorlagen around the day the area is made.
+    let today = crate::time::today();
+    for w in template::wiedervorlagen() {
+        let subject = match (w.vorgang, w.document) {
+            (Some(title), _) => vorgang_ids
+                .get(title)
+                .map(|&id| crate::postkorb::Subject::Vorgang(id)),
+            (None, Some(name)) => document_ids
+                .get(name)
+                .map(|&id| crate::postkorb::Subject::Document(id)),
+            (None, None) => None,
+        };
+        let Some(subject) = subject else {
+            continue;
+        };
+        let due_on = crate::time::iso_date(today + chrono::Duration::days(w.days));
+        crate::postkorb::storage::insert_wiedervorlage(
+            &mut *tx,
+            crate::postkorb::storage::NewWiedervorlage {
+                municipality_id: owner.municipality.id,
+                subject,
+                for_user_id: owner.id,
+                due_on: &due_on,
+                reason: w.reason,
+                created_by: owner.id,
+            },
+            crate::time::now(),
+        )
+        .await?;
     }
     Ok(())
 }
@@ -276,6 +310,8 @@ type AkteLine = (
     String,
     String,
 );
+/// Document title or Vorgang Zeichen, due day, reason, status.
+type WiedervorlageLine = (Option<String>, Option<String>, String, String, String);
 /// Zeichen, title, status, opened, zdA, retention end.
 type VorgangLine = (
     String,
@@ -322,6 +358,20 @@ pub async fn canonical_state(pool: &SqlitePool, area_id: i64) -> Result<Vec<Stri
     .fetch_all(pool)
     .await?;
     lines.extend(vorgaenge.into_iter().map(|v| format!("vorgang|{v:?}")));
+    let wiedervorlagen: Vec<WiedervorlageLine> = sqlx::query_as(
+        "SELECT d.title, v.zeichen, w.due_on, w.reason, w.status FROM wiedervorlagen w
+             LEFT JOIN documents d ON d.id = w.document_id
+             LEFT JOIN vorgaenge v ON v.id = w.vorgang_id
+             WHERE w.municipality_id = ?",
+    )
+    .bind(area_id)
+    .fetch_all(pool)
+    .await?;
+    lines.extend(
+        wiedervorlagen
+            .into_iter()
+            .map(|w| format!("wiedervorlage|{w:?}")),
+    );
     let documents: Vec<DocumentLine> = sqlx::query_as(
         "SELECT d.id, d.title, d.doc_type, d.document_date, d.correspondent, d.notes,
                     COALESCE(v.zeichen, a.aktenzeichen), d.trashed_at IS NOT NULL

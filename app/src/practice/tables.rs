@@ -36,6 +36,36 @@ const VERSIONS: &str = "version_id IN (SELECT v.id FROM document_versions v
 /// The tables, children before their parents: the reset deletes in this
 /// order.
 pub const TABLES: &[Table] = &[
+    // Laufwege (Mitzeichnung, Freigabe).
+    Table {
+        name: "laufweg_schritte",
+        policy: Policy::Practice {
+            area_rows: "laufweg_id IN (SELECT id FROM laufwege WHERE municipality_id = ?1)",
+        },
+        why: "the steps of Laufwege started while practising",
+    },
+    Table {
+        name: "laufwege",
+        policy: Policy::Practice {
+            area_rows: "municipality_id = ?1",
+        },
+        why: "Laufwege started while practising",
+    },
+    // The Postkorb.
+    Table {
+        name: "zuweisungen",
+        policy: Policy::Practice {
+            area_rows: "municipality_id = ?1",
+        },
+        why: "documents and Vorgänge handed on while practising",
+    },
+    Table {
+        name: "wiedervorlagen",
+        policy: Policy::Template {
+            area_rows: "municipality_id = ?1",
+        },
+        why: "the template's Wiedervorlagen (overdue, today, to come) and those set while practising",
+    },
     // Documents and what hangs off them.
     Table {
         name: "version_texts",

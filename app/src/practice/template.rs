@@ -209,6 +209,42 @@ pub fn vorgaenge() -> Vec<TemplateVorgang> {
     ]
 }
 
+/// A Wiedervorlage of the template for the trainee, `days` after the day
+/// the area is made or reset (negative: overdue), on a Vorgang (by
+/// title) or a document (by file name).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct TemplateWiedervorlage {
+    pub vorgang: Option<&'static str>,
+    pub document: Option<&'static str>,
+    pub days: i64,
+    pub reason: &'static str,
+}
+
+/// Something overdue, something due today and something to come, so the
+/// Postkorb of a new practice area has all three.
+pub fn wiedervorlagen() -> Vec<TemplateWiedervorlage> {
+    vec![
+        TemplateWiedervorlage {
+            vorgang: Some("Widerspruch Gebührenbescheid Wahlgrab B 12, Frau Lang"),
+            document: None,
+            days: -2,
+            reason: "Stellungnahme der Friedhofsverwaltung anfordern",
+        },
+        TemplateWiedervorlage {
+            vorgang: Some("Baugenehmigung Einfamilienhaus Brenner"),
+            document: None,
+            days: 0,
+            reason: "Eingang der Statik prüfen",
+        },
+        TemplateWiedervorlage {
+            vorgang: None,
+            document: Some("Antrag_Ratenzahlung.txt"),
+            days: 3,
+            reason: "Ratenzahlung mit der Kasse abstimmen",
+        },
+    ]
+}
+
 /// A letter as a one-page PDF: sender, recipient, date, subject, body.
 fn letter(sender: &str, date: &str, subject: &str, body: &[&str]) -> Vec<u8> {
     let mut lines: Vec<String> = vec![
@@ -761,6 +797,25 @@ mod tests {
                 let document = documents.iter().find(|d| d.file_name == *name).expect(name);
                 assert_eq!(document.akte, Some(vorgang.akte), "{name}");
             }
+        }
+    }
+
+    #[test]
+    fn every_wiedervorlage_is_about_something_of_the_template() {
+        let vorgaenge = vorgaenge();
+        let documents = documents();
+        for w in wiedervorlagen() {
+            match (w.vorgang, w.document) {
+                (Some(title), None) => {
+                    let vorgang = vorgaenge.iter().find(|v| v.title == title).expect(title);
+                    assert!(vorgang.closed_on.is_none(), "{title} is zdA");
+                }
+                (None, Some(name)) => {
+                    assert!(documents.iter().any(|d| d.file_name == name), "{name}");
+                }
+                _ => panic!("exactly one subject: {w:?}"),
+            }
+            assert!(!w.reason.is_empty());
         }
     }
 

@@ -59,9 +59,10 @@ pub fn HeaderSearch() -> impl IntoView {
         leptos::task::spawn_local(async move {
             let found = suggest_documents(value).await.unwrap_or_default();
             // Typing fast sends several requests; only the newest counts.
-            if asked.get_value() == ticket {
-                open.set(!found.is_empty());
-                suggestions.set(found);
+            // A page change may have removed the field meanwhile.
+            if asked.try_get_value() == Some(ticket) {
+                open.try_set(!found.is_empty());
+                suggestions.try_set(found);
             }
         });
     };

@@ -196,6 +196,9 @@ fn NavItem(
         Badge::Questions => {
             view! { <crate::announcements::header::QuestionsNavLink status=comms/> }.into_any()
         }
+        Badge::Postkorb => {
+            view! { <crate::announcements::header::PostkorbNavLink status=comms/> }.into_any()
+        }
         Badge::None => {
             view! { <A href=section.href exact=section.href == "/">{section.label}</A> }.into_any()
         }

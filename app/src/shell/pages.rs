@@ -20,6 +20,10 @@ pub fn HomePage() -> impl IntoView {
                 .collect()
         })
         .unwrap_or_default();
+    // Clerks see what waits for them today instead of the tiles.
+    let clerk = user
+        .as_ref()
+        .is_some_and(|u| crate::auth::guard::Rule::Clerk.allows(u));
     // In practice mode the banner says where the user is; the greeting
     // keeps the real municipality.
     let municipality = user
@@ -32,12 +36,22 @@ pub fn HomePage() -> impl IntoView {
             {format!("Willkommen im Aktenwerk der Gemeinde {municipality}. ")}
             "Hier legen Sie Dokumente ab, finden Akten im gemeinsamen Aktenplan und bleiben über die Einführung auf dem Laufenden."
         </p>
-        <ul class="card-grid" data-tour="startseite-bereiche">
-            {tiles
-                .into_iter()
-                .map(|(section, text)| view! { <SectionCard href=section.href title=section.label text/> })
-                .collect_view()}
-        </ul>
+        {if clerk {
+            view! {
+                <section aria-label="Heute für Sie" data-tour="postkorb-heute">
+                    <crate::postkorb::page::PostkorbBody/>
+                </section>
+            }.into_any()
+        } else {
+            view! {
+                <ul class="card-grid" data-tour="startseite-bereiche">
+                    {tiles
+                        .into_iter()
+                        .map(|(section, text)| view! { <SectionCard href=section.href title=section.label text/> })
+                        .collect_view()}
+                </ul>
+            }.into_any()
+        }}
     }
 }
 

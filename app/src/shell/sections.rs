@@ -13,6 +13,7 @@ pub enum Badge {
     None,
     UnreadNews,
     Questions,
+    Postkorb,
 }
 
 #[derive(Clone, Copy, Debug)]
@@ -69,6 +70,10 @@ impl Section {
 /// In the order of the navigation.
 pub const SECTIONS: &[Section] = &[
     section("/", "Start", &[Rule::SignedIn]),
+    // load_postkorb: what waits for a clerk, counted in the navigation.
+    section("/postkorb", "Postkorb", &[Rule::Clerk])
+        .tour("nav-postkorb")
+        .badge(Badge::Postkorb),
     // load_inbox, find_filing_targets, the upload.
     section("/posteingang", "Posteingang", &[Rule::Clerk])
         .tour("nav-posteingang")

@@ -230,3 +230,40 @@ pub async fn demo_accounts(
     .fetch_all(conn)
     .await
 }
+
+/// The clerks of a municipality who can be given work: active, doing
+/// casework, by name.
+pub async fn clerks_of(
+    pool: &sqlx::SqlitePool,
+    municipality_id: i64,
+) -> Result<Vec<super::Colleague>, sqlx::Error> {
+    let rows: Vec<(i64, String)> = sqlx::query_as(
+        "SELECT id, display_name FROM users
+         WHERE municipality_id = ? AND active = 1 AND role = 'sachbearbeitung'
+         ORDER BY display_name COLLATE NOCASE, id",
+    )
+    .bind(municipality_id)
+    .fetch_all(pool)
+    .await?;
+    Ok(rows
+        .into_iter()
+        .map(|(id, name)| super::Colleague { id, name })
+        .collect())
+}
+
+/// Whether `user_id` is one of [`clerks_of`] the municipality, read in the
+/// caller's transaction.
+pub async fn is_clerk_of(
+    conn: &mut SqliteConnection,
+    user_id: i64,
+    municipality_id: i64,
+) -> Result<bool, sqlx::Error> {
+    sqlx::query_scalar(
+        "SELECT EXISTS (SELECT 1 FROM users WHERE id = ? AND municipality_id = ?
+                         AND active = 1 AND role = 'sachbearbeitung')",
+    )
+    .bind(user_id)
+    .bind(municipality_id)
+    .fetch_one(conn)
+    .await
+}

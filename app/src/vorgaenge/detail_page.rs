@@ -25,6 +25,9 @@ pub fn VorgangPage() -> impl IntoView {
     // Not a key of the Vorgang itself: reloading it on every upload would
     // rebuild the upload area and lose its progress list.
     let documents = VorgangDocumentsState::new(id);
+    let follow = crate::postkorb::panel::FollowUpState::new(move || {
+        id().map(crate::postkorb::Subject::Vorgang)
+    });
     let vorgang = crate::server_json::resource(
         move || (id(), close.version().get(), status.version().get()),
         |(id, ..)| async move {
@@ -46,7 +49,7 @@ pub fn VorgangPage() -> impl IntoView {
         <Transition fallback=|| view! { <p>"Vorgang wird geladen …"</p> }>
             {move || Suspend::new(async move {
                 match vorgang.await {
-                    Ok(detail) => view! { <Vorgang detail close status documents/> }.into_any(),
+                    Ok(detail) => view! { <Vorgang detail close status documents follow/> }.into_any(),
                     Err(error) => view! { <h1>"Vorgang"</h1><ErrorNotice error/> }.into_any(),
                 }
             })}
@@ -60,6 +63,7 @@ fn Vorgang(
     close: ServerAction<CloseVorgang>,
     status: ServerAction<SetVorgangStatus>,
     documents: VorgangDocumentsState,
+    follow: crate::postkorb::panel::FollowUpState,
 ) -> impl IntoView {
     let v = detail.vorgang.clone();
     let id = v.id;
@@ -99,6 +103,9 @@ fn Vorgang(
                 <button type="submit" class="button secondary">{text}</button>
             </ActionForm>
         }))}
+        {may_work.then(|| view! {
+            <crate::postkorb::panel::FollowUpPanel subject=crate::postkorb::Subject::Vorgang(id) state=follow/>
+        })}
         <crate::search::page::ScopedSearch scope="vorgang" value=id.to_string() label="In diesem Vorgang suchen"/>
         <VorgangDocuments vorgang_id=id akte_id=akte.id open=open_for_filing state=documents/>
         {may_work.then(|| view! {

@@ -175,6 +175,15 @@ pub async fn close(
             "Der Vorgang ist bereits zu den Akten verfügt.".into(),
         ));
     }
+    // zdA means the work is done: nothing may still come back or wait
+    // for an answer in it.
+    let (wiedervorlagen, laufwege) = storage::waiting_in(&mut tx, id).await?;
+    if wiedervorlagen + laufwege > 0 {
+        return Err(AppError::Conflict(format!(
+            "Im Vorgang wartet noch etwas: {wiedervorlagen} offene Wiedervorlage(n) und {laufwege} laufende(r) Laufweg(e). \
+             Erledigen Sie sie oder brechen Sie sie ab, dann verfügen Sie den Vorgang zu den Akten."
+        )));
+    }
     let date = super::validate_closing(&opened_on, closed_on)?;
     let closed_on = crate::time::iso_date(date);
     let until = crate::akten::service::retention_until(state, position_id, date)?;

@@ -362,3 +362,20 @@ pub async fn set_responsible(
         .await?;
     Ok(())
 }
+
+/// What still waits in a Vorgang: open Wiedervorlagen on it or on its
+/// documents, and running Laufwege of its documents.
+pub async fn waiting_in(conn: &mut SqliteConnection, id: i64) -> Result<(i64, i64), sqlx::Error> {
+    sqlx::query_as(
+        "SELECT (SELECT COUNT(*) FROM wiedervorlagen w
+                  WHERE w.status = 'open'
+                    AND (w.vorgang_id = ?1 OR w.document_id IN
+                         (SELECT id FROM documents WHERE vorgang_id = ?1 AND trashed_at IS NULL))),
+                (SELECT COUNT(*) FROM laufwege l
+                  WHERE l.status = 'open' AND l.document_id IN
+                        (SELECT id FROM documents WHERE vorgang_id = ?1 AND trashed_at IS NULL))",
+    )
+    .bind(id)
+    .fetch_one(conn)
+    .await
+}

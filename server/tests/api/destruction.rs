@@ -400,9 +400,9 @@ async fn every_table_referring_to_documents_versions_or_blobs_is_destroyed_with_
     }
     // And nothing listed is stale.
     for (list, target) in [
-        (&DOCUMENT_REFERENCES, "documents"),
-        (&VERSION_REFERENCES, "document_versions"),
-        (&BLOB_REFERENCES, "blobs"),
+        (&DOCUMENT_REFERENCES[..], "documents"),
+        (&VERSION_REFERENCES[..], "document_versions"),
+        (&BLOB_REFERENCES[..], "blobs"),
     ] {
         for table in list {
             assert!(

@@ -17,6 +17,8 @@ mod communication;
 mod destruction;
 mod document_races;
 mod documents;
+mod laufwege;
+mod postkorb;
 mod practice;
 mod rollout;
 mod search;

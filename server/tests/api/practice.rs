@@ -73,6 +73,13 @@ async fn real_rows(app: &TestApp) -> BTreeMap<String, (i64, String)> {
         ("akten", format!("t.municipality_id IN {REAL}")),
         ("akten_counters", format!("t.municipality_id IN {REAL}")),
         ("vorgaenge", format!("t.municipality_id IN {REAL}")),
+        ("wiedervorlagen", format!("t.municipality_id IN {REAL}")),
+        ("zuweisungen", format!("t.municipality_id IN {REAL}")),
+        ("laufwege", format!("t.municipality_id IN {REAL}")),
+        (
+            "laufweg_schritte",
+            format!("t.laufweg_id IN (SELECT id FROM laufwege WHERE municipality_id IN {REAL})"),
+        ),
         (
             "vorgang_counters",
             format!("t.akte_id IN (SELECT id FROM akten WHERE municipality_id IN {REAL})"),

@@ -28,10 +28,14 @@ const MARKER: &str = "GEHEIMMIC";
 const UNKNOWN: i64 = 987_654;
 
 /// Placeholders of objects that belong to one municipality.
-const SCOPED: [&str; 10] = [
+const SCOPED: [&str; 14] = [
     "document",
+    "laufweg",
+    "laufweg_step",
     "akte",
     "vorgang",
+    "wiedervorlage",
+    "zuweisung",
     "trashed",
     "user",
     "question",
@@ -420,6 +424,30 @@ async fn fixtures(app: &TestApp) -> HashMap<&'static str, i64> {
         .await;
     ids.insert("vorgang", id_of(reply, "vorgang"));
     let reply = app
+        .call(
+            &clerk,
+            "set_wiedervorlage",
+            &format!(
+                "kind=vorgang&id={}&for_user_id={}&due_on=2099-01-04&reason={MARKER}-Frist",
+                ids["vorgang"],
+                app.user_id("sachbearbeitung.mic").await
+            ),
+        )
+        .await;
+    ids.insert("wiedervorlage", id_of(reply, "wiedervorlage"));
+    let reply = app
+        .call(
+            &clerk,
+            "assign_to",
+            &format!(
+                "kind=vorgang&id={}&to_user_id={}&note={MARKER}-Notiz",
+                ids["vorgang"],
+                app.user_id("sachbearbeitung.mic").await
+            ),
+        )
+        .await;
+    ids.insert("zuweisung", id_of(reply, "zuweisung"));
+    let reply = app
         .upload(
             &clerk,
             &format!("{MARKER}-Bescheid.txt"),
@@ -428,6 +456,26 @@ async fn fixtures(app: &TestApp) -> HashMap<&'static str, i64> {
         )
         .await;
     ids.insert("document", id_of(reply, "document"));
+    let reply = app
+        .call(
+            &clerk,
+            "start_laufweg",
+            &format!(
+                "document_id={}&title={MARKER}-Laufweg&steps[0][user_id]={}&steps[0][kind]=freigabe&steps[0][stage]=1",
+                ids["document"],
+                app.user_id("sachbearbeitung.mic").await
+            ),
+        )
+        .await;
+    ids.insert("laufweg", id_of(reply, "laufweg"));
+    ids.insert(
+        "laufweg_step",
+        app.count(&format!(
+            "SELECT id FROM laufweg_schritte WHERE laufweg_id = {}",
+            ids["laufweg"]
+        ))
+        .await,
+    );
     let trashed = app
         .upload_ok(
             &clerk,

@@ -5,7 +5,7 @@
 //!
 //! Placeholders in the arguments are filled by the test:
 //! - objects that belong to a municipality (`{document}`, `{akte}`,
-//!   `{trashed}`, `{vorgang}`, `{user}`, `{question}`, `{announcement}`, `{session}`,
+//!   `{trashed}`, `{vorgang}`, `{wiedervorlage}`, `{zuweisung}`, `{laufweg}`, `{laufweg_step}`, `{user}`, `{question}`, `{announcement}`, `{session}`,
 //!   `{run}`, `{municipality}`) once with an object of Michelstadt (the
 //!   caller is from Erbach or practises) and once with an id that does not
 //!   exist; both answers must be the same.
@@ -228,6 +228,39 @@ pub const MATRIX: &[Entry] = &[
     api("get_vorgang", "id={vorgang}", AKTEN),
     api("vorgang_documents", "vorgang_id={vorgang}", CLERKS),
     api("close_vorgang", "id={vorgang}&closed_on=2026-12-07", AKTEN),
+    // Postkorb: Wiedervorlagen and Zuweisungen
+    api("load_postkorb", "", CLERKS),
+    api("load_follow_ups", "kind=vorgang&id={vorgang}", CLERKS),
+    api(
+        "set_wiedervorlage",
+        "kind=dokument&id={document}&for_user_id={user}&due_on=2099-01-04&reason=Matrix",
+        CLERKS,
+    ),
+    api(
+        "settle_wiedervorlage",
+        "id={wiedervorlage}&action=erledigt&due_on=",
+        CLERKS,
+    ),
+    api(
+        "assign_to",
+        "kind=vorgang&id={vorgang}&to_user_id={user}&note=Matrix",
+        CLERKS,
+    ),
+    api("finish_assignment", "id={zuweisung}", CLERKS),
+    // Laufwege: Mitzeichnung and Freigabe
+    api("load_laufwege", "document_id={document}", CLERKS),
+    api(
+        "start_laufweg",
+        "document_id={document}&title=Matrix&steps[0][user_id]={user}&steps[0][kind]=freigabe&steps[0][stage]=1",
+        CLERKS,
+    ),
+    api(
+        "answer_laufweg_step",
+        "step_id={laufweg_step}&action=zustimmen&remark=",
+        CLERKS,
+    ),
+    api("withdraw_laufweg", "id={laufweg}", CLERKS),
+    api("laufweg_return_seen", "id={laufweg}", CLERKS),
     api("close_akte", "id={akte}&closed_on=2026-11-30", AKTEN),
     api("share_akte", "id={akte}&municipality_id=2&shared=true", AKTEN),
     // Aktenplan and its coordination
@@ -528,6 +561,7 @@ pub const MATRIX: &[Entry] = &[
     page("/aktenplan/{code}", "/aktenplan/621.1"),
     page("/akten/{id}", "/akten/{akte}"),
     page("/vorgaenge/{id}", "/vorgaenge/{vorgang}"),
+    page("/postkorb", "/postkorb").allowed_to(CLERKS),
     // The query is echoed into the page, so it must not be the marker.
     page("/suche", "/suche?q=Bescheid").allowed_to(CLERKS),
     page("/schulung", "/schulung"),

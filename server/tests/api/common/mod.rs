@@ -312,6 +312,34 @@ impl TestApp {
             .expect("count")
     }
 
+    /// Calls a server function that must succeed; its JSON answer.
+    pub async fn call_ok(&self, cookie: &str, function: &str, form: &str) -> serde_json::Value {
+        let reply = self.call(cookie, function, form).await;
+        assert_eq!(reply.status, StatusCode::OK, "{function}: {}", reply.body);
+        reply.json()
+    }
+
+    /// A second clerk like `like` (same municipality and role), signed in
+    /// with the demo password: cookie and id.
+    pub async fn colleague(&self, username: &str, like: &str) -> (String, i64) {
+        sqlx::query(
+            "INSERT INTO users (username, display_name, email, municipality_id, role, password_hash,
+                                created_at, updated_at)
+             SELECT ?, ?, NULL, municipality_id, role, password_hash, created_at, updated_at
+             FROM users WHERE username = ?",
+        )
+        .bind(username)
+        .bind(format!("Kollegin {username}"))
+        .bind(like)
+        .execute(&self.state.pool)
+        .await
+        .expect("colleague");
+        (
+            self.login_demo(username).await,
+            self.user_id(username).await,
+        )
+    }
+
     /// Creates a clerk account of Erbach through the user administration
     /// (`admin` must be an Erbach admin); returns its one-time password.
     #[allow(dead_code)] // only the permission matrix (its own binary) calls it

@@ -1,0 +1,268 @@
+//! The use cases of Laufwege: start one on an own document, answer a
+//! step, withdraw it, see that it came back, and read a document's
+//! Laufwege. Each checks who may, runs in one write transaction and
+//! records every step on the document's audit trail.
+
+use super::storage::{self, NewLaufweg};
+use super::{advance, Answer, DocumentLaufwege, LaufwegStatus, Outcome, StepInput, StepKind};
+use crate::audit::storage::{record, NewEntry};
+use crate::auth::guard::{self, Rule};
+use crate::auth::SessionUser;
+use crate::error::AppError;
+use crate::state::AppState;
+
+fn unknown_document() -> AppError {
+    AppError::NotFound("Das Dokument".into())
+}
+
+fn unknown_step() -> AppError {
+    AppError::NotFound("Der Schritt des Laufwegs".into())
+}
+
+/// Who can be asked: clerks of the own municipality; in a practice area
+/// only oneself.
+async fn may_be_asked(
+    conn: &mut sqlx::SqliteConnection,
+    user: &SessionUser,
+    person: i64,
+) -> Result<bool, AppError> {
+    Ok(if user.in_practice() {
+        person == user.id
+    } else {
+        crate::users::storage::is_clerk_of(conn, person, user.municipality.id).await?
+    })
+}
+
+/// The Laufwege of a document the municipality may read, newest first,
+/// with the last approved version and whether a new one may start.
+pub async fn of_document(
+    state: &AppState,
+    user: &SessionUser,
+    document_id: i64,
+) -> Result<DocumentLaufwege, AppError> {
+    guard::check(user, Rule::Clerk)?;
+    let access = crate::documents::storage::access(&state.pool, document_id, user.municipality.id)
+        .await?
+        .ok_or_else(unknown_document)?;
+    let laufwege = storage::of_document(&state.pool, document_id, user.id).await?;
+    let mut conn = state.pool.acquire().await?;
+    let newest = storage::newest_version(&mut conn, document_id, user.municipality.id).await?;
+    drop(conn);
+    // The last Freigabe given in a completed Laufweg.
+    let approved = laufwege
+        .iter()
+        .filter(|l| l.status == LaufwegStatus::Completed)
+        .find_map(|l| {
+            l.steps
+                .iter()
+                .any(|s| s.kind == StepKind::Freigabe)
+                .then(|| (l.version_number, l.sha256.clone()))
+        });
+    let owner = access == crate::documents::storage::Access::Owner;
+    let colleagues = if !owner {
+        Vec::new()
+    } else if user.in_practice() {
+        vec![crate::users::Colleague {
+            id: user.id,
+            name: user.display_name.clone(),
+        }]
+    } else {
+        crate::users::storage::clerks_of(&state.pool, user.municipality.id).await?
+    };
+    Ok(DocumentLaufwege {
+        may_start: owner && newest.is_some(),
+        newest_version: newest.map_or(0, |(n, _)| n),
+        approved,
+        laufwege,
+        colleagues,
+    })
+}
+
+/// Starts a Laufweg on the newest version of an own document. Returns its
+/// id.
+pub async fn start(
+    state: &AppState,
+    user: &SessionUser,
+    document_id: i64,
+    title: &str,
+    steps: &[StepInput],
+) -> Result<i64, AppError> {
+    guard::check(user, Rule::Clerk)?;
+    let (title, planned) = super::validate(title, steps)?;
+    let mut tx = crate::db::begin_write(&state.pool).await?;
+    let (version_number, sha256) =
+        storage::newest_version(&mut tx, document_id, user.municipality.id)
+            .await?
+            .ok_or_else(unknown_document)?;
+    for step in &planned {
+        if !may_be_asked(&mut tx, user, step.user_id).await? {
+            return Err(AppError::invalid(
+                "Bitte wählen Sie für jeden Schritt eine Person Ihrer Gemeinde aus der Liste.",
+            ));
+        }
+    }
+    let id = storage::insert(
+        &mut tx,
+        NewLaufweg {
+            municipality_id: user.municipality.id,
+            document_id,
+            version_number,
+            sha256: &sha256,
+            title: &title,
+            started_by: user.id,
+        },
+        &planned,
+        crate::time::now(),
+    )
+    .await?;
+    let plan: Vec<serde_json::Value> = planned
+        .iter()
+        .map(|s| serde_json::json!({ "stage": s.stage, "user_id": s.user_id, "kind": s.kind.as_str() }))
+        .collect();
+    record(
+        &mut tx,
+        NewEntry::by(
+            user,
+            "laufweg_started",
+            "document",
+            document_id,
+            serde_json::json!({
+                "laufweg_id": id, "title": title, "version": version_number, "sha256": sha256, "steps": plan,
+            }),
+        ),
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(id)
+}
+
+/// Answers a step asked of the user: agree, agree with a remark, refuse
+/// with a reason, or take note. The Laufweg then moves on, comes back to
+/// its starter or is complete. A Freigabe stores the approved hash.
+pub async fn answer(
+    state: &AppState,
+    user: &SessionUser,
+    step_id: i64,
+    action: &str,
+    remark: &str,
+) -> Result<LaufwegStatus, AppError> {
+    guard::check(user, Rule::Clerk)?;
+    let mut tx = crate::db::begin_write(&state.pool).await?;
+    let (laufweg_id, kind, sha256, document_id) =
+        storage::active_step_of(&mut tx, step_id, user.id, user.municipality.id)
+            .await?
+            .ok_or_else(unknown_step)?;
+    let answer = Answer::parse(action, remark, kind)?;
+    let now = crate::time::now();
+    let approved = (kind == StepKind::Freigabe
+        && matches!(answer, Answer::Agree | Answer::AgreeWithRemark(_)))
+    .then_some(sha256.as_str());
+    storage::answer_step(
+        &mut tx,
+        step_id,
+        answer.state(),
+        answer.remark(),
+        user.id,
+        approved,
+        now,
+    )
+    .await?;
+    record(
+        &mut tx,
+        NewEntry::by(
+            user,
+            "laufweg_step_answered",
+            "document",
+            document_id,
+            serde_json::json!({
+                "laufweg_id": laufweg_id, "step_id": step_id, "kind": kind.as_str(),
+                "answer": answer.state().as_str(), "remark": answer.remark(), "approved_sha256": approved,
+            }),
+        ),
+    )
+    .await?;
+    let before = storage::step_states(&mut tx, laufweg_id).await?;
+    let mut states: Vec<(i64, super::StepState)> = before
+        .iter()
+        .map(|(_, stage, state)| (*stage, *state))
+        .collect();
+    let outcome = advance(&mut states);
+    for ((id, _, old), (_, new)) in before.iter().zip(&states) {
+        if old != new {
+            storage::set_step_state(&mut tx, *id, *new).await?;
+        }
+    }
+    let status = match outcome {
+        Outcome::Waiting | Outcome::NextStage(_) => LaufwegStatus::Open,
+        Outcome::Completed => LaufwegStatus::Completed,
+        Outcome::Returned => LaufwegStatus::Returned,
+    };
+    if status != LaufwegStatus::Open {
+        storage::finish(&mut tx, laufweg_id, status, now).await?;
+        record(
+            &mut tx,
+            NewEntry::by(
+                user,
+                if status == LaufwegStatus::Completed {
+                    "laufweg_completed"
+                } else {
+                    "laufweg_returned"
+                },
+                "document",
+                document_id,
+                serde_json::json!({ "laufweg_id": laufweg_id }),
+            ),
+        )
+        .await?;
+    }
+    tx.commit().await?;
+    Ok(status)
+}
+
+/// Withdraws a running Laufweg its starter no longer needs.
+pub async fn withdraw(
+    state: &AppState,
+    user: &SessionUser,
+    laufweg_id: i64,
+) -> Result<(), AppError> {
+    guard::check(user, Rule::Clerk)?;
+    let mut tx = crate::db::begin_write(&state.pool).await?;
+    let document_id = storage::open_started_by(&mut tx, laufweg_id, user.id, user.municipality.id)
+        .await?
+        .ok_or_else(|| AppError::NotFound("Der Laufweg".into()))?;
+    let now = crate::time::now();
+    for (id, _, state) in storage::step_states(&mut tx, laufweg_id).await? {
+        if matches!(state, super::StepState::Waiting | super::StepState::Active) {
+            storage::set_step_state(&mut tx, id, super::StepState::Skipped).await?;
+        }
+    }
+    storage::finish(&mut tx, laufweg_id, LaufwegStatus::Cancelled, now).await?;
+    record(
+        &mut tx,
+        NewEntry::by(
+            user,
+            "laufweg_withdrawn",
+            "document",
+            document_id,
+            serde_json::json!({ "laufweg_id": laufweg_id }),
+        ),
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+/// The starter has seen that a Laufweg came back: it leaves the Postkorb.
+pub async fn return_seen(
+    state: &AppState,
+    user: &SessionUser,
+    laufweg_id: i64,
+) -> Result<(), AppError> {
+    guard::check(user, Rule::Clerk)?;
+    let mut tx = crate::db::begin_write(&state.pool).await?;
+    if !storage::mark_return_seen(&mut tx, laufweg_id, user.id, user.municipality.id).await? {
+        return Err(AppError::NotFound("Der Laufweg".into()));
+    }
+    tx.commit().await?;
+    Ok(())
+}
