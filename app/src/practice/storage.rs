@@ -176,6 +176,7 @@ pub async fn fill(
         vorgang_ids.insert(vorgang.title, summary.id);
     }
     let mut document_ids: HashMap<&str, i64> = HashMap::new();
+    let mut document_hashes: HashMap<&str, &str> = HashMap::new();
     for (document, sha256) in documents.iter().zip(hashes) {
         let kind = document
             .file_name
@@ -201,6 +202,7 @@ pub async fn fill(
         )
         .await?;
         document_ids.insert(document.file_name, id);
+        document_hashes.insert(document.file_name, sha256);
         sqlx::query(
             "UPDATE documents SET doc_type = ?, document_date = ?, correspondent = ? WHERE id = ?",
         )
@@ -217,6 +219,31 @@ pub async fn fill(
                 .execute(&mut *tx)
                 .await?;
         }
+    }
+    // An open Laufweg asking the trainee, on the document's first version.
+    let laufweg = template::laufweg();
+    if let (Some(&document_id), Some(sha256)) = (
+        document_ids.get(laufweg.document),
+        document_hashes.get(laufweg.document),
+    ) {
+        crate::laufwege::storage::insert(
+            &mut *tx,
+            crate::laufwege::storage::NewLaufweg {
+                municipality_id: owner.municipality.id,
+                document_id,
+                version_number: 1,
+                sha256,
+                title: laufweg.title,
+                started_by: owner.id,
+            },
+            &[crate::laufwege::PlannedStep {
+                stage: 1,
+                user_id: owner.id,
+                kind: laufweg.kind,
+            }],
+            crate::time::now(),
+        )
+        .await?;
     }
     // The Postkorb: Wiedervorlagen around the day the area is made.
     let today = crate::time::today();
@@ -372,6 +399,16 @@ pub async fn canonical_state(pool: &SqlitePool, area_id: i64) -> Result<Vec<Stri
             .into_iter()
             .map(|w| format!("wiedervorlage|{w:?}")),
     );
+    let laufwege: Vec<(String, String, String, i64, String, String, String)> = sqlx::query_as(
+        "SELECT d.title, l.title, l.status, s.stage, s.kind, s.state, s.remark
+         FROM laufwege l JOIN documents d ON d.id = l.document_id
+         JOIN laufweg_schritte s ON s.laufweg_id = l.id
+         WHERE l.municipality_id = ?",
+    )
+    .bind(area_id)
+    .fetch_all(pool)
+    .await?;
+    lines.extend(laufwege.into_iter().map(|l| format!("laufweg|{l:?}")));
     let documents: Vec<DocumentLine> = sqlx::query_as(
         "SELECT d.id, d.title, d.doc_type, d.document_date, d.correspondent, d.notes,
                     COALESCE(v.zeichen, a.aktenzeichen), d.trashed_at IS NOT NULL

@@ -39,17 +39,17 @@ pub const TABLES: &[Table] = &[
     // Laufwege (Mitzeichnung, Freigabe).
     Table {
         name: "laufweg_schritte",
-        policy: Policy::Practice {
+        policy: Policy::Template {
             area_rows: "laufweg_id IN (SELECT id FROM laufwege WHERE municipality_id = ?1)",
         },
-        why: "the steps of Laufwege started while practising",
+        why: "the steps of the template's open Laufweg and of those started while practising",
     },
     Table {
         name: "laufwege",
-        policy: Policy::Practice {
+        policy: Policy::Template {
             area_rows: "municipality_id = ?1",
         },
-        why: "Laufwege started while practising",
+        why: "the template's open Laufweg (asking the trainee) and those started while practising",
     },
     // The Postkorb.
     Table {

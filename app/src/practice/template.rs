@@ -245,6 +245,23 @@ pub fn wiedervorlagen() -> Vec<TemplateWiedervorlage> {
     ]
 }
 
+/// The open Laufweg of the template: a document (by file name) the
+/// trainee is asked to co-sign, so the Postkorb shows one and it can be
+/// answered.
+pub struct TemplateLaufweg {
+    pub document: &'static str,
+    pub title: &'static str,
+    pub kind: crate::laufwege::StepKind,
+}
+
+pub fn laufweg() -> TemplateLaufweg {
+    TemplateLaufweg {
+        document: "Stellungnahme_Einvernehmen_Brenner.pdf",
+        title: "Stellungnahme zum Einvernehmen, Am Lindenberg 7",
+        kind: crate::laufwege::StepKind::Mitzeichnung,
+    }
+}
+
 /// A letter as a one-page PDF: sender, recipient, date, subject, body.
 fn letter(sender: &str, date: &str, subject: &str, body: &[&str]) -> Vec<u8> {
     let mut lines: Vec<String> = vec![
@@ -817,6 +834,21 @@ mod tests {
             }
             assert!(!w.reason.is_empty());
         }
+    }
+
+    #[test]
+    fn the_laufweg_is_about_a_document_of_the_template() {
+        let laufweg = laufweg();
+        assert!(documents().iter().any(|d| d.file_name == laufweg.document));
+        assert!(crate::laufwege::validate(
+            laufweg.title,
+            &[crate::laufwege::StepInput {
+                user_id: "1".into(),
+                kind: laufweg.kind.as_str().into(),
+                stage: String::new(),
+            }]
+        )
+        .is_ok());
     }
 
     #[test]

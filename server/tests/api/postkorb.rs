@@ -375,6 +375,11 @@ async fn a_practice_area_starts_with_a_postkorb_and_a_reset_restores_it() {
         .as_array()
         .is_some_and(|v| v.len() >= 4));
     let vorgang = postkorb["vorgaenge"][0]["id"].as_i64().expect("id");
+    // And a Laufweg asking the trainee to co-sign.
+    let asked = postkorb["asked"].as_array().cloned().unwrap_or_default();
+    assert_eq!(asked.len(), 1, "{postkorb}");
+    assert_eq!(asked[0]["kind"], "Mitzeichnung");
+    let step = asked[0]["step_id"].as_i64().expect("step");
 
     // Only oneself in a practice area: a real colleague is out of reach.
     let reply = app
@@ -417,9 +422,16 @@ async fn a_practice_area_starts_with_a_postkorb_and_a_reset_restores_it() {
         &format!("id={first}&action=erledigt&due_on="),
     )
     .await;
+    app.call_ok(
+        &trainee,
+        "answer_laufweg_step",
+        &format!("step_id={step}&action=anmerkung&remark=Bitte%20Frist%20nennen"),
+    )
+    .await;
     let changed = app.call_ok(&trainee, "load_postkorb", "").await;
     assert_eq!(changed["due"].as_array().map(Vec::len), Some(1));
     assert_eq!(changed["upcoming"].as_array().map(Vec::len), Some(2));
+    assert_eq!(changed["asked"], serde_json::json!([]), "answered");
 
     app.call_ok(&trainee, "reset_practice", "").await;
     let reset = app.call_ok(&trainee, "load_postkorb", "").await;
@@ -429,6 +441,7 @@ async fn a_practice_area_starts_with_a_postkorb_and_a_reset_restores_it() {
         Some(1),
         "{reset}"
     );
+    assert_eq!(reset["asked"].as_array().map(Vec::len), Some(1), "{reset}");
     // Nothing of it in the real municipality.
     assert_eq!(
         app.count("SELECT COUNT(*) FROM wiedervorlagen w JOIN municipalities m ON m.id = w.municipality_id WHERE m.practice_user_id IS NULL")
