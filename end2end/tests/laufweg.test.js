@@ -83,6 +83,7 @@ test('a colleague co-signs with a remark, the head approves, and the Freigabe is
   await chefPanel.getByRole('button', { name: 'Antwort senden' }).click();
   await chefPanel.getByText('Ihre Antwort ist gespeichert. Der Laufweg ist abgeschlossen.').waitFor();
   await chefPanel.getByText(/^Freigegeben: Version 1 \(SHA-256 [0-9a-f]{12}…\)\.$/).waitFor();
+  await chefPanel.getByRole('link', { name: 'Alle Laufwege als CSV für die Akte herunterladen' }).waitFor();
   await assertAccessible(chef.page, 'Freigegebenes Dokument');
 
   // A new version needs a new Freigabe.

@@ -15,6 +15,7 @@ pub mod download;
 pub mod error_page;
 pub mod guides;
 pub mod health;
+pub mod laufwege;
 pub mod login;
 pub mod rollout_csv;
 pub mod routes;

@@ -127,6 +127,9 @@ fn Laufwege(
     };
     view! {
         {approval}
+        {(!data.laufwege.is_empty()).then(|| view! {
+            <p><a href=format!("/dokumente/{document_id}/laufwege.csv") download="">"Alle Laufwege als CSV für die Akte herunterladen"</a></p>
+        })}
         {data.laufwege.into_iter().map(|l| view! { <Laufweg document_id l answer withdraw/> }).collect_view()}
         {data.may_start.then(|| view! {
             <StartForm document_id title colleagues=data.colleagues newest=data.newest_version start/>

@@ -266,3 +266,53 @@ pub async fn return_seen(
     tx.commit().await?;
     Ok(())
 }
+
+/// The Laufwege of a document as a CSV file for the record (every step
+/// with its answer, the version and its hash): file name and text. Who
+/// may read the document may export them.
+pub async fn record_csv(
+    state: &AppState,
+    user: &SessionUser,
+    document_id: i64,
+) -> Result<(String, String), AppError> {
+    let data = of_document(state, user, document_id).await?;
+    let mut file = crate::spreadsheet::CsvFile::default();
+    file.row([
+        "Laufweg",
+        "Stand",
+        "Begonnen von",
+        "Begonnen am",
+        "Version",
+        "SHA-256",
+        "Stufe",
+        "Person",
+        "Art",
+        "Antwort",
+        "Anmerkung",
+        "Beantwortet am",
+        "Freigegebener SHA-256",
+    ]);
+    for l in &data.laufwege {
+        for s in &l.steps {
+            file.row([
+                l.title.as_str(),
+                l.status.label(),
+                l.started_by.as_str(),
+                l.started_at.as_str(),
+                &l.version_number.to_string(),
+                l.sha256.as_str(),
+                &s.stage.to_string(),
+                s.person.as_str(),
+                s.kind.label(),
+                s.state.label(),
+                s.remark.as_str(),
+                s.answered_at.as_deref().unwrap_or_default(),
+                s.approved_sha256.as_deref().unwrap_or_default(),
+            ]);
+        }
+    }
+    Ok((
+        format!("laufwege-dokument-{document_id}.csv"),
+        file.finish(),
+    ))
+}

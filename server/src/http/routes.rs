@@ -4,7 +4,8 @@
 //! a new route cannot be served without the test noticing it.
 
 use super::{
-    aktenplan_csv, assets, documents, guides, health, login, rollout_csv, training_sessions,
+    aktenplan_csv, assets, documents, guides, health, laufwege, login, rollout_csv,
+    training_sessions,
 };
 use app::state::AppState;
 use axum::extract::State;
@@ -63,6 +64,7 @@ pub fn plain_routes(public_url: Option<String>, site_root: PathBuf) -> Vec<Plain
         PlainRoute::get("/export/aktenplan.csv", get(aktenplan_csv::export)),
         PlainRoute::get("/dokumente/{id}/datei", get(documents::download)),
         PlainRoute::get("/dokumente/{id}/vorschaubild", get(documents::thumbnail)),
+        PlainRoute::get("/dokumente/{id}/laufwege.csv", get(laufwege::record)),
         PlainRoute::get(
             "/dienstanweisungen/versionen/{id}/datei",
             get(guides::download_pdf),

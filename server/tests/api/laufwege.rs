@@ -179,6 +179,40 @@ async fn stages_run_in_order_and_the_freigabe_is_bound_to_the_version_it_approve
         .await;
     assert_eq!(shown["newest_version"], 2);
     assert_eq!(shown["approved"][0], 1, "still only version 1 is approved");
+    // The whole Laufweg goes into the record as CSV, answers and hashes included.
+    let csv = app
+        .get(
+            &format!("/dokumente/{document}/laufwege.csv"),
+            Some(&starter),
+        )
+        .await;
+    assert_eq!(csv.status, StatusCode::OK, "{}", csv.body);
+    let lines: Vec<&str> = csv.body.trim_start_matches('\u{feff}').lines().collect();
+    assert_eq!(lines.len(), 5, "{}", csv.body);
+    assert!(
+        lines[0].starts_with("Laufweg;Stand;Begonnen von"),
+        "{}",
+        lines[0]
+    );
+    assert!(
+        lines[2].contains("mit Anmerkung zugestimmt;Bitte die Frist nennen"),
+        "{}",
+        lines[2]
+    );
+    // The Freigabe's row ends with the hash it approved.
+    assert!(
+        lines[4].contains("zur Freigabe;zugestimmt;;"),
+        "{}",
+        lines[4]
+    );
+    assert!(lines[4].ends_with(&format!(";{sha1}")), "{}", lines[4]);
+    let foreign = app.login_demo("sachbearbeitung.mic").await;
+    for id in [document, 987_654] {
+        let reply = app
+            .get(&format!("/dokumente/{id}/laufwege.csv"), Some(&foreign))
+            .await;
+        assert_eq!(reply.status, StatusCode::NOT_FOUND, "{}", reply.body);
+    }
     for action in ["laufweg_started", "laufweg_completed"] {
         assert_eq!(
             app.count(&format!(

@@ -503,6 +503,11 @@ pub const MATRIX: &[Entry] = &[
         CLERKS,
     ),
     get(
+        "/dokumente/{id}/laufwege.csv",
+        "/dokumente/{document}/laufwege.csv",
+        CLERKS,
+    ),
+    get(
         "/dienstanweisungen/versionen/{id}/datei",
         "/dienstanweisungen/versionen/{guide_version}/datei",
         USERS,
