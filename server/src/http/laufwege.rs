@@ -2,9 +2,9 @@
 //! step and answer, as part of the record; for whoever may read the
 //! document.
 
-use super::download::{attachment, refuse};
+use super::download::{allowed_with_id, attachment, refuse};
+use app::auth::guard::Rule;
 use app::auth::SessionUser;
-use app::error::AppError;
 use app::state::AppState;
 use axum::extract::{Path, State};
 use axum::response::Response;
@@ -15,15 +15,9 @@ pub async fn record(
     user: Option<Extension<SessionUser>>,
     id: Result<Path<i64>, axum::extract::rejection::PathRejection>,
 ) -> Response {
-    let Some(Extension(user)) = user else {
-        return refuse(AppError::NotLoggedIn);
-    };
-    // The rule first: to others a malformed id is no different.
-    if let Err(error) = app::auth::guard::check(&user, app::auth::guard::Rule::Clerk) {
-        return refuse(error);
-    }
-    let Ok(Path(id)) = id else {
-        return refuse(AppError::NotFound("Das Dokument".into()));
+    let (user, id) = match allowed_with_id(user, Rule::Clerk, id, "Das Dokument") {
+        Ok(found) => found,
+        Err(refusal) => return *refusal,
     };
     match app::laufwege::service::record_csv(&state, &user, id).await {
         Ok((name, text)) => attachment("text/csv; charset=utf-8", name, text),

@@ -5,7 +5,8 @@
 //! - `GET /schulungstermine/{id}/teilnehmende.csv`: the participant list,
 //!   for the project team only.
 
-use super::download::{attachment, refuse};
+use super::download::{allowed_with_id, attachment, refuse};
+use app::auth::guard::Rule;
 use app::auth::SessionUser;
 use app::error::AppError;
 use app::state::AppState;
@@ -65,15 +66,9 @@ pub async fn participants(
     user: Option<Extension<SessionUser>>,
     id: Result<Path<i64>, axum::extract::rejection::PathRejection>,
 ) -> Response {
-    let Some(Extension(user)) = user else {
-        return refuse(AppError::NotLoggedIn);
-    };
-    // The rule first: to others a malformed id is no different.
-    if let Err(error) = app::auth::guard::check(&user, app::auth::guard::Rule::ProjectTeam) {
-        return refuse(error);
-    }
-    let Ok(Path(id)) = id else {
-        return refuse(AppError::NotFound("Der Schulungstermin".into()));
+    let (user, id) = match allowed_with_id(user, Rule::ProjectTeam, id, "Der Schulungstermin") {
+        Ok(found) => found,
+        Err(refusal) => return *refusal,
     };
     match sessions::service::participants(&state, &user, id).await {
         Ok(list) => attachment(
