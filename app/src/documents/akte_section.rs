@@ -87,26 +87,21 @@ pub fn AkteDocuments(
                     .collect(),
                 Err(_) => Vec::new(),
             };
-            let has_vorgaenge = !open_vorgaenge.is_empty();
-            match documents.await {
-                Ok(documents) => view! {
-                    <DocumentTable documents selected listed_in=ListedIn::Akte/>
-                    <BulkBar selected action=bulk/>
-                    {(open && has_vorgaenge).then(|| view! {
-                        <VorgangMover akte_id vorgaenge=open_vorgaenge selected action=bulk/>
-                    })}
-                    <details class="move-documents">
-                        <summary>"Ausgewählte Dokumente in eine andere Akte umlegen"</summary>
-                        <AktePicker selected action=bulk heading="Umlegen in"/>
-                    </details>
-                }
-                .into_any(),
-                Err(AppError::Forbidden) => view! {
-                    <p class="notice">"Die Dokumente einer Akte sehen die Sachbearbeiterinnen und Sachbearbeiter der Gemeinde."</p>
-                }
-                .into_any(),
-                Err(error) => view! { <ErrorNotice error/> }.into_any(),
-            }
+            let mover = (open && !open_vorgaenge.is_empty()).then(|| {
+                view! { <VorgangMover akte_id vorgaenge=open_vorgaenge selected action=bulk/> }
+                    .into_any()
+            });
+            place_list(
+                documents.await,
+                Place {
+                    listed_in: ListedIn::Akte,
+                    move_summary: "Ausgewählte Dokumente in eine andere Akte umlegen",
+                    forbidden: "Die Dokumente einer Akte sehen die Sachbearbeiterinnen und Sachbearbeiter der Gemeinde.",
+                },
+                selected,
+                bulk,
+                mover,
+            )
         })
     };
     view! {
@@ -120,6 +115,39 @@ pub fn AkteDocuments(
                 list,
             )}
         </section>
+    }
+}
+
+/// What differs between an Akte's and a Vorgang's list of documents.
+struct Place {
+    listed_in: ListedIn,
+    move_summary: &'static str,
+    /// Said to those who may not handle documents.
+    forbidden: &'static str,
+}
+
+/// A place's documents with the bulk bar, the Vorgang mover (if any) and
+/// the picker to move them elsewhere.
+fn place_list(
+    documents: Result<Vec<DocumentSummary>, AppError>,
+    place: Place,
+    selected: RwSignal<BTreeSet<i64>>,
+    bulk: ServerAction<BulkDocuments>,
+    mover: Option<AnyView>,
+) -> AnyView {
+    match documents {
+        Ok(documents) => view! {
+            <DocumentTable documents selected listed_in=place.listed_in/>
+            <BulkBar selected action=bulk/>
+            {mover}
+            <details class="move-documents">
+                <summary>{place.move_summary}</summary>
+                <AktePicker selected action=bulk heading="Umlegen in"/>
+            </details>
+        }
+        .into_any(),
+        Err(AppError::Forbidden) => view! { <p class="notice">{place.forbidden}</p> }.into_any(),
+        Err(error) => view! { <ErrorNotice error/> }.into_any(),
     }
 }
 
@@ -204,25 +232,21 @@ pub fn VorgangDocuments(
     let selected = RwSignal::new(BTreeSet::<i64>::new());
     let list = move || {
         Suspend::new(async move {
-            match documents.await {
-                Ok(documents) => view! {
-                    <DocumentTable documents selected listed_in=ListedIn::Vorgang/>
-                    <BulkBar selected action=bulk/>
-                    {open.then(|| view! {
-                        <VorgangMover akte_id vorgaenge=Vec::new() selected action=bulk/>
-                    })}
-                    <details class="move-documents">
-                        <summary>"Ausgewählte Dokumente in eine andere Akte oder einen anderen Vorgang umlegen"</summary>
-                        <AktePicker selected action=bulk heading="Umlegen in"/>
-                    </details>
-                }
-                .into_any(),
-                Err(AppError::Forbidden) => view! {
-                    <p class="notice">"Die Dokumente eines Vorgangs sehen die Sachbearbeiterinnen und Sachbearbeiter der Gemeinde."</p>
-                }
-                .into_any(),
-                Err(error) => view! { <ErrorNotice error/> }.into_any(),
-            }
+            let mover = open.then(|| {
+                view! { <VorgangMover akte_id vorgaenge=Vec::new() selected action=bulk/> }
+                    .into_any()
+            });
+            place_list(
+                documents.await,
+                Place {
+                    listed_in: ListedIn::Vorgang,
+                    move_summary: "Ausgewählte Dokumente in eine andere Akte oder einen anderen Vorgang umlegen",
+                    forbidden: "Die Dokumente eines Vorgangs sehen die Sachbearbeiterinnen und Sachbearbeiter der Gemeinde.",
+                },
+                selected,
+                bulk,
+                mover,
+            )
         })
     };
     view! {
