@@ -1,5 +1,5 @@
 # The two commands a newcomer needs are `make run` and `make test`.
-.PHONY: run demo test build release size lint clean bench-aktenplan bench-upload bench-search bench-ocr bench-rollout bench-memory
+.PHONY: run demo test build release size lint clean bench-aktenplan bench-upload bench-search bench-ocr bench-rollout bench-memory bench-postkorb
 
 run:        ## install what is missing, build (release) and start on embedded defaults
 	./scripts/run.sh
@@ -43,3 +43,6 @@ bench-rollout: ## release build, then time the rollout dashboard on a year with 
 
 bench-memory: ## release build, then the server's memory after a day's post through the browser, against glibc defaults
 	./scripts/bench-memory.sh
+
+bench-postkorb: ## release build, then time the Postkorb with 2,000 items and 50 deputised colleagues against a plain SQL count
+	./scripts/bench-postkorb.sh $(DOCUMENTS)

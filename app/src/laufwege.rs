@@ -167,11 +167,45 @@ pub struct StepInput {
     pub stage: String,
 }
 
+/// Who a step asks: a person, or a Funktion of the municipality (whoever
+/// holds it answers).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Asked {
+    Person(i64),
+    Funktion(i64),
+}
+
+impl Asked {
+    /// The form's value: `12` for a person, `f3` for a Funktion.
+    pub fn parse(value: &str) -> Option<Asked> {
+        match value.strip_prefix('f') {
+            Some(id) => id.parse().ok().map(Asked::Funktion),
+            None => value.parse().ok().map(Asked::Person),
+        }
+    }
+
+    /// The person's id, or `None` for a Funktion.
+    pub fn person(self) -> Option<i64> {
+        match self {
+            Asked::Person(id) => Some(id),
+            Asked::Funktion(_) => None,
+        }
+    }
+
+    /// The Funktion's id, or `None` for a person.
+    pub fn funktion(self) -> Option<i64> {
+        match self {
+            Asked::Person(_) => None,
+            Asked::Funktion(id) => Some(id),
+        }
+    }
+}
+
 /// A checked step: stages numbered 1, 2, 3 … without gaps.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct PlannedStep {
     pub stage: i64,
-    pub user_id: i64,
+    pub asked: Asked,
     pub kind: StepKind,
 }
 
@@ -188,15 +222,15 @@ pub fn validate(title: &str, steps: &[StepInput]) -> Result<(String, Vec<Planned
             "Bitte geben Sie dem Laufweg einen Betreff (höchstens 300 Zeichen).",
         ));
     }
-    let mut rows: Vec<(i64, usize, i64, StepKind)> = Vec::new();
+    let mut rows: Vec<(i64, usize, Asked, StepKind)> = Vec::new();
     for (index, step) in steps.iter().enumerate() {
-        let user_id = step.user_id.trim();
-        if user_id.is_empty() {
+        let asked = step.user_id.trim();
+        if asked.is_empty() {
             continue;
         }
-        let user_id: i64 = user_id
-            .parse()
-            .map_err(|_| AppError::invalid("Bitte wählen Sie die Personen aus der Liste."))?;
+        let asked = Asked::parse(asked).ok_or_else(|| {
+            AppError::invalid("Bitte wählen Sie die Personen oder Funktionen aus der Liste.")
+        })?;
         let kind = StepKind::parse(step.kind.trim()).ok_or_else(|| {
             AppError::invalid(
                 "Bitte wählen Sie für jeden Schritt Kenntnis, Mitzeichnung oder Freigabe.",
@@ -211,11 +245,11 @@ pub fn validate(title: &str, steps: &[StepInput]) -> Result<(String, Vec<Planned
                 "Die Stufe eines Schritts ist eine Zahl von 1 bis 100.",
             ));
         }
-        rows.push((stage, index, user_id, kind));
+        rows.push((stage, index, asked, kind));
     }
     if rows.is_empty() {
         return Err(AppError::invalid(
-            "Bitte nennen Sie mindestens eine Person.",
+            "Bitte nennen Sie mindestens eine Person oder Funktion.",
         ));
     }
     if rows.len() > MAX_STEPS {
@@ -226,22 +260,22 @@ pub fn validate(title: &str, steps: &[StepInput]) -> Result<(String, Vec<Planned
     rows.sort_by_key(|(stage, index, ..)| (*stage, *index));
     let mut planned = Vec::with_capacity(rows.len());
     let (mut last, mut number) = (None, 0);
-    for (stage, _, user_id, kind) in rows {
+    for (stage, _, asked, kind) in rows {
         if last != Some(stage) {
             number += 1;
             last = Some(stage);
         }
         if planned
             .iter()
-            .any(|p: &PlannedStep| p.stage == number && p.user_id == user_id)
+            .any(|p: &PlannedStep| p.stage == number && p.asked == asked)
         {
             return Err(AppError::invalid(
-                "Eine Person steht zweimal in derselben Stufe.",
+                "Eine Person oder Funktion steht zweimal in derselben Stufe.",
             ));
         }
         planned.push(PlannedStep {
             stage: number,
-            user_id,
+            asked,
             kind,
         });
     }
@@ -370,8 +404,13 @@ pub struct StepView {
     /// When answered, for people.
     pub answered_at: Option<String>,
     pub approved_sha256: Option<String>,
-    /// The signed-in person is asked now.
+    /// The signed-in person is asked now, themselves or as the deputy of
+    /// the person asked.
     pub mine: bool,
+    /// Mine as the deputy of the person asked (answered "i. V.").
+    pub as_deputy: bool,
+    /// Who answered, when it was not the person asked: "Name i. V.".
+    pub answered_by: Option<String>,
 }
 
 /// One Laufweg of a document.
@@ -398,6 +437,8 @@ pub struct DocumentLaufwege {
     pub newest_version: i64,
     /// Who can be asked (the own municipality's clerks).
     pub colleagues: Vec<crate::users::Colleague>,
+    /// The Funktionen that can be asked (held by someone).
+    pub funktionen: Vec<crate::users::Colleague>,
     pub may_start: bool,
 }
 
@@ -411,6 +452,8 @@ pub struct AskedStep {
     pub kind: StepKind,
     pub version_number: i64,
     pub started_by: String,
+    /// Asked of a Funktion the person holds: its name.
+    pub funktion: Option<String>,
 }
 
 /// A Laufweg that came back to the one who started it.
@@ -450,17 +493,27 @@ mod tests {
         )
         .expect("valid");
         assert_eq!(title, "Antwort an Familie Brenner");
-        let plan: Vec<(i64, i64, StepKind)> =
-            steps.iter().map(|s| (s.stage, s.user_id, s.kind)).collect();
+        let plan: Vec<(i64, Asked, StepKind)> =
+            steps.iter().map(|s| (s.stage, s.asked, s.kind)).collect();
         assert_eq!(
             plan,
             [
-                (1, 6, StepKind::Kenntnis),
-                (2, 3, StepKind::Mitzeichnung),
-                (2, 4, StepKind::Mitzeichnung),
-                (3, 5, StepKind::Freigabe),
+                (1, Asked::Person(6), StepKind::Kenntnis),
+                (2, Asked::Person(3), StepKind::Mitzeichnung),
+                (2, Asked::Person(4), StepKind::Mitzeichnung),
+                (3, Asked::Person(5), StepKind::Freigabe),
             ]
         );
+        // A Funktion beside a person in one stage.
+        let mut bauamt = input(0, "freigabe", Some(1));
+        bauamt.user_id = "f2".into();
+        let (_, steps) =
+            validate("x", &[input(3, "kenntnis", Some(1)), bauamt.clone()]).expect("valid");
+        assert_eq!(steps[1].asked, Asked::Funktion(2));
+        assert!(validate("x", &[bauamt.clone(), bauamt]).is_err());
+        let mut broken = input(0, "freigabe", None);
+        broken.user_id = "fx".into();
+        assert!(validate("x", &[broken]).is_err());
         // Without stages: one after the other.
         let (_, steps) = validate(
             "x",

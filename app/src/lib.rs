@@ -25,6 +25,7 @@ pub mod auth;
 pub mod documents;
 pub mod error;
 pub mod fold;
+pub mod funktionen;
 pub mod guides;
 pub mod laufwege;
 pub mod markdown;
@@ -44,6 +45,7 @@ pub mod tours;
 pub mod training_sessions;
 pub mod ui;
 pub mod users;
+pub mod vertretung;
 pub mod vorgaenge;
 
 #[cfg(feature = "ssr")]
@@ -115,6 +117,8 @@ pub fn App() -> impl IntoView {
                 <ParentRoute ssr=SsrMode::Async path=path!("") view=shell::layout::Layout>
                     <Route ssr=SsrMode::Async path=path!("") view=shell::pages::HomePage/>
                     <Route ssr=SsrMode::Async path=path!("/postkorb") view={Lazy::<lazy::PostkorbRoute>::new()}/>
+                    <Route ssr=SsrMode::Async path=path!("/abwesenheit") view={Lazy::<lazy::AbwesenheitRoute>::new()}/>
+                    <Route ssr=SsrMode::Async path=path!("/verwaltung/funktionen") view={Lazy::<lazy::FunktionenRoute>::new()}/>
                     <Route ssr=SsrMode::Async path=path!("/posteingang") view={Lazy::<lazy::PosteingangRoute>::new()}/>
                     <Route ssr=SsrMode::Async path=path!("/dokumente/:id") view={Lazy::<lazy::DocumentRoute>::new()}/>
                     <Route ssr=SsrMode::Async path=path!("/papierkorb") view={Lazy::<lazy::TrashRoute>::new()}/>

@@ -112,6 +112,20 @@ pub struct Zuweisung {
     pub assigned_at: String,
 }
 
+/// How many items a list of the Postkorb shows unless all are asked for:
+/// a page of thousands helps nobody and takes seconds to draw.
+pub const SHOWN: i64 = 50;
+
+/// How many items each list of a Postkorb holds in full.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Totals {
+    pub due: i64,
+    pub assigned: i64,
+    pub upcoming: i64,
+    pub asked: i64,
+    pub vorgaenge: i64,
+}
+
 /// One person's Postkorb.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Postkorb {
@@ -128,12 +142,20 @@ pub struct Postkorb {
     pub asked: Vec<crate::laufwege::AskedStep>,
     /// Laufwege the person started that came back.
     pub returned: Vec<crate::laufwege::ReturnedLaufweg>,
+    /// Seen in Vertretung: the absent colleague whose Postkorb this is
+    /// (`None`: one's own).
+    pub owner: Option<String>,
+    /// In one's own Postkorb: the colleagues one stands in for today.
+    pub vertreten: Vec<crate::vertretung::Vertreten>,
+    /// The full counts; the lists hold the first [`SHOWN`] of each unless
+    /// all were asked for.
+    pub totals: Totals,
 }
 
 impl Postkorb {
-    /// What the navigation counts: what needs the person today.
-    pub fn waiting(&self) -> usize {
-        self.due.len() + self.assigned.len() + self.asked.len() + self.returned.len()
+    /// What needs the person (or the absent colleague) today.
+    pub fn waiting(&self) -> i64 {
+        self.totals.due + self.totals.assigned + self.totals.asked + self.returned.len() as i64
     }
 }
 

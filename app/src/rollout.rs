@@ -113,6 +113,8 @@ pub enum Metric {
     Uploaded,
     Filed,
     InboxBacklog,
+    VorgaengeClosed,
+    LaufwegeCompleted,
     Pages,
     OcrPages,
     ToursFinished,
@@ -123,11 +125,13 @@ pub enum Metric {
 }
 
 impl Metric {
-    pub const ALL: [Metric; 11] = [
+    pub const ALL: [Metric; 13] = [
         Metric::ActiveUsers,
         Metric::Uploaded,
         Metric::Filed,
         Metric::InboxBacklog,
+        Metric::VorgaengeClosed,
+        Metric::LaufwegeCompleted,
         Metric::Pages,
         Metric::OcrPages,
         Metric::ToursFinished,
@@ -144,6 +148,8 @@ impl Metric {
             Metric::Uploaded => "hochgeladen",
             Metric::Filed => "abgelegt",
             Metric::InboxBacklog => "posteingang",
+            Metric::VorgaengeClosed => "vorgaenge-zda",
+            Metric::LaufwegeCompleted => "laufwege-abgeschlossen",
             Metric::Pages => "seiten",
             Metric::OcrPages => "ocr-seiten",
             Metric::ToursFinished => "rundgaenge",
@@ -160,6 +166,8 @@ impl Metric {
             Metric::Uploaded => "Hochgeladene Dokumente",
             Metric::Filed => "In Akten abgelegte Dokumente",
             Metric::InboxBacklog => "Unerledigt im Posteingang",
+            Metric::VorgaengeClosed => "Zu den Akten verfügte Vorgänge",
+            Metric::LaufwegeCompleted => "Abgeschlossene Laufwege",
             Metric::Pages => "Erfasste Seiten",
             Metric::OcrPages => "Gescannte Seiten mit Texterkennung",
             Metric::ToursFinished => "Abgeschlossene Rundgänge",
@@ -177,6 +185,8 @@ impl Metric {
             Metric::Uploaded => "Neue Dokumente, die hochgeladen oder eingescannt wurden.",
             Metric::Filed => "Dokumente, die zum ersten Mal in eine Akte gelegt wurden (auch direkt beim Hochladen).",
             Metric::InboxBacklog => "Dokumente, die am Ende des Zeitraums noch im Posteingang lagen.",
+            Metric::VorgaengeClosed => "Vorgänge, die elektronisch abgeschlossen wurden (am Tag der zdA-Verfügung).",
+            Metric::LaufwegeCompleted => "Mitzeichnungen und Freigaben, die ohne Papierumlauf bis zum letzten Schritt liefen.",
             Metric::Pages => "Seiten, deren Text Aktenwerk gelesen hat, ob digital erzeugt oder eingescannt.",
             Metric::OcrPages => "Davon Seiten, die als Bild vorlagen und per Texterkennung (OCR) lesbar wurden: Papier, das nicht mehr abgeheftet werden muss.",
             Metric::ToursFinished => "Geführte Rundgänge, die bis zum letzten Schritt gemacht wurden.",

@@ -40,6 +40,19 @@ pub const PAGES: &[TourPage] = &[
         example: "/",
     },
     TourPage {
+        path: "/postkorb",
+        label: "Postkorb",
+        entry: "/postkorb",
+        example: "/postkorb",
+    },
+    TourPage {
+        path: "/dokumente/:id",
+        label: "Dokument (über den Posteingang)",
+        entry: "/posteingang",
+        // The anchor check opens a document of its own at this address.
+        example: "/dokumente/:id",
+    },
+    TourPage {
         path: "/posteingang",
         label: "Posteingang",
         entry: "/posteingang",
@@ -192,6 +205,34 @@ pub const ANCHORS: &[Anchor] = &[
         pages: &[EVERY_PAGE],
         description: "Navigation: Eintrag „Postkorb“",
         probe: "/",
+        roles: CLERKS,
+    },
+    Anchor {
+        id: "postkorb-faellig",
+        pages: &["/postkorb"],
+        description: "Postkorb: heute fällige Wiedervorlagen",
+        probe: "/postkorb",
+        roles: CLERKS,
+    },
+    Anchor {
+        id: "wiedervorlage",
+        pages: &["/dokumente/:id"],
+        description: "Dokument: Wiedervorlage setzen und zuweisen",
+        probe: "/dokumente/:id",
+        roles: CLERKS,
+    },
+    Anchor {
+        id: "laufweg",
+        pages: &["/dokumente/:id"],
+        description: "Dokument: Mitzeichnung und Freigabe (Laufwege)",
+        probe: "/dokumente/:id",
+        roles: CLERKS,
+    },
+    Anchor {
+        id: "laufweg-starten",
+        pages: &["/dokumente/:id"],
+        description: "Dokument: Formular „Laufweg starten“ (eigene Dokumente)",
+        probe: "/dokumente/:id",
         roles: CLERKS,
     },
     Anchor {
@@ -370,16 +411,22 @@ pub enum WaitFor {
     Search,
     /// Something was typed into the Aktenplan search.
     PlanSearch,
+    /// A Wiedervorlage was set.
+    FollowUpSet,
+    /// A Laufweg was started.
+    LaufwegStarted,
 }
 
 impl WaitFor {
-    pub const ALL: [WaitFor; 6] = [
+    pub const ALL: [WaitFor; 8] = [
         WaitFor::Nothing,
         WaitFor::Click,
         WaitFor::Upload,
         WaitFor::Filed,
         WaitFor::Search,
         WaitFor::PlanSearch,
+        WaitFor::FollowUpSet,
+        WaitFor::LaufwegStarted,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -390,6 +437,8 @@ impl WaitFor {
             WaitFor::Filed => "abgelegt",
             WaitFor::Search => "gesucht",
             WaitFor::PlanSearch => "aktenplan-gesucht",
+            WaitFor::FollowUpSet => "wiedervorlage-gesetzt",
+            WaitFor::LaufwegStarted => "laufweg-gestartet",
         }
     }
 
@@ -406,6 +455,8 @@ impl WaitFor {
             WaitFor::Filed => "Dokument in Akte abgelegt",
             WaitFor::Search => "Suche ausgeführt",
             WaitFor::PlanSearch => "Im Aktenplan gesucht",
+            WaitFor::FollowUpSet => "Wiedervorlage gesetzt",
+            WaitFor::LaufwegStarted => "Laufweg gestartet",
         }
     }
 
@@ -418,6 +469,8 @@ impl WaitFor {
             WaitFor::Filed => Some("Es geht weiter, sobald ein Dokument in einer Akte liegt."),
             WaitFor::Search => Some("Es geht weiter, sobald die Suche Ergebnisse zeigt."),
             WaitFor::PlanSearch => Some("Es geht weiter, sobald Sie im Aktenplan suchen."),
+            WaitFor::FollowUpSet => Some("Es geht weiter, sobald die Wiedervorlage gesetzt ist."),
+            WaitFor::LaufwegStarted => Some("Es geht weiter, sobald der Laufweg gestartet ist."),
         }
     }
 }

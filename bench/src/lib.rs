@@ -3,6 +3,7 @@
 //! they index. Nothing here ships in the server.
 
 pub mod corpus;
+pub mod harness;
 
 pub mod letters;
 pub mod pdf;

@@ -144,6 +144,19 @@ test('search for Bauantrag, open the hit, open an Akte under it', async () => {
   await page.locator('table.documents tbody tr', { hasText: 'Statik-Am-Bach' }).waitFor();
   await assertAccessible(page, 'Vorgang');
 
+  // A Wiedervorlage still waits: zdA is refused until the clerk confirms
+  // that it ends with it.
+  const followUp = page.getByRole('region', { name: 'Wiedervorlage und Zuweisung' });
+  const due = followUp.getByLabel('Wiedervorlage am');
+  await due.fill(await due.getAttribute('min'));
+  await followUp.getByLabel('Grund').fill('Statik nachprüfen');
+  await followUp.getByRole('button', { name: 'Wiedervorlage setzen' }).click();
+  await followUp.getByText('Die Wiedervorlage ist gesetzt.').waitFor();
+  await page.getByRole('button', { name: 'Zu den Akten verfügen' }).click();
+  await page.getByText(/Im Vorgang wartet noch etwas: 1 offene Wiedervorlage\(n\) und 0 laufende\(r\) Laufweg\(e\)\./).waitFor();
+  await page.getByLabel('Offene Wiedervorlagen und Laufwege dabei abbrechen').check();
+  await assertAccessible(page, 'zdA mit Rückfrage');
+
   // zdA when the work is done; then nothing more is filed into it.
   await page.getByRole('button', { name: 'Zu den Akten verfügen' }).click();
   await page.getByText(/Der Vorgang ist zu den Akten verfügt\. Aufbewahrung bis \d{2}\.\d{2}\.\d{4}\./).waitFor();

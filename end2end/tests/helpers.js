@@ -43,6 +43,21 @@ export async function api(page, name, form = {}) {
   return response.json();
 }
 
+/**
+ * A new clerk account made by `admin` (a page signed in as the
+ * municipality's Administration), signed in in a fresh context with
+ * `password` of its own instead of the one-time password.
+ */
+export async function newClerk(browser, admin, { username, name, municipality, password }) {
+  const created = await api(admin, 'create_user', {
+    username, display_name: name, email: '', municipality_id: String(municipality), role: 'sachbearbeitung',
+  });
+  const page = await newPage(browser);
+  await login(page, username, created.password);
+  await api(page, 'change_password', { current: created.password, new_password: password, repeat: password });
+  return { name, page, username };
+}
+
 export async function login(page, username, password = DEMO_PASSWORD) {
   await page.goto(`${BASE}/anmelden`);
   await page.getByLabel('Benutzername').fill(username);

@@ -1,10 +1,12 @@
-// Mitzeichnung and Freigabe in the browser: a clerk starts a Laufweg on a
-// draft reply; a colleague co-signs with a remark, the head approves, each
-// signed in as themselves; the approved version's hash is shown, and a
-// new version asks for a new Freigabe.
+// Mitzeichnung and Freigabe in the browser: the Administration names the
+// Funktion „Bauamtsleitung“ and gives it to the head; a clerk starts a
+// Laufweg on a draft reply; a colleague co-signs with a remark, the
+// Funktion approves (its holder answers), each signed in as themselves;
+// the approved version's hash is shown, and a new version asks for a new
+// Freigabe.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { BASE, api, launch, newPage, login, assertAccessible, waitForHydration } from './helpers.js';
+import { BASE, launch, newClerk, newPage, login, assertAccessible, waitForHydration } from './helpers.js';
 
 const PASSWORD = 'Laufweg-Test-Passwort-2026';
 
@@ -18,15 +20,8 @@ after(async () => {
 
 
 /** A clerk of Oberzent, signed in, with a password of their own. */
-async function clerk(admin, username, name) {
-  const created = await api(admin, 'create_user', {
-    username, display_name: name, email: '', municipality_id: '3', role: 'sachbearbeitung',
-  });
-  const page = await newPage(browser);
-  await login(page, username, created.password);
-  await api(page, 'change_password', { current: created.password, new_password: PASSWORD, repeat: PASSWORD });
-  return { name, page, username };
-}
+const clerk = (admin, username, name) =>
+  newClerk(browser, admin, { username, name, municipality: 3, password: PASSWORD });
 
 test('a colleague co-signs with a remark, the head approves, and the Freigabe is bound to the version', async () => {
   const admin = await newPage(browser);
@@ -34,6 +29,17 @@ test('a colleague co-signs with a remark, the head approves, and the Freigabe is
   const suffix = Date.now().toString(36);
   const anna = await clerk(admin, `anna.${suffix}`, `Anna Mitzeichnerin ${suffix}`);
   const chef = await clerk(admin, `leitung.${suffix}`, `Leitung Fachbereich ${suffix}`);
+  const funktion = `Bauamtsleitung ${suffix}`;
+  await admin.goto(`${BASE}/verwaltung/funktionen`);
+  await admin.getByRole('heading', { level: 1, name: 'Verwaltung: Funktionen' }).waitFor();
+  await waitForHydration(admin);
+  await admin.getByLabel('Name der Funktion').fill(funktion);
+  await admin.getByRole('button', { name: 'Funktion anlegen' }).click();
+  const held = admin.getByRole('region', { name: funktion });
+  await held.getByLabel('Person hinzufügen').selectOption({ label: chef.name });
+  await held.getByRole('button', { name: 'Hinzufügen' }).click();
+  await held.getByRole('button', { name: `${chef.name} aus „${funktion}“ entfernen` }).waitFor();
+  await assertAccessible(admin, 'Funktionen');
   await admin.context().close();
 
   const starter = await newPage(browser);
@@ -55,7 +61,7 @@ test('a colleague co-signs with a remark, the head approves, and the Freigabe is
   await first.getByLabel('Person').selectOption({ label: anna.name });
   await first.getByLabel('Art').selectOption('mitzeichnung');
   const second = panel.getByRole('group', { name: 'Schritt 2' });
-  await second.getByLabel('Person').selectOption({ label: chef.name });
+  await second.getByLabel('Person').selectOption({ label: `Funktion ${funktion}` });
   await second.getByLabel('Art').selectOption('freigabe');
   await panel.getByRole('button', { name: 'Laufweg starten' }).click();
   await panel.getByText('Der Laufweg ist gestartet; die ersten Personen sind gefragt.').waitFor();
@@ -75,7 +81,11 @@ test('a colleague co-signs with a remark, the head approves, and the Freigabe is
   await annaPanel.getByText('Ihre Antwort ist gespeichert.').waitFor();
   await annaPanel.getByRole('cell', { name: 'mit Anmerkung zugestimmt' }).waitFor();
 
-  // The head approves: the Laufweg is complete, the version approved.
+  // The head holds the Funktion: it waits in his Postkorb, he approves;
+  // the Laufweg is complete, the version approved.
+  await chef.page.goto(`${BASE}/postkorb`);
+  const chefAsked = chef.page.getByRole('region', { name: /^Mitzeichnung und Freigabe/ });
+  await chefAsked.getByText(`an die Funktion ${funktion}`, { exact: false }).waitFor();
   await chef.page.goto(`${BASE}/dokumente/${document}`);
   await waitForHydration(chef.page);
   const chefPanel = chef.page.getByRole('region', { name: 'Mitzeichnung und Freigabe' });
@@ -83,6 +93,7 @@ test('a colleague co-signs with a remark, the head approves, and the Freigabe is
   await chefPanel.getByRole('button', { name: 'Antwort senden' }).click();
   await chefPanel.getByText('Ihre Antwort ist gespeichert. Der Laufweg ist abgeschlossen.').waitFor();
   await chefPanel.getByText(/^Freigegeben: Version 1 \(SHA-256 [0-9a-f]{12}…\)\.$/).waitFor();
+  await chefPanel.getByRole('cell', { name: `Funktion ${funktion} (beantwortet von ${chef.name})` }).waitFor();
   await chefPanel.getByRole('link', { name: 'Alle Laufwege als CSV für die Akte herunterladen' }).waitFor();
   await assertAccessible(chef.page, 'Freigegebenes Dokument');
 

@@ -40,12 +40,12 @@ test('the project team reads the dashboard, filters it and downloads the CSV', a
   await team.getByRole('heading', { level: 1, name: 'Einführungsstand' }).waitFor();
   await waitForHydration(team);
 
-  // Eleven charts, each an image with a name, and the standing per municipality.
+  // Thirteen charts, each an image with a name, and the standing per municipality.
   const charts = team.getByRole('img');
   await team.locator('svg.line-chart').first().waitFor();
-  assert.equal(await team.locator('svg.line-chart').count(), 11);
+  assert.equal(await team.locator('svg.line-chart').count(), 13);
   await team.getByRole('img', { name: /^Aktive Personen Liniendiagramm, Tage/ }).waitFor();
-  assert.ok((await charts.count()) >= 11);
+  assert.ok((await charts.count()) >= 13);
   const standing = team.getByRole('table', { name: /Konten, Nutzung, Schulung/ });
   const brombachtal = standing.getByRole('row', { name: /^Brombachtal/ });
   // At least the clerk was active today.

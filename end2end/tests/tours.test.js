@@ -1,6 +1,8 @@
 // Guided tours in the browser: a brand-new clerk is offered tours at the
 // first sign-in and follows "Dokument hochladen und ablegen" to the end
-// (waiting for a real upload and a real filing, with a reload in between);
+// (waiting for a real upload and a real filing, with a reload in between),
+// and the casework tours "Wiedervorlage setzen" and "Ein Schreiben
+// mitzeichnen lassen" (waiting for a set Wiedervorlage, a started Laufweg);
 // every anchor the shipped tours use exists on its page; a step edited in
 // the editor (with live preview) is what the next person sees; the open
 // popover passes axe and works with the keyboard alone.
@@ -133,6 +135,88 @@ const ROLE_USER = {
   Schulung: 'schulung.mic',
 };
 
+/** Uploads a small document of the signed-in person; its id. */
+async function probeDocument(page) {
+  const reply = await page.request.post(`${BASE}/dokumente/hochladen?name=Rundgang-Probe-${suffix()}.txt`, {
+    headers: { Origin: BASE },
+    data: Buffer.from(`Probe für die Anker der Rundgänge ${suffix()}`),
+  });
+  assert.equal(reply.status(), 201, await reply.text());
+  return (await reply.json()).id;
+}
+
+test('a clerk follows "Wiedervorlage setzen" and "Ein Schreiben mitzeichnen lassen" to the end', async () => {
+  const admin = await newPage(browser);
+  await login(admin, 'admin.mic');
+  const username = `wv.${suffix()}`;
+  const created = await api(admin, 'create_user', {
+    username, display_name: 'Wilma Wiedervorlage', email: '', municipality_id: '1', role: 'sachbearbeitung',
+  });
+  await admin.context().close();
+  const page = await newPage(browser);
+  await login(page, username, created.password);
+  await api(page, 'change_password', { current: created.password, new_password: 'Ein langer Satz als Passwort', repeat: 'Ein langer Satz als Passwort' });
+  const document = await probeDocument(page);
+
+  await page.goto(`${BASE}/schulung`);
+  await waitForHydration(page);
+  await page.getByRole('button', { name: 'Starten: Wiedervorlage setzen' }).click();
+  const first = await expectStep(page, 1, 4, 'Ihr Postkorb');
+  await first.getByText('Es geht weiter, sobald Sie auf das markierte Element klicken.').waitFor();
+  await page.locator('[data-tour="nav-postkorb"] a').click();
+  await page.waitForURL(`${BASE}/postkorb`);
+  const second = await expectStep(page, 2, 4, 'Heute fällig');
+  await page.locator('html[data-tour-ziel="postkorb-faellig"]').waitFor({ state: 'attached' });
+  await second.getByRole('button', { name: 'Weiter' }).click();
+  // The step belongs to a document: the tour says so and where to find one.
+  const third = await expectStep(page, 3, 4, 'Wiedervorlage am …');
+  await third.getByText('Dieser Schritt gehört zur Seite „Dokument (über den Posteingang)“.').waitFor();
+  await page.goto(`${BASE}/dokumente/${document}`);
+  await waitForHydration(page);
+  await expectStep(page, 3, 4, 'Wiedervorlage am …');
+  await page.locator('html[data-tour-ziel="wiedervorlage"]').waitFor({ state: 'attached' });
+  const panel = page.getByRole('region', { name: 'Wiedervorlage und Zuweisung' });
+  const date = panel.getByLabel('Wiedervorlage am');
+  await date.fill(await date.getAttribute('min'));
+  await panel.getByLabel('Grund').fill('Antwort des Antragstellers prüfen');
+  await panel.getByRole('button', { name: 'Wiedervorlage setzen' }).click();
+  const done = await expectStep(page, 4, 4, 'Geschafft');
+  await done.getByRole('button', { name: 'Fertig' }).click();
+  await page.getByRole('dialog', { name: 'Rundgang abgeschlossen' }).waitFor();
+
+  // The second tour starts on the document and waits for a started Laufweg.
+  await page.goto(`${BASE}/schulung`);
+  await waitForHydration(page);
+  await page.getByRole('button', { name: 'Starten: Ein Schreiben mitzeichnen lassen' }).click();
+  await expectStep(page, 1, 4, 'Mitzeichnung und Freigabe');
+  await page.goto(`${BASE}/dokumente/${document}`);
+  await waitForHydration(page);
+  const intro = await expectStep(page, 1, 4, 'Mitzeichnung und Freigabe');
+  await page.locator('html[data-tour-ziel="laufweg"]').waitFor({ state: 'attached' });
+  await intro.getByRole('button', { name: 'Weiter' }).click();
+  const form = await expectStep(page, 2, 4, 'Den Laufweg festlegen');
+  await form.getByText('Es geht weiter, sobald der Laufweg gestartet ist.').waitFor();
+  const laufweg = page.getByRole('region', { name: 'Mitzeichnung und Freigabe' });
+  await laufweg.locator('summary', { hasText: 'Laufweg starten' }).click();
+  await laufweg.getByLabel('Betreff').fill('Antwort an Herrn Keller');
+  const step = laufweg.getByRole('group', { name: 'Schritt 1' });
+  await step.getByLabel('Person').selectOption({ index: 1 });
+  await step.getByLabel('Art').selectOption('mitzeichnung');
+  await laufweg.getByRole('button', { name: 'Laufweg starten' }).click();
+  const follow = await expectStep(page, 3, 4, 'Die Antworten verfolgen');
+  await follow.getByRole('button', { name: 'Weiter' }).click();
+  const last = await expectStep(page, 4, 4, 'Im Postkorb');
+  await last.getByRole('button', { name: 'Fertig' }).click();
+  await page.getByRole('dialog', { name: 'Rundgang abgeschlossen' }).waitFor();
+
+  await page.goto(`${BASE}/schulung`);
+  for (const title of ['Wiedervorlage setzen', 'Ein Schreiben mitzeichnen lassen']) {
+    const row = page.locator('[data-tour="schulung-rundgaenge"] tbody tr', { hasText: title });
+    await row.getByText('abgeschlossen').waitFor();
+  }
+  await page.context().close();
+});
+
 test('every anchor the shipped tours point at exists on its page for every role the tour is for', async () => {
   const team = await newPage(browser);
   await login(team, 'projekt.mic');
@@ -163,8 +247,15 @@ test('every anchor the shipped tours point at exists on its page for every role 
   for (const [user, byUrl] of visits) {
     const page = await newPage(browser);
     await login(page, user);
+    let documentId;
     for (const [url, wanted] of byUrl) {
-      await page.goto(`${BASE}${url}`);
+      let address = url;
+      // A document's page: one of the person's own, made for the check.
+      if (address.includes(':id')) {
+        documentId ??= await probeDocument(page);
+        address = address.replace(':id', documentId);
+      }
+      await page.goto(`${BASE}${address}`);
       await waitForHydration(page);
       for (const { anchor, where } of wanted) {
         await page

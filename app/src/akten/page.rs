@@ -78,6 +78,7 @@ fn Akte(
     let akte = detail.akte.clone();
     let position = detail.path.last().cloned();
     let open = akte.status == AkteStatus::Open;
+    let closed_on = RwSignal::new(detail.today.clone());
     let id = akte.id;
     let shared = if detail.shared_with.is_empty() {
         "niemandem".to_string()
@@ -119,12 +120,15 @@ fn Akte(
             <section class="panel" aria-labelledby="close-heading">
                 <h2 id="close-heading">"Akte schließen (zdA)"</h2>
                 <p>"Mit dem Schließen beginnt die Aufbewahrungsfrist. Die Akte bleibt lesbar."</p>
-                <ActionForm action=close attr:class="inline-form">
-                    <input type="hidden" name="id" value=id/>
+                <form class="inline-form" on:submit=move |ev: leptos::ev::SubmitEvent| {
+                    ev.prevent_default();
+                    close.dispatch(CloseAkte { id, closed_on: closed_on.get_untracked() });
+                }>
                     <label for="close-date">"Geschlossen am"</label>
-                    <input id="close-date" name="closed_on" type="date" required value=detail.today.clone()/>
+                    <input id="close-date" type="date" required
+                        prop:value=closed_on on:input=move |ev| closed_on.set(event_target_value(&ev))/>
                     <button type="submit" class="button primary small">"Akte schließen"</button>
-                </ActionForm>
+                </form>
             </section>
         })}
         {(detail.is_owner && !detail.share_candidates.is_empty()).then(|| view! {

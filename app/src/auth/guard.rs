@@ -36,6 +36,9 @@ pub enum Rule {
     RolloutFigures,
     /// Switch practice mode on and off (trainees are always in it).
     LeavePractice,
+    /// Absences and their Vertretung: clerks their own, the Administration
+    /// those of its municipality; real work only, so not in practice.
+    Absences,
 }
 
 impl Rule {
@@ -55,6 +58,9 @@ impl Rule {
             }
             Rule::RolloutFigures => matches!(role, Role::Projektteam | Role::Administration),
             Rule::LeavePractice => user.role != Role::Schulung,
+            Rule::Absences => {
+                !user.in_practice() && matches!(role, Role::Sachbearbeitung | Role::Administration)
+            }
         }
     }
 }
@@ -140,7 +146,8 @@ mod server {
             Administration,
             AllMunicipalityAdministration,
             RolloutFigures,
-            LeavePractice
+            LeavePractice,
+            Absences
         );
     }
 
@@ -213,6 +220,7 @@ mod tests {
                     OpenAkten,
                     ProposePlanChanges,
                     LeavePractice,
+                    Absences,
                 ],
             ),
             (
@@ -236,6 +244,7 @@ mod tests {
                     Administration,
                     RolloutFigures,
                     LeavePractice,
+                    Absences,
                 ],
             ),
             (
@@ -248,6 +257,7 @@ mod tests {
                     AllMunicipalityAdministration,
                     RolloutFigures,
                     LeavePractice,
+                    Absences,
                 ],
             ),
             (Role::Schulung, false, &[SignedIn]),
@@ -262,6 +272,7 @@ mod tests {
             AllMunicipalityAdministration,
             RolloutFigures,
             LeavePractice,
+            Absences,
         ];
         for (role, all, allowed) in table {
             let person = user(role, all, false);
@@ -283,6 +294,7 @@ mod tests {
             assert!(!Rule::ProjectTeam.allows(&person), "{role:?}");
             assert!(!Rule::Administration.allows(&person), "{role:?}");
             assert!(!Rule::RolloutFigures.allows(&person), "{role:?}");
+            assert!(!Rule::Absences.allows(&person), "{role:?}");
             assert_eq!(
                 Rule::LeavePractice.allows(&person),
                 role != Role::Schulung,

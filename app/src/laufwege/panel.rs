@@ -68,6 +68,12 @@ pub fn LaufwegPanel(document_id: i64, title: String, state: LaufwegState) -> imp
             crate::announcements::header::CommsRefresh::bump();
         }
     });
+    // A running tour may wait for it.
+    Effect::new(move |_| {
+        if matches!(start.value().get(), Some(Ok(_))) {
+            crate::tours::emit(crate::tours::WaitFor::LaufwegStarted);
+        }
+    });
     view! {
         <section class="panel laufwege" aria-labelledby="laufweg-heading" data-tour="laufweg">
             <h2 id="laufweg-heading">"Mitzeichnung und Freigabe"</h2>
@@ -132,7 +138,7 @@ fn Laufwege(
         })}
         {data.laufwege.into_iter().map(|l| view! { <Laufweg document_id l answer withdraw/> }).collect_view()}
         {data.may_start.then(|| view! {
-            <StartForm document_id title colleagues=data.colleagues newest=data.newest_version start/>
+            <StartForm document_id title colleagues=data.colleagues funktionen=data.funktionen newest=data.newest_version start/>
         })}
     }
 }
@@ -166,7 +172,10 @@ fn Laufweg(
                     {l.steps.iter().map(|s| view! {
                         <tr class:active=s.mine>
                             <td>{s.stage}</td>
-                            <td>{s.person.clone()}</td>
+                            <td>
+                                {s.person.clone()}
+                                {s.answered_by.clone().map(|by| view! { <span class="field-hint">{format!(" (beantwortet von {by})")}</span> })}
+                            </td>
                             <td>{s.kind.label()}</td>
                             <td>
                                 {s.state.label()}
@@ -221,7 +230,11 @@ fn AnswerForm(step: StepView, answer: ServerAction<AnswerLaufwegStep>) -> impl I
             } else {
                 view! {
                     <fieldset>
-                        <legend>{format!("Ihre Antwort {}", step.kind.label())}</legend>
+                        <legend>{if step.as_deputy {
+                            format!("Ihre Antwort {} i. V. für {}", step.kind.label(), step.person)
+                        } else {
+                            format!("Ihre Antwort {}", step.kind.label())
+                        }}</legend>
                         {option("zustimmen", " Zustimmen")}
                         {option("anmerkung", " Mit Anmerkung zustimmen")}
                         {option("ablehnen", " Ablehnen")}
@@ -241,6 +254,8 @@ fn StartForm(
     document_id: i64,
     title: String,
     colleagues: Vec<crate::users::Colleague>,
+    /// Funktionen that can be asked; their option values are `f<id>`.
+    funktionen: Vec<crate::users::Colleague>,
     newest: i64,
     start: ServerAction<StartLaufweg>,
 ) -> impl IntoView {
@@ -272,7 +287,7 @@ fn StartForm(
         });
     };
     view! {
-        <details class="laufweg-start">
+        <details class="laufweg-start" data-tour="laufweg-starten">
             <summary>"Laufweg starten"</summary>
             <form class="stacked-form" on:submit=on_submit>
                 <p>{format!("Gefragt wird zu Version {newest}. Schritte mit derselben Stufe laufen gleichzeitig; leere Zeilen entfallen.")}</p>
@@ -286,10 +301,15 @@ fn StartForm(
                     view! {
                         <fieldset class="laufweg-row">
                             <legend>{format!("Schritt {}", row + 1)}</legend>
-                            <label for=person.clone()>"Person"</label>
+                            <label for=person.clone()>"Person oder Funktion"</label>
                             <select id=person on:change=move |ev| user.set(event_target_value(&ev))>
                                 <option value="">"–"</option>
                                 {colleagues.iter().map(|c| view! { <option value=c.id>{c.name.clone()}</option> }).collect_view()}
+                                {(!funktionen.is_empty()).then(|| view! {
+                                    <optgroup label="Funktionen">
+                                        {funktionen.iter().map(|f| view! { <option value=format!("f{}", f.id)>{format!("Funktion {}", f.name)}</option> }).collect_view()}
+                                    </optgroup>
+                                })}
                             </select>
                             <label for=art.clone()>"Art"</label>
                             <select id=art on:change=move |ev| kind.set(event_target_value(&ev))>

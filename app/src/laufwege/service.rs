@@ -4,12 +4,15 @@
 //! records every step on the document's audit trail.
 
 use super::storage::{self, NewLaufweg};
-use super::{advance, Answer, DocumentLaufwege, LaufwegStatus, Outcome, StepInput, StepKind};
+use super::{
+    advance, Answer, Asked, DocumentLaufwege, LaufwegStatus, Outcome, StepInput, StepKind,
+};
 use crate::audit::storage::{record, NewEntry};
 use crate::auth::guard::{self, Rule};
 use crate::auth::SessionUser;
 use crate::error::AppError;
 use crate::state::AppState;
+use crate::vertretung::service::acting_for;
 
 fn unknown_document() -> AppError {
     AppError::NotFound("Das Dokument".into())
@@ -44,7 +47,18 @@ pub async fn of_document(
     let access = crate::documents::storage::access(&state.pool, document_id, user.municipality.id)
         .await?
         .ok_or_else(unknown_document)?;
-    let laufwege = storage::of_document(&state.pool, document_id, user.id).await?;
+    let mut answers = storage::AnswersFor {
+        viewer: user.id,
+        viewer_funktionen: crate::funktionen::storage::held_by(&state.pool, user.id).await?,
+        ..storage::AnswersFor::default()
+    };
+    for (absent, ..) in crate::vertretung::service::standing_in_today(state, user).await? {
+        answers.absent.push(absent);
+        answers
+            .absent_funktionen
+            .extend(crate::funktionen::storage::held_by(&state.pool, absent).await?);
+    }
+    let laufwege = storage::of_document(&state.pool, document_id, &answers).await?;
     let mut conn = state.pool.acquire().await?;
     let newest = storage::newest_version(&mut conn, document_id, user.municipality.id).await?;
     drop(conn);
@@ -59,15 +73,24 @@ pub async fn of_document(
                 .then(|| (l.version_number, l.sha256.clone()))
         });
     let owner = access == crate::documents::storage::Access::Owner;
-    let colleagues = if !owner {
-        Vec::new()
+    let (colleagues, funktionen) = if !owner {
+        (Vec::new(), Vec::new())
     } else if user.in_practice() {
-        vec![crate::users::Colleague {
+        let me = crate::users::Colleague {
             id: user.id,
             name: user.display_name.clone(),
-        }]
+        };
+        (vec![me], Vec::new())
     } else {
-        crate::users::storage::clerks_of(&state.pool, user.municipality.id).await?
+        let funktionen = crate::funktionen::storage::askable(&state.pool, user.municipality.id)
+            .await?
+            .into_iter()
+            .map(|(id, name)| crate::users::Colleague { id, name })
+            .collect();
+        (
+            crate::users::storage::clerks_of(&state.pool, user.municipality.id).await?,
+            funktionen,
+        )
     };
     Ok(DocumentLaufwege {
         may_start: owner && newest.is_some(),
@@ -75,6 +98,7 @@ pub async fn of_document(
         approved,
         laufwege,
         colleagues,
+        funktionen,
     })
 }
 
@@ -95,9 +119,21 @@ pub async fn start(
             .await?
             .ok_or_else(unknown_document)?;
     for step in &planned {
-        if !may_be_asked(&mut tx, user, step.user_id).await? {
+        let fits = match step.asked {
+            Asked::Person(person) => may_be_asked(&mut tx, user, person).await?,
+            Asked::Funktion(funktion) => {
+                !user.in_practice()
+                    && crate::funktionen::storage::is_askable(
+                        &mut tx,
+                        funktion,
+                        user.municipality.id,
+                    )
+                    .await?
+            }
+        };
+        if !fits {
             return Err(AppError::invalid(
-                "Bitte wählen Sie für jeden Schritt eine Person Ihrer Gemeinde aus der Liste.",
+                "Bitte wählen Sie für jeden Schritt eine Person oder Funktion Ihrer Gemeinde aus der Liste.",
             ));
         }
     }
@@ -117,7 +153,12 @@ pub async fn start(
     .await?;
     let plan: Vec<serde_json::Value> = planned
         .iter()
-        .map(|s| serde_json::json!({ "stage": s.stage, "user_id": s.user_id, "kind": s.kind.as_str() }))
+        .map(|s| {
+            serde_json::json!({
+                "stage": s.stage, "user_id": s.asked.person(), "funktion_id": s.asked.funktion(),
+                "kind": s.kind.as_str(),
+            })
+        })
         .collect();
     record(
         &mut tx,
@@ -136,9 +177,30 @@ pub async fn start(
     Ok(id)
 }
 
-/// Answers a step asked of the user: agree, agree with a remark, refuse
-/// with a reason, or take note. The Laufweg then moves on, comes back to
-/// its starter or is complete. A Freigabe stores the approved hash.
+/// Who answers a step asked of a Funktion: its holder, or during an
+/// absence the deputy of a holder.
+async fn answering_for(
+    state: &AppState,
+    conn: &mut sqlx::SqliteConnection,
+    user: &SessionUser,
+    funktion: i64,
+) -> Result<Option<crate::vertretung::Acting>, AppError> {
+    if crate::funktionen::storage::holds(conn, user.id, funktion).await? {
+        return Ok(Some(crate::vertretung::Acting::Myself));
+    }
+    for (absent, ..) in crate::vertretung::service::standing_in_today(state, user).await? {
+        if crate::funktionen::storage::holds(conn, absent, funktion).await? {
+            return acting_for(conn, user, absent).await;
+        }
+    }
+    Ok(None)
+}
+
+/// Answers a step asked of the user (or, during an absence, of the
+/// colleague they stand in for: recorded "i. V." with both names): agree,
+/// agree with a remark, refuse with a reason, or take note. The Laufweg
+/// then moves on, comes back to its starter or is complete. A Freigabe
+/// stores the approved hash.
 pub async fn answer(
     state: &AppState,
     user: &SessionUser,
@@ -148,10 +210,20 @@ pub async fn answer(
 ) -> Result<LaufwegStatus, AppError> {
     guard::check(user, Rule::Clerk)?;
     let mut tx = crate::db::begin_write(&state.pool).await?;
-    let (laufweg_id, kind, sha256, document_id) =
-        storage::active_step_of(&mut tx, step_id, user.id, user.municipality.id)
-            .await?
-            .ok_or_else(unknown_step)?;
+    let storage::ActiveStep {
+        laufweg_id,
+        kind,
+        sha256,
+        document_id,
+        asked,
+    } = storage::active_step(&mut tx, step_id, user.municipality.id)
+        .await?
+        .ok_or_else(unknown_step)?;
+    let acting = match asked {
+        Asked::Person(person) => acting_for(&mut tx, user, person).await?,
+        Asked::Funktion(funktion) => answering_for(state, &mut tx, user, funktion).await?,
+    }
+    .ok_or_else(unknown_step)?;
     let answer = Answer::parse(action, remark, kind)?;
     let now = crate::time::now();
     let approved = (kind == StepKind::Freigabe
@@ -169,7 +241,7 @@ pub async fn answer(
     .await?;
     record(
         &mut tx,
-        NewEntry::by(
+        acting.entry(
             user,
             "laufweg_step_answered",
             "document",
@@ -201,7 +273,7 @@ pub async fn answer(
         storage::finish(&mut tx, laufweg_id, status, now).await?;
         record(
             &mut tx,
-            NewEntry::by(
+            acting.entry(
                 user,
                 if status == LaufwegStatus::Completed {
                     "laufweg_completed"
@@ -252,17 +324,24 @@ pub async fn withdraw(
     Ok(())
 }
 
-/// The starter has seen that a Laufweg came back: it leaves the Postkorb.
+/// The starter (or their deputy) has seen that a Laufweg came back: it
+/// leaves the Postkorb.
 pub async fn return_seen(
     state: &AppState,
     user: &SessionUser,
     laufweg_id: i64,
 ) -> Result<(), AppError> {
     guard::check(user, Rule::Clerk)?;
+    let unknown = || AppError::NotFound("Der Laufweg".into());
     let mut tx = crate::db::begin_write(&state.pool).await?;
-    if !storage::mark_return_seen(&mut tx, laufweg_id, user.id, user.municipality.id).await? {
-        return Err(AppError::NotFound("Der Laufweg".into()));
-    }
+    let starter = storage::unseen_return_starter(&mut tx, laufweg_id, user.municipality.id)
+        .await?
+        .ok_or_else(unknown)?;
+    // Bookkeeping of the Postkorb, not an act on the record: not audited.
+    acting_for(&mut tx, user, starter)
+        .await?
+        .ok_or_else(unknown)?;
+    storage::mark_return_seen(&mut tx, laufweg_id, starter, user.municipality.id).await?;
     tx.commit().await?;
     Ok(())
 }

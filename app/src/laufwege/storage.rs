@@ -46,12 +46,13 @@ pub async fn insert(
             StepState::Waiting
         };
         sqlx::query(
-            "INSERT INTO laufweg_schritte (laufweg_id, stage, user_id, kind, state)
-             VALUES (?, ?, ?, ?, ?)",
+            "INSERT INTO laufweg_schritte (laufweg_id, stage, user_id, funktion_id, kind, state)
+             VALUES (?, ?, ?, ?, ?, ?)",
         )
         .bind(id)
         .bind(step.stage)
-        .bind(step.user_id)
+        .bind(step.asked.person())
+        .bind(step.asked.funktion())
         .bind(step.kind.as_str())
         .bind(state.as_str())
         .execute(&mut *conn)
@@ -78,28 +79,48 @@ pub async fn newest_version(
     .await
 }
 
-/// An active step of an open Laufweg of the municipality asked of
-/// `user_id`: its Laufweg, kind and the version's hash.
-pub async fn active_step_of(
+/// An active step of an open Laufweg of the municipality.
+pub struct ActiveStep {
+    pub laufweg_id: i64,
+    pub kind: StepKind,
+    /// The hash of the version asked about.
+    pub sha256: String,
+    pub document_id: i64,
+    /// The person or Funktion asked.
+    pub asked: super::Asked,
+}
+
+pub async fn active_step(
     conn: &mut SqliteConnection,
     step_id: i64,
-    user_id: i64,
     municipality_id: i64,
-) -> Result<Option<(i64, StepKind, String, i64)>, sqlx::Error> {
-    let found: Option<(i64, String, String, i64)> = sqlx::query_as(
-        "SELECT l.id, s.kind, l.sha256, l.document_id FROM laufweg_schritte s
+) -> Result<Option<ActiveStep>, sqlx::Error> {
+    type Row = (i64, String, String, i64, Option<i64>, Option<i64>);
+    let found: Option<Row> = sqlx::query_as(
+        "SELECT l.id, s.kind, l.sha256, l.document_id, s.user_id, s.funktion_id
+         FROM laufweg_schritte s
          JOIN laufwege l ON l.id = s.laufweg_id
-         WHERE s.id = ? AND s.user_id = ? AND l.municipality_id = ?
-           AND s.state = 'active' AND l.status = 'open'",
+         WHERE s.id = ? AND l.municipality_id = ? AND s.state = 'active' AND l.status = 'open'",
     )
     .bind(step_id)
-    .bind(user_id)
     .bind(municipality_id)
     .fetch_optional(conn)
     .await?;
-    Ok(found.and_then(|(laufweg, kind, sha, document)| {
-        Some((laufweg, StepKind::parse(&kind)?, sha, document))
-    }))
+    Ok(
+        found.and_then(|(laufweg_id, kind, sha256, document_id, user, funktion)| {
+            Some(ActiveStep {
+                laufweg_id,
+                kind: StepKind::parse(&kind)?,
+                sha256,
+                document_id,
+                asked: match (user, funktion) {
+                    (Some(user), _) => super::Asked::Person(user),
+                    (None, Some(funktion)) => super::Asked::Funktion(funktion),
+                    (None, None) => return None,
+                },
+            })
+        }),
+    )
 }
 
 /// Records an answer to a step.
@@ -199,6 +220,22 @@ pub async fn open_started_by(
     .await
 }
 
+/// The starter of a returned Laufweg of the municipality not yet seen.
+pub async fn unseen_return_starter(
+    conn: &mut SqliteConnection,
+    laufweg_id: i64,
+    municipality_id: i64,
+) -> Result<Option<i64>, sqlx::Error> {
+    sqlx::query_scalar(
+        "SELECT started_by FROM laufwege
+         WHERE id = ? AND municipality_id = ? AND status = 'returned' AND return_seen = 0",
+    )
+    .bind(laufweg_id)
+    .bind(municipality_id)
+    .fetch_optional(conn)
+    .await
+}
+
 /// Marks a returned Laufweg as seen by its starter; false when there is
 /// none.
 pub async fn mark_return_seen(
@@ -220,12 +257,24 @@ pub async fn mark_return_seen(
     Ok(done.rows_affected() > 0)
 }
 
-/// The Laufwege of a document, newest first, with their steps.
+/// Whom a viewer answers for: themselves and the Funktionen they hold,
+/// and during absences the colleagues they stand in for and theirs.
+#[derive(Clone, Debug, Default)]
+pub struct AnswersFor {
+    pub viewer: i64,
+    pub viewer_funktionen: Vec<i64>,
+    pub absent: Vec<i64>,
+    pub absent_funktionen: Vec<i64>,
+}
+
+/// The Laufwege of a document, newest first, with their steps; the active
+/// ones `answers` covers are the viewer's to answer.
 pub async fn of_document(
     pool: &SqlitePool,
     document_id: i64,
-    viewer_id: i64,
+    answers: &AnswersFor,
 ) -> Result<Vec<LaufwegView>, sqlx::Error> {
+    let viewer_id = answers.viewer;
     #[derive(sqlx::FromRow)]
     struct L {
         id: i64,
@@ -243,12 +292,15 @@ pub async fn of_document(
         laufweg_id: i64,
         stage: i64,
         person: String,
-        user_id: i64,
+        user_id: Option<i64>,
+        funktion_id: Option<i64>,
         kind: String,
         state: String,
         remark: String,
         answered_at: Option<i64>,
         approved_sha256: Option<String>,
+        answered_by_id: Option<i64>,
+        answered_by: Option<String>,
     }
     let laufwege: Vec<L> = sqlx::query_as(
         "SELECT l.id, l.title, l.status, l.version_number, l.sha256, l.started_by AS started_by_id,
@@ -260,10 +312,13 @@ pub async fn of_document(
     .fetch_all(pool)
     .await?;
     let steps: Vec<S> = sqlx::query_as(
-        "SELECT s.id, s.laufweg_id, s.stage, u.display_name AS person, s.user_id, s.kind, s.state,
-                s.remark, s.answered_at, s.approved_sha256
+        "SELECT s.id, s.laufweg_id, s.stage,
+                COALESCE(u.display_name, 'Funktion ' || f.name) AS person, s.user_id, s.funktion_id,
+                s.kind, s.state, s.remark, s.answered_at, s.approved_sha256,
+                s.answered_by AS answered_by_id, ab.display_name AS answered_by
          FROM laufweg_schritte s JOIN laufwege l ON l.id = s.laufweg_id
-         JOIN users u ON u.id = s.user_id
+         LEFT JOIN users u ON u.id = s.user_id LEFT JOIN funktionen f ON f.id = s.funktion_id
+         LEFT JOIN users ab ON ab.id = s.answered_by
          WHERE l.document_id = ? ORDER BY s.stage, s.id",
     )
     .bind(document_id)
@@ -279,6 +334,12 @@ pub async fn of_document(
                     .filter(|s| s.laufweg_id == l.id)
                     .map(|s| {
                         let state = StepState::parse(&s.state).unwrap_or(StepState::Skipped);
+                        let own = s.user_id == Some(viewer_id)
+                            || s.funktion_id
+                                .is_some_and(|f| answers.viewer_funktionen.contains(&f));
+                        let deputised = s.user_id.is_some_and(|u| answers.absent.contains(&u))
+                            || s.funktion_id
+                                .is_some_and(|f| answers.absent_funktionen.contains(&f));
                         StepView {
                             id: s.id,
                             stage: s.stage,
@@ -288,9 +349,20 @@ pub async fn of_document(
                             remark: s.remark.clone(),
                             answered_at: s.answered_at.map(crate::time::display),
                             approved_sha256: s.approved_sha256.clone(),
-                            mine: s.user_id == viewer_id
+                            mine: (own || deputised)
                                 && state == StepState::Active
                                 && status == LaufwegStatus::Open,
+                            as_deputy: !own,
+                            // For a Funktion: who answered for it; for a
+                            // person: who answered in their stead.
+                            answered_by: match s.funktion_id {
+                                Some(_) => s.answered_by.clone(),
+                                None => s
+                                    .answered_by
+                                    .clone()
+                                    .filter(|_| s.answered_by_id != s.user_id)
+                                    .map(|name| format!("{name} i. V.")),
+                            },
                         }
                     })
                     .collect(),
@@ -307,22 +379,39 @@ pub async fn of_document(
         .collect())
 }
 
-/// Steps asking a person now, the oldest first (their Postkorb).
+/// Steps asking a person now (themselves or a Funktion they hold), the
+/// oldest first, at most `limit` (their Postkorb).
 pub async fn asked_of(
     pool: &SqlitePool,
     user_id: i64,
     municipality_id: i64,
+    limit: i64,
 ) -> Result<Vec<AskedStep>, sqlx::Error> {
-    let rows: Vec<(i64, i64, String, String, String, i64, String)> = sqlx::query_as(
-        "SELECT s.id, l.document_id, d.title, l.title, s.kind, l.version_number, u.display_name
+    type Row = (
+        i64,
+        i64,
+        String,
+        String,
+        String,
+        i64,
+        String,
+        Option<String>,
+    );
+    let rows: Vec<Row> = sqlx::query_as(
+        "SELECT s.id, l.document_id, d.title, l.title, s.kind, l.version_number, u.display_name,
+                f.name
          FROM laufweg_schritte s JOIN laufwege l ON l.id = s.laufweg_id
          JOIN documents d ON d.id = l.document_id JOIN users u ON u.id = l.started_by
-         WHERE s.user_id = ? AND l.municipality_id = ? AND s.state = 'active' AND l.status = 'open'
+         LEFT JOIN funktionen f ON f.id = s.funktion_id
+         WHERE (s.user_id = ?1 OR s.funktion_id IN
+                  (SELECT funktion_id FROM funktion_mitglieder WHERE user_id = ?1))
+           AND l.municipality_id = ?2 AND s.state = 'active' AND l.status = 'open'
            AND d.trashed_at IS NULL
-         ORDER BY l.started_at, s.id LIMIT 2000",
+         ORDER BY l.started_at, s.id LIMIT ?3",
     )
     .bind(user_id)
     .bind(municipality_id)
+    .bind(limit)
     .fetch_all(pool)
     .await?;
     Ok(rows
@@ -336,8 +425,10 @@ pub async fn asked_of(
                 kind,
                 version_number,
                 started_by,
+                funktion,
             )| {
                 AskedStep {
+                    funktion,
                     step_id,
                     document_id,
                     document_title,
@@ -395,24 +486,59 @@ pub async fn returned_to(
         .collect())
 }
 
-/// How many steps ask a person now plus their unseen returns (the
-/// navigation's count).
-pub async fn waiting_count(
+/// How many steps ask a person now (themselves or a Funktion they hold).
+pub async fn asked_count(
     pool: &SqlitePool,
     user_id: i64,
     municipality_id: i64,
 ) -> Result<i64, sqlx::Error> {
     sqlx::query_scalar(
-        "SELECT (SELECT COUNT(*) FROM laufweg_schritte s JOIN laufwege l ON l.id = s.laufweg_id
-                  JOIN documents d ON d.id = l.document_id
-                  WHERE s.user_id = ?1 AND l.municipality_id = ?2 AND s.state = 'active'
-                    AND l.status = 'open' AND d.trashed_at IS NULL)
-              + (SELECT COUNT(*) FROM laufwege l JOIN documents d ON d.id = l.document_id
-                  WHERE l.started_by = ?1 AND l.municipality_id = ?2 AND l.status = 'returned'
-                    AND l.return_seen = 0 AND d.trashed_at IS NULL)",
+        "SELECT COUNT(*) FROM laufweg_schritte s JOIN laufwege l ON l.id = s.laufweg_id
+         JOIN documents d ON d.id = l.document_id
+         WHERE (s.user_id = ?1 OR s.funktion_id IN
+                  (SELECT funktion_id FROM funktion_mitglieder WHERE user_id = ?1))
+           AND l.municipality_id = ?2 AND s.state = 'active' AND l.status = 'open'
+           AND d.trashed_at IS NULL",
     )
     .bind(user_id)
     .bind(municipality_id)
     .fetch_one(pool)
     .await
+}
+
+/// For each of `persons`: the steps asking them now (themselves or a
+/// Funktion they hold) plus their unseen returns (the navigation's count).
+/// One query for all; persons with nothing are missing from the map.
+pub async fn waiting_counts(
+    pool: &SqlitePool,
+    persons: &[i64],
+    municipality_id: i64,
+) -> Result<std::collections::HashMap<i64, i64>, sqlx::Error> {
+    let rows: Vec<(i64, i64)> = sqlx::query_as(
+        "SELECT person, SUM(n) FROM (
+             SELECT s.user_id AS person, COUNT(*) AS n
+             FROM laufweg_schritte s JOIN laufwege l ON l.id = s.laufweg_id
+             JOIN documents d ON d.id = l.document_id
+             WHERE s.user_id IN (SELECT value FROM json_each(?1)) AND s.state = 'active'
+               AND l.municipality_id = ?2 AND l.status = 'open' AND d.trashed_at IS NULL
+             GROUP BY s.user_id
+             UNION ALL
+             SELECT m.user_id, COUNT(*)
+             FROM funktion_mitglieder m JOIN laufweg_schritte s ON s.funktion_id = m.funktion_id
+             JOIN laufwege l ON l.id = s.laufweg_id JOIN documents d ON d.id = l.document_id
+             WHERE m.user_id IN (SELECT value FROM json_each(?1)) AND s.state = 'active'
+               AND l.municipality_id = ?2 AND l.status = 'open' AND d.trashed_at IS NULL
+             GROUP BY m.user_id
+             UNION ALL
+             SELECT l.started_by, COUNT(*) FROM laufwege l JOIN documents d ON d.id = l.document_id
+             WHERE l.started_by IN (SELECT value FROM json_each(?1)) AND l.municipality_id = ?2
+               AND l.status = 'returned' AND l.return_seen = 0 AND d.trashed_at IS NULL
+             GROUP BY l.started_by)
+         GROUP BY person HAVING SUM(n) > 0",
+    )
+    .bind(serde_json::json!(persons).to_string())
+    .bind(municipality_id)
+    .fetch_all(pool)
+    .await?;
+    Ok(rows.into_iter().collect())
 }

@@ -26,15 +26,19 @@ pub fn PostkorbBody() -> impl IntoView {
     let settle = ServerAction::<SettleWiedervorlage>::new();
     let finish = ServerAction::<FinishAssignment>::new();
     let seen = ServerAction::<LaufwegReturnSeen>::new();
+    // `?fuer=<id>`: the Postkorb of a colleague one stands in for.
+    let query = leptos_router::hooks::use_query_map();
     let postkorb = crate::server_json::resource(
         move || {
             (
+                query.with(|q| q.get("fuer").and_then(|v| v.parse::<i64>().ok())),
+                query.with(|q| q.get("alle").is_some()),
                 settle.version().get(),
                 finish.version().get(),
                 seen.version().get(),
             )
         },
-        |_| load_postkorb(),
+        |(fuer, alle, ..)| load_postkorb(fuer, Some(alle)),
     );
     // The navigation counts what waits; it follows each click.
     Effect::new(move |_| {
@@ -67,15 +71,57 @@ fn PostkorbView(
 ) -> impl IntoView {
     let waiting = p.waiting();
     let today = p.today.clone();
-    let summary = match waiting {
-        0 => "Heute wartet nichts auf Sie.".to_string(),
-        1 => "Heute wartet 1 Sache auf Sie.".to_string(),
-        n => format!("Heute warten {n} Sachen auf Sie."),
+    let totals = p.totals;
+    // Every item of each list: the same address with `alle`.
+    let all_href = leptos_router::hooks::use_query_map().with_untracked(|q| match q.get("fuer") {
+        Some(fuer) => format!("/postkorb?fuer={fuer}&alle=1"),
+        None => "/postkorb?alle=1".to_string(),
+    });
+    let more = move |shown: usize, total: i64| {
+        let all_href = all_href.clone();
+        (total > shown as i64).then(|| {
+            view! {
+                <p class="field-hint">
+                    {format!("Die ersten {shown} von {total} (die dringendsten zuerst). ")}
+                    <a href=all_href>"Alle anzeigen"</a>
+                </p>
+            }
+        })
     };
+    let whom = p.owner.clone().unwrap_or_else(|| "Sie".into());
+    let summary = match waiting {
+        0 => format!("Heute wartet nichts auf {whom}."),
+        1 => format!("Heute wartet 1 Sache auf {whom}."),
+        n => format!("Heute warten {n} Sachen auf {whom}."),
+    };
+    // Only outside practice: absences are real.
+    let may_enter_absence = p.owner.is_none()
+        && crate::auth::use_current_user()
+            .is_some_and(|user| crate::auth::guard::Rule::Absences.allows(&user));
     view! {
+        {p.owner.clone().map(|owner| view! {
+            <p class="notice info vertretung-banner">
+                {format!("Sie sehen den Postkorb von {owner} in Vertretung. Was Sie hier erledigen, wird mit „i. V.“ und beiden Namen vermerkt. ")}
+                <a href="/postkorb">"Zurück zu Ihrem Postkorb"</a>
+            </p>
+        })}
         <p class="lead" data-waiting=waiting.to_string()>{summary}</p>
-        <section class="panel" aria-labelledby="pk-due">
-            <h2 id="pk-due">{format!("Heute fällig ({})", p.due.len())}</h2>
+        {(!p.vertreten.is_empty()).then(|| view! {
+            <section class="panel" aria-labelledby="pk-vertretung">
+                <h2 id="pk-vertretung">"In Vertretung"</h2>
+                <ul class="postkorb-list">
+                    {p.vertreten.iter().map(|v| view! {
+                        <li class="postkorb-item">
+                            <a href=format!("/postkorb?fuer={}", v.user_id)>{format!("Postkorb von {}", v.name)}</a>
+                            <span class="field-hint">{format!(" · abwesend bis {} · {} wartend", german_date(&v.until), v.waiting)}</span>
+                        </li>
+                    }).collect_view()}
+                </ul>
+            </section>
+        })}
+        <section class="panel" aria-labelledby="pk-due" data-tour="postkorb-faellig">
+            <h2 id="pk-due">{format!("Heute fällig ({})", totals.due)}</h2>
+            {more(p.due.len(), totals.due)}
             {if p.due.is_empty() {
                 view! { <p class="empty">"Keine fälligen Wiedervorlagen."</p> }.into_any()
             } else {
@@ -88,14 +134,18 @@ fn PostkorbView(
         </section>
         {(!p.asked.is_empty() || !p.returned.is_empty()).then(|| view! {
             <section class="panel" aria-labelledby="pk-laufwege">
-                <h2 id="pk-laufwege">{format!("Mitzeichnung und Freigabe ({})", p.asked.len() + p.returned.len())}</h2>
+                <h2 id="pk-laufwege">{format!("Mitzeichnung und Freigabe ({})", totals.asked + p.returned.len() as i64)}</h2>
+                {more(p.asked.len(), totals.asked)}
                 <ul class="postkorb-list">
                     {p.asked.into_iter().map(|a| view! {
                         <li class="postkorb-item">
                             <p>
                                 <strong>{format!("{}: {}", a.kind.label(), a.laufweg_title)}</strong>" · "
                                 <a href=format!("/dokumente/{}#laufweg-heading", a.document_id)>{a.document_title.clone()}</a>
-                                <span class="field-hint">{format!(" Version {}, von {}", a.version_number, a.started_by)}</span>
+                                <span class="field-hint">
+                                    {format!(" Version {}, von {}", a.version_number, a.started_by)}
+                                    {a.funktion.clone().map(|f| format!(", an die Funktion {f}"))}
+                                </span>
                             </p>
                         </li>
                     }).collect_view()}
@@ -118,7 +168,8 @@ fn PostkorbView(
             </section>
         })}
         <section class="panel" aria-labelledby="pk-assigned">
-            <h2 id="pk-assigned">{format!("Ihnen zugewiesen ({})", p.assigned.len())}</h2>
+            <h2 id="pk-assigned">{format!("Zugewiesen ({})", totals.assigned)}</h2>
+            {more(p.assigned.len(), totals.assigned)}
             {if p.assigned.is_empty() {
                 view! { <p class="empty">"Niemand hat Ihnen etwas zugewiesen."</p> }.into_any()
             } else {
@@ -130,7 +181,8 @@ fn PostkorbView(
             }}
         </section>
         <section class="panel" aria-labelledby="pk-upcoming">
-            <h2 id="pk-upcoming">{format!("Demnächst ({})", p.upcoming.len())}</h2>
+            <h2 id="pk-upcoming">{format!("Demnächst ({})", totals.upcoming)}</h2>
+            {more(p.upcoming.len(), totals.upcoming)}
             {if p.upcoming.is_empty() {
                 view! { <p class="empty">"Keine weiteren Wiedervorlagen."</p> }.into_any()
             } else {
@@ -142,13 +194,14 @@ fn PostkorbView(
             }}
         </section>
         <section class="panel" aria-labelledby="pk-vorgaenge">
-            <h2 id="pk-vorgaenge">{format!("Ihre offenen Vorgänge ({})", p.vorgaenge.len())}</h2>
+            <h2 id="pk-vorgaenge">{format!("Offene Vorgänge in Zuständigkeit ({})", totals.vorgaenge)}</h2>
+            {more(p.vorgaenge.len(), totals.vorgaenge)}
             {if p.vorgaenge.is_empty() {
-                view! { <p class="empty">"Sie sind für keinen offenen Vorgang zuständig."</p> }.into_any()
+                view! { <p class="empty">"Kein offener Vorgang in Zuständigkeit."</p> }.into_any()
             } else {
                 view! {
                     <table class="data-table">
-                        <caption class="visually-hidden">"Vorgänge, für die Sie zuständig sind"</caption>
+                        <caption class="visually-hidden">"Offene Vorgänge in Zuständigkeit"</caption>
                         <thead><tr>
                             <th scope="col">"Zeichen"</th><th scope="col">"Titel"</th>
                             <th scope="col">"Status"</th><th scope="col">"Angelegt am"</th>
@@ -167,6 +220,9 @@ fn PostkorbView(
                 }.into_any()
             }}
         </section>
+        {may_enter_absence.then(|| view! {
+            <p><a href="/abwesenheit">"Abwesenheit und Vertretung eintragen"</a></p>
+        })}
     }
 }
 

@@ -120,6 +120,12 @@ fn Panel(
         });
     };
     let number = |ev| event_target_value(&ev).parse().unwrap_or(0);
+    // A running tour may wait for it.
+    Effect::new(move |_| {
+        if matches!(set.value().get(), Some(Ok(_))) {
+            crate::tours::emit(crate::tours::WaitFor::FollowUpSet);
+        }
+    });
     view! {
         <section class="panel follow-ups" aria-labelledby="follow-up-heading" data-tour="wiedervorlage">
             <h2 id="follow-up-heading">"Wiedervorlage und Zuweisung"</h2>

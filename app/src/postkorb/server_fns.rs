@@ -10,13 +10,15 @@ use super::{Settle, Subject};
 #[cfg(feature = "ssr")]
 use crate::auth::guard::{require, Rule};
 
-/// The signed-in person's Postkorb.
+/// The signed-in person's Postkorb or, with `fuer`, that of a colleague
+/// they stand in for today; each list in full with `alle`, else the first
+/// [`super::SHOWN`].
 #[server(prefix = "/api", endpoint = "load_postkorb", output = crate::server_json::Json)]
-pub async fn load_postkorb() -> Result<Postkorb, AppError> {
+pub async fn load_postkorb(fuer: Option<i64>, alle: Option<bool>) -> Result<Postkorb, AppError> {
     crate::error::with_status(
         async {
             let (user, state) = require(Rule::Clerk)?;
-            super::service::postkorb(&state, &user).await
+            super::service::postkorb(&state, &user, fuer, alle.unwrap_or(false)).await
         }
         .await,
     )

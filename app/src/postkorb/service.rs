@@ -4,12 +4,14 @@
 //! records what it did on the subject's audit trail.
 
 use super::storage::{self, NewWiedervorlage, NewZuweisung};
-use super::{FollowUps, Postkorb, Settle, Subject, Urgency};
+use super::{FollowUps, Postkorb, Settle, Subject};
 use crate::audit::storage::{record, NewEntry};
 use crate::auth::guard::{self, Rule};
 use crate::auth::SessionUser;
 use crate::error::AppError;
 use crate::state::AppState;
+use crate::vertretung::service::acting_for;
+use crate::vertretung::{Acting, Vertreten};
 
 /// Unknown, foreign and finished subjects answer alike.
 fn unknown(subject: Subject) -> AppError {
@@ -52,29 +54,91 @@ async fn check_recipient(
     }
 }
 
-/// The person's own Postkorb.
-pub async fn postkorb(state: &AppState, user: &SessionUser) -> Result<Postkorb, AppError> {
+/// The person's own Postkorb or, with `fuer`, that of a colleague they
+/// stand in for today. Anybody else's answers as unknown.
+pub async fn postkorb(
+    state: &AppState,
+    user: &SessionUser,
+    fuer: Option<i64>,
+    all: bool,
+) -> Result<Postkorb, AppError> {
     guard::check(user, Rule::Clerk)?;
+    let (person, owner) = match fuer.filter(|id| *id != user.id) {
+        None => (user.id, None),
+        Some(id) => {
+            let mut conn = state.pool.acquire().await?;
+            match acting_for(&mut conn, user, id).await? {
+                Some(Acting::Deputy { absent_name, .. }) => (id, Some(absent_name)),
+                _ => return Err(AppError::NotFound("Der Postkorb".into())),
+            }
+        }
+    };
     let today = crate::time::today();
     let municipality = user.municipality.id;
-    let (due, upcoming) = storage::wiedervorlagen_for(&state.pool, user.id, municipality, today)
-        .await?
-        .into_iter()
-        .partition(|w| w.urgency != Urgency::Upcoming);
+    let mut vertreten = Vec::new();
+    if owner.is_none() {
+        let absent = crate::vertretung::service::standing_in_today(state, user).await?;
+        let ids: Vec<i64> = absent.iter().map(|(id, ..)| *id).collect();
+        let counts = waiting_of(state, &ids, municipality).await?;
+        for (user_id, name, until) in absent {
+            vertreten.push(Vertreten {
+                waiting: counts.get(&user_id).copied().unwrap_or(0),
+                user_id,
+                name,
+                until,
+            });
+        }
+    }
+    let limit = if all { i64::MAX } else { super::SHOWN };
+    let pool = &state.pool;
+    let (due, upcoming, assigned) =
+        storage::totals(pool, person, municipality, &crate::time::iso_date(today)).await?;
     Ok(Postkorb {
         today: crate::time::iso_date(today),
-        due,
-        assigned: storage::zuweisungen_for(&state.pool, user.id, municipality).await?,
-        upcoming,
+        due: storage::wiedervorlagen_for(pool, person, municipality, today, true, limit).await?,
+        assigned: storage::zuweisungen_for(pool, person, municipality, limit).await?,
+        upcoming: storage::wiedervorlagen_for(pool, person, municipality, today, false, limit)
+            .await?,
         vorgaenge: crate::vorgaenge::storage::open_for_responsible(
-            &state.pool,
-            user.id,
+            pool,
+            person,
             municipality,
+            limit,
         )
         .await?,
-        asked: crate::laufwege::storage::asked_of(&state.pool, user.id, municipality).await?,
-        returned: crate::laufwege::storage::returned_to(&state.pool, user.id, municipality).await?,
+        asked: crate::laufwege::storage::asked_of(pool, person, municipality, limit).await?,
+        returned: crate::laufwege::storage::returned_to(pool, person, municipality).await?,
+        totals: super::Totals {
+            due,
+            assigned,
+            upcoming,
+            asked: crate::laufwege::storage::asked_count(pool, person, municipality).await?,
+            vorgaenge: crate::vorgaenge::storage::open_count_for_responsible(
+                pool,
+                person,
+                municipality,
+            )
+            .await?,
+        },
+        owner,
+        vertreten,
     })
+}
+
+/// How many things wait today for each of `persons` in the municipality.
+async fn waiting_of(
+    state: &AppState,
+    persons: &[i64],
+    municipality: i64,
+) -> Result<std::collections::HashMap<i64, i64>, AppError> {
+    let today = crate::time::iso_date(crate::time::today());
+    let mut counts = storage::waiting_counts(&state.pool, persons, municipality, &today).await?;
+    for (person, n) in
+        crate::laufwege::storage::waiting_counts(&state.pool, persons, municipality).await?
+    {
+        *counts.entry(person).or_default() += n;
+    }
+    Ok(counts)
 }
 
 /// How many things wait for the person today (the navigation's count);
@@ -83,12 +147,16 @@ pub async fn waiting(state: &AppState, user: &SessionUser) -> Result<Option<i64>
     if !Rule::Clerk.allows(user) {
         return Ok(None);
     }
-    let today = crate::time::iso_date(crate::time::today());
-    Ok(Some(
-        storage::waiting_count(&state.pool, user.id, user.municipality.id, &today).await?
-            + crate::laufwege::storage::waiting_count(&state.pool, user.id, user.municipality.id)
-                .await?,
-    ))
+    // The own and, for the colleagues one stands in for today, theirs.
+    let mut persons = vec![user.id];
+    persons.extend(
+        crate::vertretung::service::standing_in_today(state, user)
+            .await?
+            .into_iter()
+            .map(|(id, ..)| id),
+    );
+    let counts = waiting_of(state, &persons, user.municipality.id).await?;
+    Ok(Some(counts.values().sum()))
 }
 
 /// The open Wiedervorlagen of an own document or Vorgang, and the
@@ -180,8 +248,8 @@ pub async fn set_wiedervorlage(
 }
 
 /// Settles an open Wiedervorlage with one click: done, cancelled, or
-/// postponed to another day. The person it is for and the one who set
-/// it may.
+/// postponed to another day. The one who set it may, the person it is
+/// for, and their deputy during an absence ("i. V.").
 pub async fn settle_wiedervorlage(
     state: &AppState,
     user: &SessionUser,
@@ -190,10 +258,16 @@ pub async fn settle_wiedervorlage(
 ) -> Result<(), AppError> {
     guard::check(user, Rule::Clerk)?;
     let mut tx = crate::db::begin_write(&state.pool).await?;
-    let (subject, _, _) = storage::open_wiedervorlage(&mut tx, id, user.municipality.id)
+    let (subject, for_user, by) = storage::open_wiedervorlage(&mut tx, id, user.municipality.id)
         .await?
-        .filter(|(_, for_user, by)| *for_user == user.id || *by == user.id)
         .ok_or_else(unknown_wiedervorlage)?;
+    let acting = if by == user.id {
+        Acting::Myself
+    } else {
+        acting_for(&mut tx, user, for_user)
+            .await?
+            .ok_or_else(unknown_wiedervorlage)?
+    };
     let now = crate::time::now();
     let (action, details) = match settle {
         Settle::Done => {
@@ -226,7 +300,7 @@ pub async fn settle_wiedervorlage(
     };
     record(
         &mut tx,
-        NewEntry::by(user, action, object_type(subject), subject.id(), details),
+        acting.entry(user, action, object_type(subject), subject.id(), details),
     )
     .await?;
     tx.commit().await?;
@@ -286,28 +360,33 @@ pub async fn assign(
     Ok(id)
 }
 
-/// Marks a Zuweisung in the person's own Postkorb done.
+/// Marks a Zuweisung in the person's own Postkorb (or, during an
+/// absence, in that of the colleague they stand in for) done.
 pub async fn finish_assignment(
     state: &AppState,
     user: &SessionUser,
     id: i64,
 ) -> Result<(), AppError> {
     guard::check(user, Rule::Clerk)?;
+    let unknown = || AppError::NotFound("Die Zuweisung".into());
     let mut tx = crate::db::begin_write(&state.pool).await?;
-    if !storage::finish_zuweisung(
+    let to_user = storage::open_zuweisung(&mut tx, id, user.municipality.id)
+        .await?
+        .ok_or_else(unknown)?;
+    let acting = acting_for(&mut tx, user, to_user)
+        .await?
+        .ok_or_else(unknown)?;
+    storage::finish_zuweisung(
         &mut tx,
         id,
-        user.id,
+        to_user,
         user.municipality.id,
         crate::time::now(),
     )
-    .await?
-    {
-        return Err(AppError::NotFound("Die Zuweisung".into()));
-    }
+    .await?;
     record(
         &mut tx,
-        NewEntry::by(
+        acting.entry(
             user,
             "assignment_done",
             "zuweisung",

@@ -238,24 +238,58 @@ pub async fn wiedervorlagen_of(
     Ok(rows.into_iter().map(|r| r.into_view(today)).collect())
 }
 
-/// Open Wiedervorlagen for a person, the oldest due first.
+/// Open Wiedervorlagen for a person due by today (`due`) or later, the
+/// earliest first, at most `limit`.
 pub async fn wiedervorlagen_for(
     pool: &SqlitePool,
     user_id: i64,
     municipality_id: i64,
     today: chrono::NaiveDate,
+    due: bool,
+    limit: i64,
 ) -> Result<Vec<Wiedervorlage>, sqlx::Error> {
     let sql = format!(
         "{} WHERE w.for_user_id = ? AND w.municipality_id = ? AND w.status = 'open' AND {SUBJECT_ALIVE}
-         ORDER BY w.due_on, w.id LIMIT 2000",
+           AND (w.due_on <= ?) = ?
+         ORDER BY w.due_on, w.id LIMIT ?",
         wv_select!()
     );
     let rows = sqlx::query_as::<_, WvRow>(&sql)
         .bind(user_id)
         .bind(municipality_id)
+        .bind(crate::time::iso_date(today))
+        .bind(due)
+        .bind(limit)
         .fetch_all(pool)
         .await?;
     Ok(rows.into_iter().map(|r| r.into_view(today)).collect())
+}
+
+/// How many open Wiedervorlagen are due by today and later, and how many
+/// Zuweisungen are open, for a person.
+pub async fn totals(
+    pool: &SqlitePool,
+    user_id: i64,
+    municipality_id: i64,
+    today: &str,
+) -> Result<(i64, i64, i64), sqlx::Error> {
+    let sql = format!(
+        "SELECT COALESCE(SUM(w.due_on <= ?3), 0), COALESCE(SUM(w.due_on > ?3), 0),
+                (SELECT COUNT(*) FROM zuweisungen z {z_joins}
+                  WHERE z.to_user_id = ?1 AND z.municipality_id = ?2 AND z.status = 'open'
+                    AND {SUBJECT_ALIVE})
+         FROM wiedervorlagen w {w_joins}
+         WHERE w.for_user_id = ?1 AND w.municipality_id = ?2 AND w.status = 'open'
+           AND {SUBJECT_ALIVE}",
+        w_joins = subject_joins!("w"),
+        z_joins = subject_joins!("z"),
+    );
+    sqlx::query_as(&sql)
+        .bind(user_id)
+        .bind(municipality_id)
+        .bind(today)
+        .fetch_one(pool)
+        .await
 }
 
 /// What a new Zuweisung is made of.
@@ -290,6 +324,21 @@ pub async fn insert_zuweisung(
     .last_insert_rowid())
 }
 
+/// The person an open Zuweisung of the municipality is for.
+pub async fn open_zuweisung(
+    conn: &mut SqliteConnection,
+    id: i64,
+    municipality_id: i64,
+) -> Result<Option<i64>, sqlx::Error> {
+    sqlx::query_scalar(
+        "SELECT to_user_id FROM zuweisungen WHERE id = ? AND municipality_id = ? AND status = 'open'",
+    )
+    .bind(id)
+    .bind(municipality_id)
+    .fetch_optional(conn)
+    .await
+}
+
 /// Marks an open Zuweisung to `user_id` done; false when there is none.
 pub async fn finish_zuweisung(
     conn: &mut SqliteConnection,
@@ -316,6 +365,7 @@ pub async fn zuweisungen_for(
     pool: &SqlitePool,
     user_id: i64,
     municipality_id: i64,
+    limit: i64,
 ) -> Result<Vec<Zuweisung>, sqlx::Error> {
     #[derive(sqlx::FromRow)]
     struct Row {
@@ -332,13 +382,14 @@ pub async fn zuweisungen_for(
         "SELECT z.id, {}, fu.display_name AS from_name, z.note, z.created_at
          FROM zuweisungen z JOIN users fu ON fu.id = z.created_by {}
          WHERE z.to_user_id = ? AND z.municipality_id = ? AND z.status = 'open' AND {SUBJECT_ALIVE}
-         ORDER BY z.created_at, z.id LIMIT 2000",
+         ORDER BY z.created_at, z.id LIMIT ?",
         subject_select!("z"),
         subject_joins!("z")
     );
     let rows = sqlx::query_as::<_, Row>(&sql)
         .bind(user_id)
         .bind(municipality_id)
+        .bind(limit)
         .fetch_all(pool)
         .await?;
     Ok(rows
@@ -355,28 +406,36 @@ pub async fn zuweisungen_for(
         .collect())
 }
 
-/// What waits for a person today: due Wiedervorlagen and open
+/// What waits today for each of `persons`: due Wiedervorlagen and open
 /// Zuweisungen, counted the way [`super::Postkorb::waiting`] counts them.
-pub async fn waiting_count(
+/// One query for all (a deputy's navigation counts dozens of colleagues);
+/// persons with nothing are missing from the map.
+pub async fn waiting_counts(
     pool: &SqlitePool,
-    user_id: i64,
+    persons: &[i64],
     municipality_id: i64,
     today: &str,
-) -> Result<i64, sqlx::Error> {
+) -> Result<std::collections::HashMap<i64, i64>, sqlx::Error> {
     let sql = format!(
-        "SELECT (SELECT COUNT(*) FROM wiedervorlagen w {w_joins}
-                  WHERE w.for_user_id = ?1 AND w.municipality_id = ?2 AND w.status = 'open'
-                    AND w.due_on <= ?3 AND {SUBJECT_ALIVE})
-              + (SELECT COUNT(*) FROM zuweisungen z {z_joins}
-                  WHERE z.to_user_id = ?1 AND z.municipality_id = ?2 AND z.status = 'open'
-                    AND {SUBJECT_ALIVE})",
+        "SELECT person, SUM(n) FROM (
+             SELECT w.for_user_id AS person, COUNT(*) AS n FROM wiedervorlagen w {w_joins}
+             WHERE w.for_user_id IN (SELECT value FROM json_each(?1)) AND w.municipality_id = ?2
+               AND w.status = 'open' AND w.due_on <= ?3 AND {SUBJECT_ALIVE}
+             GROUP BY w.for_user_id
+             UNION ALL
+             SELECT z.to_user_id, COUNT(*) FROM zuweisungen z {z_joins}
+             WHERE z.to_user_id IN (SELECT value FROM json_each(?1)) AND z.municipality_id = ?2
+               AND z.status = 'open' AND {SUBJECT_ALIVE}
+             GROUP BY z.to_user_id)
+         GROUP BY person",
         w_joins = subject_joins!("w"),
         z_joins = subject_joins!("z"),
     );
-    sqlx::query_scalar(&sql)
-        .bind(user_id)
+    let rows: Vec<(i64, i64)> = sqlx::query_as(&sql)
+        .bind(serde_json::json!(persons).to_string())
         .bind(municipality_id)
         .bind(today)
-        .fetch_one(pool)
-        .await
+        .fetch_all(pool)
+        .await?;
+    Ok(rows.into_iter().collect())
 }

@@ -238,7 +238,7 @@ pub async fn fill(
             },
             &[crate::laufwege::PlannedStep {
                 stage: 1,
-                user_id: owner.id,
+                asked: crate::laufwege::Asked::Person(owner.id),
                 kind: laufweg.kind,
             }],
             crate::time::now(),

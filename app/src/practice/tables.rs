@@ -199,6 +199,21 @@ pub const TABLES: &[Table] = &[
         why: "sign-in throttling of the person",
     },
     Table {
+        name: "funktionen",
+        policy: Policy::NotAreaScoped,
+        why: "the municipality's real roles; a practice Laufweg asks only the trainee",
+    },
+    Table {
+        name: "funktion_mitglieder",
+        policy: Policy::NotAreaScoped,
+        why: "who holds a real Funktion",
+    },
+    Table {
+        name: "vertretungen",
+        policy: Policy::NotAreaScoped,
+        why: "real absences of people; nobody stands in for anyone in a practice area",
+    },
+    Table {
         name: "audit_log",
         policy: Policy::NotAreaScoped,
         why: "append-only; practice records write no entries, entering, \

@@ -32,9 +32,10 @@ pub fn QueuePage() -> impl IntoView {
                                 <div><dt>"Per OCR gelesene Seiten"</dt><dd data-figure="ocr_pages">{counts.ocr_pages}</dd></div>
                             </dl>
                             {has_failed.then(|| view! {
-                                <ActionForm action=retry>
-                                    <button type="submit" class="button">"Alle fehlgeschlagenen erneut versuchen"</button>
-                                </ActionForm>
+                                <p>
+                                    <button type="button" class="button"
+                                        on:click=move |_| { retry.dispatch(RetryFailedJobs {}); }>"Alle fehlgeschlagenen erneut versuchen"</button>
+                                </p>
                             })}
                             {if overview.entries.is_empty() {
                                 view! { <p class="notice success">"Nichts offen: Alle Dateien sind verarbeitet."</p> }.into_any()

@@ -129,6 +129,7 @@ pub async fn summary(
             }
         }
     }
+    events.extend(casework(&mut *conn, &real, range.from, range.to).await?);
     let years = active_years(&mut *conn, range.from.year(), range.to.year()).await?;
     Ok(Summary {
         events,
@@ -268,7 +269,62 @@ pub async fn facts(
     training(&mut *conn, &real, &mut facts).await?;
     facts.acks = acknowledgements(&mut *conn, &real).await?;
     questions(&mut *conn, &real, &mut facts).await?;
+    facts
+        .events
+        .extend(casework(&mut *conn, &real, from, to).await?);
     Ok(facts)
+}
+
+/// Vorgänge put zdA (on their zdA day) and Laufwege completed (on the day
+/// of the last answer) from `from` to `to`. Read from the raw rows for the
+/// summary too: a year holds a few thousand of them, each read through an
+/// index on its day, and neither changes after the fact (a zdA Vorgang and
+/// a completed Laufweg stay as they are), so there is nothing to keep in
+/// step.
+async fn casework(
+    conn: &mut SqliteConnection,
+    real: &HashSet<i64>,
+    from: NaiveDate,
+    to: NaiveDate,
+) -> Result<Vec<Event>, sqlx::Error> {
+    let closed: Vec<(i64, String)> = sqlx::query_as(
+        "SELECT municipality_id, closed_on FROM vorgaenge
+         WHERE status = 'closed' AND closed_on BETWEEN ? AND ?",
+    )
+    .bind(crate::time::iso_date(from))
+    .bind(crate::time::iso_date(to))
+    .fetch_all(&mut *conn)
+    .await?;
+    let window = Window::around(from, to);
+    let completed: Vec<(i64, i64)> = sqlx::query_as(
+        "SELECT municipality_id, ended_at FROM laufwege
+         WHERE status = 'completed' AND ended_at BETWEEN ? AND ?",
+    )
+    .bind(window.from)
+    .bind(window.to)
+    .fetch_all(&mut *conn)
+    .await?;
+    let in_range = |day: NaiveDate| from <= day && day <= to;
+    let mut events: Vec<Event> = closed
+        .into_iter()
+        .filter(|(municipality, _)| real.contains(municipality))
+        .filter_map(|(municipality_id, day)| {
+            Some(Event {
+                metric: Metric::VorgaengeClosed,
+                municipality_id,
+                day: NaiveDate::parse_from_str(&day, "%Y-%m-%d").ok()?,
+                amount: 1,
+            })
+        })
+        .collect();
+    events.extend(
+        completed
+            .into_iter()
+            .filter(|(municipality, _)| real.contains(municipality))
+            .map(|(municipality_id, at)| event(Metric::LaufwegeCompleted, municipality_id, at, 1)),
+    );
+    events.retain(|e| in_range(e.day));
+    Ok(events)
 }
 
 fn event(metric: Metric, municipality_id: i64, at: i64, amount: i64) -> Event {

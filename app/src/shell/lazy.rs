@@ -84,6 +84,8 @@ lazy_pages!(learning_pages, __preload_learning_pages, LearningPages {
 // Every other page, from the Posteingang to the administration.
 lazy_pages!(other_pages, __preload_other_pages, OtherPages {
     PostkorbRoute => PostkorbPage in postkorb::page,
+    AbwesenheitRoute => AbwesenheitPage in vertretung::page,
+    FunktionenRoute => FunktionenPage in funktionen::page,
     PosteingangRoute => PosteingangPage in documents::inbox_page,
     ExplorerRoute => ExplorerPage in aktenplan::explorer,
     AkteRoute => AktePage in akten::page,

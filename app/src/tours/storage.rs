@@ -512,7 +512,9 @@ mod tests {
                 "Dokument hochladen und ablegen",
                 "Im Aktenplan das Richtige finden",
                 "Suchen und finden",
-                "Eine Änderung am Aktenplan vorschlagen"
+                "Eine Änderung am Aktenplan vorschlagen",
+                "Wiedervorlage setzen",
+                "Ein Schreiben mitzeichnen lassen"
             ]
         );
         for tour in &tours {
@@ -534,10 +536,19 @@ mod tests {
         let upload = &tours[1];
         assert!(upload.steps.iter().any(|s| s.wait_for == WaitFor::Upload));
         assert!(upload.steps.iter().any(|s| s.wait_for == WaitFor::Filed));
+        // The casework tours wait for what they teach.
+        assert!(tours[5]
+            .steps
+            .iter()
+            .any(|s| s.wait_for == WaitFor::FollowUpSet));
+        assert!(tours[6]
+            .steps
+            .iter()
+            .any(|s| s.wait_for == WaitFor::LaufwegStarted));
         // Trainees practise as clerks, so they get every shipped tour; an
         // administrator gets only those about what administrators see.
         let trainee = list(&pool, Some(Role::Schulung)).await.expect("tours");
-        assert_eq!(trainee.len(), 5);
+        assert_eq!(trainee.len(), 7);
         let admin = list(&pool, Some(Role::Administration))
             .await
             .expect("tours");

@@ -42,6 +42,10 @@ pub fn UserAdminPage() -> impl IntoView {
             <a href="/verwaltung/protokoll">"Zum Protokoll aller Änderungen"</a>
             " · "
             <a href="/verwaltung/verarbeitung">"Texterkennung: Warteschlange"</a>
+            " · "
+            <a href="/abwesenheit">"Abwesenheiten und Vertretungen"</a>
+            " · "
+            <a href="/verwaltung/funktionen">"Funktionen für Laufwege"</a>
         </p>
         <div role="status" aria-live="polite" class="action-results">
             <OneTimePasswordNotice result=Signal::derive(move || create.value().get()) created=true/>

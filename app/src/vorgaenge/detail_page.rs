@@ -71,6 +71,17 @@ fn Vorgang(
     let is_closed = v.status == VorgangStatus::Closed;
     let may_work = detail.may_change && !is_closed;
     let open_for_filing = !is_closed && detail.akte_open;
+    // The zdA form dispatches from these fields (no form data to parse in
+    // the browser).
+    let (closed_on, cancel_waiting) = (RwSignal::new(detail.today.clone()), RwSignal::new(false));
+    let on_close = move |ev: leptos::ev::SubmitEvent| {
+        ev.prevent_default();
+        close.dispatch(CloseVorgang {
+            id,
+            closed_on: closed_on.get_untracked(),
+            cancel_waiting: cancel_waiting.get_untracked().then(|| "ja".to_string()),
+        });
+    };
     let next = match v.status {
         VorgangStatus::Open => Some((VorgangStatus::InProgress, "In Bearbeitung nehmen")),
         VorgangStatus::InProgress => Some((VorgangStatus::Open, "Zurück auf offen")),
@@ -97,11 +108,10 @@ fn Vorgang(
             })}
         </dl>
         {(may_work).then(|| next.map(|(to, text)| view! {
-            <ActionForm action=status attr:class="inline-form">
-                <input type="hidden" name="id" value=id/>
-                <input type="hidden" name="status" value=super::page::serde_variant(to)/>
-                <button type="submit" class="button secondary">{text}</button>
-            </ActionForm>
+            <p>
+                <button type="button" class="button secondary"
+                    on:click=move |_| { status.dispatch(SetVorgangStatus { id, status: to }); }>{text}</button>
+            </p>
         }))}
         {may_work.then(|| view! {
             <crate::postkorb::panel::FollowUpPanel subject=crate::postkorb::Subject::Vorgang(id) state=follow/>
@@ -112,12 +122,20 @@ fn Vorgang(
             <section class="panel" aria-labelledby="zda-heading">
                 <h2 id="zda-heading">"Zu den Akten verfügen (zdA)"</h2>
                 <p>"Ist die Arbeit erledigt, wird der Vorgang zu den Akten verfügt. Danach bleibt er lesbar, es kann aber nichts mehr abgelegt werden. Die Aufbewahrungsfrist beginnt."</p>
-                <ActionForm action=close attr:class="inline-form">
-                    <input type="hidden" name="id" value=id/>
+                <form class="inline-form" on:submit=on_close>
                     <label for="zda-date">"zdA am"</label>
-                    <input id="zda-date" name="closed_on" type="date" required value=detail.today.clone() min=v.opened_on.clone()/>
+                    <input id="zda-date" type="date" required min=v.opened_on.clone()
+                        prop:value=closed_on on:input=move |ev| closed_on.set(event_target_value(&ev))/>
+                    // Offered once the refusal has said what still waits.
+                    {move || matches!(close.value().get(), Some(Err(AppError::Conflict(_)))).then(|| view! {
+                        <div class="checkbox">
+                            <input id="zda-cancel" type="checkbox" prop:checked=cancel_waiting
+                                on:change=move |ev| cancel_waiting.set(event_target_checked(&ev))/>
+                            <label for="zda-cancel">"Offene Wiedervorlagen und Laufwege dabei abbrechen"</label>
+                        </div>
+                    })}
                     <button type="submit" class="button primary small">"Zu den Akten verfügen"</button>
-                </ActionForm>
+                </form>
             </section>
         })}
     }

@@ -138,25 +138,15 @@ fn VorgangRow(
             <td>{v.documents}</td>
             {may_change.then(|| view! {
                 <td>
-                    {next.map(|(to, text)| view! {
-                        <ActionForm action=status attr:class="inline-form">
-                            <input type="hidden" name="id" value=v.id/>
-                            <input type="hidden" name="status" value=serde_variant(to)/>
-                            <button type="submit" class="button secondary small" aria-label=format!("{text} – {label}")>{text}</button>
-                        </ActionForm>
+                    {next.map(|(to, text)| {
+                        let id = v.id;
+                        view! {
+                            <button type="button" class="button secondary small" aria-label=format!("{text} – {label}")
+                                on:click=move |_| { status.dispatch(SetVorgangStatus { id, status: to }); }>{text}</button>
+                        }
                     })}
                 </td>
             })}
         </tr>
-    }
-}
-
-/// How a status travels in a form: the enum variant's name, as serde
-/// reads it.
-pub(super) fn serde_variant(status: VorgangStatus) -> &'static str {
-    match status {
-        VorgangStatus::Open => "Open",
-        VorgangStatus::InProgress => "InProgress",
-        VorgangStatus::Closed => "Closed",
     }
 }

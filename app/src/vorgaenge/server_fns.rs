@@ -60,13 +60,19 @@ pub async fn get_vorgang(id: i64) -> Result<VorgangDetail, AppError> {
     )
 }
 
-/// Closes a Vorgang: "zu den Akten". Returns the retention end.
+/// Closes a Vorgang: "zu den Akten". With `cancel_waiting` set, open
+/// Wiedervorlagen and running Laufwege in it are cancelled with it.
+/// Returns the retention end.
 #[server(prefix = "/api", endpoint = "close_vorgang", output = crate::server_json::Json)]
-pub async fn close_vorgang(id: i64, closed_on: String) -> Result<Option<String>, AppError> {
+pub async fn close_vorgang(
+    id: i64,
+    closed_on: String,
+    cancel_waiting: Option<String>,
+) -> Result<Option<String>, AppError> {
     crate::error::with_status(
         async {
             let (user, state) = require(Rule::OpenAkten)?;
-            super::service::close(&state, &user, id, &closed_on).await
+            super::service::close(&state, &user, id, &closed_on, cancel_waiting.is_some()).await
         }
         .await,
     )

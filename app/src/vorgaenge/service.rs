@@ -163,6 +163,7 @@ pub async fn close(
     user: &SessionUser,
     id: i64,
     closed_on: &str,
+    cancel_waiting: bool,
 ) -> Result<Option<String>, AppError> {
     guard::check(user, Rule::OpenAkten)?;
     let mut tx = crate::db::begin_write(&state.pool).await?;
@@ -176,15 +177,45 @@ pub async fn close(
         ));
     }
     // zdA means the work is done: nothing may still come back or wait
-    // for an answer in it.
+    // for an answer in it, unless the person confirms to cancel it.
     let (wiedervorlagen, laufwege) = storage::waiting_in(&mut tx, id).await?;
-    if wiedervorlagen + laufwege > 0 {
+    if wiedervorlagen + laufwege > 0 && !cancel_waiting {
         return Err(AppError::Conflict(format!(
             "Im Vorgang wartet noch etwas: {wiedervorlagen} offene Wiedervorlage(n) und {laufwege} laufende(r) Laufweg(e). \
-             Erledigen Sie sie oder brechen Sie sie ab, dann verfügen Sie den Vorgang zu den Akten."
+             Erledigen Sie sie, oder bestätigen Sie, dass sie mit der zdA-Verfügung abgebrochen werden."
         )));
     }
     let date = super::validate_closing(&opened_on, closed_on)?;
+    if wiedervorlagen + laufwege > 0 {
+        let cancelled =
+            storage::cancel_waiting_in(&mut tx, id, user.id, crate::time::now()).await?;
+        for (wv, object_type, object_id) in cancelled.wiedervorlagen {
+            record(
+                &mut tx,
+                NewEntry::by(
+                    user,
+                    "wiedervorlage_cancelled",
+                    object_type,
+                    object_id,
+                    serde_json::json!({ "wiedervorlage_id": wv, "bei_zda_des_vorgangs": id }),
+                ),
+            )
+            .await?;
+        }
+        for (laufweg, document) in cancelled.laufwege {
+            record(
+                &mut tx,
+                NewEntry::by(
+                    user,
+                    "laufweg_withdrawn",
+                    "document",
+                    document,
+                    serde_json::json!({ "laufweg_id": laufweg, "bei_zda_des_vorgangs": id }),
+                ),
+            )
+            .await?;
+        }
+    }
     let closed_on = crate::time::iso_date(date);
     let until = crate::akten::service::retention_until(state, position_id, date)?;
     if !storage::close(

@@ -334,17 +334,35 @@ pub async fn open_for_responsible(
     pool: &SqlitePool,
     user_id: i64,
     municipality_id: i64,
+    limit: i64,
 ) -> Result<Vec<VorgangSummary>, sqlx::Error> {
     let rows = sqlx::query_as::<_, Row>(concat!(
         row_select!(),
         "WHERE v.responsible_id = ? AND v.municipality_id = ? AND v.status <> 'closed'
-         ORDER BY v.opened_on, v.id LIMIT 500"
+         ORDER BY v.opened_on, v.id LIMIT ?"
     ))
     .bind(user_id)
     .bind(municipality_id)
+    .bind(limit)
     .fetch_all(pool)
     .await?;
     Ok(rows.into_iter().map(Row::into_summary).collect())
+}
+
+/// How many Vorgänge not zdA a person is responsible for.
+pub async fn open_count_for_responsible(
+    pool: &SqlitePool,
+    user_id: i64,
+    municipality_id: i64,
+) -> Result<i64, sqlx::Error> {
+    sqlx::query_scalar(
+        "SELECT COUNT(*) FROM vorgaenge
+         WHERE responsible_id = ? AND municipality_id = ? AND status <> 'closed'",
+    )
+    .bind(user_id)
+    .bind(municipality_id)
+    .fetch_one(pool)
+    .await
 }
 
 /// Makes `user_id` responsible for a Vorgang of the municipality.
@@ -365,6 +383,77 @@ pub async fn set_responsible(
 
 /// What still waits in a Vorgang: open Wiedervorlagen on it or on its
 /// documents, and running Laufwege of its documents.
+/// What [`cancel_waiting_in`] ended: Wiedervorlagen (id, `document` or
+/// `vorgang`, the subject's id) and Laufwege (id, document).
+#[derive(Debug, Default)]
+pub struct Cancelled {
+    pub wiedervorlagen: Vec<(i64, &'static str, i64)>,
+    pub laufwege: Vec<(i64, i64)>,
+}
+
+/// Cancels what waits in a Vorgang (the ones [`waiting_in`] counts): open
+/// Wiedervorlagen are cancelled by `user_id`, running Laufwege withdrawn
+/// with their open steps skipped.
+pub async fn cancel_waiting_in(
+    conn: &mut SqliteConnection,
+    id: i64,
+    user_id: i64,
+    now: i64,
+) -> Result<Cancelled, sqlx::Error> {
+    let wiedervorlagen: Vec<(i64, Option<i64>, Option<i64>)> = sqlx::query_as(
+        "SELECT w.id, w.document_id, w.vorgang_id FROM wiedervorlagen w
+         WHERE w.status = 'open'
+           AND (w.vorgang_id = ?1 OR w.document_id IN
+                (SELECT id FROM documents WHERE vorgang_id = ?1 AND trashed_at IS NULL))",
+    )
+    .bind(id)
+    .fetch_all(&mut *conn)
+    .await?;
+    let laufwege: Vec<(i64, i64)> = sqlx::query_as(
+        "SELECT l.id, l.document_id FROM laufwege l
+         WHERE l.status = 'open' AND l.document_id IN
+               (SELECT id FROM documents WHERE vorgang_id = ?1 AND trashed_at IS NULL)",
+    )
+    .bind(id)
+    .fetch_all(&mut *conn)
+    .await?;
+    for (wv, ..) in &wiedervorlagen {
+        sqlx::query(
+            "UPDATE wiedervorlagen SET status = 'cancelled', settled_by = ?, settled_at = ?
+             WHERE id = ? AND status = 'open'",
+        )
+        .bind(user_id)
+        .bind(now)
+        .bind(wv)
+        .execute(&mut *conn)
+        .await?;
+    }
+    for (laufweg, _) in &laufwege {
+        sqlx::query(
+            "UPDATE laufweg_schritte SET state = 'skipped'
+             WHERE laufweg_id = ? AND state IN ('waiting', 'active')",
+        )
+        .bind(laufweg)
+        .execute(&mut *conn)
+        .await?;
+        sqlx::query("UPDATE laufwege SET status = 'cancelled', ended_at = ? WHERE id = ?")
+            .bind(now)
+            .bind(laufweg)
+            .execute(&mut *conn)
+            .await?;
+    }
+    Ok(Cancelled {
+        wiedervorlagen: wiedervorlagen
+            .into_iter()
+            .map(|(wv, document, vorgang)| match (document, vorgang) {
+                (Some(document), _) => (wv, "document", document),
+                (None, vorgang) => (wv, "vorgang", vorgang.unwrap_or(id)),
+            })
+            .collect(),
+        laufwege,
+    })
+}
+
 pub async fn waiting_in(conn: &mut SqliteConnection, id: i64) -> Result<(i64, i64), sqlx::Error> {
     sqlx::query_as(
         "SELECT (SELECT COUNT(*) FROM wiedervorlagen w

@@ -14,17 +14,10 @@
 //! Run with `cargo run --release -p bench --bin bench-rollout [documents]`
 //! (or `make bench-rollout`); a debug build prints figures that mean nothing.
 
-use axum::body::Body;
-use axum::http::{header, Request, StatusCode};
-use axum::Router;
-use server::config::Config;
+use axum::http::StatusCode;
+use bench::harness::{ms, percentiles, rss_kib, Bench, BoxError, Client, Lcg};
 use std::time::{Duration, Instant};
-use tower::ServiceExt;
 
-type BoxError = Box<dyn std::error::Error>;
-
-const HOST: &str = "aktenwerk.bench";
-const ORIGIN: &str = "http://aktenwerk.bench";
 const USER: &str = "projekt.mic";
 const PEOPLE: i64 = 300;
 const DAYS: i64 = 365;
@@ -33,40 +26,14 @@ const WARMUP: usize = 3;
 /// Runs of the old raw computation (seconds each at 100,000 documents).
 const RAW_RUNS: usize = 5;
 
-/// A small deterministic generator (64-bit LCG), so every run has the same data.
-struct Lcg(u64);
-
-impl Lcg {
-    fn next(&mut self) -> u64 {
-        self.0 = self
-            .0
-            .wrapping_mul(6_364_136_223_846_793_005)
-            .wrapping_add(1_442_695_040_888_963_407);
-        self.0 >> 33
-    }
-
-    fn below(&mut self, n: i64) -> i64 {
-        (self.next() % n.max(1) as u64) as i64
-    }
-}
-
 #[tokio::main(flavor = "current_thread")]
 async fn main() -> Result<(), BoxError> {
-    let documents: i64 = std::env::args()
-        .nth(1)
-        .map(|n| n.parse())
-        .transpose()?
-        .unwrap_or(100_000);
-    let dir = tempfile::tempdir()?;
-    let config = Config::from_vars([
-        (
-            "AKTENWERK_DATA_DIR".to_string(),
-            dir.path().display().to_string(),
-        ),
-        ("AKTENWERK_DEMO".to_string(), "true".to_string()),
-    ])?;
-    let state = server::startup::prepare(&config).await?;
-    let router = server::router(&config, state.clone());
+    let Bench {
+        documents,
+        dir: _dir,
+        state,
+        router,
+    } = Bench::start(100_000).await?;
 
     let started = Instant::now();
     generate(&state.pool, documents).await?;
@@ -88,7 +55,7 @@ async fn main() -> Result<(), BoxError> {
         started.elapsed().as_secs_f64()
     );
 
-    let cookie = login(&router).await?;
+    let client = Client::login(&router, USER).await?;
     let today = app::time::today();
     let year_ago = today - chrono::Duration::days(DAYS - 1);
     let month_ago = today - chrono::Duration::days(27);
@@ -121,7 +88,7 @@ async fn main() -> Result<(), BoxError> {
         let mut baseline = Vec::new();
         for i in 0..WARMUP + RUNS {
             let start = Instant::now();
-            let reply = post(&router, &cookie, "/api/rollout_dashboard", form.clone()).await?;
+            let reply = client.post("/api/rollout_dashboard", form.clone()).await?;
             let elapsed = start.elapsed();
             if reply.0 != StatusCode::OK {
                 return Err(format!("dashboard answered {}: {}", reply.0, reply.1).into());
@@ -198,70 +165,6 @@ async fn raw(
         tx.rollback().await?;
     }
     Ok((percentiles(times).0, same))
-}
-
-fn ms(d: Duration) -> String {
-    format!("{:.1} ms", d.as_secs_f64() * 1000.0)
-}
-
-/// Nearest-rank p50 and p95.
-fn percentiles(mut samples: Vec<Duration>) -> (Duration, Duration) {
-    samples.sort();
-    let n = samples.len();
-    let at = |p: usize| samples[(n * p).div_ceil(100).clamp(1, n) - 1];
-    (at(50), at(95))
-}
-
-fn rss_kib(field: &str) -> u64 {
-    std::fs::read_to_string("/proc/self/status")
-        .ok()
-        .and_then(|status| {
-            status
-                .lines()
-                .find(|l| l.starts_with(field))
-                .and_then(|l| l.split_whitespace().nth(1))
-                .and_then(|v| v.parse().ok())
-        })
-        .unwrap_or(0)
-}
-
-async fn post(
-    router: &Router,
-    cookie: &str,
-    path: &str,
-    form: String,
-) -> Result<(StatusCode, String), BoxError> {
-    let request = Request::post(path)
-        .header(header::HOST, HOST)
-        .header(header::ORIGIN, ORIGIN)
-        .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
-        .header(header::COOKIE, cookie)
-        .body(Body::from(form))?;
-    let response = router.clone().oneshot(request).await?;
-    let status = response.status();
-    let bytes = axum::body::to_bytes(response.into_body(), usize::MAX).await?;
-    Ok((status, String::from_utf8_lossy(&bytes).into_owned()))
-}
-
-async fn login(router: &Router) -> Result<String, BoxError> {
-    let form = format!(
-        "benutzername={USER}&passwort={}",
-        app::users::bootstrap::DEMO_PASSWORD
-    );
-    let request = Request::post("/anmelden")
-        .header(header::HOST, HOST)
-        .header(header::ORIGIN, ORIGIN)
-        .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
-        .body(Body::from(form))?;
-    let response = router.clone().oneshot(request).await?;
-    response
-        .headers()
-        .get(header::SET_COOKIE)
-        .and_then(|v| v.to_str().ok())
-        .and_then(|v| v.split(';').next())
-        .filter(|pair| !pair.ends_with('='))
-        .map(str::to_string)
-        .ok_or_else(|| format!("demo login as {USER} failed: {}", response.status()).into())
 }
 
 /// Rows as the features would have written them over a year. The audit

@@ -507,3 +507,147 @@ async fn a_vorgang_is_not_closed_while_something_waits_in_it() {
     let reply = close().await;
     assert_eq!(reply.status, StatusCode::OK, "{}", reply.body);
 }
+
+#[tokio::test]
+async fn confirmed_zda_cancels_what_waits_and_records_it() {
+    let app = TestApp::demo().await;
+    let clerk = app.login_demo("sachbearbeitung.erb").await;
+    let me = app.user_id("sachbearbeitung.erb").await;
+    let vorgang = open_vorgang(&app, &clerk, "Anhörung", "2026-12-01").await;
+    let document = app
+        .upload(
+            &clerk,
+            "Anhoerung.txt",
+            &format!("&vorgang={vorgang}"),
+            b"Anhoerung",
+        )
+        .await
+        .json()["id"]
+        .as_i64()
+        .expect("id");
+    app.call_ok(
+        &clerk,
+        "set_wiedervorlage",
+        &format!("kind=vorgang&id={vorgang}&for_user_id={me}&due_on=2099-01-01&reason=Frist"),
+    )
+    .await;
+    let laufweg = app
+        .call_ok(
+            &clerk,
+            "start_laufweg",
+            &format!("document_id={document}&title=Entwurf&steps[0][user_id]={me}&steps[0][kind]=freigabe&steps[0][stage]=1"),
+        )
+        .await
+        .as_i64()
+        .expect("id");
+    // A bad date still refuses and cancels nothing.
+    let reply = app
+        .call(
+            &clerk,
+            "close_vorgang",
+            &format!("id={vorgang}&closed_on=2026-11-01&cancel_waiting=ja"),
+        )
+        .await;
+    assert_eq!(
+        reply.status,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "{}",
+        reply.body
+    );
+    assert_eq!(
+        app.count("SELECT COUNT(*) FROM wiedervorlagen WHERE status = 'open'")
+            .await,
+        1
+    );
+    // Confirmed: both end with the zdA, each on the record.
+    app.call_ok(
+        &clerk,
+        "close_vorgang",
+        &format!("id={vorgang}&closed_on=2026-12-07&cancel_waiting=ja"),
+    )
+    .await;
+    assert_eq!(
+        app.count("SELECT COUNT(*) FROM wiedervorlagen WHERE status = 'open'")
+            .await,
+        0
+    );
+    assert_eq!(
+        app.count(&format!(
+            "SELECT COUNT(*) FROM laufwege WHERE id = {laufweg} AND status = 'cancelled'"
+        ))
+        .await,
+        1
+    );
+    assert_eq!(
+        app.count(&format!(
+            "SELECT COUNT(*) FROM laufweg_schritte WHERE laufweg_id = {laufweg} AND state = 'skipped'"
+        ))
+        .await,
+        1
+    );
+    for action in [
+        "wiedervorlage_cancelled",
+        "laufweg_withdrawn",
+        "vorgang_closed",
+    ] {
+        assert_eq!(
+            app.count(&format!(
+                "SELECT COUNT(*) FROM audit_log WHERE action = '{action}'"
+            ))
+            .await,
+            1,
+            "{action}"
+        );
+    }
+    assert!(app.call_ok(&clerk, "load_postkorb", "").await["asked"]
+        .as_array()
+        .is_some_and(Vec::is_empty));
+}
+
+#[tokio::test]
+async fn a_long_postkorb_shows_the_most_urgent_first_and_counts_everything() {
+    let app = TestApp::demo().await;
+    let clerk = app.login_demo("sachbearbeitung.erb").await;
+    let me = app.user_id("sachbearbeitung.erb").await;
+    let document = app.upload_ok(&clerk, "Akte.txt", b"Viel Arbeit").await;
+    let shown = app::postkorb::SHOWN;
+    // Overdue ones, each a day later than the one before.
+    for day in 0..shown + 5 {
+        sqlx::query(
+            "INSERT INTO wiedervorlagen (municipality_id, document_id, for_user_id, due_on, reason, created_by, created_at)
+             VALUES (2, ?, ?, date('2026-01-01', ? || ' days'), 'Frist', ?, 0)",
+        )
+        .bind(document)
+        .bind(me)
+        .bind(day)
+        .bind(me)
+        .execute(&app.state.pool)
+        .await
+        .expect("wiedervorlage");
+    }
+    let postkorb = app.call_ok(&clerk, "load_postkorb", "").await;
+    assert_eq!(postkorb["totals"]["due"], shown + 5);
+    assert_eq!(
+        postkorb["due"].as_array().map(Vec::len),
+        Some(shown as usize)
+    );
+    assert_eq!(
+        postkorb["due"][0]["due_on"], "2026-01-01",
+        "the oldest first"
+    );
+    assert_eq!(
+        app.call_ok(&clerk, "comms_status", "").await["postkorb"],
+        shown + 5
+    );
+    let all = app.call_ok(&clerk, "load_postkorb", "alle=true").await;
+    assert_eq!(
+        all["due"].as_array().map(Vec::len),
+        Some(shown as usize + 5)
+    );
+    let page = app.get("/postkorb", Some(&clerk)).await;
+    assert!(
+        page.body
+            .contains(&format!("Die ersten {shown} von {}", shown + 5)),
+        "the page says how many are left out"
+    );
+}

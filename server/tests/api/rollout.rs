@@ -351,7 +351,7 @@ async fn dashboard_numbers_match_a_scripted_sequence_of_events() {
     // Zeitraum;Von;Bis;Gemeinde; then the figures in dashboard order.
     assert_eq!(
         &cells[4..],
-        &["3", "4", "2", "1", "3", "2", "0", "1", "1", "1", "0"]
+        &["3", "4", "2", "1", "0", "0", "3", "2", "0", "1", "1", "1", "0"]
     );
 
     // The page itself renders on the server with the figures.
@@ -366,6 +366,83 @@ async fn dashboard_numbers_match_a_scripted_sequence_of_events() {
     assert!(page
         .body
         .contains("Hochgeladene Dokumente – alle Gemeinden: zusammen 5"));
+}
+
+#[tokio::test]
+async fn vorgaenge_put_zda_and_completed_laufwege_count_per_municipality_not_in_practice() {
+    let app = TestApp::demo().await;
+    let today = day(now());
+    let range = request(&today, &today, "tag", "");
+    let erb = app.login_demo("sachbearbeitung.erb").await;
+    let (colleague, colleague_id) = app.colleague("kollege.erb", "sachbearbeitung.erb").await;
+
+    // Erbach: one Vorgang zdA today, one Laufweg completed, one withdrawn.
+    let akte = app
+        .open_akte(&erb, "621.1", "Bauantrag", "2026-11-02")
+        .await;
+    let vorgang = ok(
+        &app,
+        &erb,
+        "open_vorgang",
+        &format!("akte_id={akte}&title=Nachforderung&opened_on=2026-11-02"),
+    )
+    .await["id"]
+        .as_i64()
+        .expect("id");
+    ok(
+        &app,
+        &erb,
+        "close_vorgang",
+        &format!("id={vorgang}&closed_on={today}"),
+    )
+    .await;
+    for (name, answer) in [("Entwurf-A.txt", true), ("Entwurf-B.txt", false)] {
+        let document = app.upload_ok(&erb, name, name.as_bytes()).await;
+        let laufweg = ok(
+            &app,
+            &erb,
+            "start_laufweg",
+            &format!(
+                "document_id={document}&title=Antwort&steps[0][user_id]={colleague_id}&steps[0][kind]=kenntnis&steps[0][stage]=1"
+            ),
+        )
+        .await
+        .as_i64()
+        .expect("laufweg");
+        if answer {
+            let step: i64 = app
+                .count(&format!(
+                    "SELECT id FROM laufweg_schritte WHERE laufweg_id = {laufweg}"
+                ))
+                .await;
+            ok(
+                &app,
+                &colleague,
+                "answer_laufweg_step",
+                &format!("step_id={step}&action=kenntnis&remark="),
+            )
+            .await;
+        } else {
+            ok(&app, &erb, "withdraw_laufweg", &format!("id={laufweg}")).await;
+        }
+    }
+    // A practice area holds zdA Vorgänge and whatever is done there.
+    let obz = app.login_demo("sachbearbeitung.obz").await;
+    ok(&app, &obz, "enter_practice", "").await;
+    assert!(
+        app.count("SELECT COUNT(*) FROM vorgaenge WHERE status = 'closed'")
+            .await
+            > 1,
+        "the practice template has zdA Vorgänge"
+    );
+
+    let team = app.login_demo("projekt.mic").await;
+    let d = dashboard(&app, &team, &range).await;
+    assert_eq!(column(&values(&d, "vorgaenge-zda"), 0), vec![0, 1, 0, 0]);
+    assert_eq!(
+        column(&values(&d, "laufwege-abgeschlossen"), 0),
+        vec![0, 1, 0, 0]
+    );
 }
 
 #[tokio::test]

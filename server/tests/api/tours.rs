@@ -43,7 +43,7 @@ async fn only_the_project_team_edits_tours_and_sees_everybodys_record() {
     let app = TestApp::demo().await;
     let team = app.login_demo("projekt.mic").await;
     let tours = editor_tours(&app, &team).await;
-    assert_eq!(tours.len(), 5);
+    assert_eq!(tours.len(), 7);
     let first = tours[0].clone();
     for username in ["sachbearbeitung.mic", "admin.mic", "schulung.erb"] {
         let cookie = app.login_demo(username).await;
@@ -335,7 +335,7 @@ async fn new_people_are_offered_tours_until_they_answer_or_start_one() {
         offer(&state),
         ["Erste Schritte", "Dokument hochladen und ablegen"]
     );
-    assert_eq!(state["available"].as_array().map(Vec::len), Some(5));
+    assert_eq!(state["available"].as_array().map(Vec::len), Some(7));
     // Trainees practise as clerks and are offered the same.
     let trainee = app.login_demo("schulung.erb").await;
     let state = app.call(&trainee, "load_tour_state", "").await.json();
@@ -370,7 +370,7 @@ async fn new_people_are_offered_tours_until_they_answer_or_start_one() {
     let state = app.call(&clerk, "load_tour_state", "").await.json();
     assert!(offer(&state).is_empty());
     // The help menu still has every tour.
-    assert_eq!(state["available"].as_array().map(Vec::len), Some(5));
+    assert_eq!(state["available"].as_array().map(Vec::len), Some(7));
 
     // Whoever started a tour is not asked any more.
     app.call(&trainee, "start_tour", "tour_id=1").await;

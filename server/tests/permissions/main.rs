@@ -28,8 +28,10 @@ const MARKER: &str = "GEHEIMMIC";
 const UNKNOWN: i64 = 987_654;
 
 /// Placeholders of objects that belong to one municipality.
-const SCOPED: [&str; 14] = [
+const SCOPED: [&str; 16] = [
     "document",
+    "vertretung",
+    "funktion",
     "laufweg",
     "laufweg_step",
     "akte",
@@ -447,6 +449,27 @@ async fn fixtures(app: &TestApp) -> HashMap<&'static str, i64> {
         )
         .await;
     ids.insert("zuweisung", id_of(reply, "zuweisung"));
+    let (_, deputy) = app.colleague("vertretung.mic", "sachbearbeitung.mic").await;
+    let reply = app
+        .call(
+            &clerk,
+            "set_abwesenheit",
+            &format!(
+                "absent_id={}&deputy_id={deputy}&starts_on=2099-01-04&ends_on=2099-01-08&note={MARKER}-Urlaub",
+                app.user_id("sachbearbeitung.mic").await
+            ),
+        )
+        .await;
+    ids.insert("vertretung", id_of(reply, "vertretung"));
+    let mic_admin = app.login_demo("admin.mic").await;
+    let reply = app
+        .call(
+            &mic_admin,
+            "save_funktion",
+            &format!("name={MARKER}-Bauamtsleitung"),
+        )
+        .await;
+    ids.insert("funktion", id_of(reply, "funktion"));
     let reply = app
         .upload(
             &clerk,

@@ -5,7 +5,7 @@
 //!
 //! Placeholders in the arguments are filled by the test:
 //! - objects that belong to a municipality (`{document}`, `{akte}`,
-//!   `{trashed}`, `{vorgang}`, `{wiedervorlage}`, `{zuweisung}`, `{laufweg}`, `{laufweg_step}`, `{user}`, `{question}`, `{announcement}`, `{session}`,
+//!   `{trashed}`, `{vorgang}`, `{wiedervorlage}`, `{zuweisung}`, `{laufweg}`, `{laufweg_step}`, `{vertretung}`, `{funktion}`, `{user}`, `{question}`, `{announcement}`, `{session}`,
 //!   `{run}`, `{municipality}`) once with an object of Michelstadt (the
 //!   caller is from Erbach or practises) and once with an id that does not
 //!   exist; both answers must be the same.
@@ -229,7 +229,7 @@ pub const MATRIX: &[Entry] = &[
     api("vorgang_documents", "vorgang_id={vorgang}", CLERKS),
     api("close_vorgang", "id={vorgang}&closed_on=2026-12-07", AKTEN),
     // Postkorb: Wiedervorlagen and Zuweisungen
-    api("load_postkorb", "", CLERKS),
+    api("load_postkorb", "fuer={user}", CLERKS),
     api("load_follow_ups", "kind=vorgang&id={vorgang}", CLERKS),
     api(
         "set_wiedervorlage",
@@ -247,6 +247,23 @@ pub const MATRIX: &[Entry] = &[
         CLERKS,
     ),
     api("finish_assignment", "id={zuweisung}", CLERKS),
+    // Absences and Vertretung
+    api("load_abwesenheiten", "", CLERK | ADMINS),
+    api(
+        "set_abwesenheit",
+        "absent_id={user}&deputy_id={user}&starts_on=2099-02-01&ends_on=2099-02-05&note=Matrix",
+        CLERK | ADMINS,
+    ),
+    api("cancel_abwesenheit", "id={vertretung}", CLERK | ADMINS),
+    // Funktionen a Laufweg can ask (the Administration's own municipality)
+    api("load_funktionen", "", ADMINS),
+    api("save_funktion", "id={funktion}&name=Matrix-Funktion", ADMINS),
+    api("remove_funktion", "id={funktion}", ADMINS),
+    api(
+        "set_funktion_member",
+        "id={funktion}&user_id={user}&member=true",
+        ADMINS,
+    ),
     // Laufwege: Mitzeichnung and Freigabe
     api("load_laufwege", "document_id={document}", CLERKS),
     api(
@@ -611,6 +628,8 @@ pub const MATRIX: &[Entry] = &[
         .sees_all(TEAM),
     page("/konto/passwort", "/konto/passwort").allowed_to(USERS | MUST_CHANGE),
     page("/verwaltung", "/verwaltung").allowed_to(ADMINS),
+    page("/abwesenheit", "/abwesenheit").allowed_to(CLERK | ADMINS),
+    page("/verwaltung/funktionen", "/verwaltung/funktionen").allowed_to(ADMINS),
     page("/verwaltung/protokoll", "/verwaltung/protokoll").allowed_to(ADMINS),
     page("/verwaltung/verarbeitung", "/verwaltung/verarbeitung").allowed_to(ADMINS),
     post("/abmelden", "/abmelden", "", PUBLIC).note("last: it ends the session"),
