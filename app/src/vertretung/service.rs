@@ -14,6 +14,31 @@ fn unknown_absence() -> AppError {
     AppError::NotFound("Die Abwesenheit".into())
 }
 
+/// Whose absences `user` manages: a clerk their own, the Administration
+/// those of the clerks of the municipalities it administers.
+fn manages(user: &SessionUser, absent_id: i64, municipality_id: i64) -> bool {
+    if user.role == Role::Sachbearbeitung {
+        absent_id == user.id && municipality_id == user.municipality.id
+    } else {
+        guard::administers(user, municipality_id)
+    }
+}
+
+/// The audit entry of a change to an absence: on the absent person's
+/// trail, under their municipality (not the Administration's).
+fn entry(
+    user: &SessionUser,
+    action: &'static str,
+    absent_id: i64,
+    municipality_id: i64,
+    details: serde_json::Value,
+) -> NewEntry {
+    NewEntry {
+        municipality_id: Some(municipality_id),
+        ..NewEntry::by(user, action, "user", absent_id, details)
+    }
+}
+
 fn today() -> String {
     crate::time::iso_date(crate::time::today())
 }
@@ -161,14 +186,7 @@ pub async fn set_absence(
     let (starts_on, ends_on) = (crate::time::iso_date(starts), crate::time::iso_date(ends));
     let mut tx = crate::db::begin_write(&state.pool).await?;
     let municipality = storage::clerk_municipality(&mut tx, absent_id).await?;
-    let may = match municipality {
-        Some(m) if user.role == Role::Sachbearbeitung => {
-            absent_id == user.id && m == user.municipality.id
-        }
-        Some(m) => guard::administers(user, m),
-        None => false,
-    };
-    let Some(municipality_id) = municipality.filter(|_| may) else {
+    let Some(municipality_id) = municipality.filter(|m| manages(user, absent_id, *m)) else {
         return Err(AppError::invalid(
             "Bitte wählen Sie aus der Liste, wer abwesend ist.",
         ));
@@ -201,19 +219,16 @@ pub async fn set_absence(
     .await?;
     record(
         &mut tx,
-        NewEntry {
-            municipality_id: Some(municipality_id),
-            ..NewEntry::by(
-                user,
-                "absence_set",
-                "user",
-                absent_id,
-                serde_json::json!({
-                    "vertretung_id": id, "deputy_user_id": deputy_id,
-                    "starts_on": starts_on, "ends_on": ends_on, "note": note,
-                }),
-            )
-        },
+        entry(
+            user,
+            "absence_set",
+            absent_id,
+            municipality_id,
+            serde_json::json!({
+                "vertretung_id": id, "deputy_user_id": deputy_id,
+                "starts_on": starts_on, "ends_on": ends_on, "note": note,
+            }),
+        ),
     )
     .await?;
     tx.commit().await?;
@@ -227,27 +242,18 @@ pub async fn cancel_absence(state: &AppState, user: &SessionUser, id: i64) -> Re
     let mut tx = crate::db::begin_write(&state.pool).await?;
     let (absent_id, municipality_id) = storage::open(&mut tx, id, &today())
         .await?
-        .filter(|(absent, municipality)| {
-            if user.role == Role::Sachbearbeitung {
-                *absent == user.id
-            } else {
-                guard::administers(user, *municipality)
-            }
-        })
+        .filter(|(absent, municipality)| manages(user, *absent, *municipality))
         .ok_or_else(unknown_absence)?;
     storage::cancel(&mut tx, id, user.id, crate::time::now()).await?;
     record(
         &mut tx,
-        NewEntry {
-            municipality_id: Some(municipality_id),
-            ..NewEntry::by(
-                user,
-                "absence_cancelled",
-                "user",
-                absent_id,
-                serde_json::json!({ "vertretung_id": id }),
-            )
-        },
+        entry(
+            user,
+            "absence_cancelled",
+            absent_id,
+            municipality_id,
+            serde_json::json!({ "vertretung_id": id }),
+        ),
     )
     .await?;
     tx.commit().await?;
