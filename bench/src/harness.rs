@@ -154,3 +154,75 @@ pub fn rss_kib(field: &str) -> u64 {
         })
         .unwrap_or(0)
 }
+
+/// How many SQL statements a request costs: sqlx reports each statement it
+/// ran as a `sqlx::query` event, and while [`statements::count`] runs, a
+/// layer counts them (a page whose server functions run twice shows up
+/// here before it shows up in the timings). Switched off, the events are
+/// not even built, so the timed runs do not pay for the counting.
+pub mod statements {
+    use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+    use tracing::field::{Field, Visit};
+    use tracing::subscriber::Interest;
+    use tracing::{Event, Metadata, Subscriber};
+    use tracing_subscriber::layer::{Context, Layer, SubscriberExt};
+    use tracing_subscriber::util::SubscriberInitExt;
+
+    const TARGET: &str = "sqlx::query";
+    static ON: AtomicBool = AtomicBool::new(false);
+    static COUNTED: AtomicU64 = AtomicU64::new(0);
+
+    struct Counter;
+
+    /// The pool's `ROLLBACK` when a connection goes back is housekeeping,
+    /// not work of the request.
+    struct Housekeeping(bool);
+
+    impl Visit for Housekeeping {
+        fn record_str(&mut self, field: &Field, value: &str) {
+            if field.name() == "summary" && value == "ROLLBACK" {
+                self.0 = true;
+            }
+        }
+
+        fn record_debug(&mut self, _: &Field, _: &dyn std::fmt::Debug) {}
+    }
+
+    impl<S: Subscriber> Layer<S> for Counter {
+        fn register_callsite(&self, metadata: &'static Metadata<'static>) -> Interest {
+            if metadata.target() == TARGET {
+                Interest::sometimes()
+            } else {
+                Interest::never()
+            }
+        }
+
+        fn enabled(&self, metadata: &Metadata<'_>, _: Context<'_, S>) -> bool {
+            metadata.target() == TARGET && ON.load(Ordering::Relaxed)
+        }
+
+        fn on_event(&self, event: &Event<'_>, _: Context<'_, S>) {
+            let mut housekeeping = Housekeeping(false);
+            event.record(&mut housekeeping);
+            if !housekeeping.0 {
+                COUNTED.fetch_add(1, Ordering::Relaxed);
+            }
+        }
+    }
+
+    /// Installs the counter as the process's subscriber (once, before the
+    /// server starts).
+    pub fn install() {
+        // A second call (or another subscriber) leaves the first in place.
+        let _ = tracing_subscriber::registry().with(Counter).try_init();
+    }
+
+    /// Runs `work` and tells how many statements it ran.
+    pub async fn count<T>(work: impl std::future::Future<Output = T>) -> (T, u64) {
+        let before = COUNTED.load(Ordering::Relaxed);
+        ON.store(true, Ordering::Relaxed);
+        let output = work.await;
+        ON.store(false, Ordering::Relaxed);
+        (output, COUNTED.load(Ordering::Relaxed) - before)
+    }
+}

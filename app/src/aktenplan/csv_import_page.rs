@@ -3,13 +3,13 @@
 //! "Veröffentlichen" makes them the next version.
 
 use super::csv_import::{ImportPlanCsv, ImportReport};
-use crate::auth::server_fns::current_user;
 use crate::ui::{ErrorNotice, PageHeading};
 use leptos::prelude::*;
 
 #[component]
 pub fn CsvImportPage() -> impl IntoView {
-    let user = crate::server_json::resource(|| (), |_| current_user());
+    let may_import = crate::auth::use_current_user()
+        .is_some_and(|user| crate::auth::guard::Rule::ProjectTeam.allows(&user));
     view! {
         <PageHeading title="Aktenplan aus CSV übernehmen"/>
         <p class="lead">
@@ -22,21 +22,17 @@ pub fn CsvImportPage() -> impl IntoView {
             <li>"Positionen werden über ihr Kennzeichen zugeordnet. Fehlt eine aktive Position in der Datei oder steht bei „Aktiv“ „nein“, wird sie deaktiviert – aber nur, wenn dort keine offenen Akten liegen."</li>
             <li>"Verschieben geht nicht per Datei, damit alte Aktenzeichen auffindbar bleiben: Dafür gibt es "<a href="/aktenplan/abstimmung">"Änderungsvorschläge"</a>"."</li>
         </ul>
-        <Transition fallback=|| view! { <p>"Wird geladen …"</p> }>
-            {move || Suspend::new(async move {
-                match user.await {
-                    Ok(Some(user)) if crate::auth::guard::Rule::ProjectTeam.allows(&user) => view! { <ImportForm/> }.into_any(),
-                    Ok(_) => view! {
-                        <p class="notice">
-                            "Einen ganzen Aktenplan übernehmen kann nur das Projektteam. "
-                            "Ihre Änderungswünsche reichen Sie als "
-                            <a href="/aktenplan/abstimmung">"Änderungsvorschlag"</a>" ein."
-                        </p>
-                    }.into_any(),
-                    Err(error) => view! { <ErrorNotice error/> }.into_any(),
-                }
-            })}
-        </Transition>
+        {if may_import {
+            view! { <ImportForm/> }.into_any()
+        } else {
+            view! {
+                <p class="notice">
+                    "Einen ganzen Aktenplan übernehmen kann nur das Projektteam. "
+                    "Ihre Änderungswünsche reichen Sie als "
+                    <a href="/aktenplan/abstimmung">"Änderungsvorschlag"</a>" ein."
+                </p>
+            }.into_any()
+        }}
     }
 }
 

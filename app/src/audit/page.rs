@@ -195,15 +195,9 @@ fn StoreCheckPanel() -> impl IntoView {
     let check = ServerAction::<crate::documents::server_fns::VerifyStore>::new();
     // The store is shared by all municipalities: only those responsible
     // for all of them see (and may start) the check.
-    let user = crate::server_json::resource(|| (), |_| crate::auth::server_fns::current_user());
-    view! {
-        <Transition fallback=|| ()>
-            {move || Suspend::new(async move {
-                matches!(user.await, Ok(Some(u)) if crate::auth::guard::Rule::AllMunicipalityAdministration.allows(&u))
-                    .then(|| view! { <StoreCheckSection check/> })
-            })}
-        </Transition>
-    }
+    crate::auth::use_current_user()
+        .is_some_and(|u| crate::auth::guard::Rule::AllMunicipalityAdministration.allows(&u))
+        .then(|| view! { <StoreCheckSection check/> })
 }
 
 #[component]

@@ -3,7 +3,6 @@
 
 use super::list::german_date;
 use super::server_fns::{list_trash, BulkDocuments, EmptyTrash};
-use crate::auth::server_fns::current_user;
 use crate::ui::{ErrorNotice, PageHeading};
 use leptos::prelude::*;
 
@@ -27,7 +26,7 @@ pub fn TrashPage() -> impl IntoView {
         move || (bulk.version().get(), empty.version().get()),
         |_| list_trash(),
     );
-    let user = crate::server_json::resource(|| (), |_| current_user());
+    let is_admin = crate::auth::use_current_user().is_some_and(|u| Rule::Administration.allows(&u));
     let (confirmed, set_confirmed) = signal(false);
     view! {
         <PageHeading title="Papierkorb"/>
@@ -46,7 +45,6 @@ pub fn TrashPage() -> impl IntoView {
         </div>
         <Transition fallback=|| view! { <p>"Papierkorb wird geladen …"</p> }>
             {move || Suspend::new(async move {
-                let is_admin = matches!(user.await, Ok(Some(u)) if crate::auth::guard::Rule::Administration.allows(&u));
                 match entries.await {
                     Ok(entries) if entries.is_empty() => view! { <p class="empty">"Der Papierkorb ist leer."</p> }.into_any(),
                     Ok(entries) => view! {

@@ -1,27 +1,31 @@
 //! Header, navigation and footer around every signed-in page.
 
 use super::sections::{Badge, Section};
-use crate::auth::{server_fns::current_user, SessionUser};
+use crate::auth::SessionUser;
+use crate::server_json::JsonValue;
 use crate::ui::ErrorNotice;
 use leptos::prelude::*;
 use leptos_router::components::{Outlet, A};
 
 #[component]
 pub fn Layout() -> impl IntoView {
-    let user = crate::server_json::resource(|| (), |_| current_user());
+    // Known before rendering starts: the server's session layer put the
+    // signed-in person into the request, and the browser reads the same
+    // value from the page instead of asking again. Nothing here waits,
+    // so no page is built twice: behind a `Suspense` that waited for the
+    // person, Leptos walked each page up to three times while rendering
+    // on the server, and every walk ran the page's server functions anew.
+    let user =
+        SharedValue::<Option<SessionUser>, JsonValue>::new_with_encoding(signed_in).into_inner();
     // Unread announcements, answers and the banner (announcements/header.rs).
     let comms = crate::announcements::header::status_resource();
-    view! {
-        <a class="skip-link" href="#inhalt">"Zum Inhalt springen"</a>
-        <Suspense fallback=|| view! { <p class="loading">"Aktenwerk wird geladen …"</p> }>
-            {move || Suspend::new(async move {
-                match user.await {
-                    // Until the one-time password is replaced, only the
-                    // password page is reachable: no navigation, search,
-                    // tours or notices, whose server calls would be refused.
-                    Ok(Some(user)) if user.must_change_password => {
-                        provide_context(user.clone());
-                        view! {
+    let frame = match user {
+        // Until the one-time password is replaced, only the
+        // password page is reachable: no navigation, search,
+        // tours or notices, whose server calls would be refused.
+        Some(user) if user.must_change_password => {
+            provide_context(user.clone());
+            view! {
                             <header class="site-header">
                                 <div class="header-bar">
                                     <span class="brand">
@@ -45,62 +49,62 @@ pub fn Layout() -> impl IntoView {
                             <Footer/>
                         }
                             .into_any()
-                    }
-                    Ok(Some(user)) if user.in_practice() => {
-                        provide_context(user.clone());
-                        crate::tours::engine::provide_tours();
-                        // The practice colour frames the whole page, and the
-                        // banner comes first, so nobody mistakes practice
-                        // for the real thing.
-                        view! {
-                            <crate::practice::page::PracticeBanner user=user.clone()/>
-                            <div class="practice-frame" aria-hidden="true"></div>
-                            <Header user comms/>
-                            <crate::announcements::header::Banner status=comms/>
-                            <crate::tours::engine::TourHost/>
-                            <main id="inhalt" class="content practice" tabindex="-1">
-                                <crate::training_sessions::page::MovedUpNotice/>
-                                <Outlet/>
-                            </main>
-                            <Footer/>
-                        }
-                            .into_any()
-                    }
-                    Ok(Some(user)) => {
-                        provide_context(user.clone());
-                        crate::tours::engine::provide_tours();
-                        view! {
-                            <Header user comms/>
-                            <crate::announcements::header::Banner status=comms/>
-                            <crate::tours::engine::TourHost/>
-                            <main id="inhalt" class="content" tabindex="-1">
-                                <crate::training_sessions::page::MovedUpNotice/>
-                                <Outlet/>
-                            </main>
-                            <Footer/>
-                        }
-                            .into_any()
-                    }
-                    Ok(None) => {
-                        view! {
-                            <main id="inhalt" class="content" tabindex="-1">
-                                <ErrorNotice error=crate::error::AppError::NotLoggedIn/>
-                            </main>
-                        }
-                            .into_any()
-                    }
-                    Err(error) => {
-                        view! {
-                            <main id="inhalt" class="content" tabindex="-1">
-                                <ErrorNotice error/>
-                            </main>
-                        }
-                            .into_any()
-                    }
-                }
-            })}
-        </Suspense>
+        }
+        Some(user) if user.in_practice() => {
+            provide_context(user.clone());
+            crate::tours::engine::provide_tours();
+            // The practice colour frames the whole page, and the
+            // banner comes first, so nobody mistakes practice
+            // for the real thing.
+            view! {
+                <crate::practice::page::PracticeBanner user=user.clone()/>
+                <div class="practice-frame" aria-hidden="true"></div>
+                <Header user comms/>
+                <crate::announcements::header::Banner status=comms/>
+                <crate::tours::engine::TourHost/>
+                <main id="inhalt" class="content practice" tabindex="-1">
+                    <crate::training_sessions::page::MovedUpNotice/>
+                    <Outlet/>
+                </main>
+                <Footer/>
+            }
+            .into_any()
+        }
+        Some(user) => {
+            provide_context(user.clone());
+            crate::tours::engine::provide_tours();
+            view! {
+                <Header user comms/>
+                <crate::announcements::header::Banner status=comms/>
+                <crate::tours::engine::TourHost/>
+                <main id="inhalt" class="content" tabindex="-1">
+                    <crate::training_sessions::page::MovedUpNotice/>
+                    <Outlet/>
+                </main>
+                <Footer/>
+            }
+            .into_any()
+        }
+        None => view! {
+            <main id="inhalt" class="content" tabindex="-1">
+                <ErrorNotice error=crate::error::AppError::NotLoggedIn/>
+            </main>
+        }
+        .into_any(),
+    };
+    view! {
+        <a class="skip-link" href="#inhalt">"Zum Inhalt springen"</a>
+        {frame}
     }
+}
+
+/// The signed-in person of the request being rendered; the browser never
+/// calls this while hydrating (it reads the server's answer).
+fn signed_in() -> Option<SessionUser> {
+    #[cfg(feature = "ssr")]
+    return crate::auth::current_user();
+    #[cfg(not(feature = "ssr"))]
+    None
 }
 
 #[component]

@@ -9,13 +9,14 @@
 //! kind, with exact counts; and once with every item), the deputy's view
 //! of one absent colleague's Postkorb and the navigation's count (which
 //! adds up the 50 colleagues), next to a baseline measured in the same
-//! run: the plain SQL count of the clerk's own open items.
+//! run: the plain SQL count of the clerk's own open items. Each request is
+//! sent once more, untimed, to count the SQL statements it runs.
 //!
 //! Run with `cargo run --release -p bench --bin bench-postkorb [documents]`
 //! (or `make bench-postkorb`); a debug build prints figures that mean nothing.
 
 use axum::http::StatusCode;
-use bench::harness::{ms, percentiles, rss_kib, Bench, BoxError, Client, Lcg};
+use bench::harness::{ms, percentiles, rss_kib, statements, Bench, BoxError, Client, Lcg};
 use std::time::{Duration, Instant};
 
 /// The clerk whose Postkorb is timed (a demo account of Michelstadt).
@@ -32,6 +33,7 @@ const WARMUP: usize = 3;
 
 #[tokio::main(flavor = "current_thread")]
 async fn main() -> Result<(), BoxError> {
+    statements::install();
     let Bench {
         documents,
         dir: _dir,
@@ -105,17 +107,17 @@ async fn main() -> Result<(), BoxError> {
     ];
     let rss_before = rss_kib("VmRSS");
     println!();
-    println!("| request | n | p50 | p95 | baseline p50 | baseline p95 | ours ÷ baseline (p95) | goal p95 < 50 ms |");
-    println!("|---|---:|---:|---:|---:|---:|---:|:---:|");
+    println!("| request | SQL statements | n | p50 | p95 | baseline p50 | baseline p95 | ours ÷ baseline (p95) | goal p95 < 50 ms |");
+    println!("|---|---:|---:|---:|---:|---:|---:|---:|:---:|");
     for (what, call) in &cases {
+        // Once more, untimed, counting what the request asks of the database.
+        let (sent, statements) = statements::count(call.send(&client)).await;
+        sent?;
         let mut ours = Vec::new();
         let mut baseline = Vec::new();
         for i in 0..WARMUP + RUNS {
             let start = Instant::now();
-            let (status, body) = match call {
-                Call::Get(path) => client.get(path).await?,
-                Call::Post(path, form) => client.post(path, form.clone()).await?,
-            };
+            let (status, body) = call.send(&client).await?;
             let elapsed = start.elapsed();
             if status != StatusCode::OK {
                 return Err(format!("{what} answered {status}: {body}").into());
@@ -140,7 +142,7 @@ async fn main() -> Result<(), BoxError> {
         let (o50, o95) = percentiles(ours);
         let (b50, b95) = percentiles(baseline);
         println!(
-            "| {what} | {RUNS} | {} | {} | {} | {} | {:.0} | {} |",
+            "| {what} | {statements} | {RUNS} | {} | {} | {} | {} | {:.0} | {} |",
             ms(o50),
             ms(o95),
             ms(b50),
@@ -166,6 +168,15 @@ async fn main() -> Result<(), BoxError> {
 enum Call {
     Get(String),
     Post(&'static str, String),
+}
+
+impl Call {
+    async fn send(&self, client: &Client) -> Result<(StatusCode, String), BoxError> {
+        match self {
+            Call::Get(path) => client.get(path).await,
+            Call::Post(path, form) => client.post(path, form.clone()).await,
+        }
+    }
 }
 
 struct Generated {
