@@ -406,7 +406,7 @@ pub async fn asked_of(
          WHERE (s.user_id = ?1 OR s.funktion_id IN
                   (SELECT funktion_id FROM funktion_mitglieder WHERE user_id = ?1))
            AND l.municipality_id = ?2 AND s.state = 'active' AND l.status = 'open'
-           AND d.trashed_at IS NULL
+           AND l.document_alive = 1
          ORDER BY l.started_at, s.id LIMIT ?3",
     )
     .bind(user_id)
@@ -465,9 +465,9 @@ pub async fn returned_to(
                 (SELECT s.remark FROM laufweg_schritte s
                   WHERE s.laufweg_id = l.id AND s.state = 'refused' ORDER BY s.answered_at LIMIT 1)
                     AS reason
-         FROM laufwege l JOIN documents d ON d.id = l.document_id
+         FROM laufwege l
          WHERE l.started_by = ? AND l.municipality_id = ? AND l.status = 'returned'
-           AND l.return_seen = 0 AND d.trashed_at IS NULL
+           AND l.return_seen = 0 AND l.document_alive = 1
          ORDER BY l.ended_at, l.id LIMIT 500",
     )
     .bind(user_id)
@@ -494,11 +494,10 @@ pub async fn asked_count(
 ) -> Result<i64, sqlx::Error> {
     sqlx::query_scalar(
         "SELECT COUNT(*) FROM laufweg_schritte s JOIN laufwege l ON l.id = s.laufweg_id
-         JOIN documents d ON d.id = l.document_id
          WHERE (s.user_id = ?1 OR s.funktion_id IN
                   (SELECT funktion_id FROM funktion_mitglieder WHERE user_id = ?1))
            AND l.municipality_id = ?2 AND s.state = 'active' AND l.status = 'open'
-           AND d.trashed_at IS NULL",
+           AND l.document_alive = 1",
     )
     .bind(user_id)
     .bind(municipality_id)
@@ -518,21 +517,20 @@ pub async fn waiting_counts(
         "SELECT person, SUM(n) FROM (
              SELECT s.user_id AS person, COUNT(*) AS n
              FROM laufweg_schritte s JOIN laufwege l ON l.id = s.laufweg_id
-             JOIN documents d ON d.id = l.document_id
              WHERE s.user_id IN (SELECT value FROM json_each(?1)) AND s.state = 'active'
-               AND l.municipality_id = ?2 AND l.status = 'open' AND d.trashed_at IS NULL
+               AND l.municipality_id = ?2 AND l.status = 'open' AND l.document_alive = 1
              GROUP BY s.user_id
              UNION ALL
              SELECT m.user_id, COUNT(*)
              FROM funktion_mitglieder m JOIN laufweg_schritte s ON s.funktion_id = m.funktion_id
-             JOIN laufwege l ON l.id = s.laufweg_id JOIN documents d ON d.id = l.document_id
+             JOIN laufwege l ON l.id = s.laufweg_id
              WHERE m.user_id IN (SELECT value FROM json_each(?1)) AND s.state = 'active'
-               AND l.municipality_id = ?2 AND l.status = 'open' AND d.trashed_at IS NULL
+               AND l.municipality_id = ?2 AND l.status = 'open' AND l.document_alive = 1
              GROUP BY m.user_id
              UNION ALL
-             SELECT l.started_by, COUNT(*) FROM laufwege l JOIN documents d ON d.id = l.document_id
+             SELECT l.started_by, COUNT(*) FROM laufwege l
              WHERE l.started_by IN (SELECT value FROM json_each(?1)) AND l.municipality_id = ?2
-               AND l.status = 'returned' AND l.return_seen = 0 AND d.trashed_at IS NULL
+               AND l.status = 'returned' AND l.return_seen = 0 AND l.document_alive = 1
              GROUP BY l.started_by)
          GROUP BY person HAVING SUM(n) > 0",
     )

@@ -36,10 +36,10 @@ macro_rules! subject_joins {
     };
 }
 
-/// A subject that still exists: trashed documents and zdA Vorgänge
-/// drop out of every list.
-const SUBJECT_ALIVE: &str =
-    "((d.id IS NOT NULL AND d.trashed_at IS NULL) OR (v.id IS NOT NULL AND v.status <> 'closed'))";
+/// Only items whose subject still takes work: a document not in the trash,
+/// a Vorgang not zdA. The flag is kept by triggers (migration 0019), so a
+/// count needs no join.
+const ALIVE: &str = "subject_alive = 1";
 
 fn subject(document_id: Option<i64>, vorgang_id: Option<i64>) -> Subject {
     match (document_id, vorgang_id) {
@@ -249,7 +249,7 @@ pub async fn wiedervorlagen_for(
     limit: i64,
 ) -> Result<Vec<Wiedervorlage>, sqlx::Error> {
     let sql = format!(
-        "{} WHERE w.for_user_id = ? AND w.municipality_id = ? AND w.status = 'open' AND {SUBJECT_ALIVE}
+        "{} WHERE w.for_user_id = ? AND w.municipality_id = ? AND w.status = 'open' AND w.{ALIVE}
            AND (w.due_on <= ?) = ?
          ORDER BY w.due_on, w.id LIMIT ?",
         wv_select!()
@@ -275,14 +275,11 @@ pub async fn totals(
 ) -> Result<(i64, i64, i64), sqlx::Error> {
     let sql = format!(
         "SELECT COALESCE(SUM(w.due_on <= ?3), 0), COALESCE(SUM(w.due_on > ?3), 0),
-                (SELECT COUNT(*) FROM zuweisungen z {z_joins}
+                (SELECT COUNT(*) FROM zuweisungen z
                   WHERE z.to_user_id = ?1 AND z.municipality_id = ?2 AND z.status = 'open'
-                    AND {SUBJECT_ALIVE})
-         FROM wiedervorlagen w {w_joins}
-         WHERE w.for_user_id = ?1 AND w.municipality_id = ?2 AND w.status = 'open'
-           AND {SUBJECT_ALIVE}",
-        w_joins = subject_joins!("w"),
-        z_joins = subject_joins!("z"),
+                    AND z.{ALIVE})
+         FROM wiedervorlagen w
+         WHERE w.for_user_id = ?1 AND w.municipality_id = ?2 AND w.status = 'open' AND w.{ALIVE}"
     );
     sqlx::query_as(&sql)
         .bind(user_id)
@@ -381,7 +378,7 @@ pub async fn zuweisungen_for(
     let sql = format!(
         "SELECT z.id, {}, fu.display_name AS from_name, z.note, z.created_at
          FROM zuweisungen z JOIN users fu ON fu.id = z.created_by {}
-         WHERE z.to_user_id = ? AND z.municipality_id = ? AND z.status = 'open' AND {SUBJECT_ALIVE}
+         WHERE z.to_user_id = ? AND z.municipality_id = ? AND z.status = 'open' AND z.{ALIVE}
          ORDER BY z.created_at, z.id LIMIT ?",
         subject_select!("z"),
         subject_joins!("z")
@@ -418,18 +415,16 @@ pub async fn waiting_counts(
 ) -> Result<std::collections::HashMap<i64, i64>, sqlx::Error> {
     let sql = format!(
         "SELECT person, SUM(n) FROM (
-             SELECT w.for_user_id AS person, COUNT(*) AS n FROM wiedervorlagen w {w_joins}
+             SELECT w.for_user_id AS person, COUNT(*) AS n FROM wiedervorlagen w
              WHERE w.for_user_id IN (SELECT value FROM json_each(?1)) AND w.municipality_id = ?2
-               AND w.status = 'open' AND w.due_on <= ?3 AND {SUBJECT_ALIVE}
+               AND w.status = 'open' AND w.due_on <= ?3 AND w.{ALIVE}
              GROUP BY w.for_user_id
              UNION ALL
-             SELECT z.to_user_id, COUNT(*) FROM zuweisungen z {z_joins}
+             SELECT z.to_user_id, COUNT(*) FROM zuweisungen z
              WHERE z.to_user_id IN (SELECT value FROM json_each(?1)) AND z.municipality_id = ?2
-               AND z.status = 'open' AND {SUBJECT_ALIVE}
+               AND z.status = 'open' AND z.{ALIVE}
              GROUP BY z.to_user_id)
-         GROUP BY person",
-        w_joins = subject_joins!("w"),
-        z_joins = subject_joins!("z"),
+         GROUP BY person"
     );
     let rows: Vec<(i64, i64)> = sqlx::query_as(&sql)
         .bind(serde_json::json!(persons).to_string())

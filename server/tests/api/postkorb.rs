@@ -651,3 +651,90 @@ async fn a_long_postkorb_shows_the_most_urgent_first_and_counts_everything() {
         "the page says how many are left out"
     );
 }
+
+/// What waits follows its subject: a document in the trash takes its
+/// Wiedervorlage, Zuweisung and Laufweg step out of every count and list,
+/// restored it brings them back; a Vorgang zdA takes its own out.
+#[tokio::test]
+async fn what_waits_follows_its_subject_into_the_trash_and_back() {
+    let app = TestApp::demo().await;
+    let clerk = app.login_demo("sachbearbeitung.erb").await;
+    let (colleague, colleague_id) = app.colleague("kollegin.erb", "sachbearbeitung.erb").await;
+    let document = app.upload_ok(&clerk, "Antrag.txt", b"Antrag").await;
+    let today = app::time::iso_date(app::time::today());
+    app.call_ok(
+        &clerk,
+        "set_wiedervorlage",
+        &format!(
+            "kind=dokument&id={document}&for_user_id={colleague_id}&due_on={today}&reason=Frist"
+        ),
+    )
+    .await;
+    app.call_ok(
+        &clerk,
+        "assign_to",
+        &format!("kind=dokument&id={document}&to_user_id={colleague_id}&note=Bitte"),
+    )
+    .await;
+    app.call_ok(
+        &clerk,
+        "start_laufweg",
+        &format!(
+            "document_id={document}&title=Entwurf&steps[0][user_id]={colleague_id}\
+             &steps[0][kind]=mitzeichnung&steps[0][stage]=1"
+        ),
+    )
+    .await;
+    let waiting = || async {
+        let postkorb = app.call_ok(&colleague, "load_postkorb", "").await;
+        let totals = &postkorb["totals"];
+        (
+            app.call_ok(&colleague, "comms_status", "").await["postkorb"].clone(),
+            [&totals["due"], &totals["assigned"], &totals["asked"]].map(|n| n.as_i64()),
+            [&postkorb["due"], &postkorb["assigned"], &postkorb["asked"]]
+                .map(|list| list.as_array().map_or(0, Vec::len)),
+        )
+    };
+    let all_three = (serde_json::json!(3), [Some(1); 3], [1; 3]);
+    assert_eq!(waiting().await, all_three);
+
+    app.call_ok(
+        &clerk,
+        "bulk_documents",
+        &format!("ids[0]={document}&action=trash&value="),
+    )
+    .await;
+    assert_eq!(
+        waiting().await,
+        (serde_json::json!(0), [Some(0); 3], [0; 3])
+    );
+    app.call_ok(
+        &clerk,
+        "bulk_documents",
+        &format!("ids[0]={document}&action=untrash&value="),
+    )
+    .await;
+    assert_eq!(waiting().await, all_three);
+
+    // A Vorgang closed behind the use cases' back (they cancel what
+    // waits first): its Wiedervorlage drops out all the same.
+    let vorgang = open_vorgang(&app, &clerk, "Nachforderung", &today).await;
+    app.call_ok(
+        &clerk,
+        "set_wiedervorlage",
+        &format!(
+            "kind=vorgang&id={vorgang}&for_user_id={colleague_id}&due_on={today}&reason=Frist"
+        ),
+    )
+    .await;
+    assert_eq!(
+        app.call_ok(&colleague, "comms_status", "").await["postkorb"],
+        4
+    );
+    sqlx::query("UPDATE vorgaenge SET status = 'closed' WHERE id = ?")
+        .bind(vorgang)
+        .execute(&app.state.pool)
+        .await
+        .expect("close");
+    assert_eq!(waiting().await, all_three);
+}
