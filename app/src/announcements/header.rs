@@ -222,17 +222,17 @@ fn BannerEntry(
     let id = item.id;
     let action = match (item.kind, item.requires_ack) {
         (BannerKind::Announcement, true) => view! {
-            <ActionForm action=acknowledge attr:class="inline-form">
-                <input type="hidden" name="id" value=id/>
-                <button type="submit" class="button primary small">"Zur Kenntnis genommen"</button>
-            </ActionForm>
+            <button type="button" class="button primary small"
+                on:click=move |_| { acknowledge.dispatch(AcknowledgeAnnouncement { id }); }>
+                "Zur Kenntnis genommen"
+            </button>
         }
         .into_any(),
         (BannerKind::Announcement, false) => view! {
-            <ActionForm action=read attr:class="inline-form">
-                <input type="hidden" name="id" value=id/>
-                <button type="submit" class="button secondary small">"Gelesen"</button>
-            </ActionForm>
+            <button type="button" class="button secondary small"
+                on:click=move |_| { read.dispatch(MarkAnnouncementRead { id }); }>
+                "Gelesen"
+            </button>
         }
         .into_any(),
         (BannerKind::Guide, _) => view! {

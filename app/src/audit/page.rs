@@ -123,9 +123,9 @@ pub fn AuditPage() -> impl IntoView {
         <section aria-labelledby="chain-heading" class="panel">
             <h2 id="chain-heading">"Unversehrtheit prüfen"</h2>
             <p>"Prüft die Hash-Kette aller Einträge und die außerhalb der Datenbank gespeicherten Prüfpunkte: Ein nachträglich geänderter oder gelöschter Eintrag fällt auf, auch am Ende des Protokolls."</p>
-            <ActionForm action=verify>
-                <button type="submit" class="button secondary">"Protokoll prüfen"</button>
-            </ActionForm>
+            <button type="button" class="button secondary" on:click=move |_| { verify.dispatch(VerifyAudit {}); }>
+                "Protokoll prüfen"
+            </button>
             <div role="status" aria-live="polite">
                 {move || {
                     verify
@@ -208,9 +208,10 @@ fn StoreCheckSection(
         <section aria-labelledby="store-heading" class="panel">
             <h2 id="store-heading">"Dokumentablage prüfen"</h2>
             <p>"Berechnet für jede gespeicherte Datei die Prüfsumme neu: Fehlende oder veränderte Dateien fallen auf."</p>
-            <ActionForm action=check>
-                <button type="submit" class="button secondary">"Ablage prüfen"</button>
-            </ActionForm>
+            <button type="button" class="button secondary"
+                on:click=move |_| { check.dispatch(crate::documents::server_fns::VerifyStore {}); }>
+                "Ablage prüfen"
+            </button>
             <div role="status" aria-live="polite">
                 {move || check.value().get().map(|result| match result {
                     Ok(report) if report.problems.is_empty() => view! {

@@ -260,10 +260,9 @@ fn Guide(
         None => view! {
             <div class="panel ack">
                 <p><strong>"Kenntnisnahme erforderlich. "</strong>"Bitte lesen Sie das Dokument und bestätigen Sie anschließend."</p>
-                <ActionForm action=acknowledge attr:class="inline-form">
-                    <input type="hidden" name="id" value=id/>
-                    <button type="submit" class="button primary">"Gelesen und zur Kenntnis genommen"</button>
-                </ActionForm>
+                <button type="button" class="button primary" on:click=move |_| { acknowledge.dispatch(AcknowledgeGuide { id }); }>
+                    "Gelesen und zur Kenntnis genommen"
+                </button>
             </div>
         }.into_any(),
     });
@@ -559,10 +558,9 @@ fn DeleteGuideForm(id: i64) -> impl IntoView {
         <details class="panel confirm">
             <summary>"Dokument löschen …"</summary>
             <p>"Löscht das Dokument mit allen Versionen und Bestätigungen. Das Protokoll behält den Vorgang."</p>
-            <ActionForm action=delete attr:class="inline-form">
-                <input type="hidden" name="id" value=id/>
-                <button type="submit" class="button danger">"Endgültig löschen"</button>
-            </ActionForm>
+            <button type="button" class="button danger" on:click=move |_| { delete.dispatch(DeleteGuide { id }); }>
+                "Endgültig löschen"
+            </button>
             {move || delete.value().get().and_then(|r| r.err()).map(|error| view! { <ErrorNotice error/> })}
         </details>
     }

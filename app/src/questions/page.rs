@@ -199,18 +199,16 @@ fn Thread(
         </form>
         <div class="actions">
             {(thread.status != QuestionStatus::Closed).then(|| view! {
-                <ActionForm action=close attr:class="inline-form">
-                    <input type="hidden" name="id" value=id/>
-                    <button type="submit" class="button secondary">"Als erledigt markieren"</button>
-                </ActionForm>
+                <button type="button" class="button secondary" on:click=move |_| { close.dispatch(CloseQuestion { id }); }>
+                    "Als erledigt markieren"
+                </button>
             })}
             {(thread.as_team && has_answer).then(|| match thread.faq_id {
                 Some(faq) => view! { <a href=format!("/fragen/faq#faq-{faq}")>"In der FAQ"</a> }.into_any(),
                 None => view! {
-                    <ActionForm action=to_faq attr:class="inline-form">
-                        <input type="hidden" name="id" value=id/>
-                        <button type="submit" class="button secondary">"Als FAQ übernehmen"</button>
-                    </ActionForm>
+                    <button type="button" class="button secondary" on:click=move |_| { to_faq.dispatch(QuestionToFaq { id }); }>
+                        "Als FAQ übernehmen"
+                    </button>
                 }.into_any(),
             })}
         </div>
@@ -283,10 +281,9 @@ fn Faq(
                         </div>
                         <button type="submit" class="button primary small">"Speichern"</button>
                     </ActionForm>
-                    <ActionForm action=delete attr:class="inline-form">
-                        <input type="hidden" name="id" value=id/>
-                        <button type="submit" class="button danger small">"Eintrag löschen"</button>
-                    </ActionForm>
+                    <button type="button" class="button danger small" on:click=move |_| { delete.dispatch(DeleteFaq { id }); }>
+                        "Eintrag löschen"
+                    </button>
                 </details>
             })}
         </article>

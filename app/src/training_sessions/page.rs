@@ -74,10 +74,10 @@ fn RegisterButton(card: SessionCard, registration: Registration) -> impl IntoVie
                 MyStatus::Waiting(_) => "Von der Warteliste abmelden",
             };
             view! {
-                <ActionForm action=registration.unregister attr:class="inline-form">
-                    <input type="hidden" name="id" value=id/>
-                    <button type="submit" class="button secondary small" aria-label=format!("{label}: {title}")>{label}</button>
-                </ActionForm>
+                <button type="button" class="button secondary small" aria-label=format!("{label}: {title}")
+                    on:click=move |_| { registration.unregister.dispatch(UnregisterFromSession { id }); }>
+                    {label}
+                </button>
             }
             .into_any()
         }
@@ -88,10 +88,10 @@ fn RegisterButton(card: SessionCard, registration: Registration) -> impl IntoVie
                 "Auf die Warteliste"
             };
             view! {
-                <ActionForm action=registration.register attr:class="inline-form">
-                    <input type="hidden" name="id" value=id/>
-                    <button type="submit" class="button primary small" aria-label=format!("{label}: {title}")>{label}</button>
-                </ActionForm>
+                <button type="button" class="button primary small" aria-label=format!("{label}: {title}")
+                    on:click=move |_| { registration.register.dispatch(RegisterForSession { id }); }>
+                    {label}
+                </button>
             }
             .into_any()
         }
@@ -173,9 +173,10 @@ pub fn MovedUpNotice() -> impl IntoView {
                                 }).collect_view()}
                             </ul>
                             <p>"Ihr Platz ist sicher. Bitte melden Sie sich ab, falls Sie doch nicht teilnehmen können."</p>
-                            <ActionForm action=dismiss>
-                                <button type="submit" class="button secondary small">"Verstanden"</button>
-                            </ActionForm>
+                            <button type="button" class="button secondary small"
+                                on:click=move |_| { dismiss.dispatch(DismissMovedUpNotices {}); }>
+                                "Verstanden"
+                            </button>
                         </section>
                     }.into_any(),
                     _ => ().into_any(),
@@ -523,19 +524,17 @@ fn ParticipantRow(
             ("nicht anwesend", marked == Some(Attendance::Absent))
         };
         view! {
-            <ActionForm action=attendance attr:class="inline-form">
-                <input type="hidden" name="session_id" value=session_id/>
-                <input type="hidden" name="user_id" value=user_id/>
-                <input type="hidden" name="attended" value=attended.to_string()/>
-                <button
-                    type="submit"
-                    class="button secondary small"
-                    aria-pressed=pressed.to_string()
-                    aria-label=format!("{}: {label}", name)
-                >
-                    {label}
-                </button>
-            </ActionForm>
+            <button
+                type="button"
+                class="button secondary small"
+                aria-pressed=pressed.to_string()
+                aria-label=format!("{}: {label}", name)
+                on:click=move |_| {
+                    attendance.dispatch(MarkAttendance { session_id, user_id, attended });
+                }
+            >
+                {label}
+            </button>
         }
     };
     view! {
