@@ -53,7 +53,7 @@ say "Testserver auf Port $port starten (Daten in $data)"
 # file (a test build obeys it, a release build refuses to start with it).
 clock="$data/clock"
 AKTENWERK_LISTEN="127.0.0.1:$port" AKTENWERK_DATA_DIR="$data" AKTENWERK_DEMO=true \
-  AKTENWERK_TEST_CLOCK_FILE="$clock" \
+  AKTENWERK_TEST_CLOCK_FILE="$clock" AKTENWERK_SCAN_INTERVAL_SECS=1 \
   AKTENWERK_SITE_ROOT="$target/site" RUST_LOG="${RUST_LOG:-warn}" \
   "$target/debug/aktenwerk" >"$log" 2>&1 &
 server_pid=$!

@@ -62,6 +62,7 @@ const ORDER: &[(&str, &[&str])] = &[
         "processing",
         &["processing::server_fns", "processing::service"],
     ),
+    ("scan", &["scan"]),
     ("vertretung", &["vertretung"]),
     ("laufwege", &["laufwege"]),
     ("postkorb", &["postkorb"]),

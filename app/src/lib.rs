@@ -38,6 +38,7 @@ pub mod questions;
 pub mod rollout;
 #[cfg(feature = "ssr")]
 pub mod rollout_days;
+pub mod scan;
 pub mod search;
 pub mod server_json;
 pub mod shell;
@@ -119,6 +120,7 @@ pub fn App() -> impl IntoView {
                     <Route ssr=SsrMode::Async path=path!("/postkorb") view={Lazy::<lazy::PostkorbRoute>::new()}/>
                     <Route ssr=SsrMode::Async path=path!("/abwesenheit") view={Lazy::<lazy::AbwesenheitRoute>::new()}/>
                     <Route ssr=SsrMode::Async path=path!("/verwaltung/funktionen") view={Lazy::<lazy::FunktionenRoute>::new()}/>
+                    <Route ssr=SsrMode::Async path=path!("/verwaltung/scan-ordner") view={Lazy::<lazy::ScanOrdnerRoute>::new()}/>
                     <Route ssr=SsrMode::Async path=path!("/posteingang") view={Lazy::<lazy::PosteingangRoute>::new()}/>
                     <Route ssr=SsrMode::Async path=path!("/dokumente/:id") view={Lazy::<lazy::DocumentRoute>::new()}/>
                     <Route ssr=SsrMode::Async path=path!("/papierkorb") view={Lazy::<lazy::TrashRoute>::new()}/>

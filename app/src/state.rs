@@ -44,6 +44,8 @@ pub struct Settings {
     /// Cookies get `Secure` (and the `__Host-` prefix) when served over TLS.
     pub secure_cookies: bool,
     pub max_upload_bytes: u64,
+    /// Where the Scan-Ordner lie: `<scan_dir>/<municipality code>/<name>`.
+    pub scan_dir: std::path::PathBuf,
     /// Key and file of the audit log's checkpoints (kept outside the database).
     pub audit_anchor: crate::audit::anchor::AuditAnchor,
 }

@@ -24,6 +24,22 @@ pub fn Refused() -> impl IntoView {
 }
 
 /// An error in words a clerk understands, announced to screen readers.
+/// What an action answered: `success` when it went through, the error
+/// otherwise, nothing before it ran. One for every result type: callers
+/// map theirs to `()`, so the browser holds this view once.
+#[component]
+pub fn ResultNotice(
+    result: Signal<Option<Result<(), AppError>>>,
+    success: &'static str,
+) -> impl IntoView {
+    move || {
+        result.get().map(|result| match result {
+            Ok(()) => view! { <p class="notice success">{success}</p> }.into_any(),
+            Err(error) => view! { <ErrorNotice error/> }.into_any(),
+        })
+    }
+}
+
 #[component]
 pub fn ErrorNotice(error: AppError) -> impl IntoView {
     let login_hint = matches!(error, AppError::NotLoggedIn);

@@ -2,6 +2,7 @@
 //! workers and the indexer that keeps the search in step with the database.
 
 pub mod indexer;
+pub mod scan;
 pub mod workers;
 
 use app::state::AppState;
@@ -45,9 +46,18 @@ impl Background {
     }
 }
 
-/// Starts the indexer and `workers` extraction workers.
-pub fn start(state: &AppState, extractor: Extractor, workers: usize) -> Background {
-    let mut tasks = vec![tokio::spawn(indexer::run(state.clone()))];
+/// Starts the indexer, `workers` extraction workers and the sweep of the
+/// Scan-Ordner every `scan_interval`.
+pub fn start(
+    state: &AppState,
+    extractor: Extractor,
+    workers: usize,
+    scan_interval: std::time::Duration,
+) -> Background {
+    let mut tasks = vec![
+        tokio::spawn(indexer::run(state.clone())),
+        tokio::spawn(scan::run(state.clone(), scan_interval)),
+    ];
     let extractor = std::sync::Arc::new(extractor);
     for number in 0..workers.max(1) {
         tasks.push(tokio::spawn(workers::run(

@@ -46,6 +46,12 @@ pub struct Config {
     pub audit_key: Option<String>,
     /// The append-only file of audit checkpoints; best on another volume.
     pub audit_checkpoints: PathBuf,
+    /// Where the Scan-Ordner lie (`<dir>/<municipality code>/<name>`);
+    /// default `<data>/scan`. IT shares it with the scanners.
+    pub scan_dir: PathBuf,
+    /// How often the Scan-Ordner are looked into; a file is taken once it
+    /// has not changed between two looks.
+    pub scan_interval_secs: u64,
     /// Browser tests only: a file with seconds to move the clock ahead
     /// (`app::time::follow_clock_file`); refused by release builds.
     pub test_clock_file: Option<PathBuf>,
@@ -79,6 +85,8 @@ impl std::fmt::Debug for Config {
             .field("extract_timeout_secs", &self.extract_timeout_secs)
             .field("audit_key", &self.audit_key.as_ref().map(|_| "<gesetzt>"))
             .field("audit_checkpoints", &self.audit_checkpoints)
+            .field("scan_dir", &self.scan_dir)
+            .field("scan_interval_secs", &self.scan_interval_secs)
             .field("test_clock_file", &self.test_clock_file)
             .finish()
     }
@@ -237,6 +245,16 @@ impl Config {
             5,
             24 * 3600,
         )?;
+        let scan_dir = get("AKTENWERK_SCAN_DIR")
+            .map(PathBuf::from)
+            .unwrap_or_else(|| data_dir.join("scan"));
+        let scan_interval_secs = parse_number(
+            &get("AKTENWERK_SCAN_INTERVAL_SECS"),
+            "AKTENWERK_SCAN_INTERVAL_SECS",
+            5,
+            1,
+            3600,
+        )?;
         Ok(Config {
             listen,
             data_dir,
@@ -257,6 +275,8 @@ impl Config {
             extract_timeout_secs: u64::try_from(extract_timeout_secs).unwrap_or(600),
             audit_key,
             audit_checkpoints,
+            scan_dir,
+            scan_interval_secs: u64::try_from(scan_interval_secs).unwrap_or(5),
             test_clock_file: get("AKTENWERK_TEST_CLOCK_FILE").map(PathBuf::from),
         })
     }
@@ -325,6 +345,24 @@ mod tests {
             config.audit_checkpoints,
             PathBuf::from("data/audit-checkpoints")
         );
+    }
+
+    #[test]
+    fn scan_folders_lie_in_the_data_directory_unless_set() {
+        let config =
+            Config::from_vars(vars(&[("AKTENWERK_DATA_DIR", "/srv/akten")])).expect("valid");
+        assert_eq!(config.scan_dir, PathBuf::from("/srv/akten/scan"));
+        assert_eq!(config.scan_interval_secs, 5);
+        let config = Config::from_vars(vars(&[
+            ("AKTENWERK_SCAN_DIR", "/mnt/scanner"),
+            ("AKTENWERK_SCAN_INTERVAL_SECS", "2"),
+        ]))
+        .expect("valid");
+        assert_eq!(config.scan_dir, PathBuf::from("/mnt/scanner"));
+        assert_eq!(config.scan_interval_secs, 2);
+        let err =
+            Config::from_vars(vars(&[("AKTENWERK_SCAN_INTERVAL_SECS", "0")])).expect_err("zero");
+        assert_eq!(err.name, "AKTENWERK_SCAN_INTERVAL_SECS");
     }
 
     #[test]

@@ -127,7 +127,12 @@ pub async fn serve(config: Config) -> Result<(), Box<dyn std::error::Error>> {
     ));
     let extractor = background::Extractor::this_binary(config.extract_timeout_secs)
         .map_err(|error| format!("Programmdatei nicht auffindbar: {error}"))?;
-    let background = background::start(&state, extractor, config.workers);
+    let background = background::start(
+        &state,
+        extractor,
+        config.workers,
+        std::time::Duration::from_secs(config.scan_interval_secs),
+    );
     let app = router(&config, state.clone());
     let listener = tokio::net::TcpListener::bind(config.listen)
         .await

@@ -165,6 +165,7 @@ pub async fn prepare(config: &Config) -> Result<AppState, StartupError> {
         throttle: ThrottlePolicy::default(),
         secure_cookies: config.secure_cookies(),
         max_upload_bytes: config.max_upload_bytes,
+        scan_dir: config.scan_dir.clone(),
         audit_anchor: audit_anchor(config)?,
     };
 

@@ -642,9 +642,11 @@ pub async fn untrash_one(
 /// Wiedervorlagen and Zuweisungen of a destroyed document go with it:
 /// there is nothing left to come back to.
 /// A destroyed document's Laufwege go too, their steps first (see
-/// [`destroy`]).
-pub const DOCUMENT_REFERENCES: [&str; 5] = [
+/// [`destroy`]); so does the Scan-Ordner's note of the file it came from
+/// (the same file delivered again is then a new document).
+pub const DOCUMENT_REFERENCES: [&str; 6] = [
     "laufwege",
+    "scan_dateien",
     "wiedervorlagen",
     "zuweisungen",
     "document_tags",

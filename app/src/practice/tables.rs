@@ -209,6 +209,16 @@ pub const TABLES: &[Table] = &[
         why: "who holds a real Funktion",
     },
     Table {
+        name: "scan_dateien",
+        policy: Policy::NotAreaScoped,
+        why: "files the real scanners delivered; practice areas have no Scan-Ordner",
+    },
+    Table {
+        name: "scan_ordner",
+        policy: Policy::NotAreaScoped,
+        why: "the municipality's real scanner folders",
+    },
+    Table {
         name: "vertretungen",
         policy: Policy::NotAreaScoped,
         why: "real absences of people; nobody stands in for anyone in a practice area",

@@ -86,6 +86,7 @@ lazy_pages!(other_pages, __preload_other_pages, OtherPages {
     PostkorbRoute => PostkorbPage in postkorb::page,
     AbwesenheitRoute => AbwesenheitPage in vertretung::page,
     FunktionenRoute => FunktionenPage in funktionen::page,
+    ScanOrdnerRoute => ScanOrdnerPage in scan::page,
     PosteingangRoute => PosteingangPage in documents::inbox_page,
     ExplorerRoute => ExplorerPage in aktenplan::explorer,
     AkteRoute => AktePage in akten::page,

@@ -46,12 +46,14 @@ pub fn UserAdminPage() -> impl IntoView {
             <a href="/abwesenheit">"Abwesenheiten und Vertretungen"</a>
             " · "
             <a href="/verwaltung/funktionen">"Funktionen für Laufwege"</a>
+            " · "
+            <a href="/verwaltung/scan-ordner">"Scan-Ordner"</a>
         </p>
         <div role="status" aria-live="polite" class="action-results">
             <OneTimePasswordNotice result=Signal::derive(move || create.value().get()) created=true/>
             <OneTimePasswordNotice result=Signal::derive(move || reset.value().get()) created=false/>
-            <ResultNotice result=Signal::derive(move || update.value().get()) success="Die Änderungen wurden gespeichert."/>
-            <ResultNotice result=Signal::derive(move || set_active.value().get()) success="Der Status des Kontos wurde geändert."/>
+            <crate::ui::ResultNotice result=Signal::derive(move || update.value().get()) success="Die Änderungen wurden gespeichert."/>
+            <crate::ui::ResultNotice result=Signal::derive(move || set_active.value().get()) success="Der Status des Kontos wurde geändert."/>
         </div>
         <Transition fallback=|| view! { <p>"Benutzerkonten werden geladen …"</p> }>
             {move || Suspend::new(async move {
@@ -72,19 +74,6 @@ pub fn UserAdminPage() -> impl IntoView {
                 }
             })}
         </Transition>
-    }
-}
-
-#[component]
-fn ResultNotice(
-    result: Signal<Option<Result<(), AppError>>>,
-    success: &'static str,
-) -> impl IntoView {
-    move || {
-        result.get().map(|result| match result {
-            Ok(()) => view! { <p class="notice success">{success}</p> }.into_any(),
-            Err(error) => view! { <ErrorNotice error/> }.into_any(),
-        })
     }
 }
 

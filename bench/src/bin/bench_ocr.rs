@@ -455,7 +455,12 @@ async fn job_system(
     let sampler = Sampler::start();
     let before = CpuTime::now();
     let started = Instant::now();
-    let background = server::background::start(&site.state, extractor, cores);
+    let background = server::background::start(
+        &site.state,
+        extractor,
+        cores,
+        std::time::Duration::from_secs(5),
+    );
     // Generous: a stuck job must end the bench, not hang it.
     let deadline = started + Duration::from_secs(120 + 120 * scans.len() as u64);
     loop {

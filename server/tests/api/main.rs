@@ -22,6 +22,7 @@ mod laufwege;
 mod postkorb;
 mod practice;
 mod rollout;
+mod scan;
 mod search;
 mod tours;
 mod training_sessions;

@@ -28,10 +28,11 @@ const MARKER: &str = "GEHEIMMIC";
 const UNKNOWN: i64 = 987_654;
 
 /// Placeholders of objects that belong to one municipality.
-const SCOPED: [&str; 16] = [
+const SCOPED: [&str; 17] = [
     "document",
     "vertretung",
     "funktion",
+    "scan_ordner",
     "laufweg",
     "laufweg_step",
     "akte",
@@ -470,6 +471,17 @@ async fn fixtures(app: &TestApp) -> HashMap<&'static str, i64> {
         )
         .await;
     ids.insert("funktion", id_of(reply, "funktion"));
+    let reply = app
+        .call(
+            &mic_admin,
+            "create_scan_ordner",
+            &format!(
+                "name={MARKER}-Poststelle&responsible_id={}&aktenzeichen=",
+                app.user_id("sachbearbeitung.mic").await
+            ),
+        )
+        .await;
+    ids.insert("scan_ordner", id_of(reply, "scan_ordner"));
     let reply = app
         .upload(
             &clerk,

@@ -5,7 +5,7 @@
 //!
 //! Placeholders in the arguments are filled by the test:
 //! - objects that belong to a municipality (`{document}`, `{akte}`,
-//!   `{trashed}`, `{vorgang}`, `{wiedervorlage}`, `{zuweisung}`, `{laufweg}`, `{laufweg_step}`, `{vertretung}`, `{funktion}`, `{user}`, `{question}`, `{announcement}`, `{session}`,
+//!   `{trashed}`, `{vorgang}`, `{wiedervorlage}`, `{zuweisung}`, `{laufweg}`, `{laufweg_step}`, `{vertretung}`, `{funktion}`, `{scan_ordner}`, `{user}`, `{question}`, `{announcement}`, `{session}`,
 //!   `{run}`, `{municipality}`) once with an object of Michelstadt (the
 //!   caller is from Erbach or practises) and once with an id that does not
 //!   exist; both answers must be the same.
@@ -264,6 +264,14 @@ pub const MATRIX: &[Entry] = &[
         "id={funktion}&user_id={user}&member=true",
         ADMINS,
     ),
+    // Scan-Ordner (the Administration's own municipality)
+    api("load_scan_ordner", "", ADMINS),
+    api(
+        "create_scan_ordner",
+        "name=Matrix-Scan&responsible_id={user}&aktenzeichen=",
+        ADMINS,
+    ),
+    api("remove_scan_ordner", "id={scan_ordner}", ADMINS),
     // Laufwege: Mitzeichnung and Freigabe
     api("load_laufwege", "document_id={document}", CLERKS),
     api(
@@ -630,6 +638,7 @@ pub const MATRIX: &[Entry] = &[
     page("/verwaltung", "/verwaltung").allowed_to(ADMINS),
     page("/abwesenheit", "/abwesenheit").allowed_to(CLERK | ADMINS),
     page("/verwaltung/funktionen", "/verwaltung/funktionen").allowed_to(ADMINS),
+    page("/verwaltung/scan-ordner", "/verwaltung/scan-ordner").allowed_to(ADMINS),
     page("/verwaltung/protokoll", "/verwaltung/protokoll").allowed_to(ADMINS),
     page("/verwaltung/verarbeitung", "/verwaltung/verarbeitung").allowed_to(ADMINS),
     post("/abmelden", "/abmelden", "", PUBLIC).note("last: it ends the session"),

@@ -157,7 +157,13 @@ impl TestApp {
     }
 
     pub fn start_background(&self) {
-        let started = server::background::start(&self.state, test_extractor(), 2);
+        // The Scan-Ordner tests sweep by hand; the background sweep waits.
+        let started = server::background::start(
+            &self.state,
+            test_extractor(),
+            2,
+            std::time::Duration::from_secs(3600),
+        );
         if let Ok(mut running) = self.background.lock() {
             running.push(started);
         }
