@@ -29,6 +29,9 @@ pub struct ScanOrdner {
     /// Where it lies on the server (for the scanner's and IT's settings).
     pub path: String,
     pub responsible: String,
+    /// The responsible clerk's account is deactivated: files wait until
+    /// it is active again or the folder gets another clerk.
+    pub responsible_inactive: bool,
     /// „MIC 621.1-0007 Bauanträge 2026“, or none for the Posteingang.
     pub akte: Option<String>,
     pub stored: i64,

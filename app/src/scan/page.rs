@@ -95,7 +95,12 @@ fn Overview(
                                 let label = format!("Scan-Ordner {} nicht mehr verwenden", o.name);
                                 view! {
                                     <tr>
-                                        <td>{o.name}</td><td><code>{o.path}</code></td><td>{o.responsible}</td>
+                                        <td>{o.name}</td><td><code>{o.path}</code></td><td>
+                                            {o.responsible}
+                                            {o.responsible_inactive.then(|| view! {
+                                                <p class="notice warning">"Konto deaktiviert: Dateien warten, bis es wieder aktiv ist."</p>
+                                            })}
+                                        </td>
                                         <td>{o.akte.unwrap_or_else(|| "Posteingang".into())}</td>
                                         <td>{o.stored}</td><td>{o.refused}</td>
                                         <td>{o.last_taken.unwrap_or_else(|| "–".into())}</td>

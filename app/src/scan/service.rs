@@ -47,6 +47,7 @@ pub async fn overview(
                     .to_string(),
                 name: folder.name,
                 responsible: facts.responsible.clone(),
+                responsible_inactive: !facts.responsible_active,
                 akte: facts.akte.clone(),
                 stored: facts.stored,
                 refused: facts.refused,

@@ -46,6 +46,7 @@ pub async fn active_of(
 pub struct FolderFacts {
     pub id: i64,
     pub responsible: String,
+    pub responsible_active: bool,
     pub akte: Option<String>,
     pub stored: i64,
     pub refused: i64,
@@ -57,7 +58,7 @@ pub async fn facts_of(
     municipality_id: i64,
 ) -> Result<Vec<FolderFacts>, sqlx::Error> {
     sqlx::query_as(
-        "SELECT o.id, u.display_name AS responsible,
+        "SELECT o.id, u.display_name AS responsible, u.active AS responsible_active,
                 a.aktenzeichen || ' ' || a.title AS akte,
                 (SELECT COUNT(*) FROM scan_dateien f WHERE f.ordner_id = o.id AND f.outcome = 'stored') AS stored,
                 (SELECT COUNT(*) FROM scan_dateien f WHERE f.ordner_id = o.id AND f.outcome = 'refused') AS refused,

@@ -310,3 +310,38 @@ async fn bad_settings_get_a_german_message_and_set_up_nothing() {
     assert_eq!(app.count("SELECT COUNT(*) FROM scan_ordner").await, 1);
     assert!(!app.dir.path().join("scan").join("ERB").join("P").exists());
 }
+
+#[tokio::test]
+async fn files_wait_while_the_responsible_clerk_is_deactivated() {
+    let app = TestApp::demo().await;
+    let (_, dir) = scan_folder(&app, "Poststelle", "").await;
+    let clerk = app.user_id("sachbearbeitung.erb").await;
+    let set_active = |active: bool| {
+        sqlx::query("UPDATE users SET active = ? WHERE id = ?")
+            .bind(active)
+            .bind(clerk)
+            .execute(&app.state.pool)
+    };
+    set_active(false).await.expect("deactivate");
+    std::fs::write(dir.join("Brief.pdf"), PDF).expect("write");
+    let mut watch = Watch::default();
+    assert_eq!(look_twice(&app, &mut watch).await, Sweep::default());
+    assert!(dir.join("Brief.pdf").exists(), "it waits");
+    let admin = app.login_demo("admin.erb").await;
+    let overview = app.call_ok(&admin, "load_scan_ordner", "").await;
+    assert_eq!(
+        overview["ordner"][0]["responsible_inactive"], true,
+        "{overview}"
+    );
+
+    set_active(true).await.expect("reactivate");
+    assert_eq!(
+        look_twice(&app, &mut watch).await,
+        Sweep {
+            stored: 1,
+            ..Sweep::default()
+        }
+    );
+    let overview = app.call_ok(&admin, "load_scan_ordner", "").await;
+    assert_eq!(overview["ordner"][0]["responsible_inactive"], false);
+}
