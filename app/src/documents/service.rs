@@ -765,12 +765,14 @@ pub async fn inspect(pending: &PendingBlob, name: &str) -> Result<FileKind, Stri
 /// its type, refuses content the municipality already holds (except as a
 /// new version), and writes document or version, job and audit entry in
 /// one transaction after the file sits at its content address.
+/// `arrived_via` names how a new document came when not through the
+/// person's browser („Scan-Ordner „Poststelle““).
 pub async fn upload(
     state: &AppState,
     user: &SessionUser,
     ip: Option<String>,
     target: Target,
-    name: &str,
+    (name, arrived_via): (&str, Option<&str>),
     pending: PendingBlob,
 ) -> Result<UploadAnswer, UploadError> {
     if let Err(error) = guard::check(user, Rule::Clerk) {
@@ -807,7 +809,7 @@ pub async fn upload(
     // its content address without a row; the orphan sweep at the next
     // start removes it (it may also belong to another document, so it is
     // not deleted here).
-    match store(state, user, ip, target, name, kind, pending).await {
+    match store(state, user, ip, target, (name, arrived_via), kind, pending).await {
         Ok(answer) => {
             // The new version's extraction job is waiting: start it now.
             state.wake.jobs.notify_one();
@@ -850,7 +852,7 @@ async fn store(
     user: &SessionUser,
     ip: Option<String>,
     target: Target,
-    name: &str,
+    (name, arrived_via): (&str, Option<&str>),
     kind: FileKind,
     pending: PendingBlob,
 ) -> Result<UploadAnswer, StoreError> {
@@ -916,6 +918,7 @@ async fn store(
                     vorgang_id,
                     title: &title,
                     file,
+                    arrived_via,
                 },
             )
             .await?;

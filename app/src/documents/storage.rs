@@ -15,7 +15,7 @@ macro_rules! summary_select {
     () => {
         "SELECT d.id, d.title, d.doc_type, d.document_date, d.correspondent, d.created_at,
                 d.municipality_id, d.trashed_at, d.notes,
-                u.display_name AS uploaded_by, v.kind, v.size,
+                u.display_name || COALESCE(' über ' || d.arrived_via, '') AS uploaded_by, v.kind, v.size,
                 (SELECT COUNT(*) FROM document_versions c WHERE c.document_id = d.id) AS versions,
                 a.id AS akte_id, a.aktenzeichen, a.title AS akte_title,
                 vg.id AS vorgang_id, vg.zeichen AS vorgang_zeichen, vg.title AS vorgang_title,
@@ -106,6 +106,9 @@ pub struct NewDocument<'a> {
     pub vorgang_id: Option<i64>,
     pub title: &'a str,
     pub file: StoredFile<'a>,
+    /// How it arrived when not through the person's browser
+    /// („Scan-Ordner „Poststelle““).
+    pub arrived_via: Option<&'a str>,
 }
 
 /// A version's file, already on disk at its hash.
@@ -187,8 +190,9 @@ pub async fn insert_document(
 ) -> Result<NewVersion, sqlx::Error> {
     insert_blob(conn, &new.file, now).await?;
     let document_id = sqlx::query(
-        "INSERT INTO documents (municipality_id, akte_id, vorgang_id, title, created_by, created_at, updated_at, filed_at)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+        "INSERT INTO documents (municipality_id, akte_id, vorgang_id, title, created_by, created_at, updated_at, filed_at,
+                                arrived_via)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
     )
     .bind(new.user.municipality.id)
     .bind(new.akte_id)
@@ -198,6 +202,7 @@ pub async fn insert_document(
     .bind(now)
     .bind(now)
     .bind(new.akte_id.map(|_| now))
+    .bind(new.arrived_via)
     .execute(&mut *conn)
     .await?
     .last_insert_rowid();

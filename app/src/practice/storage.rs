@@ -198,6 +198,7 @@ pub async fn fill(
                     kind,
                     file_name: document.file_name,
                 },
+                arrived_via: None,
             },
         )
         .await?;

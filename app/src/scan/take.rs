@@ -146,7 +146,8 @@ async fn take_file(
         },
         None => Target::Inbox,
     };
-    match upload(state, &user, None, target, name, pending).await {
+    let via = format!("Scan-Ordner „{}“", folder.name);
+    match upload(state, &user, None, target, (name, Some(&via)), pending).await {
         Ok(answer) => {
             storage::mark_stored(pool, row, answer.id).await?;
             // Attempts that failed before this one changed nothing.

@@ -85,6 +85,10 @@ async fn a_scan_is_taken_once_it_stops_growing_and_lands_in_the_posteingang() {
         .unwrap_or_else(|| panic!("in the Posteingang: {inbox}"));
     let id = scanned["id"].as_i64().expect("id");
     assert_eq!(
+        scanned["uploaded_by"],
+        "Sachbearbeitung Erbach über Scan-Ordner „Poststelle“"
+    );
+    assert_eq!(
         app.count(&format!(
             "SELECT COUNT(*) FROM audit_log WHERE action = 'scan_file_stored' AND object_id = '{id}'
                AND actor_name LIKE 'Scan-Ordner „Poststelle“ (für %'"
