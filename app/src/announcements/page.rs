@@ -89,11 +89,13 @@ fn Announcement(
         ),
         (true, None, false) => Some(
             view! {
-                <ActionForm action=acknowledge attr:class="inline-form ack">
-                    <input type="hidden" name="id" value=id/>
+                <div class="inline-form ack">
                     <p>"Bitte bestätigen Sie, dass Sie diese Mitteilung gelesen haben."</p>
-                    <button type="submit" class="button primary">"Zur Kenntnis genommen"</button>
-                </ActionForm>
+                    <button type="button" class="button primary"
+                        on:click=move |_| { acknowledge.dispatch(AcknowledgeAnnouncement { id }); }>
+                        "Zur Kenntnis genommen"
+                    </button>
+                </div>
             }
             .into_any(),
         ),

@@ -85,10 +85,10 @@ fn ManagedTable(
                                 </a>
                                 <details class="confirm">
                                     <summary>"Löschen …"<span class="visually-hidden">{format!(" „{}“", item.title)}</span></summary>
-                                    <ActionForm action=delete attr:class="inline-form">
-                                        <input type="hidden" name="id" value=id/>
-                                        <button type="submit" class="button danger small">"Endgültig löschen"</button>
-                                    </ActionForm>
+                                    <button type="button" class="button danger small"
+                                        on:click=move |_| { delete.dispatch(DeleteAnnouncement { id }); }>
+                                        "Endgültig löschen"
+                                    </button>
                                 </details>
                             </td>
                         </tr>
