@@ -30,16 +30,7 @@ impl Bench {
             .map(|n| n.parse())
             .transpose()?
             .unwrap_or(default);
-        let dir = tempfile::tempdir()?;
-        let config = server::config::Config::from_vars([
-            (
-                "AKTENWERK_DATA_DIR".to_string(),
-                dir.path().display().to_string(),
-            ),
-            ("AKTENWERK_DEMO".to_string(), "true".to_string()),
-        ])?;
-        let state = server::startup::prepare(&config).await?;
-        let router = server::router(&config, state.clone());
+        let (dir, state, router) = demo_server().await?;
         Ok(Bench {
             documents,
             dir,
@@ -47,6 +38,23 @@ impl Bench {
             router,
         })
     }
+}
+
+/// A server in demo mode on a new temporary data directory (removed
+/// when the directory is dropped): the directory, the state and the
+/// router, without background work.
+pub async fn demo_server() -> Result<(tempfile::TempDir, app::state::AppState, Router), BoxError> {
+    let dir = tempfile::tempdir()?;
+    let config = server::config::Config::from_vars([
+        (
+            "AKTENWERK_DATA_DIR".to_string(),
+            dir.path().display().to_string(),
+        ),
+        ("AKTENWERK_DEMO".to_string(), "true".to_string()),
+    ])?;
+    let state = server::startup::prepare(&config).await?;
+    let router = server::router(&config, state.clone());
+    Ok((dir, state, router))
 }
 
 /// A small deterministic generator (64-bit LCG), so every run has the same data.

@@ -347,16 +347,9 @@ struct Reply {
 
 impl Site {
     async fn new() -> Result<Site, BoxError> {
-        let dir = tempfile::tempdir()?;
-        let config = server::config::Config::from_vars([
-            (
-                "AKTENWERK_DATA_DIR".to_string(),
-                dir.path().display().to_string(),
-            ),
-            ("AKTENWERK_DEMO".to_string(), "true".to_string()),
-        ])?;
-        let state = server::startup::prepare(&config).await?;
-        let router = server::router(&config, state.clone());
+        let (dir, state, router) = bench::harness::demo_server()
+            .await
+            .map_err(|error| error.to_string())?;
         Ok(Site {
             router,
             state,
