@@ -14,7 +14,9 @@ if [ "${1:-}" = "--test" ]; then test=true; fi
 
 debian=(poppler-utils tesseract-ocr tesseract-ocr-deu brotli zopfli)
 if ! command -v node >/dev/null || ! command -v npm >/dev/null; then debian+=(nodejs npm); fi
-if $test; then debian+=(chromium chromium-driver fonts-dejavu-core curl); fi
+# The Postfach tests fetch from a real IMAP server (scripts/imap-server.sh):
+# Dovecot with a test CA made by openssl, on ports python3 finds free.
+if $test; then debian+=(chromium chromium-driver fonts-dejavu-core curl dovecot-imapd openssl python3); fi
 
 if $check; then
   for pkg in "${debian[@]}"; do

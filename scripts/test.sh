@@ -47,6 +47,11 @@ start_background "$rust_log" cargo test --workspace --exclude frontend
 
 port="${AKTENWERK_TEST_PORT:-3917}"
 data="$(mktemp -d)"
+# The Postfach browser test fetches from a real IMAP server.
+imap="$(mktemp -d)"
+say "IMAP-Testserver (Dovecot) starten"
+"$ROOT/scripts/imap-server.sh" start "$imap" >/dev/null
+imap_port="$(sed -n 's/^IMAP_PORT=//p' "$imap/env")"
 log="$data/server.log"
 say "Testserver auf Port $port starten (Daten in $data)"
 # The browser tests move the server's clock by writing seconds into this
@@ -61,7 +66,8 @@ cleanup() {
   stop_background
   kill "$server_pid" 2>/dev/null || true
   wait "$server_pid" 2>/dev/null || true
-  rm -rf "$data"
+  "$ROOT/scripts/imap-server.sh" stop "$imap" >/dev/null 2>&1 || true
+  rm -rf "$data" "$imap"
 }
 trap cleanup EXIT
 
@@ -74,7 +80,8 @@ curl -fsS "http://127.0.0.1:$port/healthz" >/dev/null || { cat "$log" >&2; exit 
 
 say "Browsertests (headless Chromium)"
 status=0
-(cd end2end && AKTENWERK_URL="http://127.0.0.1:$port" AKTENWERK_TEST_CLOCK_FILE="$clock" node --test --test-concurrency=1 tests/) || status=$?
+(cd end2end && AKTENWERK_URL="http://127.0.0.1:$port" AKTENWERK_TEST_CLOCK_FILE="$clock" \
+  AKTENWERK_TEST_IMAP_PORT="$imap_port" node --test --test-concurrency=1 tests/) || status=$?
 if [ "$status" != 0 ]; then
   echo "--- Serverprotokoll ---" >&2
   tail -n 100 "$log" >&2

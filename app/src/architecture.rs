@@ -18,8 +18,10 @@ const FOUNDATION: &[&str] = &[
     "time",
     "fold",
     "ui",
+    "form_post",
     "markdown",
     "spreadsheet",
+    "secrets",
     "municipalities",
 ];
 
@@ -63,6 +65,7 @@ const ORDER: &[(&str, &[&str])] = &[
         &["processing::server_fns", "processing::service"],
     ),
     ("scan", &["scan"]),
+    ("postfach", &["postfach"]),
     ("vertretung", &["vertretung"]),
     ("laufwege", &["laufwege"]),
     ("postkorb", &["postkorb"]),

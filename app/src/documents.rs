@@ -17,6 +17,8 @@ pub mod filetype;
 pub mod inbox_page;
 pub mod kinds;
 pub mod list;
+#[cfg(feature = "ssr")]
+pub mod mail;
 pub mod server_fns;
 #[cfg(feature = "ssr")]
 pub mod service;
@@ -145,6 +147,21 @@ pub struct DocumentDetail {
     /// Only the owning municipality changes a document; a municipality an
     /// Akte is shared with reads it.
     pub may_edit: bool,
+    /// An e-mail's attachments, or the e-mail an attachment came with.
+    pub linked: Vec<LinkedDocument>,
+}
+
+/// A document linked to another: an attachment of an e-mail, or the
+/// e-mail it came with.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct LinkedDocument {
+    /// The e-mail this one came with (else: one of its attachments).
+    pub is_message: bool,
+    pub name: String,
+    /// `None` when it cannot be opened: destroyed, not visible to the
+    /// reader, or refused (then `refusal` says why).
+    pub document_id: Option<i64>,
+    pub refusal: Option<String>,
 }
 
 /// Checks metadata typed by a person; returns the cleaned values.

@@ -25,12 +25,14 @@ pub mod auth;
 pub mod documents;
 pub mod error;
 pub mod fold;
+pub mod form_post;
 pub mod funktionen;
 pub mod guides;
 pub mod laufwege;
 pub mod markdown;
 pub mod markdown_preview;
 pub mod municipalities;
+pub mod postfach;
 pub mod postkorb;
 pub mod practice;
 pub mod processing;
@@ -51,6 +53,8 @@ pub mod vorgaenge;
 
 #[cfg(feature = "ssr")]
 pub mod db;
+#[cfg(feature = "ssr")]
+pub mod secrets;
 #[cfg(feature = "ssr")]
 pub mod spreadsheet;
 #[cfg(feature = "ssr")]
@@ -121,6 +125,7 @@ pub fn App() -> impl IntoView {
                     <Route ssr=SsrMode::Async path=path!("/abwesenheit") view={Lazy::<lazy::AbwesenheitRoute>::new()}/>
                     <Route ssr=SsrMode::Async path=path!("/verwaltung/funktionen") view={Lazy::<lazy::FunktionenRoute>::new()}/>
                     <Route ssr=SsrMode::Async path=path!("/verwaltung/scan-ordner") view={Lazy::<lazy::ScanOrdnerRoute>::new()}/>
+                    <Route ssr=SsrMode::Async path=path!("/verwaltung/postfaecher") view={Lazy::<lazy::PostfaecherRoute>::new()}/>
                     <Route ssr=SsrMode::Async path=path!("/posteingang") view={Lazy::<lazy::PosteingangRoute>::new()}/>
                     <Route ssr=SsrMode::Async path=path!("/dokumente/:id") view={Lazy::<lazy::DocumentRoute>::new()}/>
                     <Route ssr=SsrMode::Async path=path!("/papierkorb") view={Lazy::<lazy::TrashRoute>::new()}/>

@@ -17,49 +17,9 @@ pub mod storage;
 pub mod take;
 
 use crate::error::AppError;
-use serde::{Deserialize, Serialize};
 
-pub use crate::users::Colleague;
-
-/// A Scan-Ordner as the Administration sees it.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-pub struct ScanOrdner {
-    pub id: i64,
-    pub name: String,
-    /// Where it lies on the server (for the scanner's and IT's settings).
-    pub path: String,
-    pub responsible: String,
-    /// The responsible clerk's account is deactivated: files wait until
-    /// it is active again or the folder gets another clerk.
-    pub responsible_inactive: bool,
-    /// „MIC 621.1-0007 Bauanträge 2026“, or none for the Posteingang.
-    pub akte: Option<String>,
-    pub stored: i64,
-    pub refused: i64,
-    /// When its last file was taken (German date and time).
-    pub last_taken: Option<String>,
-}
-
-/// A file that went into quarantine.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-pub struct Refusal {
-    pub ordner: String,
-    pub file_name: String,
-    pub reason: String,
-    pub at: String,
-}
-
-/// The Administration's page.
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
-pub struct ScanOrdnerOverview {
-    pub municipality: String,
-    /// The directory under which the municipality's folders lie.
-    pub root: String,
-    pub ordner: Vec<ScanOrdner>,
-    pub clerks: Vec<Colleague>,
-    /// The latest refusals, newest first.
-    pub refusals: Vec<Refusal>,
-}
+/// The Administration's page: one row per folder in use.
+pub use crate::ui::ArrivalOverview as ScanOrdnerOverview;
 
 /// What the quarantine beside a folder is called.
 pub fn quarantine_name(name: &str) -> String {

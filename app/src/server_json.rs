@@ -53,6 +53,12 @@ impl<T: DeserializeOwned> Decodes<T> for JsonText {
 /// Reads JSON text as `T` through a [`serde_json::Value`]: the parser is
 /// compiled once, for `Value`, and each type only gets the (smaller)
 /// conversion from a `Value`, shared by answers and resources.
+pub fn read<T: DeserializeOwned>(text: &str) -> Result<T, serde_json::Error> {
+    from_text(text)
+}
+
+/// The reader of [`read`] (answers posted by [`crate::form_post`] use it
+/// too).
 fn from_text<T: DeserializeOwned>(text: &str) -> Result<T, serde_json::Error> {
     let value: serde_json::Value = serde_json::from_str(text)?;
     T::deserialize(value)

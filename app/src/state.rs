@@ -48,6 +48,11 @@ pub struct Settings {
     pub scan_dir: std::path::PathBuf,
     /// Key and file of the audit log's checkpoints (kept outside the database).
     pub audit_anchor: crate::audit::anchor::AuditAnchor,
+    /// Seals the Postfach passwords stored in the database.
+    pub seal_key: crate::secrets::SealKey,
+    /// Which certificates an IMAP server may present (the system's store
+    /// and IT's own CA).
+    pub mail_tls: std::sync::Arc<tokio_rustls::rustls::ClientConfig>,
 }
 
 impl AppState {

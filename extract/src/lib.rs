@@ -42,6 +42,7 @@
 
 mod html;
 mod image;
+pub mod mail;
 mod office;
 mod pdf;
 mod plain;
@@ -71,11 +72,13 @@ pub enum Kind {
     Txt,
     Csv,
     Eml,
+    /// An Outlook message as Outlook saves it (drag and drop to the desktop).
+    Msg,
 }
 
 impl Kind {
     /// Every kind, in declaration order.
-    pub const ALL: [Kind; 12] = [
+    pub const ALL: [Kind; 13] = [
         Kind::Pdf,
         Kind::Tiff,
         Kind::Png,
@@ -88,6 +91,7 @@ impl Kind {
         Kind::Txt,
         Kind::Csv,
         Kind::Eml,
+        Kind::Msg,
     ];
 
     /// The kind for its lower-case name (`"pdf"`, `"docx"`, …).
@@ -110,6 +114,7 @@ impl Kind {
             Kind::Txt => "txt",
             Kind::Csv => "csv",
             Kind::Eml => "eml",
+            Kind::Msg => "msg",
         }
     }
 }
@@ -280,7 +285,8 @@ pub fn extract_file(path: &Path, kind: Kind, limits: &Limits) -> Result<Extracte
         Kind::Ods => office::ods(path, limits)?,
         Kind::Txt => plain::txt(path, limits, false)?,
         Kind::Csv => plain::txt(path, limits, true)?,
-        Kind::Eml => html::eml(path, limits)?,
+        Kind::Eml => mail::eml(path, limits)?,
+        Kind::Msg => mail::msg(path, limits)?,
     };
     out.text = plain::normalise(&out.text);
     if plain::cap(&mut out.text, limits.max_text_bytes) {

@@ -2,6 +2,7 @@
 //! workers and the indexer that keeps the search in step with the database.
 
 pub mod indexer;
+pub mod postfach;
 pub mod scan;
 pub mod workers;
 
@@ -46,17 +47,36 @@ impl Background {
     }
 }
 
-/// Starts the indexer, `workers` extraction workers and the sweep of the
-/// Scan-Ordner every `scan_interval`.
+/// How often the inputs that arrive by themselves are looked into.
+#[derive(Clone, Copy, Debug)]
+pub struct Intervals {
+    /// The Scan-Ordner.
+    pub scan: std::time::Duration,
+    /// The Postfächer.
+    pub mail: std::time::Duration,
+}
+
+impl Intervals {
+    /// For tests that look into Scan-Ordner and Postfächer by hand: the
+    /// background waits an hour.
+    pub const BY_HAND: Intervals = Intervals {
+        scan: std::time::Duration::from_secs(3600),
+        mail: std::time::Duration::from_secs(3600),
+    };
+}
+
+/// Starts the indexer, `workers` extraction workers, the sweep of the
+/// Scan-Ordner and the fetch from the Postfächer.
 pub fn start(
     state: &AppState,
     extractor: Extractor,
     workers: usize,
-    scan_interval: std::time::Duration,
+    intervals: Intervals,
 ) -> Background {
     let mut tasks = vec![
         tokio::spawn(indexer::run(state.clone())),
-        tokio::spawn(scan::run(state.clone(), scan_interval)),
+        tokio::spawn(scan::run(state.clone(), intervals.scan)),
+        tokio::spawn(postfach::run(state.clone(), intervals.mail)),
     ];
     let extractor = std::sync::Arc::new(extractor);
     for number in 0..workers.max(1) {

@@ -52,6 +52,15 @@ pub struct Config {
     /// How often the Scan-Ordner are looked into; a file is taken once it
     /// has not changed between two looks.
     pub scan_interval_secs: u64,
+    /// The key file Postfach passwords are sealed with (default
+    /// `<data>/seal-key`, generated on first start); keep it out of the
+    /// database backups.
+    pub seal_key_file: PathBuf,
+    /// A PEM file with the certificate of the municipality's own CA, for
+    /// IMAP servers whose certificate the system store does not know.
+    pub mail_ca_file: Option<PathBuf>,
+    /// How often the Postfächer are looked into.
+    pub mail_interval_secs: u64,
     /// Browser tests only: a file with seconds to move the clock ahead
     /// (`app::time::follow_clock_file`); refused by release builds.
     pub test_clock_file: Option<PathBuf>,
@@ -87,6 +96,9 @@ impl std::fmt::Debug for Config {
             .field("audit_checkpoints", &self.audit_checkpoints)
             .field("scan_dir", &self.scan_dir)
             .field("scan_interval_secs", &self.scan_interval_secs)
+            .field("seal_key_file", &self.seal_key_file)
+            .field("mail_ca_file", &self.mail_ca_file)
+            .field("mail_interval_secs", &self.mail_interval_secs)
             .field("test_clock_file", &self.test_clock_file)
             .finish()
     }
@@ -255,6 +267,16 @@ impl Config {
             1,
             3600,
         )?;
+        let mail_interval_secs = parse_number(
+            &get("AKTENWERK_MAIL_INTERVAL_SECS"),
+            "AKTENWERK_MAIL_INTERVAL_SECS",
+            60,
+            1,
+            3600,
+        )?;
+        let seal_key_file = get("AKTENWERK_SEAL_KEY_FILE")
+            .map(PathBuf::from)
+            .unwrap_or_else(|| data_dir.join("seal-key"));
         Ok(Config {
             listen,
             data_dir,
@@ -277,6 +299,9 @@ impl Config {
             audit_checkpoints,
             scan_dir,
             scan_interval_secs: u64::try_from(scan_interval_secs).unwrap_or(5),
+            seal_key_file,
+            mail_ca_file: get("AKTENWERK_MAIL_CA_FILE").map(PathBuf::from),
+            mail_interval_secs: u64::try_from(mail_interval_secs).unwrap_or(60),
             test_clock_file: get("AKTENWERK_TEST_CLOCK_FILE").map(PathBuf::from),
         })
     }
@@ -363,6 +388,33 @@ mod tests {
         let err =
             Config::from_vars(vars(&[("AKTENWERK_SCAN_INTERVAL_SECS", "0")])).expect_err("zero");
         assert_eq!(err.name, "AKTENWERK_SCAN_INTERVAL_SECS");
+    }
+
+    #[test]
+    fn postfaecher_have_a_seal_key_beside_the_data_and_an_interval() {
+        let config =
+            Config::from_vars(vars(&[("AKTENWERK_DATA_DIR", "/srv/akten")])).expect("valid");
+        assert_eq!(config.seal_key_file, PathBuf::from("/srv/akten/seal-key"));
+        assert_eq!(config.mail_ca_file, None);
+        assert_eq!(config.mail_interval_secs, 60);
+        let config = Config::from_vars(vars(&[
+            ("AKTENWERK_SEAL_KEY_FILE", "/etc/aktenwerk/seal-key"),
+            ("AKTENWERK_MAIL_CA_FILE", "/etc/ssl/gemeinde-ca.pem"),
+            ("AKTENWERK_MAIL_INTERVAL_SECS", "30"),
+        ]))
+        .expect("valid");
+        assert_eq!(
+            config.seal_key_file,
+            PathBuf::from("/etc/aktenwerk/seal-key")
+        );
+        assert_eq!(
+            config.mail_ca_file,
+            Some(PathBuf::from("/etc/ssl/gemeinde-ca.pem"))
+        );
+        assert_eq!(config.mail_interval_secs, 30);
+        let err = Config::from_vars(vars(&[("AKTENWERK_MAIL_INTERVAL_SECS", "4000")]))
+            .expect_err("too long");
+        assert_eq!(err.name, "AKTENWERK_MAIL_INTERVAL_SECS");
     }
 
     #[test]

@@ -131,7 +131,10 @@ pub async fn serve(config: Config) -> Result<(), Box<dyn std::error::Error>> {
         &state,
         extractor,
         config.workers,
-        std::time::Duration::from_secs(config.scan_interval_secs),
+        background::Intervals {
+            scan: std::time::Duration::from_secs(config.scan_interval_secs),
+            mail: std::time::Duration::from_secs(config.mail_interval_secs),
+        },
     );
     let app = router(&config, state.clone());
     let listener = tokio::net::TcpListener::bind(config.listen)

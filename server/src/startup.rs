@@ -27,6 +27,13 @@ pub enum StartupError {
         path: String,
         source: std::io::Error,
     },
+    #[error("Schlüssel für Postfach-Kennwörter {path} kann nicht gelesen oder angelegt werden: {source}")]
+    SealKey {
+        path: String,
+        source: std::io::Error,
+    },
+    #[error("Zertifikate für Postfächer (AKTENWERK_MAIL_CA_FILE): {0}")]
+    MailCa(String),
     #[error(transparent)]
     Database(#[from] app::db::DbError),
     #[error("Erstbefüllung (Administratorkonto, Aktenplan): {0}")]
@@ -112,6 +119,17 @@ pub fn audit_anchor(config: &Config) -> Result<app::audit::anchor::AuditAnchor, 
     Ok(AuditAnchor::new(key, &config.audit_checkpoints))
 }
 
+/// The key Postfach passwords are sealed with, from its file (generated
+/// on first start).
+fn seal_key(config: &Config) -> Result<app::secrets::SealKey, StartupError> {
+    app::secrets::load_or_create_key(&config.seal_key_file)
+        .map(|text| app::secrets::SealKey::from_text(&text))
+        .map_err(|source| StartupError::SealKey {
+            path: config.seal_key_file.display().to_string(),
+            source,
+        })
+}
+
 /// The configured secret, or one generated on first start and kept (owner
 /// read-only) in the data directory so sessions survive restarts.
 fn session_key(config: &Config) -> Result<SessionKey, StartupError> {
@@ -167,6 +185,9 @@ pub async fn prepare(config: &Config) -> Result<AppState, StartupError> {
         max_upload_bytes: config.max_upload_bytes,
         scan_dir: config.scan_dir.clone(),
         audit_anchor: audit_anchor(config)?,
+        seal_key: seal_key(config)?,
+        mail_tls: app::postfach::imap::trust(config.mail_ca_file.as_deref())
+            .map_err(StartupError::MailCa)?,
     };
 
     if !config.demo {

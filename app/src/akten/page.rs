@@ -4,6 +4,7 @@
 use super::server_fns::{get_akte, CloseAkte, ShareAkte};
 use super::{AkteDetail, AkteStatus};
 use crate::documents::akte_section::{AkteDocuments, AkteDocumentsState};
+use crate::form_post::{FormAction, PostForm};
 use crate::ui::ErrorNotice;
 use crate::vorgaenge::page::{AkteVorgaenge, VorgaengeState};
 use leptos::prelude::*;
@@ -14,7 +15,7 @@ use leptos_router::hooks::use_params_map;
 pub fn AktePage() -> impl IntoView {
     let params = use_params_map();
     let close = ServerAction::<CloseAkte>::new();
-    let share = ServerAction::<ShareAkte>::new();
+    let share = FormAction::<()>::new(<ShareAkte as leptos::server_fn::ServerFn>::PATH);
     let akte = crate::server_json::resource(
         move || {
             (
@@ -71,7 +72,7 @@ pub fn AktePage() -> impl IntoView {
 fn Akte(
     detail: AkteDetail,
     close: ServerAction<CloseAkte>,
-    share: ServerAction<ShareAkte>,
+    share: FormAction<()>,
     documents: AkteDocumentsState,
     vorgaenge: VorgaengeState,
 ) -> impl IntoView {
@@ -135,7 +136,7 @@ fn Akte(
             <section class="panel" aria-labelledby="share-heading">
                 <h2 id="share-heading">"Für eine andere Gemeinde freigeben"</h2>
                 <p>"Für die interkommunale Zusammenarbeit: Die gewählte Gemeinde kann diese Akte sehen."</p>
-                <ActionForm action=share attr:class="inline-form">
+                <PostForm action=share class="inline-form">
                     <input type="hidden" name="id" value=id/>
                     <input type="hidden" name="shared" value="true"/>
                     <label for="share-municipality">"Gemeinde"</label>
@@ -143,7 +144,7 @@ fn Akte(
                         {detail.share_candidates.iter().map(|m| view! { <option value=m.id>{m.name.clone()}</option> }).collect_view()}
                     </select>
                     <button type="submit" class="button secondary small">"Freigeben"</button>
-                </ActionForm>
+                </PostForm>
             </section>
         })}
     }

@@ -278,3 +278,29 @@ pub async fn share(
     tx.commit().await?;
     Ok(())
 }
+
+/// Where documents arriving by themselves (a Scan-Ordner, a Postfach) go:
+/// the open Akte with exactly this Aktenzeichen that the municipality may
+/// file into, or `Ok(None)` for an empty field (the Posteingang). Refused
+/// with a German sentence when there is no such Akte.
+pub async fn arrival_akte(
+    pool: &sqlx::SqlitePool,
+    municipality_id: i64,
+    aktenzeichen: &str,
+) -> Result<Option<super::AkteRef>, AppError> {
+    let zeichen = aktenzeichen.trim();
+    if zeichen.is_empty() {
+        return Ok(None);
+    }
+    super::storage::find_open(pool, municipality_id, zeichen, 20)
+        .await?
+        .into_iter()
+        .find(|akte| akte.aktenzeichen == zeichen)
+        .map(Some)
+        .ok_or_else(|| {
+            AppError::invalid(format!(
+                "Eine offene Akte „{zeichen}“ gibt es für Ihre Gemeinde nicht. Bitte prüfen Sie das \
+                 Aktenzeichen oder lassen Sie das Feld leer (dann Posteingang)."
+            ))
+        })
+}

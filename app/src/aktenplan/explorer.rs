@@ -10,6 +10,7 @@ pub mod service;
 
 use super::{Crumb, SearchHit, Segment};
 use crate::akten::server_fns::CreateAkte;
+use crate::form_post::{FormAction, PostForm};
 use crate::ui::ErrorNotice;
 use leptos::prelude::*;
 use leptos::tachys::html::attribute::custom::custom_attribute;
@@ -103,7 +104,9 @@ pub fn ExplorerPage() -> impl IntoView {
     let query = use_query_map();
     let code = move || params.read().get("code");
     let search_text = Signal::derive(move || query.read().get("suche").unwrap_or_default());
-    let create = ServerAction::<CreateAkte>::new();
+    let create = FormAction::<crate::akten::AkteSummary>::new(
+        <CreateAkte as leptos::server_fn::ServerFn>::PATH,
+    );
     let data = crate::server_json::resource(
         move || (code(), create.version().get()),
         |(code, _)| load_explorer(code),
@@ -603,7 +606,7 @@ fn Breadcrumbs(path: Vec<Crumb>) -> impl IntoView {
 }
 
 #[component]
-fn Detail(detail: PositionDetail, create: ServerAction<CreateAkte>) -> impl IntoView {
+fn Detail(detail: PositionDetail, create: FormAction<crate::akten::AkteSummary>) -> impl IntoView {
     let heading = format!("{} {}", detail.code, detail.title);
     let keywords = detail.keywords.join(", ");
     let akten_count = detail.akten.len();
@@ -681,14 +684,18 @@ fn Detail(detail: PositionDetail, create: ServerAction<CreateAkte>) -> impl Into
 }
 
 #[component]
-fn NewAkteForm(position_id: i64, today: String, create: ServerAction<CreateAkte>) -> impl IntoView {
+fn NewAkteForm(
+    position_id: i64,
+    today: String,
+    create: FormAction<crate::akten::AkteSummary>,
+) -> impl IntoView {
     let responsible = crate::auth::use_current_user()
         .map(|u| u.display_name)
         .unwrap_or_default();
     view! {
         <details class="new-akte" data-tour="neue-akte">
             <summary>"Neue Akte anlegen"</summary>
-            <ActionForm action=create attr:class="stacked-form narrow">
+            <PostForm action=create class="stacked-form narrow">
                 <input type="hidden" name="position_id" value=position_id/>
                 <label for="akte-title">"Titel der Akte"</label>
                 <input id="akte-title" name="title" type="text" required maxlength="300"
@@ -698,7 +705,7 @@ fn NewAkteForm(position_id: i64, today: String, create: ServerAction<CreateAkte>
                 <label for="akte-opened">"Angelegt am"</label>
                 <input id="akte-opened" name="opened_on" type="date" required value=today/>
                 <button type="submit" class="button primary">"Akte anlegen"</button>
-            </ActionForm>
+            </PostForm>
         </details>
         <div role="status" aria-live="polite">
             {move || create.value().get().map(|result| match result {

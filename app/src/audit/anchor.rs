@@ -325,48 +325,7 @@ pub async fn run(pool: SqlitePool, anchor: AuditAnchor) {
 /// The key from the file at `path`, generated (random, owner read-only) on
 /// first use.
 pub fn load_or_create_key(path: &Path) -> std::io::Result<AuditKey> {
-    match std::fs::read_to_string(path) {
-        Ok(text) if text.trim().len() >= 32 => {
-            return Ok(AuditKey(text.trim().as_bytes().to_vec()))
-        }
-        Ok(_) => {
-            return Err(std::io::Error::new(
-                std::io::ErrorKind::InvalidData,
-                "zu kurz (mindestens 32 Zeichen); die Datei nicht ersetzen, solange \
-                 Prüfpunkte mit dem alten Schlüssel bestehen",
-            ))
-        }
-        Err(error) if error.kind() == std::io::ErrorKind::NotFound => {}
-        Err(error) => return Err(error),
-    }
-    use std::io::Write;
-    // 32 random bytes, written as URL-safe base64 (no padding): 43
-    // characters, above the 32 the check on reading asks for.
-    let key = {
-        use base64::Engine;
-        use rand::RngCore;
-        let mut bytes = [0u8; 32];
-        rand::rngs::OsRng.fill_bytes(&mut bytes);
-        base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(bytes)
-    };
-    let mut options = std::fs::OpenOptions::new();
-    // create_new: two processes starting at once must not each write a
-    // different key.
-    options.write(true).create_new(true);
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::OpenOptionsExt;
-        options.mode(0o600);
-    }
-    match options.open(path) {
-        Ok(mut file) => {
-            file.write_all(key.as_bytes())?;
-            file.sync_all()?;
-            Ok(AuditKey(key.into_bytes()))
-        }
-        Err(error) if error.kind() == std::io::ErrorKind::AlreadyExists => load_or_create_key(path),
-        Err(error) => Err(error),
-    }
+    crate::secrets::load_or_create_key(path).map(AuditKey)
 }
 
 #[cfg(test)]

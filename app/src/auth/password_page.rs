@@ -1,12 +1,13 @@
 //! `/konto/passwort`: change one's own password (required after a reset).
 
 use super::server_fns::ChangePassword;
+use crate::form_post::{FormAction, PostForm};
 use crate::ui::{ErrorNotice, PageHeading};
 use leptos::prelude::*;
 
 #[component]
 pub fn ChangePasswordPage() -> impl IntoView {
-    let action = ServerAction::<ChangePassword>::new();
+    let action = FormAction::<()>::new(<ChangePassword as leptos::server_fn::ServerFn>::PATH);
     let must_change = crate::auth::use_current_user().is_some_and(|user| user.must_change_password);
     view! {
         <PageHeading title="Passwort ändern"/>
@@ -15,7 +16,7 @@ pub fn ChangePasswordPage() -> impl IntoView {
                 "Ihr Passwort wurde zurückgesetzt. Bitte wählen Sie jetzt ein eigenes Passwort."
             </p>
         </Show>
-        <ActionForm action attr:class="stacked-form narrow">
+        <PostForm action class="stacked-form narrow">
             <label for="pw-current">"Bisheriges Passwort"</label>
             <input id="pw-current" name="current" type="password" autocomplete="current-password" required/>
             <label for="pw-new">"Neues Passwort"</label>
@@ -34,7 +35,7 @@ pub fn ChangePasswordPage() -> impl IntoView {
             <label for="pw-repeat">"Neues Passwort wiederholen"</label>
             <input id="pw-repeat" name="repeat" type="password" autocomplete="new-password" required/>
             <button type="submit" class="button primary">"Passwort ändern"</button>
-        </ActionForm>
+        </PostForm>
         <div role="status" aria-live="polite">
             {move || {
                 action

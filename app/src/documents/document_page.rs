@@ -8,6 +8,7 @@ use super::server_fns::{
 };
 use super::upload::{UploadTarget, Uploader};
 use super::{DocType, DocumentDetail, VersionView};
+use crate::form_post::{FormAction, PostForm};
 use crate::ui::ErrorNotice;
 use leptos::prelude::*;
 use leptos_meta::Title;
@@ -31,7 +32,7 @@ pub fn DocumentPage() -> impl IntoView {
             .get("id")
             .and_then(|id| id.parse::<i64>().ok())
     };
-    let save = ServerAction::<SaveDocument>::new();
+    let save = FormAction::<()>::new(<SaveDocument as leptos::server_fn::ServerFn>::PATH);
     let bulk = ServerAction::<BulkDocuments>::new();
     let restore = ServerAction::<RestoreDocumentVersion>::new();
     // The newest uploaded version: the page reloads the document, and the
@@ -111,7 +112,7 @@ fn file_url(id: i64, version: i64, inline: bool) -> String {
 #[component]
 fn Document(
     detail: DocumentDetail,
-    save: ServerAction<SaveDocument>,
+    save: FormAction<()>,
     bulk: ServerAction<BulkDocuments>,
     restore: ServerAction<RestoreDocumentVersion>,
     uploaded: RwSignal<i64>,
@@ -157,6 +158,21 @@ fn Document(
                 <crate::processing::status::TextStatus document_id=id may_edit/>
                 {may_edit.then(|| view! { <MetadataForm detail=detail.clone() save/> })}
                 {(!may_edit).then(|| view! { <MetadataView detail=detail.clone()/> })}
+                {(!detail.linked.is_empty()).then(|| view! {
+                    <section aria-labelledby="linked-heading">
+                        <h2 id="linked-heading">"Verknüpft"</h2>
+                        <ul>{detail.linked.iter().map(|l| view! {
+                            <li>
+                                {if l.is_message { "E-Mail: " } else { "Anhang: " }}
+                                {match l.document_id {
+                                    Some(other) => view! { <a href=format!("/dokumente/{other}")>{l.name.clone()}</a> }.into_any(),
+                                    None => l.name.clone().into_any(),
+                                }}
+                                {l.refusal.clone().map(|r| format!(" (nicht übernommen: {r})"))}
+                            </li>
+                        }).collect_view()}</ul>
+                    </section>
+                })}
                 {may_edit.then(|| view! {
                     <AktePicker selected action=bulk heading=if d.akte.is_some() { "In andere Akte umlegen" } else { "In Akte ablegen" }/>
                     <button type="button" class="button danger" on:click=move |_| {
@@ -257,13 +273,13 @@ fn preview(id: i64, title: &str, v: VersionView) -> AnyView {
 }
 
 #[component]
-fn MetadataForm(detail: DocumentDetail, save: ServerAction<SaveDocument>) -> impl IntoView {
+fn MetadataForm(detail: DocumentDetail, save: FormAction<()>) -> impl IntoView {
     let d = detail.summary;
     let current_type = d.doc_type;
     view! {
         <section aria-labelledby="meta-heading">
             <h2 id="meta-heading">"Angaben"</h2>
-            <ActionForm action=save attr:class="stacked-form">
+            <PostForm action=save class="stacked-form">
                 <input type="hidden" name="id" value=d.id/>
                 <label for="m-title">"Titel"</label>
                 <input id="m-title" name="meta[title]" type="text" required maxlength="300" value=d.title.clone()/>
@@ -282,7 +298,7 @@ fn MetadataForm(detail: DocumentDetail, save: ServerAction<SaveDocument>) -> imp
                 <label for="m-notes">"Notiz"</label>
                 <textarea id="m-notes" name="meta[notes]" rows="3" maxlength="5000">{detail.notes.clone()}</textarea>
                 <button type="submit" class="button primary">"Angaben speichern"</button>
-            </ActionForm>
+            </PostForm>
         </section>
     }
 }

@@ -276,6 +276,9 @@ fn detect(
     if head.starts_with(b"PK\x03\x04") {
         return inspect_zip(file, len, name, limits);
     }
+    if head.starts_with(COMPOUND_FILE) && is_outlook_message(file, len)? {
+        return Ok(FileKind::Msg);
+    }
     if let Some(found) = refused_binary(head) {
         return Err(not_allowed(name, found));
     }
@@ -303,6 +306,26 @@ fn detect(
         name: name.to_string(),
         found: None,
     })
+}
+
+/// The signature of a compound file (Outlook messages, old Office files).
+const COMPOUND_FILE: &[u8] = b"\xD0\xCF\x11\xE0\xA1\xB1\x1A\xE1";
+/// Larger compound files are not opened to look for a message.
+const MAX_MSG_BYTES: u64 = 100 * 1024 * 1024;
+
+/// Whether a compound file is an Outlook message: read whole (the streams
+/// that tell lie anywhere in it), up to [`MAX_MSG_BYTES`].
+fn is_outlook_message(file: &mut File, len: u64) -> Result<bool, FileTypeError> {
+    if len > MAX_MSG_BYTES {
+        return Ok(false);
+    }
+    let mut content = Vec::with_capacity(usize::try_from(len).unwrap_or(0));
+    file.seek(SeekFrom::Start(0)).map_err(unreadable)?;
+    file.by_ref()
+        .take(MAX_MSG_BYTES)
+        .read_to_end(&mut content)
+        .map_err(unreadable)?;
+    Ok(extract::mail::looks_like_msg(&content))
 }
 
 fn not_allowed(name: &str, found: &str) -> FileTypeError {
@@ -338,7 +361,7 @@ fn refused_binary(head: &[u8]) -> Option<&'static str> {
         (b"\xFD7zXZ\0", "ein gepacktes Archiv (XZ)"),
         (b"MSCF", "ein gepacktes Archiv (CAB)"),
         (
-            b"\xD0\xCF\x11\xE0\xA1\xB1\x1A\xE1",
+            COMPOUND_FILE,
             "ein älteres oder kennwortgeschütztes Office-Dokument (zum Beispiel DOC \
              oder XLS); bitte speichern Sie es im aktuellen Format (DOCX, XLSX) ohne \
              Kennwort",

@@ -24,6 +24,7 @@ pub enum FileKind {
     Txt,
     Csv,
     Eml,
+    Msg,
 }
 
 /// One row of the list.
@@ -72,7 +73,7 @@ const fn row(
 }
 
 /// Every kind, in the order they are listed to people.
-pub const KINDS: [KindInfo; 12] = [
+pub const KINDS: [KindInfo; 13] = [
     KindInfo {
         magic: &[b"%PDF-"],
         inline_previewable: true,
@@ -189,6 +190,16 @@ pub const KINDS: [KindInfo; 12] = [
         "E-Mail (EML)",
         "E-Mail (EML)",
     ),
+    // A compound file like old Word and Excel files: recognised by its
+    // streams (`extract::mail::looks_like_msg`), not by a signature.
+    row(
+        FileKind::Msg,
+        "msg",
+        &["msg"],
+        "application/vnd.ms-outlook",
+        "Outlook-Nachricht (MSG)",
+        "Outlook-Nachricht (MSG)",
+    ),
 ];
 
 impl FileKind {
@@ -265,8 +276,8 @@ impl std::fmt::Display for FileKind {
     }
 }
 
-/// The allowed kinds as listed in messages to people: "PDF, TIFF, …, CSV
-/// und E-Mail (EML)".
+/// The allowed kinds as listed in messages to people: "PDF, TIFF, …, CSV,
+/// E-Mail (EML) und Outlook-Nachricht (MSG)".
 pub fn allowed_list() -> String {
     let names: Vec<&str> = KINDS.iter().map(|row| row.listed_as).collect();
     match names.split_last() {
@@ -301,8 +312,8 @@ mod tests {
         assert_eq!(
             allowed_list(),
             "PDF, TIFF, PNG, JPEG, Word (DOCX), Excel (XLSX), PowerPoint (PPTX), \
-             OpenDocument-Text (ODT), OpenDocument-Tabelle (ODS), Text (TXT), CSV \
-             und E-Mail (EML)"
+             OpenDocument-Text (ODT), OpenDocument-Tabelle (ODS), Text (TXT), CSV, \
+             E-Mail (EML) und Outlook-Nachricht (MSG)"
         );
     }
 

@@ -5,7 +5,8 @@
 
 use super::filetype::FileKind;
 use super::{
-    AkteRef, CleanMetadata, DocType, DocumentDetail, DocumentSummary, VersionView, VorgangRef,
+    AkteRef, CleanMetadata, DocType, DocumentDetail, DocumentSummary, LinkedDocument, VersionView,
+    VorgangRef,
 };
 use crate::time::display_exact;
 use sqlx::{SqliteConnection, SqlitePool};
@@ -449,7 +450,99 @@ pub async fn detail(
         versions,
         trashed: row.trashed_at.is_some(),
         may_edit: row.municipality_id == municipality_id,
+        linked: linked(pool, document_id, municipality_id).await?,
     }))
+}
+
+/// The e-mail a document came with and its own attachments, each openable
+/// only where the municipality may see it.
+async fn linked(
+    pool: &SqlitePool,
+    document_id: i64,
+    municipality_id: i64,
+) -> Result<Vec<LinkedDocument>, sqlx::Error> {
+    let rows: Vec<(bool, String, Option<i64>, Option<String>)> = sqlx::query_as(concat!(
+        "SELECT 1, m.title, CASE WHEN ",
+        crate::document_visible!("m", 1),
+        " THEN m.id END, NULL
+         FROM dokument_anhaenge a JOIN documents m ON m.id = a.document_id
+         WHERE a.anhang_id = ?2
+         UNION ALL
+         SELECT 0, COALESCE(d.title, a.file_name), CASE WHEN ",
+        crate::document_visible!("d", 1),
+        " THEN d.id END, a.refusal
+         FROM dokument_anhaenge a LEFT JOIN documents d ON d.id = a.anhang_id
+         WHERE a.document_id = ?2"
+    ))
+    .bind(municipality_id)
+    .bind(document_id)
+    .fetch_all(pool)
+    .await?;
+    Ok(rows
+        .into_iter()
+        .map(|(is_message, name, document_id, refusal)| LinkedDocument {
+            is_message,
+            name,
+            document_id,
+            refusal,
+        })
+        .collect())
+}
+
+/// Sets what an arriving e-mail says of itself: its subject as title,
+/// its sender and the day it was sent.
+pub async fn describe_arrival(
+    conn: &mut SqliteConnection,
+    document_id: i64,
+    title: &str,
+    correspondent: &str,
+    document_date: Option<&str>,
+) -> Result<(), sqlx::Error> {
+    sqlx::query("UPDATE documents SET title = ?, correspondent = ?, document_date = ? WHERE id = ?")
+        .bind(title)
+        .bind(correspondent)
+        .bind(document_date)
+        .bind(document_id)
+        .execute(conn)
+        .await
+        .map(drop)
+}
+
+/// The attachment positions of an e-mail already linked.
+pub async fn linked_positions(pool: &SqlitePool, message_id: i64) -> Result<Vec<i64>, sqlx::Error> {
+    sqlx::query_scalar(
+        "SELECT position FROM dokument_anhaenge WHERE document_id = ? ORDER BY position",
+    )
+    .bind(message_id)
+    .fetch_all(pool)
+    .await
+}
+
+/// Links an e-mail's attachment at `position`: the document it became,
+/// or why it was refused.
+pub async fn link_attachment(
+    pool: &SqlitePool,
+    message_id: i64,
+    position: i64,
+    file_name: &str,
+    outcome: Result<i64, &str>,
+) -> Result<(), sqlx::Error> {
+    let (anhang, refusal) = match outcome {
+        Ok(id) => (Some(id), None),
+        Err(reason) => (None, Some(reason)),
+    };
+    sqlx::query(
+        "INSERT INTO dokument_anhaenge (document_id, position, file_name, anhang_id, refusal)
+         VALUES (?, ?, ?, ?, ?) ON CONFLICT (document_id, position) DO NOTHING",
+    )
+    .bind(message_id)
+    .bind(position)
+    .bind(file_name)
+    .bind(anhang)
+    .bind(refusal)
+    .execute(pool)
+    .await
+    .map(drop)
 }
 
 /// What a download needs about one version.
@@ -649,7 +742,8 @@ pub async fn untrash_one(
 /// A destroyed document's Laufwege go too, their steps first (see
 /// [`destroy`]); so does the Scan-Ordner's note of the file it came from
 /// (the same file delivered again is then a new document).
-pub const DOCUMENT_REFERENCES: [&str; 6] = [
+pub const DOCUMENT_REFERENCES: [&str; 7] = [
+    "dokument_anhaenge",
     "laufwege",
     "scan_dateien",
     "wiedervorlagen",

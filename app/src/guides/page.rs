@@ -8,6 +8,7 @@ use super::server_fns::{
 use super::{GuideDetail, GuideDraft, GuideKind, GuideSummary, VersionView, SCREENS};
 use crate::announcements::header::CommsRefresh;
 use crate::error::AppError;
+use crate::form_post::{FormAction, PostForm};
 use crate::markdown_preview::MarkdownPreview;
 use crate::ui::{ErrorNotice, PageHeading};
 use leptos::prelude::*;
@@ -170,7 +171,7 @@ fn GuideMetaForm(id: Option<i64>, initial: GuideDraft) -> impl IntoView {
 pub fn GuidePage() -> impl IntoView {
     let params = use_params_map();
     let acknowledge = ServerAction::<AcknowledgeGuide>::new();
-    let add_text = ServerAction::<AddGuideText>::new();
+    let add_text = FormAction::<i64>::new(<AddGuideText as leptos::server_fn::ServerFn>::PATH);
     let uploaded = RwSignal::new(0u32);
     let guide = crate::server_json::resource(
         move || {
@@ -217,7 +218,7 @@ pub fn GuidePage() -> impl IntoView {
 pub fn ScreenGuidePage() -> impl IntoView {
     let params = use_params_map();
     let acknowledge = ServerAction::<AcknowledgeGuide>::new();
-    let add_text = ServerAction::<AddGuideText>::new();
+    let add_text = FormAction::<i64>::new(<AddGuideText as leptos::server_fn::ServerFn>::PATH);
     let uploaded = RwSignal::new(0u32);
     let screen = move || params.read().get("screen").unwrap_or_default();
     let guide = crate::server_json::resource(
@@ -248,7 +249,7 @@ pub fn ScreenGuidePage() -> impl IntoView {
 fn Guide(
     detail: GuideDetail,
     acknowledge: ServerAction<AcknowledgeGuide>,
-    add_text: ServerAction<AddGuideText>,
+    add_text: FormAction<i64>,
     uploaded: RwSignal<u32>,
 ) -> impl IntoView {
     let id = detail.id;
@@ -379,12 +380,12 @@ fn AckStats(rows: Vec<crate::announcements::MunicipalityStats>) -> impl IntoView
 }
 
 #[component]
-fn NewTextVersion(id: i64, body: String, add_text: ServerAction<AddGuideText>) -> impl IntoView {
+fn NewTextVersion(id: i64, body: String, add_text: FormAction<i64>) -> impl IntoView {
     let text = RwSignal::new(body.clone());
     view! {
         <section class="panel" aria-labelledby="guide-text-heading">
             <h2 id="guide-text-heading">"Neue Version als Text"</h2>
-            <ActionForm action=add_text>
+            <PostForm action=add_text>
                 <input type="hidden" name="id" value=id/>
                 <div class="editor-columns">
                     <div class="field">
@@ -412,7 +413,7 @@ fn NewTextVersion(id: i64, body: String, add_text: ServerAction<AddGuideText>) -
                     })}
                 </div>
                 <button type="submit" class="button primary">"Version veröffentlichen"</button>
-            </ActionForm>
+            </PostForm>
         </section>
     }
 }

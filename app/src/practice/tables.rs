@@ -78,6 +78,11 @@ pub const TABLES: &[Table] = &[
         why: "the template's documents queue their extraction like uploads",
     },
     Table {
+        name: "dokument_anhaenge",
+        policy: Policy::Practice { area_rows: DOCUMENTS },
+        why: "attachments of e-mails a trainee uploads while practising",
+    },
+    Table {
         name: "document_tags",
         policy: Policy::Template { area_rows: DOCUMENTS },
         why: "the template tags its documents",
@@ -207,6 +212,16 @@ pub const TABLES: &[Table] = &[
         name: "funktion_mitglieder",
         policy: Policy::NotAreaScoped,
         why: "who holds a real Funktion",
+    },
+    Table {
+        name: "postfaecher",
+        policy: Policy::NotAreaScoped,
+        why: "the municipality's real mailboxes; practice areas have no Postfach",
+    },
+    Table {
+        name: "postfach_nachrichten",
+        policy: Policy::NotAreaScoped,
+        why: "messages the real mailboxes delivered",
     },
     Table {
         name: "scan_dateien",

@@ -7,6 +7,7 @@ use super::server_fns::{
 };
 use super::{FaqEntry, QuestionStatus, QuestionSummary, QuestionThread};
 use crate::announcements::header::CommsRefresh;
+use crate::form_post::{FormAction, PostForm};
 use crate::ui::{ErrorNotice, PageHeading};
 use leptos::prelude::*;
 use leptos_meta::Title;
@@ -217,7 +218,7 @@ fn Thread(
 
 #[component]
 pub fn FaqPage() -> impl IntoView {
-    let save = ServerAction::<SaveFaq>::new();
+    let save = FormAction::<i64>::new(<SaveFaq as leptos::server_fn::ServerFn>::PATH);
     let delete = ServerAction::<DeleteFaq>::new();
     let faq = crate::server_json::resource(
         move || (save.version().get(), delete.version().get()),
@@ -257,7 +258,7 @@ pub fn FaqPage() -> impl IntoView {
 fn Faq(
     entry: FaqEntry,
     may_edit: bool,
-    save: ServerAction<SaveFaq>,
+    save: FormAction<i64>,
     delete: ServerAction<DeleteFaq>,
 ) -> impl IntoView {
     let id = entry.id;
@@ -269,7 +270,7 @@ fn Faq(
             {may_edit.then(|| view! {
                 <details>
                     <summary>"Bearbeiten"<span class="visually-hidden">{format!(": {}", entry.question)}</span></summary>
-                    <ActionForm action=save>
+                    <PostForm action=save>
                         <input type="hidden" name="id" value=id/>
                         <div class="field">
                             <label for=format!("faq-{id}-q")>"Frage"</label>
@@ -280,7 +281,7 @@ fn Faq(
                             <textarea id=format!("faq-{id}-a") name="answer" rows="6" required>{entry.answer.clone()}</textarea>
                         </div>
                         <button type="submit" class="button primary small">"Speichern"</button>
-                    </ActionForm>
+                    </PostForm>
                     <button type="button" class="button danger small" on:click=move |_| { delete.dispatch(DeleteFaq { id }); }>
                         "Eintrag löschen"
                     </button>
@@ -291,11 +292,11 @@ fn Faq(
 }
 
 #[component]
-fn NewFaq(save: ServerAction<SaveFaq>) -> impl IntoView {
+fn NewFaq(save: FormAction<i64>) -> impl IntoView {
     view! {
         <section class="panel" aria-labelledby="faq-neu">
             <h2 id="faq-neu">"Neuer FAQ-Eintrag"</h2>
-            <ActionForm action=save>
+            <PostForm action=save>
                 <div class="field">
                     <label for="faq-new-q">"Frage"</label>
                     <input id="faq-new-q" name="question" type="text" required/>
@@ -305,7 +306,7 @@ fn NewFaq(save: ServerAction<SaveFaq>) -> impl IntoView {
                     <textarea id="faq-new-a" name="answer" rows="6" required></textarea>
                 </div>
                 <button type="submit" class="button primary small">"Eintrag anlegen"</button>
-            </ActionForm>
+            </PostForm>
         </section>
     }
 }

@@ -4,13 +4,14 @@
 
 use super::server_fns::{load_scan_ordner, CreateScanOrdner, RemoveScanOrdner};
 use super::ScanOrdnerOverview;
-use crate::ui::{ErrorNotice, ResultNotice};
+use crate::form_post::{FormAction, PostForm};
+use crate::ui::{ArrivalTable, ErrorNotice, Fields, Input, Refusals, ResultNotice};
 use leptos::prelude::*;
 use leptos_meta::Title;
 
 #[component]
 pub fn ScanOrdnerPage() -> impl IntoView {
-    let create = ServerAction::<CreateScanOrdner>::new();
+    let create = FormAction::<i64>::new(<CreateScanOrdner as leptos::server_fn::ServerFn>::PATH);
     let remove = ServerAction::<RemoveScanOrdner>::new();
     let data = crate::server_json::resource(
         move || (create.version().get(), remove.version().get()),
@@ -44,97 +45,39 @@ pub fn ScanOrdnerPage() -> impl IntoView {
 #[component]
 fn Overview(
     data: ScanOrdnerOverview,
-    create: ServerAction<CreateScanOrdner>,
+    create: FormAction<i64>,
     remove: ServerAction<RemoveScanOrdner>,
 ) -> impl IntoView {
-    let name = RwSignal::new(String::new());
-    let responsible = RwSignal::new(data.clerks.first().map_or(0, |c| c.id));
-    let aktenzeichen = RwSignal::new(String::new());
-    let on_create = move |ev: leptos::ev::SubmitEvent| {
-        ev.prevent_default();
-        create.dispatch(CreateScanOrdner {
-            name: name.get_untracked(),
-            responsible_id: responsible.get_untracked(),
-            aktenzeichen: aktenzeichen.get_untracked(),
-        });
-    };
+    let rows = data
+        .rows
+        .into_iter()
+        .map(|row| {
+            let id = row.id;
+            let label = format!("Scan-Ordner {} nicht mehr verwenden", row.name);
+            let actions = view! {
+                <button type="button" class="button secondary small" aria-label=label
+                    on:click=move |_| { remove.dispatch(RemoveScanOrdner { id }); }>
+                    "Nicht mehr verwenden"
+                </button>
+            }
+            .into_any();
+            (row, actions)
+        })
+        .collect();
     view! {
-        <p>{format!("Die Scan-Ordner von {} liegen auf dem Server unter {}. Richten Sie die Scanner so ein, dass sie dorthin schreiben.", data.municipality, data.root)}</p>
+        <p>{data.intro}</p>
         <section class="panel" aria-labelledby="scan-neu">
             <h2 id="scan-neu">"Neuer Scan-Ordner"</h2>
-            <form class="stacked-form narrow" on:submit=on_create>
-                <label for="scan-name">"Name des Ordners"</label>
-                <input id="scan-name" type="text" required maxlength="40" placeholder="z. B. Poststelle"
-                    prop:value=name on:input=move |ev| name.set(event_target_value(&ev))/>
-                <label for="scan-person">"Dokumente werden abgelegt im Namen von"</label>
-                <select id="scan-person" on:change=move |ev| responsible.set(event_target_value(&ev).parse().unwrap_or(0))>
-                    {data.clerks.into_iter().map(|c| view! { <option value=c.id.to_string()>{c.name}</option> }).collect_view()}
-                </select>
-                <label for="scan-akte">"In die Akte (Aktenzeichen; leer: Posteingang)"</label>
-                <input id="scan-akte" type="text" maxlength="60" placeholder="leer lassen für den Posteingang"
-                    prop:value=aktenzeichen on:input=move |ev| aktenzeichen.set(event_target_value(&ev))/>
+            <PostForm action=create class="stacked-form narrow">
+                <Fields fields=vec![
+                    Input::text("scan-name", "name", "Name des Ordners", ""),
+                    Input::choice("scan-person", "responsible_id", "Dokumente werden abgelegt im Namen von", data.clerks),
+                    Input::text("scan-akte", "aktenzeichen", "In die Akte (Aktenzeichen; leer: Posteingang)", ""),
+                ]/>
                 <button type="submit" class="button primary">"Scan-Ordner anlegen"</button>
-            </form>
+            </PostForm>
         </section>
-        <section class="panel" aria-labelledby="scan-liste">
-            <h2 id="scan-liste">"Scan-Ordner"</h2>
-            {if data.ordner.is_empty() {
-                view! { <p class="empty">"Noch kein Scan-Ordner."</p> }.into_any()
-            } else {
-                view! {
-                    <table class="documents">
-                        <thead><tr>
-                            <th scope="col">"Name"</th><th scope="col">"Ordner auf dem Server"</th>
-                            <th scope="col">"Im Namen von"</th><th scope="col">"Ablage"</th>
-                            <th scope="col">"Übernommen"</th><th scope="col">"Abgelehnt"</th>
-                            <th scope="col">"Zuletzt"</th><th scope="col">"Aktion"</th>
-                        </tr></thead>
-                        <tbody>
-                            {data.ordner.into_iter().map(|o| {
-                                let id = o.id;
-                                let label = format!("Scan-Ordner {} nicht mehr verwenden", o.name);
-                                view! {
-                                    <tr>
-                                        <td>{o.name}</td><td><code>{o.path}</code></td><td>
-                                            {o.responsible}
-                                            {o.responsible_inactive.then(|| view! {
-                                                <p class="notice warning">"Konto deaktiviert: Dateien warten, bis es wieder aktiv ist."</p>
-                                            })}
-                                        </td>
-                                        <td>{o.akte.unwrap_or_else(|| "Posteingang".into())}</td>
-                                        <td>{o.stored}</td><td>{o.refused}</td>
-                                        <td>{o.last_taken.unwrap_or_else(|| "–".into())}</td>
-                                        <td>
-                                            <button type="button" class="button secondary small" aria-label=label
-                                                on:click=move |_| { remove.dispatch(RemoveScanOrdner { id }); }>
-                                                "Nicht mehr verwenden"
-                                            </button>
-                                        </td>
-                                    </tr>
-                                }
-                            }).collect_view()}
-                        </tbody>
-                    </table>
-                }.into_any()
-            }}
-        </section>
-        <section class="panel" aria-labelledby="scan-abgelehnt">
-            <h2 id="scan-abgelehnt">"Nicht übernommen"</h2>
-            {if data.refusals.is_empty() {
-                view! { <p class="empty">"Keine abgelehnten Dateien."</p> }.into_any()
-            } else {
-                view! {
-                    <ul class="postkorb-list">
-                        {data.refusals.into_iter().map(|r| view! {
-                            <li class="postkorb-item">
-                                <strong>{r.file_name}</strong>
-                                <span class="field-hint">{format!(" · {} · {}", r.ordner, r.at)}</span>
-                                <p>{r.reason}</p>
-                            </li>
-                        }).collect_view()}
-                    </ul>
-                }.into_any()
-            }}
-        </section>
+        <ArrivalTable heading_id="scan-liste" heading="Scan-Ordner" empty="Noch kein Scan-Ordner." rows/>
+        <Refusals id="scan-abgelehnt" empty="Keine abgelehnten Dateien." items=data.refusals/>
     }
 }

@@ -4,12 +4,13 @@
 //! municipality. Taking files is [`super::take`].
 
 use super::storage::{self, NewFolder};
-use super::{Refusal, ScanOrdner, ScanOrdnerOverview};
+use super::ScanOrdnerOverview;
 use crate::audit::storage::{record, NewEntry};
 use crate::auth::guard::{self, Rule};
 use crate::auth::SessionUser;
 use crate::error::AppError;
 use crate::state::AppState;
+use crate::ui::{ArrivalRefusal, ArrivalRow};
 use std::path::PathBuf;
 
 /// Where a municipality's folder lies on the server.
@@ -35,46 +36,48 @@ pub async fn overview(
     guard::check(admin, Rule::Administration)?;
     let municipality = &admin.municipality;
     let facts = storage::facts_of(&state.pool, municipality.id).await?;
-    let ordner = storage::active_of(&state.pool, municipality.id)
+    let rows = storage::active_of(&state.pool, municipality.id)
         .await?
         .into_iter()
         .filter_map(|folder| {
             let facts = facts.iter().find(|f| f.id == folder.id)?;
-            Some(ScanOrdner {
+            Some(ArrivalRow {
                 id: folder.id,
-                path: directory(state, &folder.municipality_code, &folder.name)
+                source: directory(state, &folder.municipality_code, &folder.name)
                     .display()
                     .to_string(),
                 name: folder.name,
                 responsible: facts.responsible.clone(),
                 responsible_inactive: !facts.responsible_active,
-                akte: facts.akte.clone(),
+                target: facts.akte.clone().unwrap_or_else(|| "Posteingang".into()),
                 stored: facts.stored,
                 refused: facts.refused,
-                last_taken: facts.last_taken.map(crate::time::display),
+                last: facts
+                    .last_taken
+                    .map_or_else(|| "–".into(), crate::time::display),
+                last_error: None,
             })
         })
         .collect();
     let refusals = storage::recent_refusals(&state.pool, municipality.id, 20)
         .await?
         .into_iter()
-        .map(|(ordner, file_name, reason, at)| Refusal {
-            ordner,
-            file_name,
-            reason,
-            at: crate::time::display(at),
+        .map(|(ordner, file_name, reason, at)| ArrivalRefusal {
+            what: file_name,
+            context: format!(" · {ordner} · {}", crate::time::display(at)),
+            why: reason,
         })
         .collect();
+    let root = state.settings.scan_dir.join(&municipality.code);
     Ok(ScanOrdnerOverview {
-        municipality: municipality.name.clone(),
-        root: state
-            .settings
-            .scan_dir
-            .join(&municipality.code)
-            .display()
-            .to_string(),
-        ordner,
-        clerks: crate::users::storage::clerks_of(&state.pool, municipality.id).await?,
+        intro: format!(
+            "Die Scan-Ordner von {} liegen auf dem Server unter {}. Richten Sie die Scanner so \
+             ein, dass sie dorthin schreiben.",
+            municipality.name,
+            root.display()
+        ),
+        rows,
+        clerks: crate::users::storage::clerk_options(&state.pool, municipality.id).await?,
         refusals,
     })
 }
@@ -92,21 +95,8 @@ pub async fn create(
     guard::check(admin, Rule::Administration)?;
     let name = super::validate_name(name)?;
     let municipality = &admin.municipality;
-    let akte = match aktenzeichen.trim() {
-        "" => None,
-        zeichen => Some(
-            crate::akten::storage::find_open(&state.pool, municipality.id, zeichen, 20)
-                .await?
-                .into_iter()
-                .find(|akte| akte.aktenzeichen == zeichen)
-                .ok_or_else(|| {
-                    AppError::invalid(format!(
-                        "Eine offene Akte „{zeichen}“ gibt es für Ihre Gemeinde nicht. Bitte prüfen \
-                         Sie das Aktenzeichen oder lassen Sie das Feld leer (dann Posteingang)."
-                    ))
-                })?,
-        ),
-    };
+    let akte =
+        crate::akten::service::arrival_akte(&state.pool, municipality.id, aktenzeichen).await?;
     let mut tx = crate::db::begin_write(&state.pool).await?;
     if !crate::users::storage::is_clerk_of(&mut tx, responsible_id, municipality.id).await? {
         return Err(AppError::invalid(

@@ -1,7 +1,6 @@
 //! SQL of the Scan-Ordner and of the files taken from them.
 
-use crate::auth::{Role, SessionUser};
-use crate::municipalities::Municipality;
+use crate::auth::SessionUser;
 use sqlx::{SqliteConnection, SqlitePool};
 
 /// A folder in use, as the sweep needs it.
@@ -148,38 +147,12 @@ pub async fn deactivate(
 }
 
 /// The clerk a folder's documents are recorded under, as if signed in:
-/// only while active, a clerk, and of the folder's municipality.
+/// only while active and of the folder's municipality.
 pub async fn responsible(
     pool: &SqlitePool,
     folder: &Folder,
 ) -> Result<Option<SessionUser>, sqlx::Error> {
-    let row: Option<(i64, String, String, String, i64, String, String)> = sqlx::query_as(
-        "SELECT u.id, u.username, u.display_name, u.role, m.id, m.code, m.name
-         FROM users u JOIN municipalities m ON m.id = u.municipality_id
-         WHERE u.id = ? AND u.municipality_id = ? AND u.active = 1",
-    )
-    .bind(folder.responsible_id)
-    .bind(folder.municipality_id)
-    .fetch_optional(pool)
-    .await?;
-    Ok(
-        row.and_then(|(id, username, display_name, role, m_id, code, name)| {
-            Some(SessionUser {
-                id,
-                username,
-                display_name,
-                role: Role::parse(&role)?,
-                municipality: Municipality {
-                    id: m_id,
-                    code,
-                    name,
-                },
-                all_municipalities: false,
-                must_change_password: false,
-                practice: None,
-            })
-        }),
-    )
+    crate::users::storage::acting_as(pool, folder.responsible_id, folder.municipality_id).await
 }
 
 /// Notes that a file is being taken; its row id.

@@ -87,6 +87,7 @@ lazy_pages!(other_pages, __preload_other_pages, OtherPages {
     AbwesenheitRoute => AbwesenheitPage in vertretung::page,
     FunktionenRoute => FunktionenPage in funktionen::page,
     ScanOrdnerRoute => ScanOrdnerPage in scan::page,
+    PostfaecherRoute => PostfaecherPage in postfach::page,
     PosteingangRoute => PosteingangPage in documents::inbox_page,
     ExplorerRoute => ExplorerPage in aktenplan::explorer,
     AkteRoute => AktePage in akten::page,

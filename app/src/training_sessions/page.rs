@@ -14,6 +14,7 @@ use super::{
 };
 use crate::auth::Role;
 use crate::error::AppError;
+use crate::form_post::{FormAction, PostForm};
 use crate::ui::{ErrorNotice, PageHeading};
 use leptos::prelude::*;
 use leptos_meta::Title;
@@ -347,7 +348,8 @@ async fn load_session(id: Option<i64>) -> Result<SessionDetail, AppError> {
 pub fn TrainingSessionPage() -> impl IntoView {
     let params = use_params_map();
     let registration = Registration::new();
-    let cancel = ServerAction::<CancelTrainingSession>::new();
+    let cancel =
+        FormAction::<()>::new(<CancelTrainingSession as leptos::server_fn::ServerFn>::PATH);
     let attendance = ServerAction::<MarkAttendance>::new();
     let detail = crate::server_json::resource(
         move || {
@@ -388,7 +390,7 @@ pub fn TrainingSessionPage() -> impl IntoView {
 fn SessionView(
     detail: SessionDetail,
     registration: Registration,
-    cancel: ServerAction<CancelTrainingSession>,
+    cancel: FormAction<()>,
     attendance: ServerAction<MarkAttendance>,
 ) -> impl IntoView {
     let card = detail.card.clone();
@@ -439,12 +441,12 @@ fn SessionView(
                     </a>
                 </div>
                 {cancellable.then(|| view! {
-                    <ActionForm action=cancel attr:class="inline-form">
+                    <PostForm action=cancel class="inline-form">
                         <input type="hidden" name="id" value=id/>
                         <label for="cancel-reason">"Grund der Absage"</label>
                         <input id="cancel-reason" name="reason" type="text" required maxlength="500"/>
                         <button type="submit" class="button danger small">"Termin absagen"</button>
-                    </ActionForm>
+                    </PostForm>
                 })}
             </section>
             <Participants session_id=id state participants=detail.participants.clone() attendance/>
@@ -628,7 +630,8 @@ fn go_to_session_on_success(
 
 #[component]
 pub fn NewTrainingSessionPage() -> impl IntoView {
-    let create = ServerAction::<CreateTrainingSession>::new();
+    let create =
+        FormAction::<i64>::new(<CreateTrainingSession as leptos::server_fn::ServerFn>::PATH);
     go_to_session_on_success(create.value());
     let municipalities = crate::server_json::resource(|| (), |_| list_training_sessions(None));
     let trainer = crate::auth::use_current_user()
@@ -646,13 +649,13 @@ pub fn NewTrainingSessionPage() -> impl IntoView {
                 Suspend::new(async move {
                     match municipalities.await {
                         Ok(list) if list.may_manage => view! {
-                            <ActionForm action=create attr:class="stacked-form narrow">
+                            <PostForm action=create class="stacked-form narrow">
                                 <SessionFields
                                     form=SessionForm { trainer, capacity: "12".into(), ..Default::default() }
                                     municipalities=list.municipalities
                                 />
                                 <button type="submit" class="button primary">"Termin anlegen"</button>
-                            </ActionForm>
+                            </PostForm>
                         }.into_any(),
                         Ok(_) => view! { <ErrorNotice error=AppError::Forbidden/> }.into_any(),
                         Err(error) => view! { <ErrorNotice error/> }.into_any(),
@@ -666,7 +669,8 @@ pub fn NewTrainingSessionPage() -> impl IntoView {
 #[component]
 pub fn EditTrainingSessionPage() -> impl IntoView {
     let params = use_params_map();
-    let update = ServerAction::<UpdateTrainingSession>::new();
+    let update =
+        FormAction::<i64>::new(<UpdateTrainingSession as leptos::server_fn::ServerFn>::PATH);
     go_to_session_on_success(update.value());
     let detail = crate::server_json::resource(move || param_id(params), load_session);
     let municipalities = crate::server_json::resource(|| (), |_| list_training_sessions(None));
@@ -683,11 +687,11 @@ pub fn EditTrainingSessionPage() -> impl IntoView {
                         let id = detail.card.id;
                         view! {
                             <p>"Angemeldete behalten ihren Platz. Wird die Zahl der Plätze erhöht, rücken Personen von der Warteliste nach."</p>
-                            <ActionForm action=update attr:class="stacked-form narrow">
+                            <PostForm action=update class="stacked-form narrow">
                                 <input type="hidden" name="id" value=id/>
                                 <SessionFields form=detail.form municipalities=list.municipalities/>
                                 <button type="submit" class="button primary">"Änderungen speichern"</button>
-                            </ActionForm>
+                            </PostForm>
                         }.into_any()
                     }
                     (Ok(_), Ok(_)) => view! { <ErrorNotice error=AppError::Forbidden/> }.into_any(),

@@ -6,16 +6,21 @@ use super::server_fns::{list_users, CreateUser, ResetPassword, SetUserActive, Up
 use super::{AdminOverview, OneTimePassword, UserSummary};
 use crate::auth::Role;
 use crate::error::AppError;
+use crate::form_post::{FormAction, PostForm};
 use crate::ui::{ErrorNotice, PageHeading};
 use leptos::prelude::*;
 use leptos_router::hooks::use_query_map;
 
 #[component]
 pub fn UserAdminPage() -> impl IntoView {
-    let create = ServerAction::<CreateUser>::new();
-    let update = ServerAction::<UpdateUser>::new();
-    let set_active = ServerAction::<SetUserActive>::new();
-    let reset = ServerAction::<ResetPassword>::new();
+    let create = FormAction::<crate::users::OneTimePassword>::new(
+        <CreateUser as leptos::server_fn::ServerFn>::PATH,
+    );
+    let update = FormAction::<()>::new(<UpdateUser as leptos::server_fn::ServerFn>::PATH);
+    let set_active = FormAction::<()>::new(<SetUserActive as leptos::server_fn::ServerFn>::PATH);
+    let reset = FormAction::<crate::users::OneTimePassword>::new(
+        <ResetPassword as leptos::server_fn::ServerFn>::PATH,
+    );
     let overview = crate::server_json::resource(
         move || {
             (
@@ -48,6 +53,8 @@ pub fn UserAdminPage() -> impl IntoView {
             <a href="/verwaltung/funktionen">"Funktionen für Laufwege"</a>
             " · "
             <a href="/verwaltung/scan-ordner">"Scan-Ordner"</a>
+            " · "
+            <a href="/verwaltung/postfaecher">"Postfächer"</a>
         </p>
         <div role="status" aria-live="polite" class="action-results">
             <OneTimePasswordNotice result=Signal::derive(move || create.value().get()) created=true/>
@@ -108,8 +115,8 @@ fn OneTimePasswordNotice(
 #[component]
 fn UserTable(
     overview: AdminOverview,
-    set_active: ServerAction<SetUserActive>,
-    reset: ServerAction<ResetPassword>,
+    set_active: FormAction<()>,
+    reset: FormAction<crate::users::OneTimePassword>,
 ) -> impl IntoView {
     let own_id = overview.own_user_id;
     let read_only = overview.read_only.clone();
@@ -152,8 +159,8 @@ fn UserRow(
     /// False for accounts with wider rights than the admin's: the server
     /// refuses every change, so none is offered.
     editable: bool,
-    set_active: ServerAction<SetUserActive>,
-    reset: ServerAction<ResetPassword>,
+    set_active: FormAction<()>,
+    reset: FormAction<crate::users::OneTimePassword>,
 ) -> impl IntoView {
     let status = match (user.active, user.must_change_password) {
         (false, _) => "deaktiviert",
@@ -186,12 +193,12 @@ fn UserRow(
                         >
                             "Bearbeiten"
                         </a>
-                        <ActionForm action=reset>
+                        <PostForm action=reset>
                             <input type="hidden" name="id" value=user.id/>
                             <button type="submit" class="button secondary small" aria-label=reset_label>
                                 "Passwort zurücksetzen"
                             </button>
-                        </ActionForm>
+                        </PostForm>
                         {(user.id != own_id)
                             .then(|| {
                                 let (label, value) = if user.active {
@@ -201,7 +208,7 @@ fn UserRow(
                                 };
                                 let name = name.clone();
                                 view! {
-                                    <ActionForm action=set_active>
+                                    <PostForm action=set_active>
                                         <input type="hidden" name="id" value=user.id/>
                                         <input type="hidden" name="active" value=value/>
                                         <button
@@ -211,7 +218,7 @@ fn UserRow(
                                         >
                                             {label}
                                         </button>
-                                    </ActionForm>
+                                    </PostForm>
                                 }
                             })}
                     }
@@ -312,11 +319,14 @@ fn AccountFields(
 }
 
 #[component]
-fn CreateUserForm(overview: AdminOverview, action: ServerAction<CreateUser>) -> impl IntoView {
+fn CreateUserForm(
+    overview: AdminOverview,
+    action: FormAction<crate::users::OneTimePassword>,
+) -> impl IntoView {
     view! {
         <section aria-labelledby="create-heading" class="panel">
             <h2 id="create-heading">"Neues Benutzerkonto"</h2>
-            <ActionForm action attr:class="stacked-form narrow">
+            <PostForm action class="stacked-form narrow">
                 <label for="new-username">"Benutzername"</label>
                 <input
                     id="new-username"
@@ -335,7 +345,7 @@ fn CreateUserForm(overview: AdminOverview, action: ServerAction<CreateUser>) -> 
                 </p>
                 <AccountFields overview prefix="new"/>
                 <button type="submit" class="button primary">"Konto anlegen"</button>
-            </ActionForm>
+            </PostForm>
         </section>
     }
 }
@@ -344,21 +354,21 @@ fn CreateUserForm(overview: AdminOverview, action: ServerAction<CreateUser>) -> 
 fn EditUserForm(
     user: UserSummary,
     overview: AdminOverview,
-    action: ServerAction<UpdateUser>,
+    action: FormAction<()>,
 ) -> impl IntoView {
     let heading = format!("{} bearbeiten", user.display_name);
     view! {
         <section aria-labelledby="edit-heading" class="panel highlight">
             <h2 id="edit-heading">{heading}</h2>
             <p>"Benutzername: " <code>{user.username.clone()}</code></p>
-            <ActionForm action attr:class="stacked-form narrow">
+            <PostForm action class="stacked-form narrow">
                 <input type="hidden" name="id" value=user.id/>
                 <AccountFields overview prefix="edit" user=user.clone()/>
                 <div class="form-actions">
                     <button type="submit" class="button primary">"Änderungen speichern"</button>
                     <a class="button secondary" href="/verwaltung">"Schließen"</a>
                 </div>
-            </ActionForm>
+            </PostForm>
         </section>
     }
 }

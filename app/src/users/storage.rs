@@ -1,9 +1,10 @@
 //! SQL for user accounts.
 
 use super::{UserFields, UserSummary};
-use crate::auth::Role;
+use crate::auth::{Role, SessionUser};
+use crate::municipalities::Municipality;
 use crate::time::now;
-use sqlx::{Sqlite, SqliteConnection};
+use sqlx::{Sqlite, SqliteConnection, SqlitePool};
 
 #[derive(sqlx::FromRow)]
 struct Row {
@@ -251,6 +252,18 @@ pub async fn clerks_of(
         .collect())
 }
 
+/// [`clerks_of`] the municipality as the options of a choice: (id, name).
+pub async fn clerk_options(
+    pool: &sqlx::SqlitePool,
+    municipality_id: i64,
+) -> Result<Vec<(String, String)>, sqlx::Error> {
+    Ok(clerks_of(pool, municipality_id)
+        .await?
+        .into_iter()
+        .map(|c| (c.id.to_string(), c.name))
+        .collect())
+}
+
 /// Whether `user_id` is one of [`clerks_of`] the municipality, read in the
 /// caller's transaction.
 pub async fn is_clerk_of(
@@ -266,4 +279,41 @@ pub async fn is_clerk_of(
     .bind(municipality_id)
     .fetch_one(conn)
     .await
+}
+
+/// A user as if signed in, for work done in their name without a browser
+/// (a Scan-Ordner's or Postfach's documents): only while active and of
+/// `municipality_id`.
+pub async fn acting_as(
+    pool: &SqlitePool,
+    user_id: i64,
+    municipality_id: i64,
+) -> Result<Option<SessionUser>, sqlx::Error> {
+    let row: Option<(i64, String, String, String, i64, String, String)> = sqlx::query_as(
+        "SELECT u.id, u.username, u.display_name, u.role, m.id, m.code, m.name
+         FROM users u JOIN municipalities m ON m.id = u.municipality_id
+         WHERE u.id = ? AND u.municipality_id = ? AND u.active = 1",
+    )
+    .bind(user_id)
+    .bind(municipality_id)
+    .fetch_optional(pool)
+    .await?;
+    Ok(
+        row.and_then(|(id, username, display_name, role, m_id, code, name)| {
+            Some(SessionUser {
+                id,
+                username,
+                display_name,
+                role: Role::parse(&role)?,
+                municipality: Municipality {
+                    id: m_id,
+                    code,
+                    name,
+                },
+                all_municipalities: false,
+                must_change_password: false,
+                practice: None,
+            })
+        }),
+    )
 }

@@ -5,6 +5,7 @@
 use super::server_fns::{list_vorgaenge, OpenVorgang, SetVorgangStatus};
 use super::{AkteVorgaenge, VorgangStatus, VorgangSummary};
 use crate::error::AppError;
+use crate::form_post::{FormAction, PostForm};
 use crate::ui::ErrorNotice;
 use leptos::prelude::*;
 
@@ -13,14 +14,16 @@ use leptos::prelude::*;
 #[derive(Clone, Copy)]
 pub struct VorgaengeState {
     pub vorgaenge: crate::server_json::Loaded<Result<AkteVorgaenge, AppError>>,
-    pub open: ServerAction<OpenVorgang>,
+    pub open: FormAction<crate::vorgaenge::VorgangSummary>,
     pub status: ServerAction<SetVorgangStatus>,
 }
 
 impl VorgaengeState {
     /// `akte_id` is read reactively (the page's route parameter).
     pub fn new(akte_id: impl Fn() -> Option<i64> + Send + Sync + 'static) -> VorgaengeState {
-        let open = ServerAction::<OpenVorgang>::new();
+        let open = FormAction::<crate::vorgaenge::VorgangSummary>::new(
+            <OpenVorgang as leptos::server_fn::ServerFn>::PATH,
+        );
         let status = ServerAction::<SetVorgangStatus>::new();
         let vorgaenge = crate::server_json::resource(
             move || (akte_id(), open.version().get(), status.version().get()),
@@ -72,7 +75,7 @@ pub fn AkteVorgaenge(akte_id: i64, state: VorgaengeState) -> impl IntoView {
 fn VorgangList(
     data: AkteVorgaenge,
     akte_id: i64,
-    open: ServerAction<OpenVorgang>,
+    open: FormAction<crate::vorgaenge::VorgangSummary>,
     status: ServerAction<SetVorgangStatus>,
 ) -> impl IntoView {
     let may_open = data.may_open;
@@ -103,14 +106,14 @@ fn VorgangList(
             }.into_any()
         }}
         {may_open.then(|| view! {
-            <ActionForm action=open attr:class="inline-form">
+            <PostForm action=open class="inline-form">
                 <input type="hidden" name="akte_id" value=akte_id/>
                 <label for="vorgang-title">"Neuer Vorgang"</label>
                 <input id="vorgang-title" name="title" type="text" required maxlength="300"/>
                 <label for="vorgang-date">"Angelegt am"</label>
                 <input id="vorgang-date" name="opened_on" type="date" required value=today/>
                 <button type="submit" class="button primary small">"Vorgang anlegen"</button>
-            </ActionForm>
+            </PostForm>
         })}
     }
 }

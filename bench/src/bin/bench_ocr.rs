@@ -452,7 +452,7 @@ async fn job_system(
         &site.state,
         extractor,
         cores,
-        std::time::Duration::from_secs(5),
+        server::background::Intervals::BY_HAND,
     );
     // Generous: a stuck job must end the bench, not hang it.
     let deadline = started + Duration::from_secs(120 + 120 * scans.len() as u64);

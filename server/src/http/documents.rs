@@ -102,7 +102,7 @@ pub async fn upload(
         Ok(pending) => pending,
         Err(refusal) => return *refusal,
     };
-    match service::upload(&state, &user, ip, target, (&name, None), pending).await {
+    match app::documents::mail::upload_unpacked(&state, &user, ip, target, &name, pending).await {
         Ok(answer) => (StatusCode::CREATED, Json(answer)).into_response(),
         Err(error) => upload_refused(&error),
     }

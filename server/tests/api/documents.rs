@@ -816,6 +816,7 @@ fn accepted_file_kinds_and_extraction_kinds_are_the_same_list() {
             extract::Kind::Txt => FileKind::Txt,
             extract::Kind::Csv => FileKind::Csv,
             extract::Kind::Eml => FileKind::Eml,
+            extract::Kind::Msg => FileKind::Msg,
         }
     }
     assert_eq!(KINDS.len(), extract::Kind::ALL.len());

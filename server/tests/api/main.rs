@@ -19,6 +19,7 @@ mod document_races;
 mod documents;
 mod funktionen;
 mod laufwege;
+mod postfach;
 mod postkorb;
 mod practice;
 mod rollout;

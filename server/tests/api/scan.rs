@@ -106,7 +106,7 @@ async fn a_scan_is_taken_once_it_stops_growing_and_lands_in_the_posteingang() {
     );
     let admin = app.login_demo("admin.erb").await;
     let overview = app.call_ok(&admin, "load_scan_ordner", "").await;
-    assert_eq!(overview["ordner"][0]["stored"], 1, "{overview}");
+    assert_eq!(overview["rows"][0]["stored"], 1, "{overview}");
 }
 
 #[tokio::test]
@@ -149,10 +149,10 @@ async fn a_refused_file_moves_into_the_quarantine_with_its_reason() {
     let admin = app.login_demo("admin.erb").await;
     let overview = app.call_ok(&admin, "load_scan_ordner", "").await;
     assert_eq!(
-        overview["refusals"][0]["file_name"], "Rechnung.pdf",
+        overview["refusals"][0]["what"], "Rechnung.pdf",
         "{overview}"
     );
-    assert!(!overview["refusals"][0]["reason"]
+    assert!(!overview["refusals"][0]["why"]
         .as_str()
         .unwrap_or_default()
         .is_empty());
@@ -334,7 +334,7 @@ async fn files_wait_while_the_responsible_clerk_is_deactivated() {
     let admin = app.login_demo("admin.erb").await;
     let overview = app.call_ok(&admin, "load_scan_ordner", "").await;
     assert_eq!(
-        overview["ordner"][0]["responsible_inactive"], true,
+        overview["rows"][0]["responsible_inactive"], true,
         "{overview}"
     );
 
@@ -347,5 +347,5 @@ async fn files_wait_while_the_responsible_clerk_is_deactivated() {
         }
     );
     let overview = app.call_ok(&admin, "load_scan_ordner", "").await;
-    assert_eq!(overview["ordner"][0]["responsible_inactive"], false);
+    assert_eq!(overview["rows"][0]["responsible_inactive"], false);
 }

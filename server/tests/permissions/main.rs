@@ -28,11 +28,12 @@ const MARKER: &str = "GEHEIMMIC";
 const UNKNOWN: i64 = 987_654;
 
 /// Placeholders of objects that belong to one municipality.
-const SCOPED: [&str; 17] = [
+const SCOPED: [&str; 18] = [
     "document",
     "vertretung",
     "funktion",
     "scan_ordner",
+    "postfach",
     "laufweg",
     "laufweg_step",
     "akte",
@@ -482,6 +483,19 @@ async fn fixtures(app: &TestApp) -> HashMap<&'static str, i64> {
         )
         .await;
     ids.insert("scan_ordner", id_of(reply, "scan_ordner"));
+    // Connecting a Postfach logs in to a real server; the matrix needs
+    // only one that exists, so it is written directly.
+    let postfach: i64 = sqlx::query_scalar(
+        "INSERT INTO postfaecher (municipality_id, name, host, port, encryption, login, password_sealed,
+                                  folder, after_import, responsible_id, created_by, created_at)
+         SELECT u.municipality_id, ?, '127.0.0.1', 9, 'keine', 'x', 'v1:x', 'INBOX', 'markieren', u.id, u.id, 0
+         FROM users u WHERE u.username = 'sachbearbeitung.mic' RETURNING id",
+    )
+    .bind(format!("{MARKER}-Postfach"))
+    .fetch_one(&app.state.pool)
+    .await
+    .expect("postfach");
+    ids.insert("postfach", postfach);
     let reply = app
         .upload(
             &clerk,

@@ -5,7 +5,7 @@
 //!
 //! Placeholders in the arguments are filled by the test:
 //! - objects that belong to a municipality (`{document}`, `{akte}`,
-//!   `{trashed}`, `{vorgang}`, `{wiedervorlage}`, `{zuweisung}`, `{laufweg}`, `{laufweg_step}`, `{vertretung}`, `{funktion}`, `{scan_ordner}`, `{user}`, `{question}`, `{announcement}`, `{session}`,
+//!   `{trashed}`, `{vorgang}`, `{wiedervorlage}`, `{zuweisung}`, `{laufweg}`, `{laufweg_step}`, `{vertretung}`, `{funktion}`, `{scan_ordner}`, `{postfach}`, `{user}`, `{question}`, `{announcement}`, `{session}`,
 //!   `{run}`, `{municipality}`) once with an object of Michelstadt (the
 //!   caller is from Erbach or practises) and once with an id that does not
 //!   exist; both answers must be the same.
@@ -272,6 +272,18 @@ pub const MATRIX: &[Entry] = &[
         ADMINS,
     ),
     api("remove_scan_ordner", "id={scan_ordner}", ADMINS),
+    // Postfächer (the Administration's own municipality); the login is
+    // tried against a port where nothing listens, so nothing is saved.
+    api("load_postfaecher", "", ADMINS),
+    api(
+        "create_postfach",
+        "form[name]=Matrix&form[host]=127.0.0.1&form[port]=9&form[encryption]=keine\
+         &form[login]=x&form[password]=y&form[folder]=&form[after_import]=markieren\
+         &form[move_to]=&form[responsible_id]={user}&form[aktenzeichen]=",
+        ADMINS,
+    ),
+    api("fetch_postfach_now", "id={postfach}", ADMINS),
+    api("remove_postfach", "id={postfach}", ADMINS),
     // Laufwege: Mitzeichnung and Freigabe
     api("load_laufwege", "document_id={document}", CLERKS),
     api(
@@ -639,6 +651,7 @@ pub const MATRIX: &[Entry] = &[
     page("/abwesenheit", "/abwesenheit").allowed_to(CLERK | ADMINS),
     page("/verwaltung/funktionen", "/verwaltung/funktionen").allowed_to(ADMINS),
     page("/verwaltung/scan-ordner", "/verwaltung/scan-ordner").allowed_to(ADMINS),
+    page("/verwaltung/postfaecher", "/verwaltung/postfaecher").allowed_to(ADMINS),
     page("/verwaltung/protokoll", "/verwaltung/protokoll").allowed_to(ADMINS),
     page("/verwaltung/verarbeitung", "/verwaltung/verarbeitung").allowed_to(ADMINS),
     post("/abmelden", "/abmelden", "", PUBLIC).note("last: it ends the session"),

@@ -5,16 +5,17 @@ use super::server_fns::{
     list_releases, load_abstimmung, CommentProposal, DecideProposal, ProposeChange, PublishPlan,
 };
 use super::{ProposalStatus, ProposalView};
+use crate::form_post::{FormAction, PostForm};
 use crate::ui::{ErrorNotice, PageHeading};
 use leptos::prelude::*;
 use leptos_router::hooks::use_query_map;
 
 #[component]
 pub fn AbstimmungPage() -> impl IntoView {
-    let propose = ServerAction::<ProposeChange>::new();
-    let comment = ServerAction::<CommentProposal>::new();
-    let decide = ServerAction::<DecideProposal>::new();
-    let publish = ServerAction::<PublishPlan>::new();
+    let propose = FormAction::<i64>::new(<ProposeChange as leptos::server_fn::ServerFn>::PATH);
+    let comment = FormAction::<()>::new(<CommentProposal as leptos::server_fn::ServerFn>::PATH);
+    let decide = FormAction::<()>::new(<DecideProposal as leptos::server_fn::ServerFn>::PATH);
+    let publish = FormAction::<i64>::new(<PublishPlan as leptos::server_fn::ServerFn>::PATH);
     let data = crate::server_json::resource(
         move || {
             (
@@ -88,11 +89,11 @@ pub fn AbstimmungPage() -> impl IntoView {
 }
 
 #[component]
-fn ProposeForm(action: ServerAction<ProposeChange>, position: String) -> impl IntoView {
+fn ProposeForm(action: FormAction<i64>, position: String) -> impl IntoView {
     view! {
         <section class="panel" aria-labelledby="propose-heading" data-tour="aenderung-vorschlagen">
             <h2 id="propose-heading">"Änderung vorschlagen"</h2>
-            <ActionForm action attr:class="stacked-form narrow">
+            <PostForm action class="stacked-form narrow">
                 <label for="p-kind">"Was soll sich ändern?"</label>
                 <select id="p-kind" name="proposal[kind]" required>
                     <option value="rename">"Position umbenennen"</option>
@@ -131,24 +132,24 @@ fn ProposeForm(action: ServerAction<ProposeChange>, position: String) -> impl In
                 <label for="p-justification">"Begründung"</label>
                 <textarea id="p-justification" name="proposal[justification]" rows="3" required minlength="10"></textarea>
                 <button type="submit" class="button primary">"Vorschlag einreichen"</button>
-            </ActionForm>
+            </PostForm>
         </section>
     }
 }
 
 #[component]
-fn PublishForm(action: ServerAction<PublishPlan>, approved: usize) -> impl IntoView {
+fn PublishForm(action: FormAction<i64>, approved: usize) -> impl IntoView {
     view! {
         <section class="panel highlight" aria-labelledby="publish-heading">
             <h2 id="publish-heading">"Neue Version veröffentlichen"</h2>
             <p>{format!("{approved} angenommene Änderung(en) warten auf die Veröffentlichung. Sie werden gemeinsam zu einer neuen Version.")}</p>
-            <ActionForm action attr:class="stacked-form narrow">
+            <PostForm action class="stacked-form narrow">
                 <label for="r-title">"Titel der Version"</label>
                 <input id="r-title" name="title" type="text" required maxlength="200" placeholder="z. B. Aktenplan 2027"/>
                 <label for="r-notes">"Hinweise für alle"</label>
                 <textarea id="r-notes" name="notes" rows="3"></textarea>
                 <button type="submit" class="button primary">"Version veröffentlichen"</button>
-            </ActionForm>
+            </PostForm>
         </section>
     }
 }
@@ -157,8 +158,8 @@ fn PublishForm(action: ServerAction<PublishPlan>, approved: usize) -> impl IntoV
 fn Proposal(
     proposal: ProposalView,
     may_decide: bool,
-    comment: ServerAction<CommentProposal>,
-    decide: ServerAction<DecideProposal>,
+    comment: FormAction<()>,
+    decide: FormAction<()>,
 ) -> impl IntoView {
     let id = proposal.id;
     let heading_id = format!("proposal-{id}");
@@ -184,15 +185,15 @@ fn Proposal(
                 </ul>
             })}
             {open.then(|| view! {
-                <ActionForm action=comment attr:class="inline-form">
+                <PostForm action=comment class="inline-form">
                     <input type="hidden" name="proposal_id" value=id/>
                     <label for=format!("c-{id}")>"Kommentar"</label>
                     <input id=format!("c-{id}") name="text" type="text" required maxlength="4000"/>
                     <button type="submit" class="button secondary small">"Kommentieren"</button>
-                </ActionForm>
+                </PostForm>
             })}
             {(open && may_decide).then(|| view! {
-                <ActionForm action=decide attr:class="inline-form">
+                <PostForm action=decide class="inline-form">
                     <input type="hidden" name="proposal_id" value=id/>
                     <label for=format!("d-{id}")>"Entscheidung"</label>
                     <select id=format!("d-{id}") name="approve">
@@ -202,7 +203,7 @@ fn Proposal(
                     <label for=format!("n-{id}")>"Anmerkung"</label>
                     <input id=format!("n-{id}") name="note" type="text" maxlength="2000"/>
                     <button type="submit" class="button primary small">"Entscheidung speichern"</button>
-                </ActionForm>
+                </PostForm>
             })}
         </article>
     }

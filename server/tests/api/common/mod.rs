@@ -1,6 +1,7 @@
 //! A real server router on a fresh SQLite file in a temporary directory,
 //! driven through `tower::ServiceExt::oneshot`.
 
+pub mod imap;
 pub mod samples;
 
 use axum::body::Body;
@@ -157,12 +158,13 @@ impl TestApp {
     }
 
     pub fn start_background(&self) {
-        // The Scan-Ordner tests sweep by hand; the background sweep waits.
+        // The Scan-Ordner and Postfach tests look by hand; the background
+        // waits.
         let started = server::background::start(
             &self.state,
             test_extractor(),
             2,
-            std::time::Duration::from_secs(3600),
+            server::background::Intervals::BY_HAND,
         );
         if let Ok(mut running) = self.background.lock() {
             running.push(started);
