@@ -1,5 +1,5 @@
 # The two commands a newcomer needs are `make run` and `make test`.
-.PHONY: run demo test build release size lint clean bench-aktenplan bench-upload bench-search bench-ocr bench-rollout bench-memory bench-postkorb
+.PHONY: run demo test build release size lint clean bench-aktenplan bench-upload bench-search bench-ocr bench-rollout bench-memory bench-postkorb bench-ingest
 
 run:        ## install what is missing, build (release) and start on embedded defaults
 	./scripts/run.sh
@@ -46,3 +46,6 @@ bench-memory: ## release build, then the server's memory after a day's post thro
 
 bench-postkorb: ## release build, then time the Postkorb with 2,000 items and 50 deputised colleagues against a plain SQL count
 	./scripts/bench-postkorb.sh $(DOCUMENTS)
+
+bench-ingest: ## release build, then the same letters through the browser, a Scan-Ordner and a Postfach, against Paperless-ngx's rate
+	./scripts/bench-ingest.sh $(DOCUMENTS)

@@ -7,6 +7,7 @@ pub mod harness;
 
 pub mod letters;
 pub mod pdf;
+pub mod process;
 
 /// The load average of the last 1, 5 and 15 minutes, printed beside timings:
 /// a figure measured while other work ran is not comparable.

@@ -26,16 +26,14 @@
 
 use rand::rngs::StdRng;
 use rand::{Rng, SeedableRng};
-use sqlx::Connection;
-use std::io::{Read, Write};
-use std::net::{TcpListener, TcpStream};
 use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Stdio};
+use std::process::{Command, Stdio};
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use bench::letters::{in_parallel, letter, rasterise, BoxError, Raster};
+use bench::process::{browser, free_port, release_build, wait_healthy, wait_processed, Server};
 
 const SEED: u64 = 16;
 const CLERK: &str = "sachbearbeitung.mic";
@@ -70,18 +68,7 @@ fn main() -> Result<(), BoxError> {
             "warning: debug build; the figures only mean something with `make bench-memory`\n"
         );
     }
-    let root = workspace_root()?;
-    let program = root.join("target/release/aktenwerk");
-    let site = root.join("target/site");
-    for needed in [&program, &site.join("pkg/aktenwerk.wasm")] {
-        if !needed.exists() {
-            return Err(format!(
-                "{} is missing; `make bench-memory` builds it (scripts/build.sh release)",
-                needed.display()
-            )
-            .into());
-        }
-    }
+    let (root, program, site) = release_build("bench-memory")?;
     let work = tempfile::tempdir()?;
     let files_dir = work.path().join("post");
     std::fs::create_dir(&files_dir)?;
@@ -222,10 +209,10 @@ fn run(
     };
 
     let url = format!("http://127.0.0.1:{port}");
-    let uploaded = browser(root, &url, "upload", files_dir)?;
+    let uploaded = browser(root, &url, ("upload", CLERK), files_dir)?;
     eprintln!("  {}: {uploaded}", variant.name);
     let (documents, ocr) = wait_processed(&data.join("aktenwerk.db"), expected)?;
-    let visited = browser(root, &url, "visit", files_dir)?;
+    let visited = browser(root, &url, ("visit", CLERK), files_dir)?;
     let previews = visited
         .split_whitespace()
         .find_map(|word| word.strip_prefix("previews="))
@@ -253,72 +240,6 @@ fn run(
         documents,
         ocr,
         previews,
-    })
-}
-
-/// Kills the server when the run ends, also on an error.
-struct Server(Child);
-
-impl Drop for Server {
-    fn drop(&mut self) {
-        let _ = self.0.kill();
-        let _ = self.0.wait();
-    }
-}
-
-fn browser(root: &Path, url: &str, phase: &str, files_dir: &Path) -> Result<String, BoxError> {
-    let output = Command::new("node")
-        .arg(root.join("end2end/bench/ingest.mjs"))
-        .arg(phase)
-        .arg(files_dir)
-        .env("AKTENWERK_URL", url)
-        .env("BENCH_USER", CLERK)
-        .current_dir(root.join("end2end"))
-        .stdin(Stdio::null())
-        .output()?;
-    if !output.status.success() {
-        return Err(format!(
-            "browser phase {phase} failed: {}{}",
-            String::from_utf8_lossy(&output.stdout),
-            String::from_utf8_lossy(&output.stderr)
-        )
-        .into());
-    }
-    Ok(String::from_utf8_lossy(&output.stdout).trim().to_string())
-}
-
-/// Waits until `expected` documents exist, no extraction job is pending or
-/// running and the search index has taken every change; returns the
-/// documents and the OCR'd pages.
-fn wait_processed(db: &Path, expected: usize) -> Result<(i64, i64), BoxError> {
-    let deadline = Instant::now() + Duration::from_secs(900);
-    let query = "SELECT (SELECT COUNT(*) FROM documents), \
-                 (SELECT COUNT(*) FROM jobs WHERE status IN ('pending', 'running')), \
-                 (SELECT COUNT(*) FROM search_outbox), \
-                 (SELECT COALESCE(SUM(ocr_pages), 0) FROM version_texts)";
-    let runtime = tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()?;
-    runtime.block_on(async {
-        let options = sqlx::sqlite::SqliteConnectOptions::new()
-            .filename(db)
-            .read_only(true);
-        let mut connection = sqlx::SqliteConnection::connect_with(&options).await?;
-        loop {
-            let (documents, open, outbox, ocr): (i64, i64, i64, i64) =
-                sqlx::query_as(query).fetch_one(&mut connection).await?;
-            if documents >= expected as i64 && open == 0 && outbox == 0 {
-                return Ok((documents, ocr));
-            }
-            if Instant::now() > deadline {
-                return Err(format!(
-                    "processing did not finish within 15 minutes: {documents} documents, \
-                     {open} jobs open, {outbox} changes not indexed"
-                )
-                .into());
-            }
-            tokio::time::sleep(Duration::from_millis(500)).await;
-        }
     })
 }
 
@@ -390,35 +311,6 @@ fn generate(dir: &Path) -> Result<Vec<PathBuf>, BoxError> {
     }
     std::fs::remove_dir_all(&raw)?;
     Ok(files)
-}
-
-fn workspace_root() -> Result<PathBuf, BoxError> {
-    let manifest = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
-    Ok(manifest
-        .parent()
-        .ok_or("the bench crate has no parent directory")?
-        .to_path_buf())
-}
-
-fn free_port() -> Result<u16, BoxError> {
-    Ok(TcpListener::bind("127.0.0.1:0")?.local_addr()?.port())
-}
-
-fn wait_healthy(port: u16, server: &Server) -> Result<(), BoxError> {
-    let deadline = Instant::now() + Duration::from_secs(60);
-    while Instant::now() < deadline {
-        if let Ok(mut stream) = TcpStream::connect(("127.0.0.1", port)) {
-            let _ = stream.write_all(b"GET /healthz HTTP/1.0\r\nHost: localhost\r\n\r\n");
-            let mut answer = String::new();
-            let _ = stream.read_to_string(&mut answer);
-            if answer.starts_with("HTTP/1.0 200") || answer.starts_with("HTTP/1.1 200") {
-                return Ok(());
-            }
-        }
-        let _ = server;
-        std::thread::sleep(Duration::from_millis(200));
-    }
-    Err("the server did not answer /healthz within 60 s (see data-N.log)".into())
 }
 
 /// A `kB` line of `/proc/<pid>/status`.
