@@ -525,3 +525,34 @@ async fn an_eml_uploaded_in_the_browser_brings_its_attachment() {
         1
     );
 }
+
+/// An attachment of a kind Aktenwerk does not take stays inside the
+/// message; the document page says which and why.
+#[tokio::test]
+async fn a_refused_attachment_is_listed_with_its_reason() {
+    let app = TestApp::demo().await;
+    let clerk = app.login_demo("sachbearbeitung.erb").await;
+    let raw = "From: verein@example.de\r\nSubject: Satzung\r\nMIME-Version: 1.0\r\n\
+               Content-Type: multipart/mixed; boundary=\"g\"\r\n\r\n--g\r\n\
+               Content-Type: text/plain\r\n\r\nAnbei das Programm.\r\n--g\r\n\
+               Content-Type: application/octet-stream; name=\"setup.exe\"\r\n\
+               Content-Disposition: attachment; filename=\"setup.exe\"\r\n\
+               Content-Transfer-Encoding: base64\r\n\r\nTVqQAAMAAAAEAAAA//8AALgAAAAAAAAAQAAAAAAAAAA=\r\n--g--\r\n";
+    let reply = app.upload(&clerk, "Satzung.eml", "", raw.as_bytes()).await;
+    assert_eq!(reply.status, StatusCode::CREATED, "{}", reply.body);
+    let id = reply.json()["id"].as_i64().expect("id");
+    let detail = app
+        .call_ok(&clerk, "get_document", &format!("id={id}"))
+        .await;
+    let linked = &detail["linked"][0];
+    assert_eq!(linked["name"], "setup.exe", "{detail}");
+    assert_eq!(linked["document_id"], serde_json::Value::Null);
+    let refusal = linked["refusal"].as_str().unwrap_or_default();
+    assert!(refusal.contains("Windows-Programm"), "{refusal}");
+    assert_eq!(
+        app.count("SELECT COUNT(*) FROM documents WHERE title = 'setup'")
+            .await,
+        0,
+        "nothing stored for it"
+    );
+}
