@@ -66,6 +66,7 @@ const ORDER: &[(&str, &[&str])] = &[
     ),
     ("scan", &["scan"]),
     ("postfach", &["postfach"]),
+    ("ablage", &["ablage"]),
     ("vertretung", &["vertretung"]),
     ("laufwege", &["laufwege"]),
     ("postkorb", &["postkorb"]),

@@ -15,6 +15,7 @@
 // frontend crate built them, with the same limit); their types nest deeply.
 #![recursion_limit = "256"]
 
+pub mod ablage;
 pub mod akten;
 pub mod aktenplan;
 pub mod announcements;

@@ -173,6 +173,11 @@ fn Document(
                         }).collect_view()}</ul>
                     </section>
                 })}
+                {(may_edit && d.akte.is_none()).then(|| view! {
+                    <crate::ablage::panel::AblagePanel document_id=id file=Callback::new(move |akte: i64| {
+                        bulk.dispatch(BulkDocuments { ids: vec![id], action: "file".into(), value: akte.to_string() });
+                    })/>
+                })}
                 {may_edit.then(|| view! {
                     <AktePicker selected action=bulk heading=if d.akte.is_some() { "In andere Akte umlegen" } else { "In Akte ablegen" }/>
                     <button type="button" class="button danger" on:click=move |_| {

@@ -742,7 +742,8 @@ pub async fn untrash_one(
 /// A destroyed document's Laufwege go too, their steps first (see
 /// [`destroy`]); so does the Scan-Ordner's note of the file it came from
 /// (the same file delivered again is then a new document).
-pub const DOCUMENT_REFERENCES: [&str; 7] = [
+pub const DOCUMENT_REFERENCES: [&str; 8] = [
+    "ablagevorschlaege",
     "dokument_anhaenge",
     "laufwege",
     "scan_dateien",

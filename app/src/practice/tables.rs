@@ -78,6 +78,11 @@ pub const TABLES: &[Table] = &[
         why: "the template's documents queue their extraction like uploads",
     },
     Table {
+        name: "ablagevorschlaege",
+        policy: Policy::Practice { area_rows: DOCUMENTS },
+        why: "filing suggestions shown for documents uploaded while practising",
+    },
+    Table {
         name: "dokument_anhaenge",
         policy: Policy::Practice { area_rows: DOCUMENTS },
         why: "attachments of e-mails a trainee uploads while practising",

@@ -12,6 +12,7 @@ mod facets;
 mod highlight;
 mod query;
 mod schema;
+mod similar;
 #[cfg(test)]
 mod tests;
 mod visible;
@@ -19,6 +20,7 @@ mod visible;
 use super::MAX_PAGE;
 use crate::search::{Hit, SearchParams, SearchResults, Sort, Suggestion, PER_PAGE};
 use schema::{names, Fields, SCHEMA_VERSION};
+pub use similar::SimilarFiled;
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
 use tantivy::collector::{Collector, TopDocs};

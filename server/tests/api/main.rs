@@ -8,6 +8,7 @@
 
 mod common;
 
+mod ablage;
 mod abstimmung;
 mod aktenplan;
 mod audit;

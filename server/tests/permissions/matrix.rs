@@ -356,6 +356,7 @@ pub const MATRIX: &[Entry] = &[
     api("akte_documents", "akte_id={akte}", CLERKS),
     api("load_inbox", "", CLERKS),
     api("get_document", "id={document}", CLERKS),
+    api("ablage_vorschlaege", "document_id={document}", CLERKS),
     api(
         "save_document",
         "id={document}&meta[title]=Matrix&meta[doc_type]=eingang&meta[document_date]=&meta[correspondent]=&meta[tags]=&meta[notes]=",
