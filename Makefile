@@ -1,5 +1,5 @@
 # The two commands a newcomer needs are `make run` and `make test`.
-.PHONY: run demo test build release size lint clean bench-aktenplan bench-upload bench-search bench-ocr bench-rollout bench-memory bench-postkorb bench-ingest
+.PHONY: run demo test build release size lint clean bench-aktenplan bench-upload bench-search bench-ocr bench-rollout bench-memory bench-postkorb bench-ingest bench-ablage
 
 run:        ## install what is missing, build (release) and start on embedded defaults
 	./scripts/run.sh
@@ -49,3 +49,6 @@ bench-postkorb: ## release build, then time the Postkorb with 2,000 items and 50
 
 bench-ingest: ## release build, then the same letters through the browser, a Scan-Ordner and a Postfach, against Paperless-ngx's rate
 	./scripts/bench-ingest.sh $(DOCUMENTS)
+
+bench-ablage: ## release build, then top-1/top-3 of the filing suggestion on 100,000 generated documents (learn from the first 80 %) and its speed
+	cargo run --release --quiet -p bench --bin bench-ablage -- $(DOCUMENTS)

@@ -9,7 +9,7 @@ use crate::state::AppState;
 use std::collections::HashMap;
 
 /// How many similar filed documents vote.
-const NEIGHBOURS: usize = 30;
+pub const NEIGHBOURS: usize = 30;
 /// How many suggestions are shown.
 const SHOWN: usize = 3;
 /// How many of the document's words name the reason.
@@ -48,13 +48,14 @@ pub async fn for_document(
     }
     let index = state.search.clone();
     let code = municipality.code.clone();
+    let (title_for_index, text_for_index) = (title.clone(), text.clone());
     let municipality_id = municipality.id;
     let similar = tokio::task::spawn_blocking(move || {
         index.similar_filed(
             (municipality_id, &code),
             document_id,
-            &title,
-            &text,
+            &title_for_index,
+            &text_for_index,
             NEIGHBOURS,
         )
     })
@@ -76,10 +77,15 @@ pub async fn for_document(
         .join(", ");
     let ids: Vec<i64> = similar.hits.iter().map(|(id, _)| *id).collect();
     let filed = storage::filed(&state.pool, &ids, municipality.id).await?;
-    let vorschlaege = if filed.is_empty() {
+    let named =
+        match super::aktenzeichen_in(&format!("{title}\n{text}"), &municipality.code).first() {
+            Some(zeichen) => storage::open_akte(&state.pool, municipality.id, zeichen).await?,
+            None => None,
+        };
+    let vorschlaege = if filed.is_empty() && named.is_none() {
         by_plan(state, &similar.words)
     } else {
-        by_akten(&similar.hits, &filed, &sender, &words)
+        named_first(named, rank_akten(&similar.hits, &filed, &sender, &words))
     };
     let mut tx = crate::db::begin_write(&state.pool).await?;
     for v in &vorschlaege {
@@ -98,8 +104,11 @@ pub async fn for_document(
 }
 
 /// The Akten the similar filed documents lie in, by the sum of their
-/// scores.
-fn by_akten(
+/// scores: `hits` (document, score) best first, `filed` (document, Akte,
+/// „MIC 621.1-0007 Bauanträge 2026“, sender), the new document's sender
+/// and the words of the reason. Pure, so the benchmark ranks as the page
+/// does.
+pub fn rank_akten(
     hits: &[(i64, f32)],
     filed: &[(i64, i64, String, String)],
     sender: &str,
@@ -151,6 +160,36 @@ fn by_akten(
                 ziel: votes.ziel.to_string(),
                 erklaerung,
             }
+        })
+        .collect()
+}
+
+/// An open Akte the document names by its Aktenzeichen (id, „MIC
+/// 621.1-0007 Bauanträge 2026“) goes first, whatever the similar documents
+/// say; the others follow, renumbered, three at most.
+pub fn named_first(named: Option<(i64, String)>, ranked: Vec<Vorschlag>) -> Vec<Vorschlag> {
+    let Some((akte, ziel)) = named else {
+        return ranked;
+    };
+    let zeichen: String = ziel.split(' ').take(2).collect::<Vec<_>>().join(" ");
+    let mut erklaerung = format!("nennt das Aktenzeichen {zeichen}");
+    if let Some(same) = ranked.iter().find(|v| v.akte_id == Some(akte)) {
+        erklaerung.push_str("; ");
+        erklaerung.push_str(&same.erklaerung);
+    }
+    let first = Vorschlag {
+        rang: 1,
+        akte_id: Some(akte),
+        ziel,
+        erklaerung,
+    };
+    std::iter::once(first)
+        .chain(ranked.into_iter().filter(|v| v.akte_id != Some(akte)))
+        .take(SHOWN)
+        .enumerate()
+        .map(|(n, v)| Vorschlag {
+            rang: n as i64 + 1,
+            ..v
         })
         .collect()
 }
@@ -229,7 +268,7 @@ mod tests {
             ),
         ];
         let hits = [(3, 2.0), (1, 1.5), (2, 1.0), (99, 9.0)];
-        let shown = by_akten(&hits, &filed, "schmidt", "Bauantrag, Flurstück");
+        let shown = rank_akten(&hits, &filed, "schmidt", "Bauantrag, Flurstück");
         assert_eq!(shown.len(), 2);
         assert_eq!(shown[0].akte_id, Some(10));
         assert_eq!(
@@ -239,5 +278,19 @@ mod tests {
         assert_eq!(shown[1].akte_id, Some(20));
         assert_eq!(shown[1].rang, 2);
         assert!(!shown[1].erklaerung.contains("Absender"));
+
+        // A letter naming an Aktenzeichen: that Akte first, its vote kept
+        // in the reason, the rest renumbered.
+        let named = named_first(
+            Some((20, "ERB 222.1-0002 Hundesteuer".into())),
+            shown.clone(),
+        );
+        assert_eq!(named.len(), 2);
+        assert_eq!((named[0].akte_id, named[0].rang), (Some(20), 1));
+        assert!(named[0]
+            .erklaerung
+            .starts_with("nennt das Aktenzeichen ERB 222.1-0002; ähnlich wie 1 Dokument"));
+        assert_eq!((named[1].akte_id, named[1].rang), (Some(10), 2));
+        assert_eq!(named_first(None, shown.clone()), shown);
     }
 }

@@ -82,3 +82,20 @@ pub async fn keep(
     .await
     .map(drop)
 }
+
+/// The open Akte of the municipality with this Aktenzeichen: (id, „MIC
+/// 621.1-0007 Bauanträge 2026“).
+pub async fn open_akte(
+    pool: &SqlitePool,
+    municipality_id: i64,
+    aktenzeichen: &str,
+) -> Result<Option<(i64, String)>, sqlx::Error> {
+    sqlx::query_as(
+        "SELECT id, aktenzeichen || ' ' || title FROM akten
+         WHERE municipality_id = ? AND aktenzeichen = ? AND status = 'open'",
+    )
+    .bind(municipality_id)
+    .bind(aktenzeichen)
+    .fetch_optional(pool)
+    .await
+}

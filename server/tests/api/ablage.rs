@@ -115,6 +115,27 @@ async fn a_new_letter_is_suggested_the_akte_its_like_lie_in_and_filed_with_one_c
         "the same when asked again"
     );
 
+    // A letter quoting an Aktenzeichen belongs there, whatever it is about.
+    let zeichen: String = sqlx::query_scalar("SELECT aktenzeichen FROM akten WHERE id = ?")
+        .bind(hund)
+        .fetch_one(&app.state.pool)
+        .await
+        .expect("Aktenzeichen");
+    let reply = letter(&app, &erbach, "Antwort.txt",
+        &format!("Ihr Zeichen: {zeichen}. Zum Bauantrag für die Garage auf dem Flurstück 9 reichen wir den Lageplan nach."),
+        None).await;
+    settled(&app).await;
+    let quoted = suggestions(&app, &erbach, reply).await;
+    assert_eq!(quoted[0]["akte_id"], hund, "{quoted:?}");
+    assert_eq!(
+        quoted[0]["erklaerung"].as_str().unwrap_or_default(),
+        format!("nennt das Aktenzeichen {zeichen}")
+    );
+    assert_eq!(
+        quoted[1]["akte_id"], bau,
+        "the similar ones follow: {quoted:?}"
+    );
+
     // One click: the document page's button files through bulk_documents.
     app.call_ok(
         &erbach,
