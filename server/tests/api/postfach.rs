@@ -556,3 +556,38 @@ async fn a_refused_attachment_is_listed_with_its_reason() {
         "nothing stored for it"
     );
 }
+
+/// A Postfach for one Akte: its messages and their attachments are filed
+/// there at once, not in the Posteingang.
+#[tokio::test]
+async fn a_postfach_with_an_akte_files_messages_and_attachments_there() {
+    let imap = ImapServer::start();
+    let app = TestApp::demo().await;
+    let clerk = app.login_demo("sachbearbeitung.erb").await;
+    let akte = app
+        .open_akte(&clerk, "621.1", "Bauantrag Lindenweg", "2026-11-02")
+        .await;
+    let zeichen: String = sqlx::query_scalar("SELECT aktenzeichen FROM akten WHERE id = ?")
+        .bind(akte)
+        .fetch_one(&app.state.pool)
+        .await
+        .expect("Aktenzeichen");
+    let admin = app.login_demo("admin.erb").await;
+    let responsible = app.user_id("sachbearbeitung.erb").await;
+    let form = form(imap.port, "", "markieren", "", responsible).replace(
+        "form%5Baktenzeichen%5D=",
+        &format!("form%5Baktenzeichen%5D={}", zeichen.replace(' ', "+")),
+    );
+    app.call_ok(&admin, "create_postfach", &form).await;
+    let pdf = samples::pdf("Statik Lindenweg");
+    imap.append("INBOX", &mail_with_pdf("Statik", &pdf)).await;
+    assert_eq!(fetch(&app).await.stored, 1);
+    assert_eq!(
+        app.count(&format!(
+            "SELECT COUNT(*) FROM documents WHERE akte_id = {akte} AND arrived_via LIKE 'Postfach%'"
+        ))
+        .await,
+        2,
+        "the message and its PDF"
+    );
+}
