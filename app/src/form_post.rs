@@ -42,6 +42,11 @@ impl<O: Send + Sync + 'static> FormAction<O> {
         }
     }
 
+    /// For the server function `S`.
+    pub fn of<S: leptos::server_fn::ServerFn>() -> FormAction<O> {
+        FormAction::new(S::PATH)
+    }
+
     pub fn value(&self) -> RwSignal<Option<Result<O, AppError>>> {
         self.value
     }

@@ -15,7 +15,7 @@ use leptos_router::hooks::use_params_map;
 pub fn AktePage() -> impl IntoView {
     let params = use_params_map();
     let close = ServerAction::<CloseAkte>::new();
-    let share = FormAction::<()>::new(<ShareAkte as leptos::server_fn::ServerFn>::PATH);
+    let share = FormAction::<()>::of::<ShareAkte>();
     let akte = crate::server_json::resource(
         move || {
             (

@@ -104,9 +104,7 @@ pub fn ExplorerPage() -> impl IntoView {
     let query = use_query_map();
     let code = move || params.read().get("code");
     let search_text = Signal::derive(move || query.read().get("suche").unwrap_or_default());
-    let create = FormAction::<crate::akten::AkteSummary>::new(
-        <CreateAkte as leptos::server_fn::ServerFn>::PATH,
-    );
+    let create = FormAction::<crate::akten::AkteSummary>::of::<CreateAkte>();
     let data = crate::server_json::resource(
         move || (code(), create.version().get()),
         |(code, _)| load_explorer(code),

@@ -7,7 +7,7 @@ use leptos::prelude::*;
 
 #[component]
 pub fn ChangePasswordPage() -> impl IntoView {
-    let action = FormAction::<()>::new(<ChangePassword as leptos::server_fn::ServerFn>::PATH);
+    let action = FormAction::<()>::of::<ChangePassword>();
     let must_change = crate::auth::use_current_user().is_some_and(|user| user.must_change_password);
     view! {
         <PageHeading title="Passwort ändern"/>

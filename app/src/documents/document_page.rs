@@ -32,7 +32,7 @@ pub fn DocumentPage() -> impl IntoView {
             .get("id")
             .and_then(|id| id.parse::<i64>().ok())
     };
-    let save = FormAction::<()>::new(<SaveDocument as leptos::server_fn::ServerFn>::PATH);
+    let save = FormAction::<()>::of::<SaveDocument>();
     let bulk = ServerAction::<BulkDocuments>::new();
     let restore = ServerAction::<RestoreDocumentVersion>::new();
     // The newest uploaded version: the page reloads the document, and the

@@ -171,7 +171,7 @@ fn GuideMetaForm(id: Option<i64>, initial: GuideDraft) -> impl IntoView {
 pub fn GuidePage() -> impl IntoView {
     let params = use_params_map();
     let acknowledge = ServerAction::<AcknowledgeGuide>::new();
-    let add_text = FormAction::<i64>::new(<AddGuideText as leptos::server_fn::ServerFn>::PATH);
+    let add_text = FormAction::<i64>::of::<AddGuideText>();
     let uploaded = RwSignal::new(0u32);
     let guide = crate::server_json::resource(
         move || {
@@ -218,7 +218,7 @@ pub fn GuidePage() -> impl IntoView {
 pub fn ScreenGuidePage() -> impl IntoView {
     let params = use_params_map();
     let acknowledge = ServerAction::<AcknowledgeGuide>::new();
-    let add_text = FormAction::<i64>::new(<AddGuideText as leptos::server_fn::ServerFn>::PATH);
+    let add_text = FormAction::<i64>::of::<AddGuideText>();
     let uploaded = RwSignal::new(0u32);
     let screen = move || params.read().get("screen").unwrap_or_default();
     let guide = crate::server_json::resource(

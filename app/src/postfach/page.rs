@@ -12,7 +12,7 @@ use leptos_meta::Title;
 
 #[component]
 pub fn PostfaecherPage() -> impl IntoView {
-    let create = FormAction::<i64>::new(<CreatePostfach as leptos::server_fn::ServerFn>::PATH);
+    let create = FormAction::<i64>::of::<CreatePostfach>();
     let remove = ServerAction::<RemovePostfach>::new();
     let fetch = ServerAction::<FetchPostfachNow>::new();
     let data = crate::server_json::resource(

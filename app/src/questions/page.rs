@@ -218,7 +218,7 @@ fn Thread(
 
 #[component]
 pub fn FaqPage() -> impl IntoView {
-    let save = FormAction::<i64>::new(<SaveFaq as leptos::server_fn::ServerFn>::PATH);
+    let save = FormAction::<i64>::of::<SaveFaq>();
     let delete = ServerAction::<DeleteFaq>::new();
     let faq = crate::server_json::resource(
         move || (save.version().get(), delete.version().get()),

@@ -11,7 +11,7 @@ use leptos_meta::Title;
 
 #[component]
 pub fn ScanOrdnerPage() -> impl IntoView {
-    let create = FormAction::<i64>::new(<CreateScanOrdner as leptos::server_fn::ServerFn>::PATH);
+    let create = FormAction::<i64>::of::<CreateScanOrdner>();
     let remove = ServerAction::<RemoveScanOrdner>::new();
     let data = crate::server_json::resource(
         move || (create.version().get(), remove.version().get()),

@@ -348,8 +348,7 @@ async fn load_session(id: Option<i64>) -> Result<SessionDetail, AppError> {
 pub fn TrainingSessionPage() -> impl IntoView {
     let params = use_params_map();
     let registration = Registration::new();
-    let cancel =
-        FormAction::<()>::new(<CancelTrainingSession as leptos::server_fn::ServerFn>::PATH);
+    let cancel = FormAction::<()>::of::<CancelTrainingSession>();
     let attendance = ServerAction::<MarkAttendance>::new();
     let detail = crate::server_json::resource(
         move || {
@@ -630,8 +629,7 @@ fn go_to_session_on_success(
 
 #[component]
 pub fn NewTrainingSessionPage() -> impl IntoView {
-    let create =
-        FormAction::<i64>::new(<CreateTrainingSession as leptos::server_fn::ServerFn>::PATH);
+    let create = FormAction::<i64>::of::<CreateTrainingSession>();
     go_to_session_on_success(create.value());
     let municipalities = crate::server_json::resource(|| (), |_| list_training_sessions(None));
     let trainer = crate::auth::use_current_user()
@@ -669,8 +667,7 @@ pub fn NewTrainingSessionPage() -> impl IntoView {
 #[component]
 pub fn EditTrainingSessionPage() -> impl IntoView {
     let params = use_params_map();
-    let update =
-        FormAction::<i64>::new(<UpdateTrainingSession as leptos::server_fn::ServerFn>::PATH);
+    let update = FormAction::<i64>::of::<UpdateTrainingSession>();
     go_to_session_on_success(update.value());
     let detail = crate::server_json::resource(move || param_id(params), load_session);
     let municipalities = crate::server_json::resource(|| (), |_| list_training_sessions(None));

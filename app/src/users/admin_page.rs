@@ -13,14 +13,10 @@ use leptos_router::hooks::use_query_map;
 
 #[component]
 pub fn UserAdminPage() -> impl IntoView {
-    let create = FormAction::<crate::users::OneTimePassword>::new(
-        <CreateUser as leptos::server_fn::ServerFn>::PATH,
-    );
-    let update = FormAction::<()>::new(<UpdateUser as leptos::server_fn::ServerFn>::PATH);
-    let set_active = FormAction::<()>::new(<SetUserActive as leptos::server_fn::ServerFn>::PATH);
-    let reset = FormAction::<crate::users::OneTimePassword>::new(
-        <ResetPassword as leptos::server_fn::ServerFn>::PATH,
-    );
+    let create = FormAction::<crate::users::OneTimePassword>::of::<CreateUser>();
+    let update = FormAction::<()>::of::<UpdateUser>();
+    let set_active = FormAction::<()>::of::<SetUserActive>();
+    let reset = FormAction::<crate::users::OneTimePassword>::of::<ResetPassword>();
     let overview = crate::server_json::resource(
         move || {
             (

@@ -21,9 +21,7 @@ pub struct VorgaengeState {
 impl VorgaengeState {
     /// `akte_id` is read reactively (the page's route parameter).
     pub fn new(akte_id: impl Fn() -> Option<i64> + Send + Sync + 'static) -> VorgaengeState {
-        let open = FormAction::<crate::vorgaenge::VorgangSummary>::new(
-            <OpenVorgang as leptos::server_fn::ServerFn>::PATH,
-        );
+        let open = FormAction::<crate::vorgaenge::VorgangSummary>::of::<OpenVorgang>();
         let status = ServerAction::<SetVorgangStatus>::new();
         let vorgaenge = crate::server_json::resource(
             move || (akte_id(), open.version().get(), status.version().get()),

@@ -12,10 +12,10 @@ use leptos_router::hooks::use_query_map;
 
 #[component]
 pub fn AbstimmungPage() -> impl IntoView {
-    let propose = FormAction::<i64>::new(<ProposeChange as leptos::server_fn::ServerFn>::PATH);
-    let comment = FormAction::<()>::new(<CommentProposal as leptos::server_fn::ServerFn>::PATH);
-    let decide = FormAction::<()>::new(<DecideProposal as leptos::server_fn::ServerFn>::PATH);
-    let publish = FormAction::<i64>::new(<PublishPlan as leptos::server_fn::ServerFn>::PATH);
+    let propose = FormAction::<i64>::of::<ProposeChange>();
+    let comment = FormAction::<()>::of::<CommentProposal>();
+    let decide = FormAction::<()>::of::<DecideProposal>();
+    let publish = FormAction::<i64>::of::<PublishPlan>();
     let data = crate::server_json::resource(
         move || {
             (
